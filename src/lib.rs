@@ -1,0 +1,8 @@
+//! isosh: a small POSIX shell whose `isolate < … >` block runs part of a
+//! command line inside a throwaway container.
+//!
+//! Data flows one way: text → [`syntax`] (spanned AST) → [`expand`] (words to
+//! fields) → [`exec`] (a plain-data plan of fd operations per process, then
+//! carried out by `spawn`). [`repl`] is the interactive front end.
+
+pub mod syntax;

@@ -1,0 +1,389 @@
+//! The abstract syntax tree: what the parser produces and the expander and
+//! planner consume. Every node that can be blamed for an error carries a
+//! [`Span`]. `Display` prints canonical shell text, so a parsed line can be
+//! shown back to a learner (and round-trip tests can compare it).
+
+use super::span::Span;
+use std::fmt;
+
+/// One complete command as the top-level reader hands it to the executor:
+/// everything up to an unquoted newline (or end of input).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompleteCommand {
+    pub list: List,
+    pub span: Span,
+}
+
+/// `a && b; c & d` — and-or lists joined by `;`, `&` or newlines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    pub items: Vec<ListItem>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListItem {
+    pub and_or: AndOr,
+    /// True when the item ended with `&`: it runs in the background.
+    pub background: bool,
+}
+
+/// `p1 && p2 || p3`: evaluated left to right with equal precedence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AndOr {
+    pub first: Pipeline,
+    pub rest: Vec<(AndOrOp, Pipeline)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AndOrOp {
+    And,
+    Or,
+}
+
+/// `[!] c1 | c2 | …`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pipeline {
+    pub negated: bool,
+    pub commands: Vec<Command>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Simple(SimpleCommand),
+    Isolate(IsolateBlock),
+}
+
+impl Command {
+    pub fn span(&self) -> Span {
+        match self {
+            Command::Simple(c) => c.span,
+            Command::Isolate(b) => b.span,
+        }
+    }
+}
+
+/// `A=1 cmd arg >out`: assignments, then words, with redirections anywhere.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimpleCommand {
+    pub assignments: Vec<Assignment>,
+    pub words: Vec<Word>,
+    pub redirects: Vec<Redirect>,
+    pub span: Span,
+}
+
+/// `isolate [options…] < body >` followed by the block's own redirections.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IsolateBlock {
+    pub options: Vec<Word>,
+    pub body: List,
+    pub redirects: Vec<Redirect>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assignment {
+    pub name: String,
+    pub value: Word,
+    pub span: Span,
+}
+
+/// One redirection. `fd` is the explicit io-number (`2>`), `None` when the
+/// operator's default applies (0 for input operators, 1 for output ones).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redirect {
+    pub fd: Option<i32>,
+    pub op: RedirOp,
+    pub target: Word,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedirOp {
+    /// `<`
+    In,
+    /// `>`
+    Out,
+    /// `>>`
+    Append,
+    /// `>|` (ignores `set -C`)
+    Clobber,
+    /// `<>`
+    ReadWrite,
+    /// `<&`
+    DupIn,
+    /// `>&`
+    DupOut,
+    /// `&>` (bash): stdout and stderr to one file
+    OutErr,
+    /// `&>>` (bash): stdout and stderr appended to one file
+    AppendOutErr,
+}
+
+impl RedirOp {
+    /// The fd a redirection applies to when no io-number is written.
+    pub fn default_fd(self) -> i32 {
+        match self {
+            RedirOp::In | RedirOp::ReadWrite | RedirOp::DupIn => 0,
+            _ => 1,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RedirOp::In => "<",
+            RedirOp::Out => ">",
+            RedirOp::Append => ">>",
+            RedirOp::Clobber => ">|",
+            RedirOp::ReadWrite => "<>",
+            RedirOp::DupIn => "<&",
+            RedirOp::DupOut => ">&",
+            RedirOp::OutErr => "&>",
+            RedirOp::AppendOutErr => "&>>",
+        }
+    }
+}
+
+/// A word before expansion: a sequence of differently quoted parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub parts: Vec<WordPart>,
+    pub span: Span,
+}
+
+impl Word {
+    /// The word's text if it is one plain unquoted literal (used for reserved
+    /// words, which are recognised only when unquoted).
+    pub fn as_plain_literal(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [WordPart::Literal(s)] => Some(s),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum WordPart {
+    /// Unquoted text: subject to tilde, glob.
+    Literal(String),
+    /// `\c` outside quotes: the character, taken literally.
+    Escaped(char),
+    /// `'text'`
+    SingleQuoted(String),
+    /// `"…"`: literal text and parameters, never split or globbed.
+    DoubleQuoted(Vec<WordPart>),
+    /// `$name`, `${name}`, `$1`, `$?` …
+    Param(Param),
+}
+
+/// The parameter a `$` expansion names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Param {
+    Named(String),
+    Positional(usize),
+    Special(SpecialParam),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpecialParam {
+    /// `$@`
+    At,
+    /// `$*`
+    Star,
+    /// `$#`
+    Count,
+    /// `$?`
+    Status,
+    /// `$-`
+    Options,
+    /// `$$`
+    ShellPid,
+    /// `$!`
+    LastBackground,
+}
+
+impl SpecialParam {
+    pub fn from_char(c: char) -> Option<Self> {
+        Some(match c {
+            '@' => Self::At,
+            '*' => Self::Star,
+            '#' => Self::Count,
+            '?' => Self::Status,
+            '-' => Self::Options,
+            '$' => Self::ShellPid,
+            '!' => Self::LastBackground,
+            _ => return None,
+        })
+    }
+
+    pub fn as_char(self) -> char {
+        match self {
+            Self::At => '@',
+            Self::Star => '*',
+            Self::Count => '#',
+            Self::Status => '?',
+            Self::Options => '-',
+            Self::ShellPid => '$',
+            Self::LastBackground => '!',
+        }
+    }
+}
+
+// ---- canonical shell text ------------------------------------------------
+
+impl fmt::Display for CompleteCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.list.fmt(f)
+    }
+}
+
+impl fmt::Display for List {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, item) in self.items.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{}", item.and_or)?;
+            let last = i + 1 == self.items.len();
+            if item.background {
+                f.write_str(" &")?;
+            } else if !last {
+                f.write_str(";")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for AndOr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.first)?;
+        for (op, p) in &self.rest {
+            let op = match op {
+                AndOrOp::And => "&&",
+                AndOrOp::Or => "||",
+            };
+            write!(f, " {op} {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Pipeline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.negated {
+            f.write_str("! ")?;
+        }
+        for (i, c) in self.commands.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" | ")?;
+            }
+            write!(f, "{c}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Command::Simple(c) => c.fmt(f),
+            Command::Isolate(b) => b.fmt(f),
+        }
+    }
+}
+
+/// Writes items separated by single spaces.
+fn join_spaced<T: fmt::Display>(f: &mut fmt::Formatter<'_>, items: &[T], mut first: bool) -> Result<bool, fmt::Error> {
+    for item in items {
+        if !first {
+            f.write_str(" ")?;
+        }
+        write!(f, "{item}")?;
+        first = false;
+    }
+    Ok(first)
+}
+
+impl fmt::Display for SimpleCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let first = join_spaced(f, &self.assignments, true)?;
+        let first = join_spaced(f, &self.words, first)?;
+        join_spaced(f, &self.redirects, first)?;
+        Ok(())
+    }
+}
+
+impl fmt::Display for IsolateBlock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("isolate")?;
+        join_spaced(f, &self.options, false)?;
+        write!(f, " < {} >", self.body)?;
+        join_spaced(f, &self.redirects, false)?;
+        Ok(())
+    }
+}
+
+impl fmt::Display for Assignment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.name, self.value)
+    }
+}
+
+impl fmt::Display for Redirect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(fd) = self.fd {
+            write!(f, "{fd}")?;
+        }
+        write!(f, "{}{}", self.op.as_str(), self.target)
+    }
+}
+
+impl fmt::Display for Word {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for p in &self.parts {
+            p.fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for WordPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WordPart::Literal(s) => f.write_str(s),
+            WordPart::Escaped(c) => write!(f, "\\{c}"),
+            WordPart::SingleQuoted(s) => write!(f, "'{s}'"),
+            WordPart::DoubleQuoted(parts) => {
+                f.write_str("\"")?;
+                for p in parts {
+                    match p {
+                        // Inside double quotes only these four need a backslash.
+                        WordPart::Literal(s) => {
+                            for c in s.chars() {
+                                if matches!(c, '$' | '`' | '"' | '\\') {
+                                    f.write_str("\\")?;
+                                }
+                                write!(f, "{c}")?;
+                            }
+                        }
+                        other => other.fmt(f)?,
+                    }
+                }
+                f.write_str("\"")
+            }
+            WordPart::Param(p) => p.fmt(f),
+        }
+    }
+}
+
+impl fmt::Display for Param {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Param::Named(n) => write!(f, "${{{n}}}"),
+            Param::Positional(n) if *n < 10 => write!(f, "${n}"),
+            Param::Positional(n) => write!(f, "${{{n}}}"),
+            Param::Special(s) => write!(f, "${}", s.as_char()),
+        }
+    }
+}

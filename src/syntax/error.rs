@@ -1,0 +1,49 @@
+//! Syntax errors: what went wrong, where, and whether more input could fix it.
+
+use super::span::{Span, line_col, line_text};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("syntax error: {message}")]
+pub struct ParseError {
+    pub message: String,
+    pub span: Span,
+    /// True when the text ended in the middle of a construct (open quote,
+    /// trailing `|`, unclosed isolate block): an interactive reader asks for
+    /// another line instead of reporting the error.
+    pub incomplete: bool,
+    /// A suggestion shown after the message.
+    pub hint: Option<String>,
+}
+
+impl ParseError {
+    pub fn new(message: impl Into<String>, span: Span) -> Self {
+        ParseError { message: message.into(), span, incomplete: false, hint: None }
+    }
+
+    pub fn incomplete(mut self) -> Self {
+        self.incomplete = true;
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// `FILE:LINE:COL: syntax error: MESSAGE (hint)` for scripts and `-c`.
+    pub fn render(&self, file: &str, text: &str, first_line: usize) -> String {
+        let at = line_col(text, self.span.start, first_line);
+        let mut s = format!("{file}:{}:{}: {self}", at.line, at.col);
+        if let Some(h) = &self.hint {
+            s.push_str(&format!(" ({h})"));
+        }
+        s
+    }
+
+    /// The line with a caret under the column, for the REPL.
+    pub fn caret_lines(&self, text: &str) -> String {
+        let at = line_col(text, self.span.start, 1);
+        let line = line_text(text, self.span.start);
+        format!("  {line}\n  {}^", " ".repeat(at.col - 1))
+    }
+}

@@ -1,0 +1,329 @@
+//! Recursive-descent parser over the lexer's tokens. It hands out one
+//! complete command at a time ([`Parser::next_command`]) so a script runs
+//! each line before the next is parsed, as in dash: a syntax error on line 9
+//! does not stop lines 1–8 from running.
+
+use super::ast::*;
+use super::error::ParseError;
+use super::lexer::{Lexer, Token, TokenKind, is_valid_name};
+use super::span::Span;
+
+pub struct Parser<'a> {
+    src: &'a str,
+    lexer: Lexer<'a>,
+    rest: &'a str,
+    /// A token already lexed at `rest`, with the text after it and the
+    /// isolate depth it was lexed at (the depth changes what `>` means).
+    peeked: Option<(Token, &'a str, usize)>,
+    /// How many isolate bodies enclose the current position.
+    isolate_depth: usize,
+    /// Where a `>>` was last seen inside an isolate body: if the body then
+    /// never closes, the user probably meant `> >`.
+    append_in_isolate: Option<Span>,
+    /// End offset of the last consumed token.
+    last_end: usize,
+}
+
+type PResult<T> = Result<T, ParseError>;
+
+impl<'a> Parser<'a> {
+    pub fn new(src: &'a str) -> Self {
+        Parser { src, lexer: Lexer::new(src), rest: src, peeked: None, isolate_depth: 0, append_in_isolate: None, last_end: 0 }
+    }
+
+    /// The next complete command, or `None` at the end of the text.
+    pub fn next_command(&mut self) -> PResult<Option<CompleteCommand>> {
+        self.skip_newlines()?;
+        if matches!(self.peek()?.kind, TokenKind::Eof) {
+            return Ok(None);
+        }
+        let start = self.peek()?.span.start;
+        let list = self.list(false)?;
+        let end = self.peek()?;
+        match end.kind {
+            TokenKind::Newline => {
+                self.advance();
+            }
+            TokenKind::Eof => {}
+            _ => return Err(self.unexpected(&end)),
+        }
+        Ok(Some(CompleteCommand { list, span: Span::new(start, end.span.start) }))
+    }
+
+    fn peek(&mut self) -> PResult<Token> {
+        if let Some((tok, _, depth)) = &self.peeked
+            && *depth == self.isolate_depth
+        {
+            return Ok(tok.clone());
+        }
+        let (rest, tok) = self.lexer.token(self.rest, self.isolate_depth > 0)?;
+        self.peeked = Some((tok.clone(), rest, self.isolate_depth));
+        Ok(tok)
+    }
+
+    /// Consumes the peeked token (call `peek` first).
+    fn advance(&mut self) {
+        if let Some((tok, rest, _)) = self.peeked.take() {
+            self.rest = rest;
+            self.last_end = tok.span.end;
+        }
+    }
+
+    fn next(&mut self) -> PResult<Token> {
+        let t = self.peek()?;
+        self.advance();
+        Ok(t)
+    }
+
+    fn skip_newlines(&mut self) -> PResult<()> {
+        while matches!(self.peek()?.kind, TokenKind::Newline) {
+            self.advance();
+        }
+        Ok(())
+    }
+
+    fn text(&self, span: Span) -> &'a str {
+        &self.src[span.start..span.end]
+    }
+
+    fn unexpected(&self, tok: &Token) -> ParseError {
+        match &tok.kind {
+            TokenKind::Eof => ParseError::new("unexpected end of file", tok.span).incomplete(),
+            TokenKind::Newline => ParseError::new("unexpected newline", tok.span),
+            TokenKind::HereDoc => ParseError::new(
+                "here-documents are not supported in this version of isosh",
+                tok.span,
+            ),
+            _ => ParseError::new(format!("unexpected '{}'", self.text(tok.span)), tok.span),
+        }
+    }
+
+    fn starts_command(kind: &TokenKind) -> bool {
+        matches!(kind, TokenKind::Word(_) | TokenKind::Redir { .. })
+    }
+
+    /// and-or lists separated by `;`/`&` (and by newlines when `multiline`,
+    /// as inside an isolate body).
+    fn list(&mut self, multiline: bool) -> PResult<List> {
+        let mut items = Vec::new();
+        loop {
+            if multiline {
+                self.skip_newlines()?;
+            }
+            let tok = self.peek()?;
+            if !Self::starts_command(&tok.kind) {
+                if items.is_empty() {
+                    return Err(self.unexpected(&tok));
+                }
+                break;
+            }
+            let and_or = self.and_or()?;
+            let sep = self.peek()?;
+            let background = matches!(sep.kind, TokenKind::Amp);
+            items.push(ListItem { and_or, background });
+            match sep.kind {
+                TokenKind::Semi | TokenKind::Amp => self.advance(),
+                TokenKind::Newline if multiline => self.advance(),
+                _ => break,
+            }
+        }
+        Ok(List { items })
+    }
+
+    fn and_or(&mut self) -> PResult<AndOr> {
+        let first = self.pipeline()?;
+        let mut rest = Vec::new();
+        loop {
+            let op = match self.peek()?.kind {
+                TokenKind::AndIf => AndOrOp::And,
+                TokenKind::OrIf => AndOrOp::Or,
+                _ => break,
+            };
+            self.advance();
+            self.skip_newlines()?;
+            rest.push((op, self.pipeline()?));
+        }
+        Ok(AndOr { first, rest })
+    }
+
+    fn pipeline(&mut self) -> PResult<Pipeline> {
+        let first = self.peek()?;
+        let negated = matches!(&first.kind, TokenKind::Word(w) if w.as_plain_literal() == Some("!"));
+        if negated {
+            self.advance();
+        }
+        let mut commands = vec![self.command()?];
+        while matches!(self.peek()?.kind, TokenKind::Pipe) {
+            self.advance();
+            self.skip_newlines()?;
+            commands.push(self.command()?);
+        }
+        let end = commands.last().map_or(first.span, Command::span);
+        Ok(Pipeline { negated, commands, span: first.span.to(end) })
+    }
+
+    fn command(&mut self) -> PResult<Command> {
+        let tok = self.peek()?;
+        if let TokenKind::Word(w) = &tok.kind
+            && w.as_plain_literal() == Some("isolate")
+        {
+            self.advance();
+            return self.isolate_block(tok.span).map(Command::Isolate);
+        }
+        self.simple_command().map(Command::Simple)
+    }
+
+    fn simple_command(&mut self) -> PResult<SimpleCommand> {
+        let mut cmd = SimpleCommand { assignments: vec![], words: vec![], redirects: vec![], span: self.peek()?.span };
+        loop {
+            let tok = self.peek()?;
+            match tok.kind {
+                TokenKind::Redir { .. } => {
+                    let r = self.redirect()?;
+                    cmd.span = cmd.span.to(r.span);
+                    cmd.redirects.push(r);
+                }
+                TokenKind::Word(word) => {
+                    self.advance();
+                    cmd.span = cmd.span.to(word.span);
+                    match assignment(&word).filter(|_| cmd.words.is_empty()) {
+                        Some(a) => cmd.assignments.push(a),
+                        None => cmd.words.push(word),
+                    }
+                }
+                _ => break,
+            }
+        }
+        if cmd.assignments.is_empty() && cmd.words.is_empty() && cmd.redirects.is_empty() {
+            let tok = self.peek()?;
+            return Err(self.unexpected(&tok));
+        }
+        Ok(cmd)
+    }
+
+    fn redirect(&mut self) -> PResult<Redirect> {
+        let tok = self.next()?;
+        let TokenKind::Redir { fd, op } = tok.kind else {
+            return Err(self.unexpected(&tok));
+        };
+        if op == RedirOp::Append && self.isolate_depth > 0 {
+            self.append_in_isolate = Some(tok.span);
+        }
+        let target = self.peek()?;
+        let TokenKind::Word(target) = target.kind else {
+            let msg = format!("expected a word after '{}', found {}", self.text(tok.span), self.describe(&target));
+            return Err(ParseError::new(msg, target.span));
+        };
+        self.advance();
+        Ok(Redirect { fd, op, span: tok.span.to(target.span), target })
+    }
+
+    fn describe(&self, tok: &Token) -> String {
+        match tok.kind {
+            TokenKind::Eof => "end of file".into(),
+            TokenKind::Newline => "newline".into(),
+            _ => format!("'{}'", self.text(tok.span)),
+        }
+    }
+
+    /// After the `isolate` keyword: options, `<`, body, `>`, redirections.
+    fn isolate_block(&mut self, keyword: Span) -> PResult<IsolateBlock> {
+        let mut options = Vec::new();
+        let open = loop {
+            let tok = self.peek()?;
+            match tok.kind {
+                TokenKind::Word(w) => {
+                    self.advance();
+                    options.push(w);
+                }
+                TokenKind::Redir { fd: None, op: RedirOp::In } => break tok.span,
+                _ => {
+                    return Err(ParseError::new(
+                        format!("isolate: expected '<' to open the block, found {}", self.describe(&tok)),
+                        tok.span,
+                    )
+                    .with_hint("write `isolate [options] < commands >`"));
+                }
+            }
+        };
+        // `isolate <file` reads like an input redirection; insist on a blank
+        // so the block's bracket is never mistaken for one.
+        let after_open = &self.src[open.end..];
+        if after_open.chars().next().is_some_and(|c| !matches!(c, ' ' | '\t' | '\n')) {
+            return Err(ParseError::new("isolate: put a space after '<' to open the block", open).with_hint(
+                "to redirect a block's input, write it after the closing bracket: `isolate < cmd > < file`",
+            ));
+        }
+        self.advance();
+        self.isolate_depth += 1;
+        let saved_append = self.append_in_isolate.take();
+        let body = self.isolate_body(open);
+        let append = std::mem::replace(&mut self.append_in_isolate, saved_append);
+        self.isolate_depth -= 1;
+        let body = body.map_err(|e| match (e.incomplete, append) {
+            (true, Some(_)) => e.with_hint("did you mean `> >`? `>>` right after a command appends to a file"),
+            _ => e,
+        })?;
+        let mut block = IsolateBlock { options, body, redirects: Vec::new(), span: keyword };
+        while let TokenKind::Redir { .. } = self.peek()?.kind {
+            block.redirects.push(self.redirect()?);
+        }
+        block.span = Span::new(keyword.start, self.last_end);
+        Ok(block)
+    }
+
+    fn isolate_body(&mut self, open: Span) -> PResult<List> {
+        self.skip_newlines()?;
+        let first = self.peek()?;
+        match first.kind {
+            TokenKind::IsolateClose => {
+                return Err(ParseError::new("isolate block has an empty body", first.span));
+            }
+            TokenKind::Eof => return Err(unclosed(open)),
+            _ => {}
+        }
+        let body = self.list(true).map_err(|e| if e.incomplete { unclosed(open) } else { e })?;
+        let close = self.next()?;
+        match close.kind {
+            TokenKind::IsolateClose => Ok(body),
+            TokenKind::Eof => Err(unclosed(open)),
+            _ => Err(self.unexpected(&close)),
+        }
+    }
+}
+
+fn unclosed(open: Span) -> ParseError {
+    ParseError::new("isolate block is not closed with '>'", open).incomplete()
+}
+
+/// `NAME=value` as the word's leading unquoted text.
+fn assignment(word: &Word) -> Option<Assignment> {
+    let WordPart::Literal(first) = word.parts.first()? else {
+        return None;
+    };
+    let eq = first.find('=')?;
+    if !is_valid_name(&first[..eq]) {
+        return None;
+    }
+    let mut value_parts = Vec::new();
+    if eq + 1 < first.len() {
+        value_parts.push(WordPart::Literal(first[eq + 1..].to_string()));
+    }
+    value_parts.extend(word.parts[1..].iter().cloned());
+    let value_start = word.span.start + eq + 1;
+    Some(Assignment {
+        name: first[..eq].to_string(),
+        value: Word { parts: value_parts, span: Span::new(value_start, word.span.end) },
+        span: word.span,
+    })
+}
+
+/// Parses a whole text into complete commands (stops at the first error).
+pub fn parse(src: &str) -> PResult<Vec<CompleteCommand>> {
+    let mut p = Parser::new(src);
+    let mut out = Vec::new();
+    while let Some(c) = p.next_command()? {
+        out.push(c);
+    }
+    Ok(out)
+}
