@@ -5,4 +5,6 @@
 //! fields) → [`exec`] (a plain-data plan of fd operations per process, then
 //! carried out by `spawn`). [`repl`] is the interactive front end.
 
+pub mod expand;
+pub mod state;
 pub mod syntax;

@@ -184,6 +184,17 @@ pub enum Param {
     Special(SpecialParam),
 }
 
+impl Param {
+    /// The name as written after `$` (`x`, `1`, `?`).
+    pub fn name(&self) -> String {
+        match self {
+            Param::Named(n) => n.clone(),
+            Param::Positional(n) => n.to_string(),
+            Param::Special(s) => s.as_char().to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SpecialParam {
     /// `$@`

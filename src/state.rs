@@ -1,0 +1,225 @@
+//! The shell's state that expansion reads: variables, positional parameters,
+//! the last status, and the `set` options.
+
+use std::collections::HashMap;
+use std::ffi::CString;
+use std::rc::Rc;
+
+#[derive(Debug, Clone)]
+pub struct Var {
+    pub value: String,
+    pub exported: bool,
+}
+
+/// Shell variables. The exported ones form the environment of every child;
+/// that environment block is built once and reused until a variable in it
+/// changes (a spawn loop would otherwise rebuild it for every command).
+#[derive(Debug, Clone, Default)]
+pub struct Vars {
+    map: HashMap<String, Var>,
+    env_cache: Option<Rc<Vec<CString>>>,
+}
+
+impl Vars {
+    /// All variables of the process environment, exported.
+    pub fn from_environment() -> Self {
+        let mut vars = Vars::default();
+        for (k, v) in std::env::vars_os() {
+            if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {
+                vars.map.insert(k, Var { value: v, exported: true });
+            }
+        }
+        vars
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.map.get(name).map(|v| v.value.as_str())
+    }
+
+    pub fn is_exported(&self, name: &str) -> bool {
+        self.map.get(name).is_some_and(|v| v.exported)
+    }
+
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        let value = value.into();
+        match self.map.get_mut(name) {
+            Some(v) => {
+                if v.exported {
+                    self.env_cache = None;
+                }
+                v.value = value;
+            }
+            None => {
+                self.map.insert(name.to_string(), Var { value, exported: false });
+            }
+        }
+    }
+
+    /// Marks `name` exported (creating it empty-less: an unset exported name
+    /// stays unset until assigned, as in dash).
+    pub fn export(&mut self, name: &str) {
+        if let Some(v) = self.map.get_mut(name) {
+            v.exported = true;
+            self.env_cache = None;
+        }
+    }
+
+    pub fn unset(&mut self, name: &str) {
+        if self.map.remove(name).is_some_and(|v| v.exported) {
+            self.env_cache = None;
+        }
+    }
+
+    /// Sorted `(name, var)` pairs, for `export -p` and `set`.
+    pub fn sorted(&self) -> Vec<(&str, &Var)> {
+        let mut all: Vec<_> = self.map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        all
+    }
+
+    /// The `NAME=value` environment block for children.
+    pub fn environment(&mut self) -> Rc<Vec<CString>> {
+        if let Some(env) = &self.env_cache {
+            return env.clone();
+        }
+        let env: Vec<CString> = self
+            .map
+            .iter()
+            .filter(|(_, v)| v.exported)
+            .filter_map(|(k, v)| CString::new(format!("{k}={}", v.value)).ok())
+            .collect();
+        let env = Rc::new(env);
+        self.env_cache = Some(env.clone());
+        env
+    }
+}
+
+/// `set` options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// `-e`: exit when a command fails.
+    pub errexit: bool,
+    /// `-u`: expanding an unset parameter is an error.
+    pub nounset: bool,
+    /// `-x`: trace commands to stderr.
+    pub xtrace: bool,
+    /// `-n`: read commands but do not run them.
+    pub noexec: bool,
+    /// `-f`: no pathname expansion.
+    pub noglob: bool,
+    /// `-C`: `>` does not overwrite existing regular files.
+    pub noclobber: bool,
+    /// `-o pipefail`: a pipeline fails when any stage fails.
+    pub pipefail: bool,
+    /// The shell reads commands from a terminal.
+    pub interactive: bool,
+}
+
+impl Options {
+    /// The single-letter options, in `$-` order.
+    pub const LETTERS: &'static [char] = &['e', 'f', 'n', 'u', 'x', 'C'];
+
+    /// Long names accepted by `set -o`, with their letter if they have one.
+    pub const NAMES: &'static [(&'static str, Option<char>)] = &[
+        ("errexit", Some('e')),
+        ("noglob", Some('f')),
+        ("noexec", Some('n')),
+        ("nounset", Some('u')),
+        ("xtrace", Some('x')),
+        ("noclobber", Some('C')),
+        ("pipefail", None),
+    ];
+
+    pub fn flag_mut(&mut self, letter: char) -> Option<&mut bool> {
+        Some(match letter {
+            'e' => &mut self.errexit,
+            'f' => &mut self.noglob,
+            'n' => &mut self.noexec,
+            'u' => &mut self.nounset,
+            'x' => &mut self.xtrace,
+            'C' => &mut self.noclobber,
+            _ => return None,
+        })
+    }
+
+    pub fn named_mut(&mut self, name: &str) -> Option<&mut bool> {
+        match Self::NAMES.iter().find(|(n, _)| *n == name)? {
+            (_, Some(letter)) => self.flag_mut(*letter),
+            _ => Some(&mut self.pipefail),
+        }
+    }
+
+    /// `$-`
+    pub fn letters(&self) -> String {
+        let mut s: String = Self::LETTERS.iter().filter(|&&c| self.get(c)).collect();
+        if self.interactive {
+            s.push('i');
+        }
+        s
+    }
+
+    pub fn get(&self, letter: char) -> bool {
+        // Reading through `flag_mut` of a copy keeps one letter table.
+        let mut copy = *self;
+        copy.flag_mut(letter).is_some_and(|f| *f)
+    }
+}
+
+/// What expansion reads.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub vars: Vars,
+    /// `$0`
+    pub arg0: String,
+    /// `$1 …`
+    pub positional: Vec<String>,
+    /// `$?`
+    pub last_status: i32,
+    /// `$!`
+    pub last_background: Option<i32>,
+    /// `$$`: the main shell's pid, also inside subshells.
+    pub shell_pid: i32,
+    pub options: Options,
+}
+
+impl State {
+    pub fn new(arg0: String, positional: Vec<String>) -> Self {
+        let mut vars = Vars::from_environment();
+        vars.set("IFS", " \t\n");
+        for (name, value) in [("PS1", "$ "), ("PS2", "> "), ("PS4", "+ ")] {
+            if vars.get(name).is_none() {
+                vars.set(name, value);
+            }
+        }
+        if let Ok(cwd) = std::env::current_dir() {
+            let pwd_ok = vars.get("PWD").is_some_and(|p| same_file(p, &cwd));
+            if !pwd_ok {
+                vars.set("PWD", cwd.to_string_lossy());
+                vars.export("PWD");
+            }
+        }
+        State {
+            vars,
+            arg0,
+            positional,
+            last_status: 0,
+            last_background: None,
+            shell_pid: std::process::id() as i32,
+            options: Options::default(),
+        }
+    }
+
+    /// `$IFS`, with the POSIX default when unset.
+    pub fn ifs(&self) -> &str {
+        self.vars.get("IFS").unwrap_or(" \t\n")
+    }
+}
+
+/// Whether two paths name the same file (by device and inode).
+fn same_file(a: &str, b: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
