@@ -5,6 +5,11 @@
 //! fields) → [`exec`] (a plain-data plan of fd operations per process, then
 //! carried out by `spawn`). [`repl`] is the interactive front end.
 
+pub mod cli;
+pub mod exec;
 pub mod expand;
+pub mod repl;
+pub mod signals;
 pub mod state;
 pub mod syntax;
+pub mod toplevel;

@@ -1,3 +1,49 @@
+//! The `isosh` binary: `-c`, a script file, standard input, or the REPL.
+
+use isosh::cli::{self, Cli, Input};
+use isosh::exec::Shell;
+use isosh::state::State;
+use isosh::toplevel::{self, Origin, Outcome};
+use std::io::IsTerminal;
+
 fn main() {
-    println!("Hello, world!");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let invocation = match cli::parse(&args) {
+        Ok(Cli::Run(i)) => i,
+        Ok(Cli::Version) => {
+            println!("isosh {}", env!("CARGO_PKG_VERSION"));
+            return;
+        }
+        Ok(Cli::Help) => {
+            print!("{}", cli::USAGE);
+            return;
+        }
+        Err(msg) => {
+            eprintln!("isosh: {msg}");
+            std::process::exit(2);
+        }
+    };
+    let interactive = invocation.input == Input::Stdin && std::io::stdin().is_terminal();
+    isosh::signals::init_shell(interactive);
+    let mut state = State::new(invocation.arg0.clone(), invocation.positional);
+    state.options = invocation.options;
+    state.options.interactive = interactive;
+    let mut sh = Shell::new(state);
+    let outcome = match invocation.input {
+        Input::Command(text) => toplevel::run_text(&mut sh, &text, Origin { name: "-c", first_line: 1 }),
+        Input::Script(path) => match std::fs::read_to_string(&path) {
+            Ok(text) => toplevel::run_text(&mut sh, &text, Origin { name: &path, first_line: 1 }),
+            Err(e) => {
+                sh.error(&format!("{path}: {}", isosh::exec::builtins::io_reason(&e)));
+                Outcome::Exit(127)
+            }
+        },
+        Input::Stdin if interactive => Outcome::Exit(isosh::repl::run(&mut sh)),
+        Input::Stdin => toplevel::run_reader(&mut sh, std::io::stdin().lock(), "stdin"),
+    };
+    let status = match outcome {
+        Outcome::Finished => sh.state.last_status,
+        Outcome::Exit(status) => status,
+    };
+    std::process::exit(status & 0xff);
 }

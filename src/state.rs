@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::ffi::CString;
-use std::rc::Rc;
 
 #[derive(Debug, Clone)]
 pub struct Var {
@@ -12,12 +11,12 @@ pub struct Var {
 }
 
 /// Shell variables. The exported ones form the environment of every child;
-/// that environment block is built once and reused until a variable in it
-/// changes (a spawn loop would otherwise rebuild it for every command).
+/// `env_generation` changes whenever that environment does, so the executor
+/// can reuse one environment block across a spawn loop.
 #[derive(Debug, Clone, Default)]
 pub struct Vars {
     map: HashMap<String, Var>,
-    env_cache: Option<Rc<Vec<CString>>>,
+    env_generation: u64,
 }
 
 impl Vars {
@@ -45,7 +44,7 @@ impl Vars {
         match self.map.get_mut(name) {
             Some(v) => {
                 if v.exported {
-                    self.env_cache = None;
+                    self.env_generation += 1;
                 }
                 v.value = value;
             }
@@ -60,13 +59,13 @@ impl Vars {
     pub fn export(&mut self, name: &str) {
         if let Some(v) = self.map.get_mut(name) {
             v.exported = true;
-            self.env_cache = None;
+            self.env_generation += 1;
         }
     }
 
     pub fn unset(&mut self, name: &str) {
         if self.map.remove(name).is_some_and(|v| v.exported) {
-            self.env_cache = None;
+            self.env_generation += 1;
         }
     }
 
@@ -77,25 +76,25 @@ impl Vars {
         all
     }
 
-    /// The `NAME=value` environment block for children.
-    pub fn environment(&mut self) -> Rc<Vec<CString>> {
-        if let Some(env) = &self.env_cache {
-            return env.clone();
-        }
-        let env: Vec<CString> = self
-            .map
-            .iter()
-            .filter(|(_, v)| v.exported)
-            .filter_map(|(k, v)| CString::new(format!("{k}={}", v.value)).ok())
-            .collect();
-        let env = Rc::new(env);
-        self.env_cache = Some(env.clone());
-        env
+    /// Changes whenever an exported variable does.
+    pub fn env_generation(&self) -> u64 {
+        self.env_generation
+    }
+
+    /// The `NAME=value` strings of the exported variables, with `overrides`
+    /// (prefix assignments such as `A=1 cmd`) replacing or adding entries.
+    pub fn environment(&self, overrides: &[(String, String)]) -> Vec<CString> {
+        let exported = self.map.iter().filter(|(k, v)| v.exported && !overrides.iter().any(|(o, _)| o == *k));
+        exported
+            .map(|(k, v)| (k.as_str(), v.value.as_str()))
+            .chain(overrides.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .filter_map(|(k, v)| CString::new(format!("{k}={v}")).ok())
+            .collect()
     }
 }
 
 /// `set` options.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Options {
     /// `-e`: exit when a command fails.
     pub errexit: bool,

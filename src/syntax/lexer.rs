@@ -21,7 +21,10 @@ use nom::sequence::{pair, terminated};
 pub enum TokenKind {
     Word(Word),
     /// A redirection operator with its optional io-number (`2>`, `<&`, `&>`).
-    Redir { fd: Option<i32>, op: RedirOp },
+    Redir {
+        fd: Option<i32>,
+        op: RedirOp,
+    },
     /// `<<` or `<<-`: here-documents belong to the language issue.
     HereDoc,
     AndIf,
@@ -73,18 +76,7 @@ pub fn is_valid_name(s: &str) -> bool {
 
 /// An operator token other than a redirection.
 fn operator(i: &str) -> IResult<&str, &str> {
-    alt((
-        tag("&&"),
-        tag("||"),
-        tag(";;"),
-        tag(";"),
-        tag("&"),
-        tag("|"),
-        tag("("),
-        tag(")"),
-        tag("\n"),
-    ))
-    .parse(i)
+    alt((tag("&&"), tag("||"), tag(";;"), tag(";"), tag("&"), tag("|"), tag("("), tag(")"), tag("\n"))).parse(i)
 }
 
 /// A redirection operator, longest first (`&>>` before `&>` before `&`).
@@ -149,9 +141,13 @@ impl<'a> Lexer<'a> {
         }
         if let Ok((rest, digits)) = io_number(i) {
             let Ok(fd) = digits.parse::<i32>() else {
-                return Err(ParseError::new(format!("fd number {digits} is too large"), Span::new(start, self.offset(rest))));
+                return Err(ParseError::new(
+                    format!("fd number {digits} is too large"),
+                    Span::new(start, self.offset(rest)),
+                ));
             };
-            let (rest, op) = redir_operator(rest).map_err(|_| ParseError::new("bad redirection", Span::new(start, start + 1)))?;
+            let (rest, op) =
+                redir_operator(rest).map_err(|_| ParseError::new("bad redirection", Span::new(start, start + 1)))?;
             return make(rest, redir_kind(Some(fd), op));
         }
         if let Ok((rest, op)) = redir_operator(i) {
@@ -202,7 +198,11 @@ impl<'a> Lexer<'a> {
                 '\'' => {
                     let body = &i[1..];
                     let Some(end) = body.find('\'') else {
-                        return Err(ParseError::new("unterminated single quote", Span::new(self.offset(i), self.offset(i) + 1)).incomplete());
+                        return Err(ParseError::new(
+                            "unterminated single quote",
+                            Span::new(self.offset(i), self.offset(i) + 1),
+                        )
+                        .incomplete());
                     };
                     parts.push(WordPart::SingleQuoted(body[..end].to_string()));
                     i = &body[end + 1..];
@@ -322,11 +322,18 @@ impl<'a> Lexer<'a> {
         let param = if is_valid_name(body) {
             Param::Named(body.to_string())
         } else if !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit()) {
-            Param::Positional(body.parse().map_err(|_| ParseError::new("bad substitution", Span::new(open, open + close + 3)))?)
+            Param::Positional(
+                body.parse().map_err(|_| ParseError::new("bad substitution", Span::new(open, open + close + 3)))?,
+            )
         } else if let (Some(c), 1) = (body.chars().next(), body.chars().count()) {
             match SpecialParam::from_char(c) {
                 Some(s) => Param::Special(s),
-                None => return Err(ParseError::new(format!("bad substitution: ${{{body}}}"), Span::new(open, open + close + 3))),
+                None => {
+                    return Err(ParseError::new(
+                        format!("bad substitution: ${{{body}}}"),
+                        Span::new(open, open + close + 3),
+                    ));
+                }
             }
         } else {
             return Err(ParseError::new(

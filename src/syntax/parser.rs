@@ -28,7 +28,15 @@ type PResult<T> = Result<T, ParseError>;
 
 impl<'a> Parser<'a> {
     pub fn new(src: &'a str) -> Self {
-        Parser { src, lexer: Lexer::new(src), rest: src, peeked: None, isolate_depth: 0, append_in_isolate: None, last_end: 0 }
+        Parser {
+            src,
+            lexer: Lexer::new(src),
+            rest: src,
+            peeked: None,
+            isolate_depth: 0,
+            append_in_isolate: None,
+            last_end: 0,
+        }
     }
 
     /// The next complete command, or `None` at the end of the text.
@@ -90,10 +98,9 @@ impl<'a> Parser<'a> {
         match &tok.kind {
             TokenKind::Eof => ParseError::new("unexpected end of file", tok.span).incomplete(),
             TokenKind::Newline => ParseError::new("unexpected newline", tok.span),
-            TokenKind::HereDoc => ParseError::new(
-                "here-documents are not supported in this version of isosh",
-                tok.span,
-            ),
+            TokenKind::HereDoc => {
+                ParseError::new("here-documents are not supported in this version of isosh", tok.span)
+            }
             _ => ParseError::new(format!("unexpected '{}'", self.text(tok.span)), tok.span),
         }
     }

@@ -260,7 +260,9 @@ fn isolate_closer_before_list_and_pipe_operators() {
     assert_eq!(p.commands.len(), 2);
     let Command::Isolate(b) = &p.commands[0] else { panic!() };
     assert_eq!(b.body.to_string(), "sort | uniq -c");
-    for (src, n) in [("isolate < a >; b", 2), ("isolate < a > & b", 2), ("isolate < a > && b", 1), ("isolate < a > || b", 1)] {
+    for (src, n) in
+        [("isolate < a >; b", 2), ("isolate < a > & b", 2), ("isolate < a > && b", 1), ("isolate < a > || b", 1)]
+    {
         assert_eq!(one(src).list.items.len(), n, "{src}");
     }
     // `>&2` is a dup, never the closer.

@@ -1,0 +1,133 @@
+//! Command-line arguments: `isosh [options] [-c CMD [NAME [ARG…]] | FILE [ARG…]]`.
+
+use crate::state::Options;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// `-c CMD`
+    Command(String),
+    /// `isosh FILE` (also how `#!` lines run scripts)
+    Script(String),
+    /// No operand: a terminal gets the REPL, anything else is read as a script.
+    Stdin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub input: Input,
+    pub arg0: String,
+    pub positional: Vec<String>,
+    pub options: Options,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cli {
+    Run(Invocation),
+    Version,
+    Help,
+}
+
+pub const USAGE: &str = "\
+usage: isosh [-efnuxC] [-o option] [-c COMMAND [NAME [ARG...]] | FILE [ARG...]]
+
+With no operand, isosh reads commands from the terminal (an interactive
+prompt) or from standard input.
+
+  -c COMMAND   run COMMAND; NAME becomes $0 and ARGs $1...
+  -e           exit when a command fails
+  -u           treat expanding an unset parameter as an error
+  -x           print each command to stderr (prefixed with $PS4) before running it
+  -n           read and check commands, but run nothing
+  -f           no pathname expansion (globbing)
+  -C           `>` refuses to overwrite an existing file (use `>|`)
+  -o NAME      set an option by name (errexit, nounset, xtrace, noexec,
+               noglob, noclobber, pipefail); +o NAME unsets it
+  --version    print the version
+  --help       print this help
+";
+
+pub fn parse(args: &[String]) -> Result<Cli, String> {
+    let mut options = Options::default();
+    let mut command = false;
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        match a.as_str() {
+            "--version" => return Ok(Cli::Version),
+            "--help" => return Ok(Cli::Help),
+            "--" => {
+                i += 1;
+                break;
+            }
+            _ => {}
+        }
+        let (on, letters) = match a.as_bytes() {
+            [b'-', _, ..] => (true, &a[1..]),
+            [b'+', _, ..] => (false, &a[1..]),
+            _ => break,
+        };
+        i += 1;
+        for letter in letters.chars() {
+            match letter {
+                'c' if on => command = true,
+                'o' => {
+                    let name = args.get(i).ok_or("-o needs an option name")?;
+                    i += 1;
+                    *options.named_mut(name).ok_or_else(|| format!("-o {name}: unknown option"))? = on;
+                }
+                l => *options.flag_mut(l).ok_or_else(|| format!("-{l}: unknown option\n{USAGE}"))? = on,
+            }
+        }
+    }
+    let rest = &args[i.min(args.len())..];
+    let invocation = if command {
+        let (text, names) = rest.split_first().ok_or("-c needs a command string")?;
+        let (arg0, positional) = match names.split_first() {
+            Some((n, p)) => (n.clone(), p.to_vec()),
+            None => ("isosh".to_string(), Vec::new()),
+        };
+        Invocation { input: Input::Command(text.clone()), arg0, positional, options }
+    } else if let Some((file, positional)) = rest.split_first() {
+        Invocation { input: Input::Script(file.clone()), arg0: file.clone(), positional: positional.to_vec(), options }
+    } else {
+        Invocation { input: Input::Stdin, arg0: "isosh".into(), positional: Vec::new(), options }
+    };
+    Ok(Cli::Run(invocation))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str]) -> Invocation {
+        let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        match parse(&args).unwrap() {
+            Cli::Run(i) => i,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn command_string_with_name_and_args() {
+        let i = run(&["-ec", "echo $0 $1", "me", "a", "b"]);
+        assert_eq!(i.input, Input::Command("echo $0 $1".into()));
+        assert_eq!(i.arg0, "me");
+        assert_eq!(i.positional, ["a", "b"]);
+        assert!(i.options.errexit);
+    }
+
+    #[test]
+    fn script_and_options() {
+        let i = run(&["-x", "-o", "pipefail", "+x", "s.sh", "-e"]);
+        assert_eq!(i.input, Input::Script("s.sh".into()));
+        assert_eq!(i.positional, ["-e"]);
+        assert!(i.options.pipefail && !i.options.xtrace && !i.options.errexit);
+        assert_eq!(run(&[]).input, Input::Stdin);
+    }
+
+    #[test]
+    fn errors_and_info() {
+        assert!(parse(&["-c".into()]).is_err());
+        assert!(parse(&["-z".into()]).is_err());
+        assert_eq!(parse(&["--version".into()]), Ok(Cli::Version));
+    }
+}

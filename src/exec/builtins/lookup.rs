@@ -1,0 +1,71 @@
+//! `type` and `command`: what a name would run.
+
+use super::{Exec, KEYWORDS, Shell, find, out};
+use crate::exec::path::Lookup;
+
+/// What `name` means to the shell.
+enum Meaning {
+    Keyword,
+    Builtin { special: bool },
+    File(String),
+    Unknown,
+}
+
+fn meaning(sh: &mut Shell, name: &str) -> Meaning {
+    if KEYWORDS.contains(&name) {
+        return Meaning::Keyword;
+    }
+    if let Some(b) = find(name) {
+        return Meaning::Builtin { special: b.special };
+    }
+    match sh.lookup_path(name) {
+        Lookup::Found(p) if p.is_file() => Meaning::File(p.to_string_lossy().into_owned()),
+        _ => Meaning::Unknown,
+    }
+}
+
+/// `type NAME…`, or `command -V`.
+pub fn type_(sh: &mut Shell, argv: &[String]) -> Exec {
+    describe_all(sh, &argv[1..], "type")
+}
+
+fn describe_all(sh: &mut Shell, names: &[String], who: &str) -> Exec {
+    let mut status = 0;
+    let mut text = String::new();
+    for name in names {
+        match meaning(sh, name) {
+            Meaning::Keyword => text.push_str(&format!("{name} is a shell keyword\n")),
+            Meaning::Builtin { special: true } => text.push_str(&format!("{name} is a special shell builtin\n")),
+            Meaning::Builtin { special: false } => text.push_str(&format!("{name} is a shell builtin\n")),
+            Meaning::File(p) => text.push_str(&format!("{name} is {p}\n")),
+            Meaning::Unknown => {
+                text.push_str(&format!("{name}: not found\n"));
+                status = 127;
+            }
+        }
+    }
+    out(sh, who, &text)?;
+    Ok(status)
+}
+
+/// `command [-v|-V] NAME [args…]`
+pub fn command(sh: &mut Shell, argv: &[String]) -> Exec {
+    match argv.get(1).map(String::as_str) {
+        Some("-v") => {
+            let mut status = 0;
+            let mut text = String::new();
+            for name in &argv[2..] {
+                match meaning(sh, name) {
+                    Meaning::Keyword | Meaning::Builtin { .. } => text.push_str(&format!("{name}\n")),
+                    Meaning::File(p) => text.push_str(&format!("{p}\n")),
+                    Meaning::Unknown => status = 127,
+                }
+            }
+            out(sh, "command", &text)?;
+            Ok(status)
+        }
+        Some("-V") => describe_all(sh, &argv[2..], "command"),
+        Some(_) => sh.run_argv(&argv[1..]),
+        None => Ok(0),
+    }
+}

@@ -1,0 +1,91 @@
+//! Commands the shell runs itself. Each gets the shell and its argv; output
+//! goes to fds 1 and 2 as the command's redirections left them.
+
+mod cd;
+pub use cd::io_reason;
+mod echo;
+mod fds;
+mod lookup;
+mod vars;
+
+use super::spawn::write_all;
+use super::{Abort, Exec, Shell};
+
+/// How the shell runs a builtin.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    Run(fn(&mut Shell, &[String]) -> Exec),
+    /// `exec` changes the shell's own fd table or replaces the shell, so the
+    /// executor runs it itself.
+    Exec,
+}
+
+pub struct Builtin {
+    pub name: &'static str,
+    /// POSIX special builtins: errors end a non-interactive shell and
+    /// assignments before them persist.
+    pub special: bool,
+    pub kind: Kind,
+}
+
+const fn regular(name: &'static str, f: fn(&mut Shell, &[String]) -> Exec) -> Builtin {
+    Builtin { name, special: false, kind: Kind::Run(f) }
+}
+
+const fn special(name: &'static str, f: fn(&mut Shell, &[String]) -> Exec) -> Builtin {
+    Builtin { name, special: true, kind: Kind::Run(f) }
+}
+
+pub const BUILTINS: &[Builtin] = &[
+    special(":", |_, _| Ok(0)),
+    regular("true", |_, _| Ok(0)),
+    regular("false", |_, _| Ok(1)),
+    regular("echo", echo::echo),
+    regular("cd", cd::cd),
+    regular("pwd", cd::pwd),
+    special("exit", exit),
+    special("export", vars::export),
+    special("unset", vars::unset),
+    special("set", vars::set),
+    Builtin { name: "exec", special: true, kind: Kind::Exec },
+    regular("type", lookup::type_),
+    regular("command", lookup::command),
+    regular("fds", fds::fds),
+];
+
+/// Words that are reserved in command position.
+pub const KEYWORDS: &[&str] = &["isolate", "!"];
+
+pub fn find(name: &str) -> Option<&'static Builtin> {
+    BUILTINS.iter().find(|b| b.name == name)
+}
+
+/// Writes a builtin's output to fd 1; a failed write is the builtin's error.
+fn out(sh: &Shell, name: &str, text: &str) -> Exec {
+    match write_all(1, text.as_bytes()) {
+        Ok(()) => Ok(0),
+        Err(e) => {
+            sh.error(&format!("{name}: write error: {}", crate::exec::spawn::errno_text(e)));
+            Ok(1)
+        }
+    }
+}
+
+/// A usage or operand error: status 2, and fatal for a special builtin in a
+/// non-interactive shell (POSIX 2.8.1).
+fn usage_error(sh: &Shell, special: bool, msg: &str) -> Exec {
+    sh.error(msg);
+    if special { Err(sh.fatal_unless_interactive(2)) } else { Ok(2) }
+}
+
+/// `exit [n]`
+fn exit(sh: &mut Shell, argv: &[String]) -> Exec {
+    let code = match argv.get(1) {
+        None => sh.state.last_status,
+        Some(n) => match n.parse::<i64>() {
+            Ok(v) if v >= 0 => (v & 0xff) as i32,
+            _ => return usage_error(sh, true, &format!("exit: Illegal number: {n}")),
+        },
+    };
+    Err(Abort::Exit(code))
+}

@@ -1,0 +1,555 @@
+//! The executor: walks the AST, expands words, builds each process's plan
+//! and has [`spawn`] carry it out.
+
+pub mod builtins;
+pub mod path;
+pub mod plan;
+pub mod spawn;
+pub mod wait;
+
+use crate::expand::{self, ExpandError};
+use crate::signals;
+use crate::state::State;
+use crate::syntax::ast::*;
+use nix::unistd::{ForkResult, Pid, fork};
+use path::{Lookup, PathCache};
+use plan::{FdOp, FdRef, PlanError, Redirection};
+use spawn::{CStrArray, ExecImage, NoPipes, PipeFds, SavedFds, exit_child, write_all};
+use std::ffi::CString;
+use std::os::fd::{AsRawFd, RawFd};
+use std::rc::Rc;
+use wait::{Ended, wait_for};
+
+/// Stops running commands: the shell (or subshell) exits with a status, or
+/// — at the REPL — only the current command line is abandoned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Abort {
+    Exit(i32),
+    Command(i32),
+}
+
+impl Abort {
+    pub fn status(self) -> i32 {
+        match self {
+            Abort::Exit(s) | Abort::Command(s) => s,
+        }
+    }
+}
+
+pub type Exec<T = i32> = Result<T, Abort>;
+
+/// Status of a command that failed before it could run (a redirection that
+/// cannot be opened, an unset parameter under `-u`), as in dash.
+pub const STATUS_FAILED_SETUP: i32 = 2;
+pub const STATUS_NOT_EXECUTABLE: i32 = 126;
+pub const STATUS_NOT_FOUND: i32 = 127;
+
+/// `$PATH` when the variable is unset.
+const DEFAULT_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
+pub struct Shell {
+    pub state: State,
+    paths: PathCache,
+    /// Background jobs not yet reaped.
+    background: Vec<Pid>,
+    /// This process is a forked child of the shell (a pipeline stage, a
+    /// background job): external commands replace it instead of forking.
+    in_child: bool,
+    /// Children ignore SIGINT/SIGQUIT (inside a background job).
+    ignore_interrupts: bool,
+    /// The isosh binary, to run scripts the kernel cannot execute.
+    shell_exe: Rc<CString>,
+    /// The exported environment as an `envp` array, rebuilt only when an
+    /// exported variable changes.
+    env_block: Option<(u64, Rc<CStrArray>)>,
+}
+
+/// The pipe ends a pipeline stage was forked with.
+struct StagePipes {
+    index: usize,
+    prev_read: Option<RawFd>,
+    next: Option<(RawFd, RawFd)>,
+}
+
+impl PipeFds for StagePipes {
+    fn pipe_fd(&self, r: FdRef) -> Option<RawFd> {
+        match r {
+            FdRef::PipeRead(k) if k + 1 == self.index => self.prev_read,
+            FdRef::PipeRead(k) if k == self.index => self.next.map(|p| p.0),
+            FdRef::PipeWrite(k) if k == self.index => self.next.map(|p| p.1),
+            _ => None,
+        }
+    }
+}
+
+impl Shell {
+    pub fn new(state: State) -> Self {
+        let exe = std::env::current_exe().ok().and_then(|p| CString::new(p.into_os_string().into_encoded_bytes()).ok());
+        Shell {
+            state,
+            paths: PathCache::default(),
+            background: Vec::new(),
+            in_child: false,
+            ignore_interrupts: false,
+            shell_exe: Rc::new(exe.unwrap_or_else(|| c"/proc/self/exe".to_owned())),
+            env_block: None,
+        }
+    }
+
+    /// Prints `isosh: MESSAGE` on the current fd 2.
+    pub fn error(&self, msg: &str) {
+        let _ = write_all(2, format!("isosh: {msg}\n").as_bytes());
+    }
+
+    /// The status a failure before running gives: in a non-interactive
+    /// shell some failures end the shell (POSIX 2.8.1).
+    pub(crate) fn fatal_unless_interactive(&self, status: i32) -> Abort {
+        if self.state.options.interactive { Abort::Command(status) } else { Abort::Exit(status) }
+    }
+
+    fn expansion_failed(&self, e: ExpandError) -> Abort {
+        self.error(&e.to_string());
+        self.fatal_unless_interactive(STATUS_FAILED_SETUP)
+    }
+
+    /// Runs one complete command (a line of input).
+    pub fn run_complete_command(&mut self, cmd: &CompleteCommand) -> Exec {
+        wait::reap_finished(&mut self.background);
+        self.run_list(&cmd.list)
+    }
+
+    fn run_list(&mut self, list: &List) -> Exec {
+        let mut status = self.state.last_status;
+        for item in &list.items {
+            // `set -n` takes effect at once, even later on the same line; an
+            // interactive shell ignores it (it could never be undone).
+            if self.state.options.noexec && !self.state.options.interactive {
+                return Ok(status);
+            }
+            status = if item.background { self.run_background(&item.and_or)? } else { self.run_and_or(&item.and_or)? };
+            self.state.last_status = status;
+        }
+        Ok(status)
+    }
+
+    fn run_and_or(&mut self, ao: &AndOr) -> Exec {
+        let mut status = self.run_pipeline(&ao.first)?;
+        let mut last = &ao.first;
+        for (op, p) in &ao.rest {
+            let run = match op {
+                AndOrOp::And => status == 0,
+                AndOrOp::Or => status != 0,
+            };
+            if run {
+                status = self.run_pipeline(p)?;
+                last = p;
+            }
+        }
+        // `set -e` ignores failures on the left of && and ||, and after `!`.
+        let last_ran_is_final = std::ptr::eq(last, ao.rest.last().map_or(&ao.first, |(_, p)| p));
+        if status != 0 && self.state.options.errexit && last_ran_is_final && !last.negated {
+            return Err(Abort::Exit(status));
+        }
+        Ok(status)
+    }
+
+    fn run_pipeline(&mut self, p: &Pipeline) -> Exec {
+        let status = match p.commands.as_slice() {
+            [one] => self.run_command(one)?,
+            many => self.run_stages(many),
+        };
+        let status = if p.negated { (status == 0) as i32 } else { status };
+        self.state.last_status = status;
+        Ok(status)
+    }
+
+    fn run_command(&mut self, cmd: &Command) -> Exec {
+        match cmd {
+            Command::Simple(sc) => self.run_simple(sc),
+            Command::Isolate(block) => {
+                self.error(&format!(
+                    "isolate: running isolate blocks is not yet supported (parsed: `{block}`); \
+                     it arrives with the isolate issue"
+                ));
+                Ok(STATUS_FAILED_SETUP)
+            }
+        }
+    }
+
+    /// Forks one process per stage, each wired to its neighbours by pipes.
+    fn run_stages(&mut self, commands: &[Command]) -> i32 {
+        let n = commands.len();
+        let mut pids = Vec::with_capacity(n);
+        let mut prev_read: Option<os_pipe::PipeReader> = None;
+        for (index, cmd) in commands.iter().enumerate() {
+            let next = if index + 1 < n {
+                match os_pipe::pipe() {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        self.error(&format!("pipe: {e}"));
+                        break;
+                    }
+                }
+            } else {
+                None
+            };
+            let pipes = StagePipes {
+                index,
+                prev_read: prev_read.as_ref().map(AsRawFd::as_raw_fd),
+                next: next.as_ref().map(|(r, w)| (r.as_raw_fd(), w.as_raw_fd())),
+            };
+            // SAFETY: isosh is single-threaded, so the child may continue
+            // running ordinary code after fork.
+            match unsafe { fork() } {
+                Ok(ForkResult::Child) => self.run_stage_child(cmd, &pipes, n),
+                Ok(ForkResult::Parent { child }) => pids.push(child),
+                Err(e) => {
+                    self.error(&format!("fork: {}", crate::exec::spawn::errno_text(e)));
+                    break;
+                }
+            }
+            // The parent's copies: the write end belongs to this stage, the
+            // read end to the next one.
+            prev_read = next.map(|(r, _w)| r);
+        }
+        drop(prev_read);
+        let mut statuses = Vec::with_capacity(pids.len());
+        for pid in pids {
+            let ended = wait_for(pid);
+            self.report_signal(ended);
+            statuses.push(ended.status());
+        }
+        let last = statuses.last().copied().unwrap_or(1);
+        if self.state.options.pipefail { statuses.iter().rev().copied().find(|&s| s != 0).unwrap_or(0) } else { last }
+    }
+
+    fn run_stage_child(&mut self, cmd: &Command, pipes: &StagePipes, stages: usize) -> ! {
+        self.become_child();
+        let ops = plan::pipe_ops(pipes.index, stages);
+        if let Err((op, e)) = spawn::apply_all(&ops, pipes) {
+            self.error(&spawn::describe_failure(op, e));
+            exit_child(STATUS_FAILED_SETUP);
+        }
+        let status = self.run_command(cmd).unwrap_or_else(Abort::status);
+        exit_child(status)
+    }
+
+    fn become_child(&mut self) {
+        self.in_child = true;
+        self.background.clear();
+        signals::init_child(self.ignore_interrupts);
+    }
+
+    /// `cmd &`: the and-or list runs in a forked subshell with stdin from
+    /// /dev/null; `$!` is its pid.
+    fn run_background(&mut self, ao: &AndOr) -> Exec {
+        // SAFETY: single-threaded; see run_stages.
+        match unsafe { fork() } {
+            Ok(ForkResult::Child) => {
+                self.ignore_interrupts = true;
+                self.become_child();
+                if let Err(e) = spawn::apply_op(&plan::background_stdin(), &NoPipes) {
+                    self.error(&format!("/dev/null: {}", crate::exec::spawn::errno_text(e)));
+                }
+                let status = self.run_and_or(ao).unwrap_or_else(Abort::status);
+                exit_child(status)
+            }
+            Ok(ForkResult::Parent { child }) => {
+                self.background.push(child);
+                self.state.last_background = Some(child.as_raw());
+                Ok(0)
+            }
+            Err(e) => {
+                self.error(&format!("fork: {}", crate::exec::spawn::errno_text(e)));
+                Ok(1)
+            }
+        }
+    }
+
+    fn report_signal(&self, ended: Ended) {
+        if let Some(msg) = ended.message() {
+            let _ = write_all(2, format!("{msg}\n").as_bytes());
+        }
+    }
+
+    /// Expands the redirections of a command into fd operations.
+    fn redirect_ops(&self, redirects: &[Redirect]) -> Result<Vec<FdOp>, PlanFailure> {
+        let mut expanded = Vec::with_capacity(redirects.len());
+        for r in redirects {
+            let target = expand::expand_single(&self.state, &r.target, false).map_err(PlanFailure::Expand)?;
+            expanded.push(Redirection { fd: r.fd, op: r.op, target });
+        }
+        let mut ops = Vec::with_capacity(expanded.len());
+        plan::redirection_ops(&expanded, self.state.options.noclobber, &mut ops).map_err(PlanFailure::Plan)?;
+        Ok(ops)
+    }
+
+    fn run_simple(&mut self, sc: &SimpleCommand) -> Exec {
+        let argv = expand::expand_words(&self.state, &sc.words).map_err(|e| self.expansion_failed(e))?;
+        // Assignments are made left to right, each seeing the ones before
+        // it. Before a command other than a special builtin they last for
+        // that command only, so their old values are kept to put back.
+        let persist = argv.first().is_none_or(|n| builtins::find(n).is_some_and(|b| b.special));
+        let mut assigns = Vec::with_capacity(sc.assignments.len());
+        let mut undo = Vec::new();
+        let mut result = Ok(0);
+        for a in &sc.assignments {
+            match expand::expand_single(&self.state, &a.value, true) {
+                Ok(v) => {
+                    if !persist {
+                        undo.push((a.name.clone(), self.state.vars.get(&a.name).map(String::from)));
+                    }
+                    self.state.vars.set(&a.name, v.clone());
+                    assigns.push((a.name.clone(), v));
+                }
+                Err(e) => {
+                    result = Err(self.expansion_failed(e));
+                    break;
+                }
+            }
+        }
+        if result.is_ok() {
+            result = self.run_expanded(sc, &argv, &assigns);
+        }
+        for (k, old) in undo.into_iter().rev() {
+            match old {
+                Some(v) => self.state.vars.set(&k, v),
+                None => self.state.vars.unset(&k),
+            }
+        }
+        result
+    }
+
+    /// The rest of a simple command once its words and assignments are
+    /// expanded: redirections, tracing, running.
+    fn run_expanded(&mut self, sc: &SimpleCommand, argv: &[String], assigns: &[(String, String)]) -> Exec {
+        let ops = match self.redirect_ops(&sc.redirects) {
+            Ok(ops) => ops,
+            Err(PlanFailure::Expand(e)) => return Err(self.expansion_failed(e)),
+            // dash counts a bad fd word as a syntax error: fatal in scripts.
+            Err(PlanFailure::Plan(e)) => {
+                self.error(&e.to_string());
+                return Err(self.fatal_unless_interactive(STATUS_FAILED_SETUP));
+            }
+        };
+        if self.state.options.xtrace {
+            self.trace(assigns, argv);
+        }
+        if argv.is_empty() {
+            // Only assignments and redirections: the redirections are made
+            // (creating files) and undone.
+            return self.with_redirections(&ops, true, |_| Ok(0));
+        }
+        self.dispatch(argv, assigns, &ops)
+    }
+
+    /// Runs an expanded, non-empty command line: a builtin or a program.
+    /// `assigns` are already in the shell's variables; a program also gets
+    /// them in its environment.
+    fn dispatch(&mut self, argv: &[String], assigns: &[(String, String)], ops: &[FdOp]) -> Exec {
+        let name = &argv[0];
+        match builtins::find(name) {
+            None => self.run_external(name, argv, assigns, ops),
+            Some(b) => match b.kind {
+                builtins::Kind::Exec => self.exec_builtin(&argv[1..], assigns, ops),
+                builtins::Kind::Run(run) => self.with_redirections(ops, b.special, |sh| run(sh, argv)),
+            },
+        }
+    }
+
+    /// `command NAME args…`: runs an already expanded command line.
+    pub fn run_argv(&mut self, argv: &[String]) -> Exec {
+        self.dispatch(argv, &[], &[])
+    }
+
+    /// Where `name` would run from, under the current `$PATH`.
+    pub fn lookup_path(&mut self, name: &str) -> Lookup {
+        let path_var = self.state.vars.get("PATH").unwrap_or(DEFAULT_PATH).to_string();
+        self.paths.lookup(name, &path_var)
+    }
+
+    /// Runs `body` with `ops` applied to the shell's own fds, then undoes
+    /// them (in a forked child there is nothing to undo).
+    fn with_redirections(&mut self, ops: &[FdOp], special: bool, body: impl FnOnce(&mut Self) -> Exec) -> Exec {
+        if self.in_child {
+            if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
+                self.error(&spawn::describe_failure(op, e));
+                return Ok(STATUS_FAILED_SETUP);
+            }
+            return body(self);
+        }
+        let saved = match SavedFds::apply(ops) {
+            Ok(saved) => saved,
+            Err(msg) => {
+                self.error(&msg);
+                return if special {
+                    Err(self.fatal_unless_interactive(STATUS_FAILED_SETUP))
+                } else {
+                    Ok(STATUS_FAILED_SETUP)
+                };
+            }
+        };
+        let result = body(self);
+        saved.restore();
+        result
+    }
+
+    /// `exec`: with a command, replace the shell; without one, make the
+    /// redirections permanent in the shell's own fd table.
+    fn exec_builtin(&mut self, args: &[String], assigns: &[(String, String)], ops: &[FdOp]) -> Exec {
+        if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
+            self.error(&spawn::describe_failure(op, e));
+            return Err(self.fatal_unless_interactive(STATUS_FAILED_SETUP));
+        }
+        let Some(name) = args.first() else {
+            return Ok(0);
+        };
+        let status = match self.exec_image(name, args, assigns) {
+            Ok(image) => {
+                let e = image.exec();
+                self.exec_failure(name, e)
+            }
+            Err(u) => u.report(self, name),
+        };
+        Err(Abort::Exit(status))
+    }
+
+    /// Prepares the `execve` of `name`.
+    fn exec_image(
+        &mut self,
+        name: &str,
+        argv: &[String],
+        assigns: &[(String, String)],
+    ) -> Result<ExecImage, Unrunnable> {
+        let Lookup::Found(path) = self.lookup_path(name) else {
+            return Err(Unrunnable::NotFound);
+        };
+        let path = CString::new(path.into_os_string().into_encoded_bytes());
+        let argv: Result<Vec<CString>, _> = argv.iter().map(|a| CString::new(a.as_str())).collect();
+        let (Ok(path), Ok(argv)) = (path, argv) else {
+            return Err(Unrunnable::NulByte);
+        };
+        let envp = if assigns.is_empty() {
+            self.environment()
+        } else {
+            Rc::new(CStrArray::new(self.state.vars.environment(assigns)))
+        };
+        Ok(ExecImage::new(path, argv, envp, self.shell_exe.clone()))
+    }
+
+    fn environment(&mut self) -> Rc<CStrArray> {
+        let generation = self.state.vars.env_generation();
+        match &self.env_block {
+            Some((g, block)) if *g == generation => block.clone(),
+            _ => {
+                let block = Rc::new(CStrArray::new(self.state.vars.environment(&[])));
+                self.env_block = Some((generation, block.clone()));
+                block
+            }
+        }
+    }
+
+    /// Prints why `execve` failed and returns the POSIX status for it.
+    fn exec_failure(&self, name: &str, e: nix::errno::Errno) -> i32 {
+        self.error(&format!("{name}: {}", crate::exec::spawn::errno_text(e)));
+        if e == nix::errno::Errno::ENOENT { STATUS_NOT_FOUND } else { STATUS_NOT_EXECUTABLE }
+    }
+
+    fn run_external(&mut self, name: &str, argv: &[String], assigns: &[(String, String)], ops: &[FdOp]) -> Exec {
+        let image = self.exec_image(name, argv, assigns);
+        if let Err(u) = image
+            && ops.is_empty()
+        {
+            // Nothing to redirect first: no need to fork just to complain.
+            return Ok(u.report(self, name));
+        }
+        if self.in_child {
+            // Already a forked stage: become the command.
+            return Ok(self.wire_and_exec(name, &image, ops));
+        }
+        // SAFETY: single-threaded; the child only replays prepared fd
+        // operations and calls execve.
+        match unsafe { fork() } {
+            Ok(ForkResult::Child) => {
+                self.become_child();
+                let status = self.wire_and_exec(name, &image, ops);
+                exit_child(status)
+            }
+            Ok(ForkResult::Parent { child }) => {
+                let ended = wait_for(child);
+                self.report_signal(ended);
+                Ok(ended.status())
+            }
+            Err(e) => {
+                self.error(&format!("fork: {}", crate::exec::spawn::errno_text(e)));
+                Ok(STATUS_NOT_EXECUTABLE)
+            }
+        }
+    }
+
+    /// In the process that will run the command: apply its fd operations,
+    /// then exec. Returns only on failure, with the status to exit with.
+    fn wire_and_exec(&self, name: &str, image: &Result<ExecImage, Unrunnable>, ops: &[FdOp]) -> i32 {
+        if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
+            self.error(&spawn::describe_failure(op, e));
+            return STATUS_FAILED_SETUP;
+        }
+        match image {
+            Ok(image) => {
+                let e = image.exec();
+                self.exec_failure(name, e)
+            }
+            // The lookup failed in the parent; say so on the redirected fd 2.
+            Err(u) => u.report(self, name),
+        }
+    }
+
+    /// `set -x`: `+ A=1 cmd 'arg with space'` on fd 2.
+    fn trace(&self, assigns: &[(String, String)], argv: &[String]) {
+        let ps4 = self.state.vars.get("PS4").unwrap_or("+ ");
+        let mut line = ps4.to_string();
+        let words = assigns.iter().map(|(k, v)| format!("{k}={}", quote(v))).chain(argv.iter().map(|a| quote(a)));
+        line.push_str(&words.collect::<Vec<_>>().join(" "));
+        line.push('\n');
+        let _ = write_all(2, line.as_bytes());
+    }
+}
+
+/// Why a command cannot even be handed to `execve`.
+#[derive(Debug, Clone, Copy)]
+enum Unrunnable {
+    NotFound,
+    NulByte,
+}
+
+impl Unrunnable {
+    /// Prints the reason and returns the status.
+    fn report(self, sh: &Shell, name: &str) -> i32 {
+        match self {
+            Unrunnable::NotFound => {
+                sh.error(&format!("{name}: command not found"));
+                STATUS_NOT_FOUND
+            }
+            Unrunnable::NulByte => {
+                sh.error(&format!("{name}: argument contains a NUL byte"));
+                STATUS_NOT_EXECUTABLE
+            }
+        }
+    }
+}
+
+enum PlanFailure {
+    Expand(ExpandError),
+    Plan(PlanError),
+}
+
+/// Quotes a word for display so that the shell would read it back the same.
+pub fn quote(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "_-./,:=+@%^".contains(c);
+    if !s.is_empty() && s.chars().all(safe) { s.to_string() } else { quote_always(s) }
+}
+
+/// `'text'`, with embedded single quotes as `'\''` (how dash lists variables).
+pub fn quote_always(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}

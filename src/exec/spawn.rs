@@ -1,0 +1,286 @@
+//! Carrying a plan out: replaying [`FdOp`]s with open/dup2/close, forking,
+//! and `execve`.
+//!
+//! isosh is single-threaded, so a forked child may run ordinary Rust code
+//! (a builtin in a pipeline does). The exec path still uses only what the
+//! parent prepared — C strings and pointer arrays — so the child does no
+//! work between `fork` and `execve` beyond the fd operations themselves.
+
+use super::plan::{FdOp, FdRef, OpenMode};
+use nix::errno::Errno;
+use std::ffi::{CStr, CString};
+use std::os::fd::RawFd;
+use std::os::raw::c_char;
+
+/// Maps the plan's pipe references to the fds `pipe()` returned.
+pub trait PipeFds {
+    fn pipe_fd(&self, r: FdRef) -> Option<RawFd>;
+}
+
+/// A process outside any pipeline has no pipe ends.
+pub struct NoPipes;
+
+impl PipeFds for NoPipes {
+    fn pipe_fd(&self, _: FdRef) -> Option<RawFd> {
+        None
+    }
+}
+
+fn resolve(r: FdRef, pipes: &dyn PipeFds) -> Result<RawFd, Errno> {
+    match r {
+        FdRef::Fd(n) => Ok(n),
+        other => pipes.pipe_fd(other).ok_or(Errno::EBADF),
+    }
+}
+
+fn open_cloexec(path: &CStr, flags: libc::c_int) -> Result<RawFd, Errno> {
+    loop {
+        // SAFETY: `path` is a valid NUL-terminated string for the call.
+        let fd = unsafe { libc::open(path.as_ptr(), flags | libc::O_CLOEXEC, 0o666) };
+        if fd >= 0 {
+            return Ok(fd);
+        }
+        let e = Errno::last();
+        if e != Errno::EINTR {
+            return Err(e);
+        }
+    }
+}
+
+/// Opens for `>` under `set -C`: an existing regular file is an error, but
+/// devices such as `/dev/null` may still be written.
+fn open_noclobber(path: &CStr) -> Result<RawFd, Errno> {
+    match open_cloexec(path, OpenMode::NoClobber.flags()) {
+        Err(Errno::EEXIST) => {
+            let meta = nix::sys::stat::stat(path)?;
+            if nix::sys::stat::SFlag::from_bits_truncate(meta.st_mode).contains(nix::sys::stat::SFlag::S_IFREG) {
+                return Err(Errno::EEXIST);
+            }
+            open_cloexec(path, libc::O_WRONLY)
+        }
+        other => other,
+    }
+}
+
+fn set_cloexec(fd: RawFd, on: bool) -> Result<(), Errno> {
+    // SAFETY: fcntl on an integer fd has no memory-safety requirements.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+    if flags < 0 {
+        return Err(Errno::last());
+    }
+    let flags = if on { flags | libc::FD_CLOEXEC } else { flags & !libc::FD_CLOEXEC };
+    // SAFETY: as above.
+    if unsafe { libc::fcntl(fd, libc::F_SETFD, flags) } < 0 {
+        return Err(Errno::last());
+    }
+    Ok(())
+}
+
+fn dup2(src: RawFd, dst: RawFd) -> Result<(), Errno> {
+    loop {
+        // SAFETY: dup2 on integer fds has no memory-safety requirements.
+        if unsafe { libc::dup2(src, dst) } >= 0 {
+            return Ok(());
+        }
+        let e = Errno::last();
+        if e != Errno::EINTR {
+            return Err(e);
+        }
+    }
+}
+
+fn close(fd: RawFd) {
+    // SAFETY: closing an fd this plan owns; a closed one just gives EBADF.
+    unsafe { libc::close(fd) };
+}
+
+/// Carries out one fd operation.
+pub fn apply_op(op: &FdOp, pipes: &dyn PipeFds) -> Result<(), Errno> {
+    match op {
+        FdOp::Open { fd, path, mode } => {
+            let opened = match mode {
+                OpenMode::NoClobber => open_noclobber(path)?,
+                m => open_cloexec(path, m.flags())?,
+            };
+            if opened == *fd {
+                // It landed on its target: that copy must survive exec.
+                set_cloexec(opened, false)
+            } else {
+                let r = dup2(opened, *fd);
+                close(opened);
+                r
+            }
+        }
+        FdOp::Dup { src, dst } => {
+            let src = resolve(*src, pipes)?;
+            // `n>&n` changes nothing (dash does not even check that n is open).
+            if src == *dst { Ok(()) } else { dup2(src, *dst) }
+        }
+        FdOp::Close { fd } => {
+            // Closing an fd that is not open is not an error (`2>&-` twice).
+            if let Ok(n) = resolve(*fd, pipes) {
+                close(n);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The C library's text for an errno ("Bad file descriptor").
+pub fn errno_text(e: Errno) -> String {
+    // SAFETY: strerror returns a valid C string; isosh is single-threaded
+    // and copies it at once.
+    unsafe { std::ffi::CStr::from_ptr(libc::strerror(e as i32)) }.to_string_lossy().into_owned()
+}
+
+/// What a failed fd operation says, as `isosh: …` would print it.
+pub fn describe_failure(op: &FdOp, e: Errno) -> String {
+    match (op, e) {
+        (FdOp::Open { path, mode: OpenMode::NoClobber, .. }, Errno::EEXIST) => {
+            format!("{}: cannot overwrite existing file", path.to_string_lossy())
+        }
+        (FdOp::Open { path, .. }, e) => format!("{}: {}", path.to_string_lossy(), errno_text(e)),
+        (FdOp::Dup { src, .. }, e) => format!("{src}: {}", errno_text(e)),
+        (FdOp::Close { fd }, e) => format!("{fd}: {}", errno_text(e)),
+    }
+}
+
+/// Applies ops in a child; on failure returns the op that failed.
+pub fn apply_all<'a>(ops: &'a [FdOp], pipes: &dyn PipeFds) -> Result<(), (&'a FdOp, Errno)> {
+    for op in ops {
+        apply_op(op, pipes).map_err(|e| (op, e))?;
+    }
+    Ok(())
+}
+
+/// The fds a builtin's redirections displaced, kept (close-on-exec, above
+/// every fd the redirections name) so they can be put back afterwards.
+#[derive(Debug, Default)]
+pub struct SavedFds {
+    /// (fd, its saved copy or `None` if it was closed), in the order saved.
+    saved: Vec<(RawFd, Option<RawFd>)>,
+}
+
+impl SavedFds {
+    /// Applies ops to the shell's own fd table, saving each fd before its
+    /// first change. On failure the fds are already restored.
+    pub fn apply(ops: &[FdOp]) -> Result<SavedFds, String> {
+        let floor = ops.iter().filter_map(FdOp::target).max().map_or(10, |m| (m + 1).max(10));
+        let mut saved = SavedFds::default();
+        for op in ops {
+            if let Some(fd) = op.target()
+                && !saved.saved.iter().any(|(f, _)| *f == fd)
+            {
+                // SAFETY: F_DUPFD_CLOEXEC on an integer fd; failure means it was closed.
+                let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, floor) };
+                saved.saved.push((fd, (copy >= 0).then_some(copy)));
+            }
+            if let Err(e) = apply_op(op, &NoPipes) {
+                let msg = describe_failure(op, e);
+                saved.restore();
+                return Err(msg);
+            }
+        }
+        Ok(saved)
+    }
+
+    /// Puts every displaced fd back, last saved first.
+    pub fn restore(self) {
+        for (fd, copy) in self.saved.into_iter().rev() {
+            match copy {
+                Some(c) => {
+                    let _ = dup2(c, fd);
+                    close(c);
+                }
+                None => close(fd),
+            }
+        }
+    }
+}
+
+/// A NULL-terminated `char *[]` over owned C strings, built in the parent so
+/// `execve` in the child needs no allocation.
+pub struct CStrArray {
+    _strings: Vec<CString>,
+    ptrs: Vec<*const c_char>,
+}
+
+impl CStrArray {
+    pub fn new(strings: Vec<CString>) -> Self {
+        let mut ptrs: Vec<*const c_char> = strings.iter().map(|s| s.as_ptr()).collect();
+        ptrs.push(std::ptr::null());
+        CStrArray { _strings: strings, ptrs }
+    }
+
+    pub fn as_ptr(&self) -> *const *const c_char {
+        self.ptrs.as_ptr()
+    }
+
+    /// The pointers without the terminating NULL.
+    pub fn ptrs(&self) -> &[*const c_char] {
+        &self.ptrs[..self.ptrs.len() - 1]
+    }
+}
+
+/// Everything `execve` needs, prepared before the fork.
+pub struct ExecImage {
+    pub path: CString,
+    pub argv: CStrArray,
+    pub envp: std::rc::Rc<CStrArray>,
+    /// `[isosh, path, args…]`: a file the kernel cannot execute (ENOEXEC) is
+    /// a shell script, which POSIX says the shell runs itself.
+    pub script_argv: Vec<*const c_char>,
+    pub shell_exe: std::rc::Rc<CString>,
+}
+
+impl ExecImage {
+    pub fn new(
+        path: CString,
+        argv: Vec<CString>,
+        envp: std::rc::Rc<CStrArray>,
+        shell_exe: std::rc::Rc<CString>,
+    ) -> Self {
+        let argv = CStrArray::new(argv);
+        let mut script_argv = vec![shell_exe.as_ptr(), path.as_ptr()];
+        script_argv.extend(argv.ptrs().iter().skip(1));
+        script_argv.push(std::ptr::null());
+        ExecImage { path, argv, envp, script_argv, shell_exe }
+    }
+
+    /// Replaces the process. Returns only on failure, with the errno.
+    pub fn exec(&self) -> Errno {
+        // SAFETY: every pointer array is NULL-terminated and points into C
+        // strings owned by `self`, which outlives the call.
+        unsafe { libc::execve(self.path.as_ptr(), self.argv.as_ptr(), self.envp.as_ptr()) };
+        let e = Errno::last();
+        if e == Errno::ENOEXEC {
+            // SAFETY: as above.
+            unsafe { libc::execve(self.shell_exe.as_ptr(), self.script_argv.as_ptr(), self.envp.as_ptr()) };
+        }
+        e
+    }
+}
+
+/// Writes all of `bytes` to `fd`, retrying on EINTR and short writes.
+pub fn write_all(fd: RawFd, mut bytes: &[u8]) -> Result<(), Errno> {
+    while !bytes.is_empty() {
+        // SAFETY: the pointer and length describe a live slice.
+        let n = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
+        if n < 0 {
+            let e = Errno::last();
+            if e == Errno::EINTR {
+                continue;
+            }
+            return Err(e);
+        }
+        bytes = &bytes[n as usize..];
+    }
+    Ok(())
+}
+
+/// Leaves a forked child without running the parent's destructors or
+/// flushing anything twice.
+pub fn exit_child(status: i32) -> ! {
+    // SAFETY: _exit is always safe to call; it does not return.
+    unsafe { libc::_exit(status & 0xff) }
+}

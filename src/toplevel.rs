@@ -1,0 +1,90 @@
+//! Reading commands from a source (a script, a `-c` string, standard input)
+//! and running them one complete command at a time.
+
+use crate::exec::{Abort, Shell};
+use crate::syntax::{ParseError, Parser};
+use std::io::BufRead;
+
+/// Where text came from, for error messages (`FILE:LINE:COL`).
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    pub name: &'a str,
+    /// Line number of the text's first line.
+    pub first_line: usize,
+}
+
+/// How running a text ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every command ran (or the REPL abandoned the line); `$?` is current.
+    Finished,
+    /// The shell must exit with this status (`exit`, `set -e`, a fatal error).
+    Exit(i32),
+}
+
+/// Prints a syntax error as a script's `isosh: FILE:LINE:COL: …`, or at the
+/// REPL as the message with the line and a caret under the column.
+pub fn report_syntax_error(sh: &Shell, e: &ParseError, text: &str, origin: Origin) {
+    if sh.state.options.interactive {
+        let hint = e.hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default();
+        sh.error(&format!("{e}{hint}\n{}", e.caret_lines(text)));
+    } else {
+        sh.error(&e.render(origin.name, text, origin.first_line));
+    }
+}
+
+/// Parses and runs `text` command by command: earlier commands run even if a
+/// later one has a syntax error, as in dash.
+pub fn run_text(sh: &mut Shell, text: &str, origin: Origin) -> Outcome {
+    let mut parser = Parser::new(text);
+    loop {
+        match parser.next_command() {
+            Ok(None) => return Outcome::Finished,
+            Ok(Some(cmd)) => match sh.run_complete_command(&cmd) {
+                Ok(status) => sh.state.last_status = status,
+                Err(Abort::Exit(status)) => return Outcome::Exit(status),
+                Err(Abort::Command(status)) => {
+                    sh.state.last_status = status;
+                    return Outcome::Finished;
+                }
+            },
+            Err(e) => {
+                report_syntax_error(sh, &e, text, origin);
+                sh.state.last_status = 2;
+                return if sh.state.options.interactive { Outcome::Finished } else { Outcome::Exit(2) };
+            }
+        }
+    }
+}
+
+/// Reads commands from a non-terminal standard input, running each as soon
+/// as it is complete (so `yes 'echo y' | isosh` makes progress).
+pub fn run_reader(sh: &mut Shell, input: impl BufRead, name: &str) -> Outcome {
+    let mut pending = String::new();
+    let mut first_line = 1;
+    let mut lines = input.lines();
+    loop {
+        let line = lines.next();
+        let at_end = line.is_none();
+        match line {
+            Some(Ok(l)) => {
+                pending.push_str(&l);
+                pending.push('\n');
+            }
+            Some(Err(e)) => {
+                sh.error(&format!("{name}: {e}"));
+                return Outcome::Exit(2);
+            }
+            None => {}
+        }
+        let complete = !matches!(crate::syntax::parse(&pending), Err(e) if e.incomplete);
+        if complete || at_end {
+            let outcome = run_text(sh, &pending, Origin { name, first_line });
+            first_line += pending.matches('\n').count();
+            pending.clear();
+            if outcome != Outcome::Finished || at_end {
+                return outcome;
+            }
+        }
+    }
+}
