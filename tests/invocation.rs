@@ -1,0 +1,137 @@
+//! The ways into isosh other than the REPL: `-c`, script files, `#!` lines,
+//! standard input, and the command-line options.
+
+mod common;
+
+use common::{ISOSH, Scratch, run_in};
+use std::os::unix::fs::PermissionsExt;
+
+fn write_script(dir: &Scratch, name: &str, text: &str) -> String {
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    p.to_string_lossy().into_owned()
+}
+
+#[test]
+fn dash_c_takes_name_and_arguments() {
+    let dir = Scratch::new("inv");
+    let r = run_in(dir.path(), ISOSH, &["-c", "echo \"$0|$1|$2|$#\"", "myname", "a b", "c"], "");
+    assert_eq!(r.stdout, "myname|a b|c|2\n");
+    let r = run_in(dir.path(), ISOSH, &["-c", "echo $0 $#"], "");
+    assert_eq!(r.stdout, "isosh 0\n");
+}
+
+#[test]
+fn script_file_with_arguments() {
+    let dir = Scratch::new("inv");
+    let script = write_script(&dir, "s.sh", "echo \"script $0 got $# args: $1, $2\"\nexit 3\n");
+    let r = run_in(dir.path(), ISOSH, &[&script, "one", "two words"], "");
+    assert_eq!(r.stdout, format!("script {script} got 2 args: one, two words\n"));
+    assert_eq!(r.status, 3);
+}
+
+#[test]
+fn shebang_line_runs_isosh() {
+    let dir = Scratch::new("inv");
+    // Both an absolute #! and `#!/usr/bin/env isosh` with isosh on PATH.
+    let direct = write_script(&dir, "direct", &format!("#!{ISOSH}\necho direct $1\n"));
+    let r = run_in(dir.path(), &direct, &["x"], "");
+    assert_eq!((r.stdout.as_str(), r.status), ("direct x\n", 0), "{r:?}");
+
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink(ISOSH, bin.join("isosh")).unwrap();
+    let via_env = write_script(&dir, "via-env", "#!/usr/bin/env isosh\necho via env; ls /proc/self/fd | wc -l\n");
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let r = run_in(dir.path(), "/usr/bin/env", &[&format!("PATH={path}"), &via_env], "");
+    assert_eq!(r.stdout, "via env\n4\n", "{r:?}");
+}
+
+#[test]
+fn missing_script_is_127() {
+    let dir = Scratch::new("inv");
+    let r = run_in(dir.path(), ISOSH, &["no-such-script.sh"], "");
+    assert_eq!(r.status, 127);
+    assert!(r.stderr.contains("no-such-script.sh: No such file or directory"), "{}", r.stderr);
+}
+
+#[test]
+fn syntax_error_in_script_names_file_line_and_column() {
+    let dir = Scratch::new("inv");
+    let script = write_script(&dir, "bad.sh", "echo line1\n\necho x | | y\necho never\n");
+    let r = run_in(dir.path(), ISOSH, &[&script], "");
+    assert_eq!(r.stdout, "line1\n");
+    assert_eq!(r.status, 2);
+    assert_eq!(r.stderr, format!("isosh: {script}:3:10: syntax error: unexpected '|'\n"));
+}
+
+#[test]
+fn failing_command_does_not_stop_a_script_without_e() {
+    let dir = Scratch::new("inv");
+    let script = write_script(&dir, "s.sh", "false\nnosuch-cmd-zz\necho still running $?\n");
+    let r = run_in(dir.path(), ISOSH, &[&script], "");
+    assert_eq!(r.stdout, "still running 127\n");
+    let r = run_in(dir.path(), ISOSH, &["-e", &script], "");
+    assert_eq!((r.stdout.as_str(), r.status), ("", 1));
+}
+
+#[test]
+fn commands_from_standard_input() {
+    let dir = Scratch::new("inv");
+    let r = run_in(dir.path(), ISOSH, &[], "echo one\necho two |\n tr a-z A-Z\nexit 4\necho never\n");
+    assert_eq!((r.stdout.as_str(), r.status), ("one\nTWO\n", 4));
+    // Errors from stdin count lines across chunks.
+    let r = run_in(dir.path(), ISOSH, &[], "echo a\necho b\necho c )\n");
+    assert_eq!(r.stderr, "isosh: stdin:3:8: syntax error: unexpected ')'\n");
+}
+
+#[test]
+fn standard_input_runs_each_command_as_it_arrives() {
+    // `yes` never ends: isosh must run commands as lines come, not wait
+    // for end of input. `exit` after the first ends the shell.
+    let dir = Scratch::new("inv");
+    let r = run_in(dir.path(), "/bin/sh", &["-c", &format!("yes 'echo y; exit 7' | {ISOSH}")], "");
+    assert_eq!((r.stdout.as_str(), r.status), ("y\n", 7));
+}
+
+#[test]
+fn option_flags() {
+    let dir = Scratch::new("inv");
+    let r = run_in(dir.path(), ISOSH, &["-x", "-c", "echo 'a b' c"], "");
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str()), ("a b c\n", "+ echo 'a b' c\n"));
+    let r = run_in(dir.path(), ISOSH, &["-u", "-c", "echo $undefined_zz; echo after"], "");
+    assert_eq!((r.stdout.as_str(), r.status), ("", 2));
+    let r = run_in(dir.path(), ISOSH, &["-n", "-c", "echo not run"], "");
+    assert_eq!((r.stdout.as_str(), r.status), ("", 0));
+    let r = run_in(dir.path(), ISOSH, &["-n", "-c", "echo a |"], "");
+    assert_eq!(r.status, 2, "-n still reports syntax errors");
+    let r = run_in(dir.path(), ISOSH, &["-o", "pipefail", "-c", "false | true"], "");
+    assert_eq!(r.status, 1);
+    let r = run_in(dir.path(), ISOSH, &["-e", "-c", "false; echo no"], "");
+    assert_eq!((r.stdout.as_str(), r.status), ("", 1));
+}
+
+#[test]
+fn version_help_and_bad_options() {
+    let dir = Scratch::new("inv");
+    let r = run_in(dir.path(), ISOSH, &["--version"], "");
+    assert_eq!(r.stdout, format!("isosh {}\n", env!("CARGO_PKG_VERSION")));
+    let r = run_in(dir.path(), ISOSH, &["--help"], "");
+    assert!(r.stdout.starts_with("usage: isosh"), "{}", r.stdout);
+    let r = run_in(dir.path(), ISOSH, &["-Z"], "");
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("-Z: unknown option"));
+}
+
+#[test]
+fn child_sees_exactly_the_planned_fds() {
+    let dir = Scratch::new("inv");
+    let r = run_in(dir.path(), ISOSH, &["-c", "ls /proc/self/fd; exec 7>f; ls /proc/self/fd | tr '\\n' ' '"], "");
+    // The second listing runs in a pipeline: 7 is inherited on purpose
+    // (exec without CLOEXEC), nothing else leaks.
+    assert_eq!(r.stdout, "0\n1\n2\n3\n0 1 2 3 7 ");
+    // Redirections on a builtin are undone: the saved copies do not leak.
+    let r = run_in(dir.path(), ISOSH, &["-c", "echo x >f 2>&1; ls /proc/self/fd | tr '\\n' ' '"], "");
+    assert_eq!(r.stdout, "0 1 2 3 ");
+}

@@ -1,0 +1,180 @@
+//! The interactive shell, driven through a real pseudo-terminal: prompt,
+//! continuation prompt, Ctrl-C at the prompt and during a command, Ctrl-D,
+//! and the history file.
+
+mod common;
+
+use common::{ISOSH, Scratch};
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Repl {
+    master: File,
+    child: Child,
+    output: Arc<Mutex<String>>,
+    /// How much of `output` earlier expectations consumed.
+    seen: usize,
+}
+
+impl Repl {
+    fn start(home: &std::path::Path) -> Repl {
+        let pty = nix::pty::openpty(None, None).expect("openpty");
+        let slave: OwnedFd = pty.slave;
+        let mut cmd = Command::new(ISOSH);
+        cmd.env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("TERM", "xterm")
+            .env("PS1", "PROMPT$ ")
+            .current_dir(home)
+            .stdin(Stdio::from(slave.try_clone().unwrap()))
+            .stdout(Stdio::from(slave.try_clone().unwrap()))
+            .stderr(Stdio::from(slave));
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setsid and ioctl are async-signal-safe; they make the pty
+        // the child's controlling terminal so Ctrl-C becomes SIGINT.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                libc::ioctl(0, libc::TIOCSCTTY, 0);
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().expect("spawn isosh");
+        let master = File::from(pty.master);
+        let output = Arc::new(Mutex::new(String::new()));
+        let mut reader = master.try_clone().unwrap();
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Repl { master, child, output, seen: 0 }
+    }
+
+    /// Waits until `needle` appears after what earlier calls consumed.
+    fn expect(&mut self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            {
+                let out = self.output.lock().unwrap();
+                if let Some(i) = out[self.seen..].find(needle) {
+                    self.seen += i + needle.len();
+                    return;
+                }
+                if Instant::now() > deadline {
+                    panic!("timed out waiting for {needle:?}; terminal shows:\n{:?}", &out[self.seen..]);
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, text: &str) {
+        self.master.write_all(text.as_bytes()).unwrap();
+    }
+
+    fn wait_exit(&mut self) -> i32 {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s.code().unwrap_or(-1);
+            }
+            assert!(Instant::now() < deadline, "isosh did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Repl {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // Keep the master open until the child is gone.
+        let _ = self.master.as_raw_fd();
+    }
+}
+
+#[test]
+fn runs_commands_and_exits_on_ctrl_d() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("echo hel''lo | tr a-z A-Z\r");
+    r.expect("HELLO");
+    r.expect("PROMPT$ ");
+    r.send("false\r");
+    r.expect("PROMPT$ ");
+    r.send("\x04");
+    assert_eq!(r.wait_exit(), 1, "Ctrl-D exits with the last status");
+    let history = std::fs::read_to_string(home.path().join("data/isosh/history")).unwrap();
+    assert!(history.contains("echo hel''lo | tr a-z A-Z"), "{history}");
+}
+
+#[test]
+fn continuation_prompt_for_incomplete_input() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("echo 'one\r");
+    r.expect("> ");
+    r.send("two' |\r");
+    r.expect("> ");
+    r.send("tr a-z A-Z\r");
+    r.expect("ONE\r\nTWO");
+    r.expect("PROMPT$ ");
+    // An unclosed isolate block also continues (running it is for later).
+    r.send("isolate <\r");
+    r.expect("> ");
+    r.send("echo in block\r");
+    r.expect("> ");
+    r.send(">\r");
+    r.expect("not yet supported");
+    r.expect("PROMPT$ ");
+    r.send("exit 3\r");
+    assert_eq!(r.wait_exit(), 3);
+}
+
+#[test]
+fn syntax_error_shows_caret_and_keeps_running() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("echo a | | b\r");
+    r.expect("syntax error: unexpected '|'");
+    r.expect("echo a | | b");
+    r.expect("         ^");
+    r.expect("PROMPT$ ");
+    r.send("echo alive\r");
+    r.expect("alive");
+}
+
+#[test]
+fn ctrl_c_clears_the_line_and_interrupts_commands_not_the_shell() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("echo never-run");
+    r.send("\x03");
+    r.expect("PROMPT$ ");
+    r.send("sleep 30\r");
+    std::thread::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    r.send("\x03");
+    r.expect("PROMPT$ ");
+    assert!(started.elapsed() < Duration::from_secs(5), "sleep was not interrupted");
+    r.send("echo status $?\r");
+    r.expect("status 130");
+    let out = r.output.lock().unwrap().clone();
+    assert!(!out.contains("never-run\r\n"), "the cleared line must not run: {out:?}");
+}
