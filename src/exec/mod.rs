@@ -215,9 +215,7 @@ impl Shell {
         drop(prev_read);
         let mut statuses = Vec::with_capacity(pids.len());
         for pid in pids {
-            let ended = wait_for(pid);
-            self.report_signal(ended);
-            statuses.push(ended.status());
+            statuses.push(self.wait_reporting(pid));
         }
         let last = statuses.last().copied().unwrap_or(1);
         if self.state.options.pipefail { statuses.iter().rev().copied().find(|&s| s != 0).unwrap_or(0) } else { last }
@@ -264,6 +262,13 @@ impl Shell {
                 Ok(1)
             }
         }
+    }
+
+    /// Waits for a child and returns its `$?`, saying if a signal killed it.
+    fn wait_reporting(&self, pid: Pid) -> i32 {
+        let ended = wait_for(pid);
+        self.report_signal(ended);
+        ended.status()
     }
 
     fn report_signal(&self, ended: Ended) {
@@ -467,6 +472,12 @@ impl Shell {
             // Already a forked stage: become the command.
             return Ok(self.wire_and_exec(name, &image, ops));
         }
+        if let Ok(image) = &image {
+            let defaults: &[libc::c_int] = if self.ignore_interrupts { &[] } else { &[libc::SIGINT, libc::SIGQUIT] };
+            if let Some(pid) = spawn::vfork_exec(image, ops, defaults) {
+                return Ok(self.wait_reporting(Pid::from_raw(pid)));
+            }
+        }
         // SAFETY: single-threaded; the child only replays prepared fd
         // operations and calls execve.
         match unsafe { fork() } {
@@ -475,11 +486,7 @@ impl Shell {
                 let status = self.wire_and_exec(name, &image, ops);
                 exit_child(status)
             }
-            Ok(ForkResult::Parent { child }) => {
-                let ended = wait_for(child);
-                self.report_signal(ended);
-                Ok(ended.status())
-            }
+            Ok(ForkResult::Parent { child }) => Ok(self.wait_reporting(child)),
             Err(e) => {
                 self.error(&format!("fork: {}", crate::exec::spawn::errno_text(e)));
                 Ok(STATUS_NOT_EXECUTABLE)

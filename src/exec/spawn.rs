@@ -261,6 +261,73 @@ impl ExecImage {
     }
 }
 
+/// What the vfork child reads: everything was prepared by the parent.
+struct VforkJob<'a> {
+    image: &'a ExecImage,
+    ops: &'a [FdOp],
+    default_signals: &'a [libc::c_int],
+    /// Set by the child when a step failed (it shares our memory).
+    failed: bool,
+}
+
+extern "C" fn vfork_child(arg: *mut libc::c_void) -> libc::c_int {
+    // SAFETY: `arg` is the parent's `VforkJob`, alive and untouched while
+    // the parent is suspended (CLONE_VFORK).
+    let job = unsafe { &mut *(arg as *mut VforkJob) };
+    for &sig in job.default_signals {
+        // SAFETY: resetting a disposition to SIG_DFL.
+        unsafe { libc::signal(sig, libc::SIG_DFL) };
+    }
+    if apply_all(job.ops, &NoPipes).is_ok() {
+        // SAFETY: see ExecImage::exec; only returns on failure.
+        unsafe { libc::execve(job.image.path.as_ptr(), job.image.argv.as_ptr(), job.image.envp.as_ptr()) };
+    }
+    // SAFETY: as above; a plain store into the shared job.
+    unsafe { std::ptr::write_volatile(&mut job.failed, true) };
+    // SAFETY: _exit never returns and runs no destructors.
+    unsafe { libc::_exit(127) }
+}
+
+/// Starts `image` with `ops` applied, the way dash does: the child shares
+/// the shell's memory (`clone(CLONE_VM|CLONE_VFORK)`) instead of copying its
+/// page tables as fork does, replays the prepared fd operations — no
+/// allocation, no locks — and execs. `default_signals` are reset to SIG_DFL.
+///
+/// Returns `None` when a step failed (a redirection, or exec itself). The
+/// caller then forks and replays the plan by hand, which reports the
+/// failing step on the command's own stderr (or runs a script the kernel
+/// could not exec); replaying is harmless because the failed attempt's opens
+/// can only have created or emptied the same files.
+pub fn vfork_exec(image: &ExecImage, ops: &[FdOp], default_signals: &[libc::c_int]) -> Option<libc::pid_t> {
+    const STACK: usize = 64 * 1024;
+    let mut stack = vec![0u8; STACK];
+    let mut job = VforkJob { image, ops, default_signals, failed: false };
+    // The stack grows down: hand clone its 16-byte aligned top.
+    let top = (stack.as_mut_ptr() as usize + STACK) & !15;
+    // SAFETY: the child runs `vfork_child` on its own stack, touches only
+    // `job` (kept alive here) and ends in execve or _exit before the parent
+    // resumes.
+    let pid = unsafe {
+        libc::clone(
+            vfork_child,
+            top as *mut libc::c_void,
+            libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD,
+            (&mut job as *mut VforkJob).cast(),
+        )
+    };
+    // SAFETY: the child has exec'd or exited; read what it may have written.
+    let failed = unsafe { std::ptr::read_volatile(&job.failed) };
+    drop(stack);
+    if pid < 0 {
+        return None;
+    }
+    if failed {
+        let _ = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(pid), None);
+        return None;
+    }
+    Some(pid)
+}
+
 /// Writes all of `bytes` to `fd`, retrying on EINTR and short writes.
 pub fn write_all(fd: RawFd, mut bytes: &[u8]) -> Result<(), Errno> {
     while !bytes.is_empty() {
