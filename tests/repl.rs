@@ -157,6 +157,12 @@ fn syntax_error_shows_caret_and_keeps_running() {
     r.expect("PROMPT$ ");
     r.send("echo alive\r");
     r.expect("alive");
+    // A failed exec ends a script but not the interactive shell.
+    r.send("exec nosuch-cmd-zz\r");
+    r.expect("nosuch-cmd-zz: command not found");
+    r.expect("PROMPT$ ");
+    r.send("echo still alive\r");
+    r.expect("still alive");
 }
 
 #[test]

@@ -274,6 +274,9 @@ impl Shell {
     fn report_signal(&self, ended: Ended) {
         if let Some(msg) = ended.message() {
             let _ = write_all(2, format!("{msg}\n").as_bytes());
+        } else if self.state.options.interactive && ended == Ended::Signaled(nix::sys::signal::Signal::SIGINT, false) {
+            // The terminal echoed ^C; start the next prompt on a fresh line.
+            let _ = write_all(2, b"\n");
         }
     }
 
@@ -416,7 +419,8 @@ impl Shell {
             }
             Err(u) => u.report(self, name),
         };
-        Err(Abort::Exit(status))
+        // A failed exec ends a script, but not an interactive shell.
+        Err(self.fatal_unless_interactive(status))
     }
 
     /// Prepares the `execve` of `name`.
