@@ -226,15 +226,7 @@ impl<'a> Lexer<'a> {
                         }
                     }
                 }
-                '$' => {
-                    let (rest, part) = self.dollar(i)?;
-                    match part {
-                        Some(p) => parts.push(p),
-                        None => push_literal(&mut parts, "$"),
-                    }
-                    i = rest;
-                }
-                '`' => return Err(self.not_in_this_version(i, "command substitution")),
+                '$' | '`' => i = self.expansion(i, &mut parts)?,
                 _ => {
                     let end = i.find(is_word_special).unwrap_or(i.len());
                     push_literal(&mut parts, &i[..end]);
@@ -267,15 +259,7 @@ impl<'a> Lexer<'a> {
                         i = &i[1..];
                     }
                 },
-                '$' => {
-                    let (rest, part) = self.dollar(i)?;
-                    match part {
-                        Some(p) => parts.push(p),
-                        None => push_literal(&mut parts, "$"),
-                    }
-                    i = rest;
-                }
-                '`' => return Err(self.not_in_this_version(i, "command substitution")),
+                '$' | '`' => i = self.expansion(i, &mut parts)?,
                 _ => {
                     let end = i.find(['"', '\\', '$', '`']).unwrap_or(i.len());
                     push_literal(&mut parts, &i[..end]);
@@ -283,6 +267,19 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
+    }
+
+    /// A `$…` or backquote expansion at `i`, pushed onto `parts`.
+    fn expansion(&self, i: &'a str, parts: &mut Vec<WordPart>) -> Result<&'a str, ParseError> {
+        if i.starts_with('`') {
+            return Err(self.not_in_this_version(i, "command substitution"));
+        }
+        let (rest, part) = self.dollar(i)?;
+        match part {
+            Some(p) => parts.push(p),
+            None => push_literal(parts, "$"),
+        }
+        Ok(rest)
     }
 
     /// A `$` expansion at `i`. `None` means the `$` is a literal dollar sign.
