@@ -25,6 +25,7 @@ fn main() {
     };
     let interactive = invocation.input == Input::Stdin && std::io::stdin().is_terminal();
     isosh::signals::init_shell(interactive);
+    isosh::isolate::cleanup::sweep_stale();
     let mut state = State::new(invocation.arg0.clone(), invocation.positional);
     state.options = invocation.options;
     state.options.interactive = interactive;

@@ -52,9 +52,10 @@ pub struct Shell {
     paths: PathCache,
     /// Background jobs not yet reaped.
     background: Vec<Pid>,
-    /// This process is a forked child of the shell (a pipeline stage, a
-    /// background job): external commands replace it instead of forking.
-    in_child: bool,
+    /// The command about to run is the last thing this forked process will
+    /// do (a pipeline stage): an external command replaces the process
+    /// instead of forking, and redirections need not be undone.
+    last_command: bool,
     /// Children ignore SIGINT/SIGQUIT (inside a background job).
     ignore_interrupts: bool,
     /// The isosh binary, to run scripts the kernel cannot execute.
@@ -89,7 +90,7 @@ impl Shell {
             state,
             paths: PathCache::default(),
             background: Vec::new(),
-            in_child: false,
+            last_command: false,
             ignore_interrupts: false,
             shell_exe: Rc::new(exe.unwrap_or_else(|| c"/proc/self/exe".to_owned())),
             env_block: None,
@@ -167,11 +168,13 @@ impl Shell {
         match cmd {
             Command::Simple(sc) => self.run_simple(sc),
             Command::Isolate(block) => {
-                self.error(&format!(
-                    "isolate: running isolate blocks is not yet supported (parsed: `{block}`); \
-                     it arrives with the isolate issue"
-                ));
-                Ok(STATUS_FAILED_SETUP)
+                // The block's processes are forked by its supervisor; nothing
+                // in it may replace the current process.
+                self.last_command = false;
+                match self.redirect_ops(&block.redirects) {
+                    Ok(ops) => crate::isolate::run_block(self, block, &ops),
+                    Err(failure) => self.plan_failed(failure),
+                }
             }
         }
     }
@@ -223,6 +226,7 @@ impl Shell {
 
     fn run_stage_child(&mut self, cmd: &Command, pipes: &StagePipes, stages: usize) -> ! {
         self.become_child();
+        self.last_command = true;
         let ops = plan::pipe_ops(pipes.index, stages);
         if let Err((op, e)) = spawn::apply_all(&ops, pipes) {
             self.error(&spawn::describe_failure(op, e));
@@ -232,8 +236,7 @@ impl Shell {
         exit_child(status)
     }
 
-    fn become_child(&mut self) {
-        self.in_child = true;
+    pub(crate) fn become_child(&mut self) {
         self.background.clear();
         signals::init_child(self.ignore_interrupts);
     }
@@ -280,8 +283,30 @@ impl Shell {
         }
     }
 
+    fn plan_failed(&self, failure: PlanFailure) -> Exec {
+        match failure {
+            PlanFailure::Expand(e) => Err(self.expansion_failed(e)),
+            // dash counts a bad fd word as a syntax error: fatal in scripts.
+            PlanFailure::Plan(e) => {
+                self.error(&e.to_string());
+                Err(self.fatal_unless_interactive(STATUS_FAILED_SETUP))
+            }
+        }
+    }
+
+    /// Runs a command list in a forked child (an isolate block's body) and
+    /// returns the status it should exit with.
+    pub(crate) fn run_list_in_child(&mut self, list: &List) -> i32 {
+        self.become_child();
+        for sig in [libc::SIGTERM, libc::SIGHUP] {
+            // SAFETY: resetting a disposition to SIG_DFL.
+            unsafe { libc::signal(sig, libc::SIG_DFL) };
+        }
+        self.run_list(list).unwrap_or_else(Abort::status)
+    }
+
     /// Expands the redirections of a command into fd operations.
-    fn redirect_ops(&self, redirects: &[Redirect]) -> Result<Vec<FdOp>, PlanFailure> {
+    pub(crate) fn redirect_ops(&self, redirects: &[Redirect]) -> Result<Vec<FdOp>, PlanFailure> {
         let mut expanded = Vec::with_capacity(redirects.len());
         for r in redirects {
             let target = expand::expand_single(&self.state, &r.target, false).map_err(PlanFailure::Expand)?;
@@ -333,12 +358,7 @@ impl Shell {
     fn run_expanded(&mut self, sc: &SimpleCommand, argv: &[String], assigns: &[(String, String)]) -> Exec {
         let ops = match self.redirect_ops(&sc.redirects) {
             Ok(ops) => ops,
-            Err(PlanFailure::Expand(e)) => return Err(self.expansion_failed(e)),
-            // dash counts a bad fd word as a syntax error: fatal in scripts.
-            Err(PlanFailure::Plan(e)) => {
-                self.error(&e.to_string());
-                return Err(self.fatal_unless_interactive(STATUS_FAILED_SETUP));
-            }
+            Err(failure) => return self.plan_failed(failure),
         };
         if self.state.options.xtrace {
             self.trace(assigns, argv);
@@ -378,8 +398,13 @@ impl Shell {
 
     /// Runs `body` with `ops` applied to the shell's own fds, then undoes
     /// them (in a forked child there is nothing to undo).
-    fn with_redirections(&mut self, ops: &[FdOp], special: bool, body: impl FnOnce(&mut Self) -> Exec) -> Exec {
-        if self.in_child {
+    pub(crate) fn with_redirections(
+        &mut self,
+        ops: &[FdOp],
+        special: bool,
+        body: impl FnOnce(&mut Self) -> Exec,
+    ) -> Exec {
+        if std::mem::take(&mut self.last_command) {
             if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
                 self.error(&spawn::describe_failure(op, e));
                 return Ok(STATUS_FAILED_SETUP);
@@ -472,7 +497,7 @@ impl Shell {
             // Nothing to redirect first: no need to fork just to complain.
             return Ok(u.report(self, name));
         }
-        if self.in_child {
+        if std::mem::take(&mut self.last_command) {
             // Already a forked stage: become the command.
             return Ok(self.wire_and_exec(name, &image, ops));
         }
@@ -549,7 +574,7 @@ impl Unrunnable {
     }
 }
 
-enum PlanFailure {
+pub(crate) enum PlanFailure {
     Expand(ExpandError),
     Plan(PlanError),
 }

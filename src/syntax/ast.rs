@@ -73,10 +73,11 @@ pub struct SimpleCommand {
 }
 
 /// `isolate [options…] < body >` followed by the block's own redirections.
+/// `body` is `None` only for `isolate --help` and `isolate --doctor`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IsolateBlock {
     pub options: Vec<Word>,
-    pub body: List,
+    pub body: Option<List>,
     pub redirects: Vec<Redirect>,
     pub span: Span,
 }
@@ -329,7 +330,9 @@ impl fmt::Display for IsolateBlock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("isolate")?;
         join_spaced(f, &self.options, false)?;
-        write!(f, " < {} >", self.body)?;
+        if let Some(body) = &self.body {
+            write!(f, " < {body} >")?;
+        }
         join_spaced(f, &self.redirects, false)?;
         Ok(())
     }

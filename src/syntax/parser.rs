@@ -244,6 +244,15 @@ impl<'a> Parser<'a> {
                     options.push(w);
                 }
                 TokenKind::Redir { fd: None, op: RedirOp::In } => break tok.span,
+                // `isolate --help` and `isolate --doctor` need no block.
+                _ if options.iter().any(|w| matches!(w.as_plain_literal(), Some("--help" | "--doctor"))) => {
+                    let mut block = IsolateBlock { options, body: None, redirects: Vec::new(), span: keyword };
+                    while let TokenKind::Redir { .. } = self.peek()?.kind {
+                        block.redirects.push(self.redirect()?);
+                    }
+                    block.span = Span::new(keyword.start, self.last_end);
+                    return Ok(block);
+                }
                 _ => {
                     return Err(ParseError::new(
                         format!("isolate: expected '<' to open the block, found {}", self.describe(&tok)),
@@ -271,7 +280,7 @@ impl<'a> Parser<'a> {
             (true, Some(_)) => e.with_hint("did you mean `> >`? `>>` right after a command appends to a file"),
             _ => e,
         })?;
-        let mut block = IsolateBlock { options, body, redirects: Vec::new(), span: keyword };
+        let mut block = IsolateBlock { options, body: Some(body), redirects: Vec::new(), span: keyword };
         while let TokenKind::Redir { .. } = self.peek()?.kind {
             block.redirects.push(self.redirect()?);
         }

@@ -226,7 +226,7 @@ fn features_of_later_issues_are_clear_errors() {
 fn isolate_block_basic() {
     let b = isolate("isolate < echo hi >");
     assert!(b.options.is_empty());
-    assert_eq!(b.body.to_string(), "echo hi");
+    assert_eq!(b.body.as_ref().unwrap().to_string(), "echo hi");
     assert!(b.redirects.is_empty());
 }
 
@@ -235,21 +235,21 @@ fn isolate_options_and_multiline_body() {
     let b = isolate("isolate --memory 64M -v /a:/b:ro <\n  cd /\n  ls | wc -l\n>");
     let opts: Vec<_> = b.options.iter().map(ToString::to_string).collect();
     assert_eq!(opts, ["--memory", "64M", "-v", "/a:/b:ro"]);
-    assert_eq!(b.body.items.len(), 2);
-    assert_eq!(b.body.to_string(), "cd /; ls | wc -l");
+    assert_eq!(b.body.as_ref().unwrap().items.len(), 2);
+    assert_eq!(b.body.as_ref().unwrap().to_string(), "cd /; ls | wc -l");
 }
 
 #[test]
 fn isolate_redirect_inside_and_after_the_block() {
     let b = isolate("isolate < ls / > out.txt > > after.txt");
-    assert_eq!(b.body.to_string(), "ls / >out.txt");
+    assert_eq!(b.body.as_ref().unwrap().to_string(), "ls / >out.txt");
     assert_eq!(b.redirects.len(), 1);
     assert_eq!(b.redirects[0].to_string(), ">after.txt");
     let b = isolate("isolate < ls / > > out.txt");
-    assert_eq!(b.body.to_string(), "ls /");
+    assert_eq!(b.body.as_ref().unwrap().to_string(), "ls /");
     assert_eq!(b.redirects[0].to_string(), ">out.txt");
     let b = isolate("isolate < cat > < in 2>&1");
-    assert_eq!(b.body.to_string(), "cat");
+    assert_eq!(b.body.as_ref().unwrap().to_string(), "cat");
     let r: Vec<_> = b.redirects.iter().map(ToString::to_string).collect();
     assert_eq!(r, ["<in", "2>&1"]);
 }
@@ -259,21 +259,21 @@ fn isolate_closer_before_list_and_pipe_operators() {
     let p = pipeline("isolate < sort | uniq -c > | head");
     assert_eq!(p.commands.len(), 2);
     let Command::Isolate(b) = &p.commands[0] else { panic!() };
-    assert_eq!(b.body.to_string(), "sort | uniq -c");
+    assert_eq!(b.body.as_ref().unwrap().to_string(), "sort | uniq -c");
     for (src, n) in
         [("isolate < a >; b", 2), ("isolate < a > & b", 2), ("isolate < a > && b", 1), ("isolate < a > || b", 1)]
     {
         assert_eq!(one(src).list.items.len(), n, "{src}");
     }
     // `>&2` is a dup, never the closer.
-    assert_eq!(isolate("isolate < echo x >&2 >").body.to_string(), "echo x >&2");
+    assert_eq!(isolate("isolate < echo x >&2 >").body.unwrap().to_string(), "echo x >&2");
 }
 
 #[test]
 fn isolate_blocks_nest() {
     let b = isolate("isolate < isolate --net none < echo in > > >out");
-    let Command::Isolate(inner) = &b.body.items[0].and_or.first.commands[0] else { panic!() };
-    assert_eq!(inner.body.to_string(), "echo in");
+    let Command::Isolate(inner) = &b.body.as_ref().unwrap().items[0].and_or.first.commands[0] else { panic!() };
+    assert_eq!(inner.body.as_ref().unwrap().to_string(), "echo in");
     assert_eq!(inner.options[0].to_string(), "--net");
     assert!(inner.redirects.is_empty());
     assert_eq!(b.redirects[0].to_string(), ">out");
@@ -297,6 +297,10 @@ fn isolate_errors_are_precise() {
     assert_eq!(e.span.start, 8);
     assert!(err("isolate < >").message.contains("empty body"));
     assert!(err("isolate ; ls").message.contains("expected '<'"));
+    // --help and --doctor need no block; anything else does.
+    assert_eq!(isolate("isolate --help").body, None);
+    assert_eq!(isolate("isolate --memory 1M --doctor >out").redirects.len(), 1);
+    assert!(err("isolate --memory 1M").message.contains("expected '<'"));
     // Without the `>>` there is no hint.
     assert_eq!(err("isolate < ls").hint, None);
 }

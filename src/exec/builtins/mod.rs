@@ -5,6 +5,7 @@ mod cd;
 pub use cd::io_reason;
 mod echo;
 mod fds;
+mod isolates;
 mod lookup;
 mod vars;
 
@@ -51,6 +52,7 @@ pub const BUILTINS: &[Builtin] = &[
     regular("type", lookup::type_),
     regular("command", lookup::command),
     regular("fds", fds::fds),
+    regular("isolates", isolates::isolates),
 ];
 
 /// Words that are reserved in command position.

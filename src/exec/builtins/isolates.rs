@@ -1,0 +1,36 @@
+//! `isolates`: the named upper layers kept by `isolate --name NAME`.
+//! `isolates` (or `isolates ls`) lists them; `isolates rm NAME…` removes them.
+
+use super::{Exec, Shell, out, usage_error};
+use crate::isolate::layers_dir;
+
+pub fn isolates(sh: &mut Shell, argv: &[String]) -> Exec {
+    let Some(dir) = layers_dir() else {
+        sh.error("isolates: no data directory");
+        return Ok(1);
+    };
+    match argv.get(1).map(String::as_str) {
+        None | Some("ls") => {
+            let mut names: Vec<String> = std::fs::read_dir(&dir)
+                .map(|d| d.flatten().filter_map(|e| e.file_name().into_string().ok()).collect())
+                .unwrap_or_default();
+            names.sort();
+            out(sh, "isolates", &names.iter().map(|n| format!("{n}\n")).collect::<String>())
+        }
+        Some("rm") if argv.len() > 2 => {
+            let mut status = 0;
+            for name in &argv[2..] {
+                let layer = dir.join(name);
+                if name.contains('/') || name.starts_with('.') || !layer.is_dir() {
+                    sh.error(&format!("isolates: no layer named {name}"));
+                    status = 1;
+                } else if let Err(e) = std::fs::remove_dir_all(&layer) {
+                    sh.error(&format!("isolates: {}: {e}", layer.display()));
+                    status = 1;
+                }
+            }
+            Ok(status)
+        }
+        _ => usage_error(sh, false, "usage: isolates [ls] | isolates rm NAME..."),
+    }
+}

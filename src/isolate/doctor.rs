@@ -1,0 +1,183 @@
+//! `isolate --doctor`: what this machine supports for isolate blocks, in
+//! plain words, with how to fix what does not work. Each check is tried for
+//! real in a throwaway child process, not guessed from version numbers.
+
+use super::cgroup::detect::{self, Controller};
+use nix::sched::{CloneFlags, unshare};
+use nix::sys::wait::{WaitStatus, waitpid};
+use nix::unistd::{ForkResult, fork};
+use std::path::Path;
+
+/// Runs `probe` in a forked child; true when it returns true.
+fn in_child(probe: impl FnOnce() -> bool) -> bool {
+    // SAFETY: isosh is single-threaded; the child only probes and exits.
+    match unsafe { fork() } {
+        Ok(ForkResult::Child) => crate::exec::spawn::exit_child(if probe() { 0 } else { 1 }),
+        Ok(ForkResult::Parent { child }) => matches!(waitpid(child, None), Ok(WaitStatus::Exited(_, 0))),
+        Err(_) => false,
+    }
+}
+
+fn read(path: &str) -> Option<String> {
+    std::fs::read_to_string(path).ok().map(|s| s.trim().to_string())
+}
+
+fn line(ok: bool, what: &str, detail: &str) -> String {
+    format!("{} {what}: {detail}\n", if ok { "ok  " } else { "FAIL" })
+}
+
+/// Enters a user namespace mapping our ids to 0 (what a rootless block does).
+fn enter_userns() -> bool {
+    let (uid, gid) = (nix::unistd::geteuid().as_raw(), nix::unistd::getegid().as_raw());
+    super::namespaces::enter_user_namespace(uid, gid).is_ok()
+}
+
+fn probe_overlay(rootless: bool) -> bool {
+    in_child(|| {
+        if rootless && !enter_userns() {
+            return false;
+        }
+        if unshare(CloneFlags::CLONE_NEWNS).is_err() {
+            return false;
+        }
+        use nix::mount::{MsFlags, mount};
+        let dir = std::env::temp_dir().join(format!("isosh-doctor-{}", std::process::id()));
+        let ok = std::fs::create_dir_all(&dir).is_ok()
+            && mount(None::<&str>, "/", None::<&str>, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None::<&str>).is_ok()
+            && mount(Some("tmpfs"), &dir, Some("tmpfs"), MsFlags::empty(), None::<&str>).is_ok()
+            && ["l", "u", "w", "m"].iter().all(|d| std::fs::create_dir(dir.join(d)).is_ok())
+            && {
+                let mut opts = format!("lowerdir={0}/l,upperdir={0}/u,workdir={0}/w", dir.display());
+                if rootless {
+                    opts.push_str(",userxattr");
+                }
+                mount(Some("overlay"), &dir.join("m"), Some("overlay"), MsFlags::empty(), Some(opts.as_str())).is_ok()
+            };
+        let _ = nix::mount::umount2(&dir, nix::mount::MntFlags::MNT_DETACH);
+        let _ = std::fs::remove_dir(&dir);
+        ok
+    })
+}
+
+fn probe_pivot_root(rootless: bool) -> bool {
+    in_child(|| {
+        if rootless && !enter_userns() {
+            return false;
+        }
+        use nix::mount::{MsFlags, mount};
+        let dir = std::env::temp_dir().join(format!("isosh-doctor-pivot-{}", std::process::id()));
+        let ok = unshare(CloneFlags::CLONE_NEWNS).is_ok()
+            && std::fs::create_dir_all(&dir).is_ok()
+            && mount(None::<&str>, "/", None::<&str>, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None::<&str>).is_ok()
+            && mount(Some("tmpfs"), &dir, Some("tmpfs"), MsFlags::empty(), None::<&str>).is_ok()
+            && nix::unistd::chdir(&dir).is_ok()
+            && nix::unistd::pivot_root(".", ".").is_ok();
+        // The mount namespace dies with this child; only the host dir is left.
+        let _ = std::fs::remove_dir(&dir);
+        ok
+    })
+}
+
+pub fn report() -> String {
+    let root = nix::unistd::geteuid().is_root();
+    let mut out =
+        format!("isolate doctor ({}):\n", if root { "running as root" } else { "running as an unprivileged user" });
+
+    // User namespaces.
+    let max = read("/proc/sys/user/max_user_namespaces").unwrap_or_default();
+    let debian_knob = read("/proc/sys/kernel/unprivileged_userns_clone");
+    let apparmor = read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
+    let userns = in_child(enter_userns);
+    let mut fix = String::new();
+    if max == "0" {
+        fix.push_str(" Fix: sysctl -w user.max_user_namespaces=15000.");
+    }
+    if debian_knob.as_deref() == Some("0") {
+        fix.push_str(" Fix: sysctl -w kernel.unprivileged_userns_clone=1.");
+    }
+    if apparmor.as_deref() == Some("1") {
+        fix.push_str(" AppArmor restricts unprivileged user namespaces: sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or an AppArmor profile for isosh.");
+    }
+    let detail = if userns {
+        "a user namespace can be created (rootless blocks work)".to_string()
+    } else {
+        format!("cannot create one.{fix}")
+    };
+    out.push_str(&line(userns || root, "user namespaces", &detail));
+
+    // cgroups.
+    let mountinfo = read("/proc/self/mountinfo").unwrap_or_default();
+    let proc_cgroup = read("/proc/self/cgroup").unwrap_or_default();
+    let mounts = detect::cgroup_mounts(&mountinfo);
+    let members = detect::memberships(&proc_cgroup);
+    let has_v1 = mounts.iter().any(|m| m.v1_controllers.is_some());
+    let v2 = detect::v2_dir(Path::new("/"), &mounts, &members);
+    let layout = match (has_v1, v2.is_some()) {
+        (true, true) => "hybrid (cgroup v1 controllers beside a cgroup2 hierarchy)",
+        (true, false) => "legacy (cgroup v1 only)",
+        (false, true) => "unified (cgroup v2)",
+        (false, false) => "none mounted",
+    };
+    out.push_str(&line(has_v1 || v2.is_some(), "cgroup layout", layout));
+    for c in [Controller::Memory, Controller::Pids, Controller::Cpu] {
+        let v2_ok = v2.as_ref().is_some_and(|d| {
+            std::fs::read_to_string(d.join("cgroup.subtree_control"))
+                .is_ok_and(|s| s.split_whitespace().any(|x| x == c.name()))
+        });
+        let v1 = detect::v1_dir(Path::new("/"), &mounts, &members, c);
+        let writable = |d: &Path| nix::unistd::access(d, nix::unistd::AccessFlags::W_OK).is_ok();
+        let (ok, detail) = if v2_ok {
+            let d = v2.as_ref().map(|d| d.display().to_string()).unwrap_or_default();
+            (v2.as_deref().is_some_and(writable), format!("cgroup v2, under {d}"))
+        } else if let Some(d) = v1 {
+            let w = writable(&d);
+            let why = if w {
+                String::new()
+            } else {
+                " — not writable: run as root (cgroup v1 cannot be delegated)".to_string()
+            };
+            (w, format!("cgroup v1, under {}{why}", d.display()))
+        } else {
+            (
+                false,
+                "no hierarchy offers it; on cgroup v2 ask your init system to delegate it (systemd: Delegate=yes)"
+                    .into(),
+            )
+        };
+        out.push_str(&line(
+            ok,
+            &format!(
+                "--{} limit ({})",
+                match c {
+                    Controller::Memory => "memory",
+                    Controller::Pids => "pids-limit",
+                    Controller::Cpu => "cpus",
+                },
+                c.name()
+            ),
+            &detail,
+        ));
+    }
+
+    // Filesystems.
+    let has_overlay = read("/proc/filesystems").is_some_and(|f| f.contains("overlay"));
+    let overlay = has_overlay && probe_overlay(!root);
+    let where_ = if root { "" } else { " inside a user namespace" };
+    let detail = if overlay {
+        format!("overlayfs mounts{where_}")
+    } else if !has_overlay {
+        "the kernel has no overlay filesystem: modprobe overlay".into()
+    } else {
+        format!(
+            "overlayfs cannot be mounted{where_} (rootless overlay needs Linux ≥ 5.11); use --rw or --read-only with --rootfs"
+        )
+    };
+    out.push_str(&line(overlay, "overlayfs", &detail));
+    let pivot = probe_pivot_root(!root);
+    out.push_str(&line(
+        pivot,
+        "pivot_root",
+        if pivot { "works" } else { "refused; isolate falls back to chroot and says so" },
+    ));
+    out
+}

@@ -1,0 +1,80 @@
+//! Namespaces: which ones a block gets, the user namespace's id maps, the
+//! hostname, and bringing up `lo` in a new network namespace.
+
+use super::spec::{IsolateSpec, NetMode};
+use super::steps::{SetupStep, StepFailure, step};
+use nix::errno::Errno;
+use nix::sched::{CloneFlags, unshare};
+
+/// The namespaces a block is unshared into (the user namespace, when
+/// needed, comes first and separately: its maps must be written before the
+/// others are created with its capabilities).
+pub fn flags(spec: &IsolateSpec) -> CloneFlags {
+    let mut f = CloneFlags::CLONE_NEWPID
+        | CloneFlags::CLONE_NEWNS
+        | CloneFlags::CLONE_NEWUTS
+        | CloneFlags::CLONE_NEWIPC
+        | CloneFlags::CLONE_NEWCGROUP;
+    if spec.net == NetMode::None {
+        f |= CloneFlags::CLONE_NEWNET;
+    }
+    f
+}
+
+/// A user namespace in which the caller's uid and gid are 0. `setgroups`
+/// must be denied before an unprivileged process may write `gid_map`.
+pub fn enter_user_namespace(uid: u32, gid: u32) -> Result<(), StepFailure> {
+    let s = SetupStep::UserNamespace;
+    step(s, "unshare(CLONE_NEWUSER)", || unshare(CloneFlags::CLONE_NEWUSER))?;
+    for (file, text) in [
+        ("/proc/self/setgroups", "deny".to_string()),
+        ("/proc/self/uid_map", format!("0 {uid} 1")),
+        ("/proc/self/gid_map", format!("0 {gid} 1")),
+    ] {
+        std::fs::write(file, &text).map_err(|e| StepFailure::new(s, io_errno(&e), format!("{file} <- {text}")))?;
+    }
+    Ok(())
+}
+
+pub fn io_errno(e: &std::io::Error) -> Errno {
+    Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO))
+}
+
+pub fn set_hostname(name: &str) -> Result<(), StepFailure> {
+    step(SetupStep::Hostname, name, || nix::unistd::sethostname(name))
+}
+
+/// A short name for the block when `--hostname` is not given.
+pub fn generated_hostname() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    format!("isosh-{:06x}", (nanos ^ std::process::id().rotate_left(16)) & 0xff_ffff)
+}
+
+/// `ip link set lo up`, with the ioctls it uses.
+pub fn loopback_up() -> Result<(), StepFailure> {
+    step(SetupStep::Loopback, "lo", || {
+        // SAFETY: a datagram socket used only for interface ioctls, closed
+        // below; `ifreq` is plain old data, zero-initialised.
+        unsafe {
+            let sock = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+            if sock < 0 {
+                return Err(Errno::last());
+            }
+            let mut req: libc::ifreq = std::mem::zeroed();
+            for (dst, src) in req.ifr_name.iter_mut().zip(b"lo\0") {
+                *dst = *src as libc::c_char;
+            }
+            let mut result = Ok(());
+            if libc::ioctl(sock, libc::SIOCGIFFLAGS, &mut req) < 0 {
+                result = Err(Errno::last());
+            } else {
+                req.ifr_ifru.ifru_flags |= libc::IFF_UP as libc::c_short;
+                if libc::ioctl(sock, libc::SIOCSIFFLAGS, &req) < 0 {
+                    result = Err(Errno::last());
+                }
+            }
+            libc::close(sock);
+            result
+        }
+    })
+}

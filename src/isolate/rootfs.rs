@@ -1,0 +1,274 @@
+//! The block's root filesystem, built inside its new mount namespace:
+//! private propagation, a scratch tmpfs, the root layer (overlay or bind),
+//! fresh /proc, a minimal /dev, tmpfs /tmp, read-only /sys, volumes, and
+//! finally pivot_root into it.
+
+use super::spec::{IsolateSpec, RootMode};
+use super::steps::{SetupStep, StepFailure, step};
+use nix::errno::Errno;
+use nix::mount::{MntFlags, MsFlags, mount, umount2};
+use std::path::{Path, PathBuf};
+
+/// Where the layers live, decided by the shell before the fork.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// An empty host directory; inside the block's mount namespace a tmpfs
+    /// is mounted on it and the new root is assembled there.
+    pub scratch: PathBuf,
+    /// The read-only lower layer (the host's `/` or `--rootfs`).
+    pub lower: PathBuf,
+    /// `--name`: the persistent directory holding `upper/` and `work/`.
+    pub named_layer: Option<PathBuf>,
+}
+
+/// Whether the root must be built without an overlay of `/` (rootless).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Privilege {
+    Root,
+    /// In a user namespace, `/` carries locked submounts (/proc, /sys, …):
+    /// an overlay with `lowerdir=/` fails with EINVAL, so the root is built
+    /// from one overlay (or recursive bind) per top-level directory, and
+    /// overlay needs `userxattr`.
+    Rootless,
+}
+
+fn c(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn mount_at(
+    step_: SetupStep,
+    src: Option<&str>,
+    target: &Path,
+    fstype: Option<&str>,
+    flags: MsFlags,
+    data: Option<&str>,
+) -> Result<(), StepFailure> {
+    let detail =
+        format!("{} on {}{}", src.unwrap_or("none"), c(target), data.map(|d| format!(" ({d})")).unwrap_or_default());
+    step(step_, &detail, || mount(src, target, fstype, flags, data))
+}
+
+fn mkdir_all(step_: SetupStep, p: &Path) -> Result<(), StepFailure> {
+    std::fs::create_dir_all(p)
+        .map_err(|e| StepFailure::new(step_, super::namespaces::io_errno(&e), format!("mkdir {}", c(p))))
+}
+
+/// Builds the root at `layout.scratch/root` and enters it.
+pub fn build(spec: &IsolateSpec, layout: &Layout, privilege: Privilege) -> Result<(), StepFailure> {
+    mount_at(SetupStep::MountPropagation, None, Path::new("/"), None, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None)?;
+    let scratch = &layout.scratch;
+    mount_at(
+        SetupStep::ScratchTmpfs,
+        Some("tmpfs"),
+        scratch,
+        Some("tmpfs"),
+        MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
+        Some("mode=0755"),
+    )?;
+    let root = scratch.join("root");
+    mkdir_all(SetupStep::ScratchTmpfs, &root)?;
+    root_layer(spec, layout, &root, privilege)?;
+    special_filesystems(&root, privilege)?;
+    volumes(spec, &root)?;
+    pivot_root(&root)
+}
+
+fn overlay_options(lower: &Path, upper: &Path, work: &Path, privilege: Privilege) -> String {
+    let mut o = format!("lowerdir={},upperdir={},workdir={}", c(lower), c(upper), c(work));
+    if privilege == Privilege::Rootless {
+        o.push_str(",userxattr");
+    }
+    o
+}
+
+fn root_layer(spec: &IsolateSpec, layout: &Layout, root: &Path, privilege: Privilege) -> Result<(), StepFailure> {
+    let s = SetupStep::RootLayer;
+    let lower = &layout.lower;
+    if !lower.is_dir() {
+        return Err(StepFailure::new(s, Errno::ENOENT, format!("root filesystem {} is not a directory", c(lower))));
+    }
+    let bind = MsFlags::MS_BIND | MsFlags::MS_REC;
+    match spec.root_mode {
+        RootMode::ReadWrite => mount_at(s, Some(&c(lower)), root, None, bind, None),
+        RootMode::ReadOnly => {
+            mount_at(s, Some(&c(lower)), root, None, bind, None)?;
+            let ro = MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY;
+            mount_at(s, None, root, None, ro, None)
+        }
+        RootMode::Overlay => {
+            let layers = layout.named_layer.clone().unwrap_or_else(|| layout.scratch.clone());
+            let (upper, work) = (layers.join("upper"), layers.join("work"));
+            mkdir_all(s, &upper)?;
+            mkdir_all(s, &work)?;
+            if privilege == Privilege::Root || lower != Path::new("/") {
+                return mount_at(
+                    s,
+                    Some("overlay"),
+                    root,
+                    Some("overlay"),
+                    MsFlags::empty(),
+                    Some(&overlay_options(lower, &upper, &work, privilege)),
+                );
+            }
+            per_directory_overlays(root, &upper, &work)
+        }
+    }
+}
+
+/// Rootless: `/` itself cannot be an overlay's lower layer, so each
+/// top-level directory gets its own overlay — or a recursive bind when
+/// submounts live below it (they could not be seen through an overlay).
+/// Top-level symlinks (`/bin -> usr/bin`) are recreated as symlinks.
+fn per_directory_overlays(root: &Path, upper: &Path, work: &Path) -> Result<(), StepFailure> {
+    let s = SetupStep::RootLayer;
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let mount_points: Vec<&str> = mountinfo.lines().filter_map(|l| l.split(' ').nth(4)).collect();
+    let entries = std::fs::read_dir("/").map_err(|e| StepFailure::new(s, super::namespaces::io_errno(&e), "read /"))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name_s = name.to_string_lossy();
+        // Made fresh below; the old /proc etc. are not needed.
+        if matches!(name_s.as_ref(), "proc" | "sys" | "dev" | "tmp") {
+            mkdir_all(s, &root.join(&name))?;
+            continue;
+        }
+        let host = Path::new("/").join(&name);
+        let target = root.join(&name);
+        let meta = std::fs::symlink_metadata(&host)
+            .map_err(|e| StepFailure::new(s, super::namespaces::io_errno(&e), c(&host)))?;
+        if meta.file_type().is_symlink() {
+            let to = std::fs::read_link(&host)
+                .map_err(|e| StepFailure::new(s, super::namespaces::io_errno(&e), c(&host)))?;
+            std::os::unix::fs::symlink(&to, &target)
+                .map_err(|e| StepFailure::new(s, super::namespaces::io_errno(&e), c(&target)))?;
+            continue;
+        }
+        if !meta.is_dir() {
+            continue;
+        }
+        mkdir_all(s, &target)?;
+        let prefix = format!("{}/", c(&host));
+        let has_submounts = mount_points.iter().any(|m| *m == c(&host) || m.starts_with(&prefix));
+        if has_submounts {
+            mount_at(s, Some(&c(&host)), &target, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
+        } else {
+            let (u, w) = (upper.join(&name), work.join(&name));
+            mkdir_all(s, &u)?;
+            mkdir_all(s, &w)?;
+            let opts = overlay_options(&host, &u, &w, Privilege::Rootless);
+            mount_at(s, Some("overlay"), &target, Some("overlay"), MsFlags::empty(), Some(&opts))?;
+        }
+    }
+    Ok(())
+}
+
+/// Device nodes bind-mounted from the host (creating device nodes needs
+/// CAP_MKNOD in the initial user namespace; a bind works rootless too).
+const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom", "tty"];
+
+fn special_filesystems(root: &Path, privilege: Privilege) -> Result<(), StepFailure> {
+    let nosuid = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
+    let proc_dir = root.join("proc");
+    mkdir_all(SetupStep::Proc, &proc_dir)?;
+    mount_at(SetupStep::Proc, Some("proc"), &proc_dir, Some("proc"), nosuid | MsFlags::MS_NOEXEC, None)?;
+
+    let d = SetupStep::Dev;
+    let dev = root.join("dev");
+    mkdir_all(d, &dev)?;
+    mount_at(d, Some("tmpfs"), &dev, Some("tmpfs"), MsFlags::MS_NOSUID, Some("mode=0755,size=1m"))?;
+    for name in DEVICES {
+        let target = dev.join(name);
+        std::fs::write(&target, b"").map_err(|e| StepFailure::new(d, super::namespaces::io_errno(&e), c(&target)))?;
+        mount_at(d, Some(&format!("/dev/{name}")), &target, None, MsFlags::MS_BIND, None)?;
+    }
+    let pts = dev.join("pts");
+    mkdir_all(d, &pts)?;
+    let pts_opts = if privilege == Privilege::Root {
+        "newinstance,ptmxmode=0666,mode=0620,gid=5"
+    } else {
+        "newinstance,ptmxmode=0666,mode=0620"
+    };
+    mount_at(d, Some("devpts"), &pts, Some("devpts"), MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC, Some(pts_opts))?;
+    let shm = dev.join("shm");
+    mkdir_all(d, &shm)?;
+    mount_at(d, Some("shm"), &shm, Some("tmpfs"), nosuid, Some("mode=1777,size=64m"))?;
+    for (link, to) in [
+        ("ptmx", "pts/ptmx"),
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+    ] {
+        std::os::unix::fs::symlink(to, dev.join(link))
+            .map_err(|e| StepFailure::new(d, super::namespaces::io_errno(&e), format!("symlink /dev/{link}")))?;
+    }
+
+    let tmp = root.join("tmp");
+    mkdir_all(SetupStep::Tmp, &tmp)?;
+    mount_at(SetupStep::Tmp, Some("tmpfs"), &tmp, Some("tmpfs"), nosuid, Some("mode=1777"))?;
+
+    let sys = root.join("sys");
+    mkdir_all(SetupStep::Sys, &sys)?;
+    let ro = nosuid | MsFlags::MS_NOEXEC | MsFlags::MS_RDONLY;
+    // A fresh sysfs needs the network namespace to be ours (not with
+    // --net host when rootless); a read-only recursive bind is the fallback.
+    if mount(Some("sysfs"), &sys, Some("sysfs"), ro, None::<&str>).is_err() {
+        mount_at(SetupStep::Sys, Some("/sys"), &sys, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
+        mount_at(SetupStep::Sys, None, &sys, None, MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY, None)?;
+    }
+    Ok(())
+}
+
+fn volumes(spec: &IsolateSpec, root: &Path) -> Result<(), StepFailure> {
+    let s = SetupStep::Volumes;
+    for v in &spec.volumes {
+        let target = root.join(v.guest.strip_prefix("/").unwrap_or(&v.guest));
+        let meta =
+            std::fs::metadata(&v.host).map_err(|e| StepFailure::new(s, super::namespaces::io_errno(&e), c(&v.host)))?;
+        if meta.is_dir() {
+            mkdir_all(s, &target)?;
+        } else {
+            if let Some(parent) = target.parent() {
+                mkdir_all(s, parent)?;
+            }
+            if !target.exists() {
+                std::fs::write(&target, b"")
+                    .map_err(|e| StepFailure::new(s, super::namespaces::io_errno(&e), c(&target)))?;
+            }
+        }
+        mount_at(s, Some(&c(&v.host)), &target, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
+        if v.read_only {
+            mount_at(s, None, &target, None, MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY, None)?;
+        }
+    }
+    Ok(())
+}
+
+/// `pivot_root(".", ".")` stacks the old root under the new one at `/`;
+/// detaching it then leaves only the new root. chroot is a fallback for
+/// roots pivot_root refuses (EINVAL, e.g. an initramfs), and says so.
+fn pivot_root(root: &Path) -> Result<(), StepFailure> {
+    let s = SetupStep::PivotRoot;
+    step(s, &c(root), || nix::unistd::chdir(root))?;
+    match nix::unistd::pivot_root(".", ".") {
+        Ok(()) => step(s, "umount2(old root, MNT_DETACH)", || umount2(".", MntFlags::MNT_DETACH))?,
+        Err(Errno::EINVAL) => {
+            let msg = "isosh: isolate: pivot_root refused this root (EINVAL); using chroot instead, which leaves the old root reachable to a process with CAP_SYS_CHROOT\n";
+            let _ = crate::exec::spawn::write_all(2, msg.as_bytes());
+            step(s, "chroot(.)", || nix::unistd::chroot("."))?;
+        }
+        Err(e) => return Err(StepFailure::new(s, e, c(root))),
+    }
+    step(s, "chdir(/)", || nix::unistd::chdir("/"))?;
+    // The working directory must be inside the new root (runc CVE-2024-21626).
+    let cwd = step(s, "getcwd", nix::unistd::getcwd)?;
+    if cwd != Path::new("/") {
+        return Err(StepFailure::new(
+            s,
+            Errno::EACCES,
+            format!("working directory {} is outside the new root", c(&cwd)),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,352 @@
+//! `isolate` options, named as docker names them, parsed from the block's
+//! expanded option words.
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IsolateSpec {
+    /// `--memory SIZE` in bytes, with the text as written for messages.
+    pub memory: Option<(u64, String)>,
+    /// `--pids-limit N`
+    pub pids_limit: Option<u64>,
+    /// `--cpus FLOAT`: CPUs' worth of time per period (0.25 = a quarter).
+    pub cpus: Option<f64>,
+    pub hostname: Option<String>,
+    /// `-e` and `--env-file` entries, in order.
+    pub env: Vec<(String, String)>,
+    pub net: NetMode,
+    pub workdir: Option<String>,
+    /// `--name NAME`: keep the upper layer under the data dir.
+    pub name: Option<String>,
+    /// `--rootfs DIR` (default: the host's `/`).
+    pub rootfs: Option<PathBuf>,
+    pub root_mode: RootMode,
+    pub volumes: Vec<Volume>,
+}
+
+impl Default for IsolateSpec {
+    fn default() -> Self {
+        IsolateSpec {
+            memory: None,
+            pids_limit: None,
+            cpus: None,
+            hostname: None,
+            env: Vec::new(),
+            net: NetMode::None,
+            workdir: None,
+            name: None,
+            rootfs: None,
+            root_mode: RootMode::Overlay,
+            volumes: Vec::new(),
+        }
+    }
+}
+
+impl IsolateSpec {
+    /// Whether any cgroup limit was asked for (no limit → no cgroup).
+    pub fn has_limits(&self) -> bool {
+        self.memory.is_some() || self.pids_limit.is_some() || self.cpus.is_some()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetMode {
+    /// A new network namespace with only `lo`, up.
+    None,
+    /// The host's network namespace.
+    Host,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RootMode {
+    /// The root is the read-only lower layer of an overlay whose upper layer
+    /// is thrown away (or kept, with `--name`).
+    Overlay,
+    /// `--rw`: writes go straight into `--rootfs DIR`.
+    ReadWrite,
+    /// `--read-only`: no upper layer at all.
+    ReadOnly,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Volume {
+    pub host: PathBuf,
+    pub guest: PathBuf,
+    pub read_only: bool,
+}
+
+/// What an `isolate` word list asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Run(Box<IsolateSpec>),
+    Help,
+    Doctor,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SpecError(pub String);
+
+pub const HELP: &str = "\
+usage: isolate [OPTIONS] < COMMANDS >
+       isolate --doctor | --help
+
+Runs COMMANDS (any command list) in fresh pid, mount, uts, ipc, net and
+cgroup namespaces (plus a user namespace when not root), in a throwaway root
+filesystem and, when limits are given, its own cgroup. The block is one stage
+of the command line: `cat data | isolate < sort > | head`.
+
+Resources:
+  --memory SIZE        memory limit (e.g. 64M, 1G; swap off); OOM kill = 137
+  --pids-limit N       at most N processes inside
+  --cpus FLOAT         CPU time limit (0.5 = half of one CPU)
+Filesystem:
+  --rootfs DIR         DIR is the lower layer instead of the host's /
+  --rw                 with --rootfs: write straight into DIR
+  --read-only          no writable layer at all
+  --name NAME          keep the writable layer as NAME (see the `isolates` builtin)
+  -v HOST:GUEST[:ro]   bind-mount HOST at GUEST (read-only with :ro)
+  --workdir DIR        start in DIR (default /)
+Environment and identity:
+  -e KEY=VAL           set KEY inside (-e KEY passes the outer value)
+  --env-file FILE      KEY=VAL lines; # comments; bare KEY passes the outer value
+  --hostname NAME      the hostname inside (default: a short generated name)
+  --net none|host      none: a new network namespace with only lo (default)
+Other:
+  --doctor             check what this machine supports, and how to fix the rest
+  --help               this text
+";
+
+/// `64M`, `1G`, `512k`, `100b`, `4096` → bytes.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let lower = text.to_ascii_lowercase();
+    let (digits, unit) = match lower.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => lower.split_at(i),
+        None => (lower.as_str(), ""),
+    };
+    let n: u64 = digits.parse().ok()?;
+    let mult: u64 = match unit.trim_end_matches('b') {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(mult).filter(|&b| b > 0)
+}
+
+/// One `KEY=VAL` or bare `KEY` (which passes the outer value, if any).
+fn env_entry(entry: &str, outer: &dyn Fn(&str) -> Option<String>) -> Result<Option<(String, String)>, SpecError> {
+    let (key, value) = match entry.split_once('=') {
+        Some((k, v)) => (k, Some(v.to_string())),
+        None => (entry, None),
+    };
+    if !crate::syntax::lexer::is_valid_name(key) {
+        return Err(SpecError(format!("isolate: bad environment variable name: {key:?}")));
+    }
+    Ok(value.or_else(|| outer(key)).map(|v| (key.to_string(), v)))
+}
+
+/// docker's env-file format: `KEY=VAL` lines, `#` comments, blank lines.
+pub fn parse_env_file(text: &str, outer: &dyn Fn(&str) -> Option<String>) -> Result<Vec<(String, String)>, SpecError> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim_start();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        out.extend(env_entry(line, outer)?);
+    }
+    Ok(out)
+}
+
+fn parse_volume(text: &str) -> Result<Volume, SpecError> {
+    let bad = || SpecError(format!("isolate: -v {text}: expected HOST:GUEST or HOST:GUEST:ro"));
+    let mut parts = text.split(':');
+    let (Some(host), Some(guest)) = (parts.next(), parts.next()) else { return Err(bad()) };
+    let read_only = match parts.next() {
+        None | Some("rw") => false,
+        Some("ro") => true,
+        Some(_) => return Err(bad()),
+    };
+    if parts.next().is_some() || host.is_empty() || !guest.starts_with('/') {
+        return Err(bad());
+    }
+    Ok(Volume { host: PathBuf::from(host), guest: PathBuf::from(guest), read_only })
+}
+
+/// Parses option words. `outer` reads the shell's variables (for bare
+/// `-e KEY`); env files are read here, so errors name them.
+pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result<Request, SpecError> {
+    let mut spec = IsolateSpec::default();
+    let mut args = words.iter();
+    while let Some(word) = args.next() {
+        // `--opt=value` and `--opt value` are the same.
+        let (opt, inline) = match word.split_once('=') {
+            Some((o, v)) if o.starts_with("--") => (o, Some(v.to_string())),
+            _ => (word.as_str(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| args.next().cloned())
+                .ok_or_else(|| SpecError(format!("isolate: {opt} needs a value")))
+        };
+        match opt {
+            "--help" | "-h" => return Ok(Request::Help),
+            "--doctor" => return Ok(Request::Doctor),
+            "--memory" | "-m" => {
+                let v = value()?;
+                let bytes = parse_size(&v)
+                    .ok_or_else(|| SpecError(format!("isolate: --memory {v}: expected a size such as 64M or 1G")))?;
+                spec.memory = Some((bytes, v));
+            }
+            "--pids-limit" => {
+                let v = value()?;
+                let n = v.parse().ok().filter(|&n: &u64| n > 0);
+                spec.pids_limit =
+                    Some(n.ok_or_else(|| {
+                        SpecError(format!("isolate: --pids-limit {v}: expected a whole number above 0"))
+                    })?);
+            }
+            "--cpus" => {
+                let v = value()?;
+                let n = v.parse().ok().filter(|&n: &f64| n.is_finite() && n > 0.0);
+                spec.cpus = Some(n.ok_or_else(|| {
+                    SpecError(format!("isolate: --cpus {v}: expected a number above 0, such as 0.5"))
+                })?);
+            }
+            "--hostname" => spec.hostname = Some(value()?),
+            "-e" | "--env" => spec.env.extend(env_entry(&value()?, outer)?),
+            "--env-file" => {
+                let path = value()?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| SpecError(format!("isolate: --env-file {path}: {e}")))?;
+                spec.env.extend(parse_env_file(&text, outer)?);
+            }
+            "--net" | "--network" => {
+                spec.net = match value()?.as_str() {
+                    "none" => NetMode::None,
+                    "host" => NetMode::Host,
+                    other => return Err(SpecError(format!("isolate: --net {other}: expected none or host"))),
+                }
+            }
+            "--workdir" | "-w" => {
+                let v = value()?;
+                if !v.starts_with('/') {
+                    return Err(SpecError(format!("isolate: --workdir {v}: must be an absolute path")));
+                }
+                spec.workdir = Some(v);
+            }
+            "--name" => {
+                let v = value()?;
+                if v.is_empty()
+                    || !v.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+                    || v.starts_with('.')
+                {
+                    return Err(SpecError(format!("isolate: --name {v}: use letters, digits, '_', '.', '-'")));
+                }
+                spec.name = Some(v);
+            }
+            "--rootfs" => spec.rootfs = Some(PathBuf::from(value()?)),
+            "--rw" => spec.root_mode = RootMode::ReadWrite,
+            "--read-only" => spec.root_mode = RootMode::ReadOnly,
+            "-v" | "--volume" => spec.volumes.push(parse_volume(&value()?)?),
+            other => return Err(SpecError(format!("isolate: unknown option {other} (see isolate --help)"))),
+        }
+    }
+    if spec.root_mode == RootMode::ReadWrite && spec.rootfs.is_none() {
+        return Err(SpecError("isolate: --rw needs --rootfs DIR (the host's / is never written)".into()));
+    }
+    if spec.name.is_some() && spec.root_mode != RootMode::Overlay {
+        return Err(SpecError(
+            "isolate: --name keeps an overlay's upper layer; it cannot go with --rw or --read-only".into(),
+        ));
+    }
+    Ok(Request::Run(Box::new(spec)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    fn spec(s: &str) -> IsolateSpec {
+        let outer = |k: &str| (k == "OUTER").then(|| "outer-value".to_string());
+        match parse(&words(s), &outer).unwrap() {
+            Request::Run(spec) => *spec,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn err(s: &str) -> String {
+        parse(&words(s), &|_| None).unwrap_err().0
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("64M"), Some(64 << 20));
+        assert_eq!(parse_size("1g"), Some(1 << 30));
+        assert_eq!(parse_size("512k"), Some(512 << 10));
+        assert_eq!(parse_size("4096"), Some(4096));
+        assert_eq!(parse_size("10mb"), Some(10 << 20));
+        for bad in ["", "M", "1.5G", "-1M", "12X", "0"] {
+            assert_eq!(parse_size(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_option() {
+        let s = spec(
+            "--memory 64M --pids-limit 20 --cpus 0.25 --hostname box -e A=1 -e OUTER -e UNSET \
+             --net host --workdir /tmp --rootfs /srv/root --rw -v /a:/b -v /c:/d:ro",
+        );
+        assert_eq!(s.memory, Some((64 << 20, "64M".into())));
+        assert_eq!(s.pids_limit, Some(20));
+        assert_eq!(s.cpus, Some(0.25));
+        assert_eq!(s.hostname.as_deref(), Some("box"));
+        assert_eq!(s.env, [("A".into(), "1".into()), ("OUTER".into(), "outer-value".into())]);
+        assert_eq!(s.net, NetMode::Host);
+        assert_eq!(s.workdir.as_deref(), Some("/tmp"));
+        assert_eq!(s.rootfs, Some(PathBuf::from("/srv/root")));
+        assert_eq!(s.root_mode, RootMode::ReadWrite);
+        assert_eq!(s.volumes[1], Volume { host: "/c".into(), guest: "/d".into(), read_only: true });
+        assert!(s.has_limits());
+        assert!(!spec("").has_limits());
+        assert_eq!(spec("--memory=1G").memory, Some((1 << 30, "1G".into())));
+    }
+
+    #[test]
+    fn help_and_doctor() {
+        assert_eq!(parse(&words("--memory 1M --help"), &|_| None), Ok(Request::Help));
+        assert_eq!(parse(&words("--doctor"), &|_| None), Ok(Request::Doctor));
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        assert!(err("--memory lots").contains("--memory lots"));
+        assert!(err("--memory").contains("needs a value"));
+        assert!(err("--pids-limit 0").contains("above 0"));
+        assert!(err("--cpus x").contains("--cpus x"));
+        assert!(err("--net bridge").contains("none or host"));
+        assert!(err("-v /a").contains("HOST:GUEST"));
+        assert!(err("-v /a:rel").contains("HOST:GUEST"));
+        assert!(err("--bogus").contains("unknown option --bogus"));
+        assert!(err("--rw").contains("--rootfs"));
+        assert!(err("--name a/b").contains("--name"));
+        assert!(err("--workdir tmp").contains("absolute"));
+        assert!(err("-e 1X=2").contains("bad environment variable name"));
+    }
+
+    #[test]
+    fn env_file_format() {
+        let outer = |k: &str| (k == "HOME").then(|| "/home/x".to_string());
+        let text = "# comment\n\nA=1\n  B=two words\nHOME\nMISSING\nC=\n";
+        let env = parse_env_file(text, &outer).unwrap();
+        let want = [("A", "1"), ("B", "two words"), ("HOME", "/home/x"), ("C", "")];
+        assert_eq!(env, want.map(|(k, v)| (k.to_string(), v.to_string())));
+    }
+}
