@@ -1,0 +1,459 @@
+//! isolate blocks for real: namespaces, root filesystem, cgroup limits, fd
+//! wiring, signals and cleanup. These need root (CI runs as root); without
+//! it they say so and skip — the rootless test instead needs root to create
+//! an unprivileged user and runs the block as that user.
+
+mod common;
+
+use common::{ISOSH, Run, Scratch, run_in};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn is_root() -> bool {
+    nix::unistd::geteuid().is_root()
+}
+
+/// One isolate test at a time: several check that nothing is left behind,
+/// which only means something when no other block is running.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Skips (visibly) when not root; otherwise holds the serial lock.
+macro_rules! require_root {
+    () => {
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        if !is_root() {
+            eprintln!("SKIP {}: isolate tests need root (CI runs as root); not root here", module_path!());
+            return;
+        }
+    };
+}
+
+fn sh(script: &str) -> Run {
+    let dir = Scratch::new("iso");
+    run_in(dir.path(), ISOSH, &["-c", script], "")
+}
+
+fn sh_in(dir: &Scratch, script: &str) -> Run {
+    run_in(dir.path(), ISOSH, &["-c", script], "")
+}
+
+/// Every cgroup directory, scratch directory and mount isosh could leave.
+fn leftovers() -> Vec<String> {
+    let mut found = Vec::new();
+    for root in ["/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids", "/sys/fs/cgroup/cpu", "/sys/fs/cgroup/unified"] {
+        let out = Command::new("find").args([root, "-maxdepth", "4", "-type", "d", "-name", "isosh-*"]).output();
+        if let Ok(o) = out {
+            found.extend(String::from_utf8_lossy(&o.stdout).lines().map(String::from));
+        }
+    }
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    found.extend(mountinfo.lines().filter(|l| l.contains("isosh-")).map(String::from));
+    found
+}
+
+fn scratch_dirs_of(pid: u32) -> Vec<String> {
+    let prefix = format!("isosh-{pid}-");
+    std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.starts_with(&prefix))
+        .collect()
+}
+
+#[test]
+fn pid_1_and_only_the_bodys_processes() {
+    require_root!();
+    let r = sh("isolate < echo $$; ls /proc | grep -c '^[0-9]' >");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.first(), Some(&"1"), "{r:?}");
+    // init, the body's shell, ls and grep.
+    assert!(lines[1].parse::<u32>().unwrap() <= 4, "{r:?}");
+    assert_eq!(r.status, 0);
+}
+
+#[test]
+fn hostname_inside_only() {
+    require_root!();
+    let before = nix::unistd::gethostname().unwrap();
+    let r = sh("isolate --hostname box < hostname >; isolate < hostname >; hostname");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines[0], "box");
+    assert!(lines[1].starts_with("isosh-"), "a generated name: {r:?}");
+    assert_eq!(lines[2], before.to_string_lossy());
+}
+
+#[test]
+fn network_namespace_has_only_lo_and_it_is_up() {
+    require_root!();
+    let r = sh("isolate < ls /sys/class/net; cat /sys/class/net/lo/operstate /sys/class/net/lo/flags >");
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines[0], "lo", "{r:?}");
+    assert_eq!(lines.len(), 3, "{r:?}");
+    let flags = u32::from_str_radix(lines[2].trim_start_matches("0x"), 16).unwrap();
+    assert_eq!(flags & 1, 1, "IFF_UP: {r:?}");
+    let host = sh("isolate --net host < ls /sys/class/net | wc -l >");
+    assert_eq!(host.status, 0);
+}
+
+#[test]
+fn writes_inside_vanish_and_the_host_is_untouched() {
+    require_root!();
+    let probe = "/etc/isosh-test-write-probe";
+    let r = sh(&format!("isolate < echo inside > {probe}; cat {probe} >; test -e {probe} && echo leaked || echo gone"));
+    assert_eq!(r.stdout, "inside\ngone\n", "{r:?}");
+    assert!(!Path::new(probe).exists());
+}
+
+#[test]
+fn mounts_inside_are_invisible_outside() {
+    require_root!();
+    let before = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let dir = Scratch::new("iso-mounts");
+    let child = Command::new(ISOSH)
+        .args(["-c", "isolate < grep -c ' /tmp ' /proc/self/mountinfo; sleep 1 >"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let during = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n", "the block has its own /tmp");
+    assert_eq!(before, during, "no mount of the block reached the host");
+}
+
+#[test]
+fn only_planned_fds_cross_into_the_block() {
+    require_root!();
+    let r = sh("exec 7>outer-fd; isolate < ls /proc/self/fd | tr '\\n' ' ' >");
+    assert_eq!(r.stdout, "0 1 2 3 ", "{r:?}");
+    // A redirection on the block itself is honoured.
+    let r = sh("isolate < ls /proc/self/fd | tr '\\n' ' '; echo via5 >&5 > 5>five; cat five");
+    assert_eq!(r.stdout, "0 1 2 3 5 via5\n", "{r:?}");
+    // An fd the shell inherited is not passed on either.
+    let dir = Scratch::new("iso-fds");
+    let mut cmd = Command::new(ISOSH);
+    cmd.args(["-c", "ls /proc/self/fd | tr '\\n' ' '; echo; isolate < ls /proc/self/fd | tr '\\n' ' ' >"]);
+    let inherited = std::fs::File::open("/etc/hostname").unwrap();
+    use std::os::fd::AsRawFd;
+    let raw = inherited.as_raw_fd();
+    use std::os::unix::process::CommandExt;
+    // SAFETY: dup2 and fcntl are async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::dup2(raw, 9);
+            Ok(())
+        });
+    }
+    let out = cmd.current_dir(dir.path()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().contains(" 9 "), "fd 9 reaches ordinary commands: {text}");
+    assert_eq!(lines.next(), Some("0 1 2 3 "), "but not the block: {text}");
+}
+
+#[test]
+fn oom_kill_reports_137_and_the_limit() {
+    require_root!();
+    // `tail` keeps the last line, and a stream of zero bytes is one line.
+    let r = sh("isolate --memory 32M < head -c 300M /dev/zero | tail -n 1 >/dev/null >; echo status $?");
+    assert_eq!(r.stdout, "status 137\n", "{r:?}");
+    assert!(r.stderr.contains("isosh: isolate: killed by the OOM killer (memory limit 32M)"), "{r:?}");
+    assert!(leftovers().is_empty(), "{:?}", leftovers());
+}
+
+#[test]
+fn pids_limit_holds_a_process_storm() {
+    require_root!();
+    // perl (Debian's perl-base) forks 40 sleepers, counting the forks that
+    // fail, then the processes it can see — without forking again.
+    let script = r#"isolate --pids-limit 12 < perl -e 'my $failed = 0;
+        for (1..40) { my $p = fork; if (!defined $p) { $failed++ } elsif ($p == 0) { exec "sleep", "6.789" } }
+        opendir(my $d, "/proc"); my $n = grep { /^\d+$/ } readdir($d); print "$n $failed\n"' >"#;
+    let r = sh(script);
+    let nums: Vec<u32> = r.stdout.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+    let [count, failed] = nums[..] else { panic!("{r:?}") };
+    assert!(count <= 12, "{count} processes under --pids-limit 12");
+    assert!(failed >= 40 - 12, "only {failed} forks failed");
+    let left = Command::new("pgrep").args(["-f", "sleep 6.789"]).output().unwrap();
+    assert!(left.stdout.is_empty(), "processes survived the block: {:?}", String::from_utf8_lossy(&left.stdout));
+    assert!(leftovers().is_empty(), "{:?}", leftovers());
+}
+
+#[test]
+fn cpus_limit_caps_a_busy_loop() {
+    require_root!();
+    // dash's `times` prints the children's user time on its second line.
+    let r = sh("isolate --cpus 0.25 < sh -c 'timeout 2 sh -c \"while :; do :; done\"; times' >");
+    let line = r.stdout.lines().nth(1).unwrap_or_else(|| panic!("{r:?}"));
+    let user = line.split_whitespace().next().unwrap();
+    let (m, s) = user.trim_end_matches('s').split_once('m').unwrap();
+    let secs = m.parse::<f64>().unwrap() * 60.0 + s.parse::<f64>().unwrap();
+    // A quarter of a CPU for two seconds is half a second; unlimited is two.
+    assert!(secs < 1.0, "busy loop used {secs}s of CPU in 2s under --cpus 0.25");
+}
+
+/// A tiny root filesystem: busybox-static and its applets.
+fn busybox_root(dir: &Path) -> bool {
+    let Some(busybox) = ["/bin/busybox", "/usr/bin/busybox"].into_iter().find(|p| Path::new(p).exists()) else {
+        return false;
+    };
+    for d in ["bin", "proc", "dev", "tmp", "sys", "etc"] {
+        std::fs::create_dir_all(dir.join(d)).unwrap();
+    }
+    std::fs::copy(busybox, dir.join("bin/busybox")).unwrap();
+    for applet in ["sh", "ls", "cat", "echo", "hostname", "id", "touch", "mount"] {
+        std::os::unix::fs::symlink("busybox", dir.join("bin").join(applet)).unwrap();
+    }
+    std::fs::write(dir.join("etc/motd"), "busybox root\n").unwrap();
+    true
+}
+
+#[test]
+fn rootfs_from_busybox_overlay_rw_and_read_only() {
+    require_root!();
+    let dir = Scratch::new("iso-rootfs");
+    let root = dir.path().join("root");
+    assert!(busybox_root(&root), "busybox-static is not installed (apt-get install busybox-static; see .ci/run)");
+    let root = root.display();
+    let r = sh_in(
+        &dir,
+        &format!("PATH=/bin; isolate --rootfs {root} < cat /etc/motd; ls /; echo new > /new.txt; cat /new.txt >"),
+    );
+    assert_eq!(r.stdout, "busybox root\nbin\ndev\netc\nproc\nsys\ntmp\nnew\n", "{r:?}");
+    assert!(!dir.path().join("root/new.txt").exists(), "overlay writes must vanish");
+    let r = sh_in(&dir, &format!("PATH=/bin; isolate --rootfs {root} --rw < echo kept > /kept.txt >"));
+    assert_eq!(r.status, 0, "{r:?}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("root/kept.txt")).unwrap(), "kept\n");
+    let r = sh_in(&dir, &format!("PATH=/bin; isolate --rootfs {root} --read-only < echo x > /ro.txt >; echo $?"));
+    assert_eq!(r.stdout, "2\n", "{r:?}");
+    assert!(r.stderr.contains("Read-only file system"), "{r:?}");
+}
+
+#[test]
+fn bad_rootfs_is_125_naming_the_step() {
+    require_root!();
+    let r = sh("isolate --rootfs /nonexistent-root < true >");
+    assert_eq!(r.status, 125);
+    assert!(r.stderr.contains("isosh: isolate: step 'root layer' failed: ENOENT"), "{r:?}");
+    assert!(leftovers().is_empty(), "{:?}", leftovers());
+}
+
+#[test]
+fn volumes_read_write_and_read_only() {
+    require_root!();
+    let dir = Scratch::new("iso-vol");
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    let d = dir.path().join("data");
+    let d = d.display();
+    let r = sh_in(&dir, &format!("isolate -v {d}:/data < echo written > /data/f >; cat {d}/f"));
+    assert_eq!(r.stdout, "written\n", "{r:?}");
+    let r = sh_in(
+        &dir,
+        &format!("isolate -v {d}:/data:ro < cat /data/f; echo no > /data/g >; echo $?; test -e {d}/g || echo absent"),
+    );
+    assert_eq!(r.stdout, "written\n2\nabsent\n", "{r:?}");
+}
+
+#[test]
+fn environment_options() {
+    require_root!();
+    let dir = Scratch::new("iso-env");
+    std::fs::write(dir.path().join("env.list"), "# settings\nA=from file\n\nB\nUNSET_ONE\n").unwrap();
+    let r = sh_in(
+        &dir,
+        "export B=outer; isolate --env-file env.list -e C=3 < echo \"$A|$B|$C|${UNSET_ONE}\"; sh -c 'echo $A' >",
+    );
+    assert_eq!(r.stdout, "from file|outer|3|\nfrom file\n", "{r:?}");
+}
+
+#[test]
+fn status_variables_and_workdir() {
+    require_root!();
+    let r = sh("isolate < exit 7 >; echo $?; isolate < sh -c 'kill -9 $$' >; echo $?; x=1; isolate < x=2 >; echo $x");
+    assert_eq!(r.stdout, "7\n137\n1\n", "{r:?}");
+    assert!(!r.stderr.contains("OOM"), "a plain SIGKILL is not an OOM kill: {r:?}");
+    let r = sh("isolate --workdir /tmp/w < pwd; echo $PWD >");
+    assert_eq!(r.stdout, "/tmp/w\n/tmp/w\n", "{r:?}");
+}
+
+#[test]
+fn block_is_a_pipeline_stage_wired_by_kernel_pipes() {
+    require_root!();
+    let r = sh("seq 1 100000 | isolate < sort -rn | head -3 > | wc -l");
+    assert_eq!(r.stdout.trim(), "3", "{r:?}");
+    let r =
+        sh("printf 'b\\na\\n' > in; isolate < sort > < in > out; cat out; echo x | isolate < cat >&2 > 2>&1 | tr x y");
+    assert_eq!(r.stdout, "a\nb\ny\n", "{r:?}");
+}
+
+#[test]
+fn nothing_inside_can_read_proc_1_exe() {
+    require_root!();
+    let r = sh("isolate < cat /proc/1/exe > /dev/null; echo $?; readlink /proc/1/exe; echo $? >");
+    assert_eq!(r.stdout, "1\n1\n", "{r:?}");
+    assert!(r.stderr.contains("Permission denied"), "{r:?}");
+}
+
+#[test]
+fn nested_isolate_fails_at_unshare_without_cap_sys_admin() {
+    require_root!();
+    let r = sh("isolate < isolate < true >; echo inner $? >");
+    assert_eq!(r.stdout, "inner 125\n", "{r:?}");
+    assert!(r.stderr.contains("step 'unshare' failed: EPERM"), "{r:?}");
+}
+
+fn wait_with_timeout(child: &mut std::process::Child) -> std::process::ExitStatus {
+    for _ in 0..500 {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    panic!("isosh did not stop");
+}
+
+fn stop_shell_during_block(signal: libc::c_int, marker: &str) -> std::process::ExitStatus {
+    let dir = Scratch::new("iso-signal");
+    let mut cmd = Command::new(ISOSH);
+    cmd.args(["-c", &format!("isolate --pids-limit 20 < sleep {marker}; echo never >")]).current_dir(dir.path());
+    use std::os::unix::process::CommandExt;
+    cmd.process_group(0);
+    let mut child = cmd.spawn().unwrap();
+    let pgid = child.id() as i32;
+    std::thread::sleep(Duration::from_millis(700));
+    // SIGINT goes to the whole process group, as a terminal sends Ctrl-C;
+    // SIGTERM only to the shell, as `kill` does.
+    let target = if signal == libc::SIGINT { -pgid } else { pgid };
+    // SAFETY: kill with integers.
+    unsafe { libc::kill(target, signal) };
+    let status = wait_with_timeout(&mut child);
+    std::thread::sleep(Duration::from_millis(200));
+    let left = Command::new("pgrep").args(["-f", &format!("sleep {marker}")]).output().unwrap();
+    assert!(left.stdout.is_empty(), "the block's processes survived: {:?}", String::from_utf8_lossy(&left.stdout));
+    assert_eq!(scratch_dirs_of(child.id()), Vec::<String>::new());
+    assert!(leftovers().is_empty(), "{:?}", leftovers());
+    status
+}
+
+#[test]
+fn sigterm_to_the_shell_stops_the_block_and_cleans_up() {
+    require_root!();
+    use std::os::unix::process::ExitStatusExt;
+    let status = stop_shell_during_block(libc::SIGTERM, "31.4159");
+    assert_eq!(status.signal(), Some(libc::SIGTERM));
+}
+
+#[test]
+fn ctrl_c_stops_the_block_and_cleans_up() {
+    require_root!();
+    use std::os::unix::process::ExitStatusExt;
+    let status = stop_shell_during_block(libc::SIGINT, "27.1828");
+    assert_eq!(status.signal(), Some(libc::SIGINT));
+}
+
+#[test]
+fn two_hundred_blocks_leave_nothing_behind() {
+    require_root!();
+    let script: String = (0..200)
+        .map(|i| format!("isolate --pids-limit 50 < true >{}", if i % 2 == 0 { "\n" } else { "; echo -n\n" }))
+        .collect();
+    let dir = Scratch::new("iso-many");
+    std::fs::write(dir.path().join("many.sh"), script).unwrap();
+    let child = Command::new(ISOSH).arg("many.sh").current_dir(dir.path()).spawn().unwrap();
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(scratch_dirs_of(pid), Vec::<String>::new());
+    assert!(leftovers().is_empty(), "{:?}", leftovers());
+}
+
+#[test]
+fn named_layers_persist_and_can_be_removed() {
+    require_root!();
+    let dir = Scratch::new("iso-named");
+    let data = dir.path().join("data");
+    let script = "isolate --name demo < echo kept > /kept.txt >; isolate --name demo < cat /kept.txt >; \
+                  isolate < cat /kept.txt 2>/dev/null || echo fresh >; isolates; isolates rm demo; isolates; echo end";
+    let out =
+        Command::new(ISOSH).args(["-c", script]).current_dir(dir.path()).env("XDG_DATA_HOME", &data).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "kept\nfresh\ndemo\nend\n", "{out:?}");
+}
+
+#[test]
+fn a_killed_shells_leftovers_are_swept_by_the_next_shell() {
+    require_root!();
+    let dir = Scratch::new("iso-sweep");
+    let mut child = Command::new(ISOSH)
+        .args(["-c", "isolate --pids-limit 20 < sleep 42.4242 >"])
+        .current_dir(dir.path())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    std::thread::sleep(Duration::from_millis(700));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!scratch_dirs_of(pid).is_empty(), "SIGKILL leaves the scratch directory");
+    let r = sh("true");
+    assert_eq!(r.status, 0);
+    assert_eq!(scratch_dirs_of(pid), Vec::<String>::new(), "the next isosh removed it");
+    assert!(leftovers().is_empty(), "{:?}", leftovers());
+}
+
+#[test]
+fn help_and_doctor() {
+    let r = sh("isolate --help");
+    assert!(r.stdout.contains("--pids-limit N"), "{r:?}");
+    let r = sh("isolate --doctor");
+    assert!(r.stdout.contains("user namespaces"), "{r:?}");
+    assert!(r.stdout.contains("cgroup layout"), "{r:?}");
+    if is_root() {
+        assert!(r.stdout.contains("ok   overlayfs"), "{r:?}");
+        assert!(r.stdout.contains("ok   pivot_root"), "{r:?}");
+    }
+}
+
+/// Runs isosh as an unprivileged user (created here, as root).
+#[test]
+fn rootless_blocks_map_the_user_to_root() {
+    require_root!();
+    let user = "isosh-rootless";
+    if Command::new("id").arg(user).output().is_ok_and(|o| !o.status.success()) {
+        let made = Command::new("useradd")
+            .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user])
+            .status();
+        assert!(made.is_ok_and(|s| s.success()), "useradd failed");
+    }
+    let uid = nix::unistd::User::from_name(user).unwrap().unwrap().uid.as_raw();
+    let dir = Scratch::new("iso-rootless");
+    std::os::unix::fs::chown(dir.path(), Some(uid), Some(uid)).unwrap();
+    let run = |script: &str| {
+        use std::os::unix::process::CommandExt;
+        Command::new(ISOSH)
+            .args(["-c", script])
+            .current_dir(dir.path())
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", dir.path())
+            .uid(uid)
+            .gid(uid)
+            .output()
+            .unwrap()
+    };
+    let userns_ok = run("true").status.success()
+        && Command::new("unshare").args(["-U", "true"]).status().is_ok_and(|s| s.success());
+    if !userns_ok {
+        eprintln!("SKIP rootless: user namespaces are not available here");
+        return;
+    }
+    let out = run("id -u; isolate < id -u; echo $$; echo hi > /etc/rootless-probe; cat /etc/rootless-probe >");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{uid}\n0\n1\nhi\n"), "{out:?}");
+    let out = run("isolate --memory 32M < echo never >");
+    assert_eq!(out.status.code(), Some(125));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("step 'cgroup files' failed") && err.contains("not root"), "{err}");
+}
