@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# Compares isosh with dash and bash in one hyperfine run per workload and
-# prints a markdown table of medians and ratios (isosh ÷ dash, isosh ÷ bash),
-# plus peak RSS. Usage: scripts/bench.sh [--quick] [--out FILE]
+# Measures isosh against other tools doing the same work, one hyperfine run
+# per workload, and prints markdown tables of medians and ratios:
+#   - the shell: isosh vs dash vs bash (startup, spawn loop, pipelines,
+#     throughput, peak RSS);
+#   - isolate blocks: vs `unshare … chroot`, bubblewrap and crun.
+# Usage: scripts/bench.sh [--quick] [--out FILE] [--only shell|isolate]
 #
-# Needs hyperfine, dash, bash and GNU time (Debian packages: hyperfine dash
-# bash time) and python3 to summarise hyperfine's JSON.
+# Needs hyperfine, dash, bash, GNU time and python3; the isolate part also
+# needs root, bwrap, crun and busybox-static (Debian packages: hyperfine dash
+# bash time bubblewrap crun busybox-static).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 quick=0
 out=""
+only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --out) out="$2"; shift ;;
-    *) echo "usage: $0 [--quick] [--out FILE]" >&2; exit 2 ;;
+    --only) only="$2"; shift ;;
+    *) echo "usage: $0 [--quick] [--out FILE] [--only shell|isolate]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -28,70 +34,127 @@ isosh="$PWD/target/release/isosh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Workload scripts: plain command lists, so every shell runs the same text.
-for _ in $(seq 1000); do echo /bin/true; done >"$work/spawn.sh"
-for _ in $(seq 200); do echo '/bin/echo x | /bin/cat | /bin/cat >/dev/null'; done >"$work/pipes.sh"
-bytes=2000000000
 runs=(--warmup 3 --min-runs 10)
+bytes=2000000000
 if [ "$quick" = 1 ]; then
   bytes=200000000
   runs=(--warmup 1 --runs 3)
 fi
-echo "head -c $bytes /dev/zero | cat | wc -c >/dev/null" >"$work/throughput.sh"
 
-shells=(isosh dash bash)
-shell_path() { if [ "$1" = isosh ]; then echo "$isosh"; else command -v "$1"; fi; }
-
-bench() { # name, then the command template with SHELL for the shell
-  local name=$1 template=$2 args=()
-  for s in "${shells[@]}"; do
-    args+=(--command-name "$s" "${template//SHELL/$(shell_path "$s")}")
+# bench NAME LABEL CMD [LABEL CMD]...: one hyperfine run; the first command
+# is the one the others are compared with.
+bench() {
+  local name=$1 args=()
+  shift
+  while [ $# -gt 0 ]; do
+    args+=(--command-name "$1" "$2")
+    shift 2
   done
-  hyperfine -N "${runs[@]}" --export-json "$work/$name.json" "${args[@]}" >/dev/null 2>&1 ||
-    hyperfine "${runs[@]}" --export-json "$work/$name.json" "${args[@]}" >/dev/null
+  hyperfine -N "${runs[@]}" --export-json "$work/$name.json" "${args[@]}" >/dev/null
 }
 
-bench startup "SHELL -c true"
-bench spawn-loop "SHELL $work/spawn.sh"
-bench pipelines "SHELL $work/pipes.sh"
-bench throughput "SHELL $work/throughput.sh"
+tables=()
 
-# Peak RSS (KiB) of each shell running the spawn loop, best of 5.
-for s in "${shells[@]}"; do
-  best=""
-  for _ in 1 2 3 4 5; do
-    kb=$(/usr/bin/time -f %M "$(shell_path "$s")" "$work/spawn.sh" 2>&1 >/dev/null | tail -1)
-    if [ -z "$best" ] || [ "$kb" -lt "$best" ]; then best=$kb; fi
-  done
-  echo "$s $best"
-done >"$work/rss.txt"
+if [ "$only" != isolate ]; then
+  # Workload scripts: plain command lists, so every shell runs the same text.
+  for _ in $(seq 1000); do echo /bin/true; done >"$work/spawn.sh"
+  for _ in $(seq 200); do echo '/bin/echo x | /bin/cat | /bin/cat >/dev/null'; done >"$work/pipes.sh"
+  echo "head -c $bytes /dev/zero | cat | wc -c >/dev/null" >"$work/throughput.sh"
+  bench startup isosh "$isosh -c true" dash "dash -c true" bash "bash -c true"
+  bench spawn-loop isosh "$isosh $work/spawn.sh" dash "dash $work/spawn.sh" bash "bash $work/spawn.sh"
+  bench pipelines isosh "$isosh $work/pipes.sh" dash "dash $work/pipes.sh" bash "bash $work/pipes.sh"
+  bench throughput isosh "$isosh $work/throughput.sh" dash "dash $work/throughput.sh" bash "bash $work/throughput.sh"
+  # Peak RSS (KiB) of each shell running the spawn loop, best of 5.
+  for s in isosh dash bash; do
+    prog=$isosh; [ "$s" = isosh ] || prog=$(command -v "$s")
+    best=""
+    for _ in 1 2 3 4 5; do
+      kb=$(/usr/bin/time -f %M "$prog" "$work/spawn.sh" 2>&1 >/dev/null | tail -1)
+      if [ -z "$best" ] || [ "$kb" -lt "$best" ]; then best=$kb; fi
+    done
+    echo "$s $best"
+  done >"$work/rss.txt"
+  tables+=("shell:startup=\`-c true\`,spawn-loop=1000 × \`/bin/true\`,pipelines=200 × three-stage pipeline,throughput=$((bytes / 1000000)) MB through \`head | cat | wc -c\`")
+fi
 
-python3 - "$work" "$bytes" >"$work/table.md" <<'PY'
+if [ "$only" != shell ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "bench: isolate workloads need root; skipped" >&2
+  else
+    for tool in bwrap crun unshare; do
+      command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install -y bubblewrap crun)" >&2; exit 1; }
+    done
+    [ -x /bin/busybox ] || { echo "bench: busybox-static is missing" >&2; exit 1; }
+    bw="bwrap --unshare-all --die-with-parent --ro-bind / / --proc /proc --dev /dev --tmpfs /tmp"
+    us="unshare --fork --pid --mount --uts --ipc --net --cgroup chroot /"
+    bench isolate-true isosh "$isosh -c 'isolate < /bin/true >'" "unshare+chroot" "$us /bin/true" bwrap "$bw /bin/true"
+    bench isolate-pipe isosh "$isosh -c 'echo hi | isolate < /bin/cat > >/dev/null'" \
+      "unshare+chroot" "dash -c 'echo hi | $us /bin/cat >/dev/null'" bwrap "dash -c 'echo hi | $bw /bin/cat >/dev/null'"
+    # 50 blocks at once: one pipeline of 50 stages.
+    blocks=$(for _ in $(seq 50); do printf 'isolate < /bin/true > | '; done)
+    bwraps=$(for _ in $(seq 50); do printf '%s /bin/true | ' "$bw"; done)
+    bench isolate-50 isosh "$isosh -c '${blocks}/bin/true'" bwrap "dash -c '${bwraps}/bin/true'"
+    # With cgroup limits, against crun running an equivalent OCI bundle: a
+    # busybox root, 64 MiB memory, 20 pids. On a hybrid cgroup host crun
+    # must not see the empty cgroup2 mount, so it runs in a mount namespace
+    # where that mount is hidden.
+    bundle="$work/bundle"
+    mkdir -p "$bundle/rootfs/bin" "$bundle/rootfs/proc" "$bundle/rootfs/dev" "$bundle/rootfs/tmp" "$bundle/rootfs/sys"
+    cp /bin/busybox "$bundle/rootfs/bin/"
+    ln -s busybox "$bundle/rootfs/bin/true"
+    (cd "$bundle" && crun spec)
+    python3 - "$bundle/config.json" <<'PY'
 import json, sys
-work, nbytes = sys.argv[1], int(sys.argv[2])
-rows = [
-    ("startup", "`-c true`"),
-    ("spawn-loop", "1000 × `/bin/true`"),
-    ("pipelines", "200 × three-stage pipeline"),
-    ("throughput", f"{nbytes / 1e9:g} GB through `head \\| cat \\| wc -c`"),
-]
-# Medians, and the ratio of minimums too: on a small shared machine the
-# kernel-bound throughput run is noisy, and the minimum is the steadier
-# estimate of what each shell costs.
-print("| workload | isosh | dash | bash | isosh ÷ dash | isosh ÷ bash | ÷ dash (min) | ÷ bash (min) |")
-print("|---|---|---|---|---|---|---|---|")
-for name, label in rows:
-    results = json.load(open(f"{work}/{name}.json"))["results"]
-    med = {r["command"]: r["median"] for r in results}
-    low = {r["command"]: r["min"] for r in results}
+c = json.load(open(sys.argv[1]))
+c["process"]["args"] = ["/bin/true"]
+c["process"]["terminal"] = False
+c["root"] = {"path": "rootfs", "readonly": True}
+c["linux"]["resources"] = {"memory": {"limit": 64 << 20}, "pids": {"limit": 20}}
+json.dump(c, open(sys.argv[1], "w"))
+PY
+    cat >"$work/crun-run.sh" <<EOF
+#!/bin/sh
+exec unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun run --bundle "$bundle" "isosh-bench-\$\$"'
+EOF
+    chmod +x "$work/crun-run.sh"
+    bench isolate-limits isosh "$isosh -c 'isolate --memory 64M --pids-limit 20 --rootfs $bundle/rootfs < /bin/true >'" crun "$work/crun-run.sh"
+    tables+=("isolate:isolate-true=\`isolate < /bin/true >\`,isolate-pipe=\`echo hi | isolate < cat >\`,isolate-50=50 blocks at once,isolate-limits=with --memory 64M --pids-limit 20 (busybox root)")
+  fi
+fi
+
+python3 - "$work" "${tables[@]}" >"$work/table.md" <<'PY'
+import json, os, sys
+work = sys.argv[1]
+for spec in sys.argv[2:]:
+    kind, rows = spec.split(":", 1)
+    rows = [r.split("=", 1) for r in rows.split(",")]
+    results = {name: json.load(open(f"{work}/{name}.json"))["results"] for name, _ in rows}
+    labels = []
+    for res in results.values():
+        for r in res:
+            if r["command"] not in labels:
+                labels.append(r["command"])
+    first = labels[0]
+    others = labels[1:]
+    # Medians, and ratios of minimums too: on a small shared machine the
+    # kernel-bound runs are noisy, and the minimum is the steadier estimate.
+    heads = [f"{first} ÷ {o}" for o in others] + [f"÷ {o} (min)" for o in others]
+    print("| workload | " + " | ".join(labels) + " | " + " | ".join(heads) + " |")
+    print("|---" * (1 + len(labels) + len(heads)) + "|")
     fmt = lambda s: f"{s * 1000:.1f} ms"
-    print(f"| {label} | {fmt(med['isosh'])} | {fmt(med['dash'])} | {fmt(med['bash'])} "
-          f"| {med['isosh'] / med['dash']:.2f} | {med['isosh'] / med['bash']:.2f} "
-          f"| {low['isosh'] / low['dash']:.2f} | {low['isosh'] / low['bash']:.2f} |")
-rss = dict(line.split() for line in open(f"{work}/rss.txt"))
-r = {k: int(v) for k, v in rss.items()}
-print(f"| peak RSS (spawn loop) | {r['isosh']} KiB | {r['dash']} KiB | {r['bash']} KiB "
-      f"| {r['isosh'] / r['dash']:.2f} | {r['isosh'] / r['bash']:.2f} | | |")
+    for name, label in rows:
+        med = {r["command"]: r["median"] for r in results[name]}
+        low = {r["command"]: r["min"] for r in results[name]}
+        cells = [fmt(med[l]) if l in med else "" for l in labels]
+        ratios = [f"{med[first] / med[o]:.2f}" if o in med else "" for o in others]
+        ratios += [f"{low[first] / low[o]:.2f}" if o in low else "" for o in others]
+        print(f"| {label} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+    if kind == "shell" and os.path.exists(f"{work}/rss.txt"):
+        rss = {k: int(v) for k, v in (line.split() for line in open(f"{work}/rss.txt"))}
+        cells = [f"{rss[l]} KiB" for l in labels]
+        ratios = [f"{rss[first] / rss[o]:.2f}" for o in others] + [""] * len(others)
+        print("| peak RSS (spawn loop) | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+    print()
 PY
 
 cat "$work/table.md"

@@ -302,6 +302,16 @@ impl Shell {
             // SAFETY: resetting a disposition to SIG_DFL.
             unsafe { libc::signal(sig, libc::SIG_DFL) };
         }
+        // A body that is one plain command may become that command (saves a
+        // fork per block); with `set -e` or more to do, it must not.
+        if let [item] = list.items.as_slice()
+            && !item.background
+            && item.and_or.rest.is_empty()
+            && !item.and_or.first.negated
+            && let [Command::Simple(_)] = item.and_or.first.commands.as_slice()
+        {
+            self.last_command = true;
+        }
         self.run_list(list).unwrap_or_else(Abort::status)
     }
 

@@ -1,6 +1,6 @@
-//! Everything a block creates on the host — its cgroup directories, its
-//! scratch directory — is recorded in a journal while it exists and removed
-//! afterwards: on normal exit, on error, on a signal to the shell (the
+//! What a block creates on the host — its cgroup directories (everything
+//! else lives in its mount namespace and dies with it) — is recorded in a
+//! journal while it exists and removed afterwards: on normal exit, on error, on a signal to the shell (the
 //! supervisor's handler), and on panic ([`Resources`] cleans up in `Drop`).
 //! What a SIGKILLed shell left behind is removed by the next isosh that
 //! starts ([`sweep_stale`]). Only names isosh gives (`isosh-…`) are ever
@@ -22,7 +22,7 @@ fn journal_path(dir: &Path, pid: u32) -> PathBuf {
     dir.join(format!("journal-{pid}"))
 }
 
-/// Appends one line (`cgroup PATH` or `scratch PATH`) to this shell's journal.
+/// Appends one line (`cgroup PATH`) to this shell's journal.
 fn record(kind: &str, path: &Path) {
     let dir = runtime_dir();
     let _ = std::fs::create_dir_all(&dir);
@@ -59,22 +59,9 @@ fn ours(path: &Path) -> bool {
 #[derive(Default)]
 pub struct Resources {
     pub cgroup: Option<Box<dyn Cgroup>>,
-    pub scratch: Option<PathBuf>,
 }
 
 impl Resources {
-    /// Makes (and journals) an empty scratch directory `isosh-<pid>-<n>`.
-    pub fn make_scratch(&mut self) -> std::io::Result<PathBuf> {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let name = format!("isosh-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
-        let dir = std::env::temp_dir().join(name);
-        std::fs::create_dir(&dir)?;
-        record("scratch", &dir);
-        self.scratch = Some(dir.clone());
-        Ok(dir)
-    }
-
     pub fn adopt_cgroup(&mut self, cg: Box<dyn Cgroup>) {
         for d in cg.dirs() {
             record("cgroup", d);
@@ -84,23 +71,11 @@ impl Resources {
 
     /// Removes everything; returns what could not be removed.
     pub fn release(&mut self) -> Vec<PathBuf> {
-        let mut gone = Vec::new();
-        let mut left = Vec::new();
-        if let Some(cg) = self.cgroup.take() {
-            let stuck = cgroup::remove(cg.as_ref());
-            gone.extend(cg.dirs().iter().filter(|d| !stuck.contains(d)).cloned());
-            left.extend(stuck);
-        }
-        if let Some(dir) = self.scratch.take() {
-            // The tmpfs lived in the block's mount namespace; on the host
-            // the directory is empty.
-            match std::fs::remove_dir(&dir) {
-                Ok(()) => gone.push(dir),
-                Err(_) => left.push(dir),
-            }
-        }
+        let Some(cg) = self.cgroup.take() else { return Vec::new() };
+        let stuck = cgroup::remove(cg.as_ref());
+        let gone: Vec<PathBuf> = cg.dirs().iter().filter(|d| !stuck.contains(d)).cloned().collect();
         forget(&gone);
-        left
+        stuck
     }
 }
 
@@ -130,20 +105,14 @@ pub fn sweep_stale() {
             if !ours(path) {
                 continue;
             }
-            match kind {
-                "cgroup" => {
-                    for pid in std::fs::read_to_string(path.join("cgroup.procs")).unwrap_or_default().lines() {
-                        if let Ok(p) = pid.trim().parse::<i32>() {
-                            // SAFETY: kill with integers; the cgroup is one isosh made.
-                            unsafe { libc::kill(p, libc::SIGKILL) };
-                        }
+            if kind == "cgroup" {
+                for pid in std::fs::read_to_string(path.join("cgroup.procs")).unwrap_or_default().lines() {
+                    if let Ok(p) = pid.trim().parse::<i32>() {
+                        // SAFETY: kill with integers; the cgroup is one isosh made.
+                        unsafe { libc::kill(p, libc::SIGKILL) };
                     }
-                    cgroup::remove_dir_retrying(path);
                 }
-                "scratch" => {
-                    let _ = std::fs::remove_dir(path);
-                }
-                _ => {}
+                cgroup::remove_dir_retrying(path);
             }
         }
         let _ = std::fs::remove_file(entry.path());

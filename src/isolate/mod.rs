@@ -3,7 +3,7 @@
 //!
 //! Processes, outermost first:
 //! - the **supervisor** — the shell itself, or the pipeline stage the block
-//!   is — creates the cgroup and scratch directory, forks the container and
+//!   is — creates the cgroup (if limits are asked for), forks the container and
 //!   waits, then reports (setup failure → 125, OOM kill → 137) and cleans up;
 //! - the **namespace parent** applies the block's redirections, joins the
 //!   cgroup, enters the user namespace (when not root) and unshares the
@@ -90,7 +90,7 @@ fn limits(spec: &IsolateSpec) -> cgroup::Limits {
 }
 
 /// Creates the host-side resources: cgroup (only when limits are asked
-/// for), scratch directory, named layer directory.
+/// for) and the named layer directory.
 fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
     let mut res = Resources::default();
     if spec.has_limits() {
@@ -110,7 +110,6 @@ fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
             }
         }
     }
-    let scratch = res.make_scratch().map_err(|e| format!("cannot create a scratch directory: {e}"))?;
     let named_layer = match &spec.name {
         Some(name) => {
             let dir = layers_dir().ok_or("no data directory for --name layers")?.join(name);
@@ -122,7 +121,7 @@ fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
     let lower = spec.rootfs.clone().unwrap_or_else(|| PathBuf::from("/"));
     // Resolve --rootfs now, while relative paths still mean what the user meant.
     let lower = std::fs::canonicalize(&lower).unwrap_or(lower);
-    Ok((res, rootfs::Layout { scratch, lower, named_layer }))
+    Ok((res, rootfs::Layout { lower, named_layer }))
 }
 
 /// The supervisor: prepare, fork the container, wait, report, clean up.

@@ -3,18 +3,21 @@
 //! fresh /proc, a minimal /dev, tmpfs /tmp, read-only /sys, volumes, and
 //! finally pivot_root into it.
 
-use super::spec::{IsolateSpec, RootMode};
+use super::spec::{IsolateSpec, RootMode, Volume};
 use super::steps::{SetupStep, StepFailure, step};
 use nix::errno::Errno;
 use nix::mount::{MntFlags, MsFlags, mount, umount2};
 use std::path::{Path, PathBuf};
 
+/// Where the new root is assembled: a tmpfs mounted over `/tmp` inside the
+/// block's mount namespace only. Nothing is created on the host, so there
+/// is nothing to clean up; what the new root needs from under the covered
+/// `/tmp` (a `--rootfs`, a volume) is opened by fd first.
+const SCRATCH: &str = "/tmp";
+
 /// Where the layers live, decided by the shell before the fork.
 #[derive(Debug, Clone)]
 pub struct Layout {
-    /// An empty host directory; inside the block's mount namespace a tmpfs
-    /// is mounted on it and the new root is assembled there.
-    pub scratch: PathBuf,
     /// The read-only lower layer (the host's `/` or `--rootfs`).
     pub lower: PathBuf,
     /// `--name`: the persistent directory holding `upper/` and `work/`.
@@ -54,23 +57,54 @@ fn mkdir_all(step_: SetupStep, p: &Path) -> Result<(), StepFailure> {
         .map_err(|e| StepFailure::new(step_, super::namespaces::io_errno(&e), format!("mkdir {}", c(p))))
 }
 
-/// Builds the root at `layout.scratch/root` and enters it.
+/// An `O_PATH` fd for a host path, named as `/proc/self/fd/N` so it can
+/// still be reached after `/tmp` is covered.
+fn hold(step_: SetupStep, path: &Path) -> Result<PathBuf, StepFailure> {
+    let flags = nix::fcntl::OFlag::O_PATH | nix::fcntl::OFlag::O_CLOEXEC;
+    let fd = step(step_, &c(path), || nix::fcntl::open(path, flags, nix::sys::stat::Mode::empty()))?;
+    // The fd stays open until the CloseFds step (it is close-on-exec too).
+    let raw = std::os::fd::IntoRawFd::into_raw_fd(fd);
+    Ok(PathBuf::from(format!("/proc/self/fd/{raw}")))
+}
+
+/// A volume whose host side is held open.
+struct HeldVolume<'a> {
+    source: PathBuf,
+    is_dir: bool,
+    volume: &'a Volume,
+}
+
+/// Builds the root at `/tmp/root` (in the block's mount namespace) and
+/// enters it.
 pub fn build(spec: &IsolateSpec, layout: &Layout, privilege: Privilege) -> Result<(), StepFailure> {
     mount_at(SetupStep::MountPropagation, None, Path::new("/"), None, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None)?;
-    let scratch = &layout.scratch;
-    mount_at(
-        SetupStep::ScratchTmpfs,
-        Some("tmpfs"),
-        scratch,
-        Some("tmpfs"),
-        MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
-        Some("mode=0755"),
-    )?;
+    // Held before /tmp is covered: the lower layer, named layer, volumes.
+    let lower = if layout.lower == Path::new("/") {
+        layout.lower.clone()
+    } else {
+        if !layout.lower.is_dir() {
+            let msg = format!("root filesystem {} is not a directory", c(&layout.lower));
+            return Err(StepFailure::new(SetupStep::RootLayer, Errno::ENOENT, msg));
+        }
+        hold(SetupStep::RootLayer, &layout.lower)?
+    };
+    let named = layout.named_layer.as_deref().map(|d| hold(SetupStep::RootLayer, d)).transpose()?;
+    let mut held = Vec::new();
+    for volume in &spec.volumes {
+        let meta = std::fs::metadata(&volume.host);
+        let meta =
+            meta.map_err(|e| StepFailure::new(SetupStep::Volumes, super::namespaces::io_errno(&e), c(&volume.host)))?;
+        held.push(HeldVolume { source: hold(SetupStep::Volumes, &volume.host)?, is_dir: meta.is_dir(), volume });
+    }
+    let scratch = Path::new(SCRATCH);
+    let flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
+    mount_at(SetupStep::ScratchTmpfs, Some("tmpfs"), scratch, Some("tmpfs"), flags, Some("mode=0755"))?;
     let root = scratch.join("root");
     mkdir_all(SetupStep::ScratchTmpfs, &root)?;
-    root_layer(spec, layout, &root, privilege)?;
+    let layers = named.unwrap_or_else(|| scratch.to_path_buf());
+    root_layer(spec.root_mode, &lower, &layers, &root, privilege)?;
     special_filesystems(&root, privilege)?;
-    volumes(spec, &root)?;
+    volumes(&held, &root)?;
     pivot_root(&root)
 }
 
@@ -82,14 +116,17 @@ fn overlay_options(lower: &Path, upper: &Path, work: &Path, privilege: Privilege
     o
 }
 
-fn root_layer(spec: &IsolateSpec, layout: &Layout, root: &Path, privilege: Privilege) -> Result<(), StepFailure> {
+/// The root layer at `root`: `layers` holds `upper/` and `work/`.
+fn root_layer(
+    mode: RootMode,
+    lower: &Path,
+    layers: &Path,
+    root: &Path,
+    privilege: Privilege,
+) -> Result<(), StepFailure> {
     let s = SetupStep::RootLayer;
-    let lower = &layout.lower;
-    if !lower.is_dir() {
-        return Err(StepFailure::new(s, Errno::ENOENT, format!("root filesystem {} is not a directory", c(lower))));
-    }
     let bind = MsFlags::MS_BIND | MsFlags::MS_REC;
-    match spec.root_mode {
+    match mode {
         RootMode::ReadWrite => mount_at(s, Some(&c(lower)), root, None, bind, None),
         RootMode::ReadOnly => {
             mount_at(s, Some(&c(lower)), root, None, bind, None)?;
@@ -97,7 +134,6 @@ fn root_layer(spec: &IsolateSpec, layout: &Layout, root: &Path, privilege: Privi
             mount_at(s, None, root, None, ro, None)
         }
         RootMode::Overlay => {
-            let layers = layout.named_layer.clone().unwrap_or_else(|| layout.scratch.clone());
             let (upper, work) = (layers.join("upper"), layers.join("work"));
             mkdir_all(s, &upper)?;
             mkdir_all(s, &work)?;
@@ -220,13 +256,13 @@ fn special_filesystems(root: &Path, privilege: Privilege) -> Result<(), StepFail
     Ok(())
 }
 
-fn volumes(spec: &IsolateSpec, root: &Path) -> Result<(), StepFailure> {
+/// Bind-mounts each held volume source at its guest path.
+fn volumes(held: &[HeldVolume], root: &Path) -> Result<(), StepFailure> {
     let s = SetupStep::Volumes;
-    for v in &spec.volumes {
-        let target = root.join(v.guest.strip_prefix("/").unwrap_or(&v.guest));
-        let meta =
-            std::fs::metadata(&v.host).map_err(|e| StepFailure::new(s, super::namespaces::io_errno(&e), c(&v.host)))?;
-        if meta.is_dir() {
+    for h in held {
+        let guest = &h.volume.guest;
+        let target = root.join(guest.strip_prefix("/").unwrap_or(guest));
+        if h.is_dir {
             mkdir_all(s, &target)?;
         } else {
             if let Some(parent) = target.parent() {
@@ -237,8 +273,8 @@ fn volumes(spec: &IsolateSpec, root: &Path) -> Result<(), StepFailure> {
                     .map_err(|e| StepFailure::new(s, super::namespaces::io_errno(&e), c(&target)))?;
             }
         }
-        mount_at(s, Some(&c(&v.host)), &target, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
-        if v.read_only {
+        mount_at(s, Some(&c(&h.source)), &target, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
+        if h.volume.read_only {
             mount_at(s, None, &target, None, MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY, None)?;
         }
     }

@@ -163,11 +163,11 @@ pub fn remove(cgroup: &dyn Cgroup) -> Vec<PathBuf> {
 
 /// `rmdir` with up to a second of retries on EBUSY. True when it is gone.
 pub fn remove_dir_retrying(dir: &Path) -> bool {
-    for _ in 0..100 {
+    for _ in 0..1000 {
         match std::fs::remove_dir(dir) {
             Ok(()) => return true,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return true,
-            Err(e) if e.raw_os_error() == Some(libc::EBUSY) => std::thread::sleep(std::time::Duration::from_millis(10)),
+            Err(e) if e.raw_os_error() == Some(libc::EBUSY) => std::thread::sleep(std::time::Duration::from_millis(1)),
             Err(_) => return false,
         }
     }
