@@ -457,3 +457,16 @@ fn rootless_blocks_map_the_user_to_root() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("step 'cgroup files' failed") && err.contains("not root"), "{err}");
 }
+
+#[test]
+fn docker_default_capabilities_no_new_privs_and_read_only_sys() {
+    require_root!();
+    let r = sh(
+        "isolate < grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status; touch /sys/x 2>/dev/null || echo sys-ro >",
+    );
+    // 0xa80425fb is docker's default set (CHOWN, DAC_OVERRIDE, FOWNER, …).
+    assert!(r.stdout.contains("CapEff:\t00000000a80425fb"), "{r:?}");
+    assert!(r.stdout.contains("CapBnd:\t00000000a80425fb"), "{r:?}");
+    assert!(r.stdout.contains("NoNewPrivs:\t1"), "{r:?}");
+    assert!(r.stdout.ends_with("sys-ro\n"), "{r:?}");
+}
