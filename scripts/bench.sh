@@ -87,7 +87,19 @@ if [ "$only" != shell ]; then
     [ -x /bin/busybox ] || { echo "bench: busybox-static is missing" >&2; exit 1; }
     bw="bwrap --unshare-all --die-with-parent --ro-bind / / --proc /proc --dev /dev --tmpfs /tmp"
     us="unshare --fork --pid --mount --uts --ipc --net --cgroup chroot /"
-    bench isolate-true isosh "$isosh -c 'isolate < /bin/true >'" "unshare+chroot" "$us /bin/true" bwrap "$bw /bin/true"
+    # The same setup isosh does (private propagation, tmpfs, overlay of /,
+    # proc, a minimal /dev, tmp, read-only sys, pivot_root), by hand.
+    cat >"$work/unshare-mounts.sh" <<'SCRIPT'
+unshare --fork --pid --mount --uts --ipc --net --cgroup sh -c '
+mount --make-rprivate / && mount -t tmpfs t /tmp && mkdir /tmp/r /tmp/u /tmp/w &&
+mount -t overlay o -o lowerdir=/,upperdir=/tmp/u,workdir=/tmp/w /tmp/r && mount -t proc p /tmp/r/proc &&
+mount -t tmpfs d /tmp/r/dev && for d in null zero full random urandom tty; do touch /tmp/r/dev/$d && mount --bind /dev/$d /tmp/r/dev/$d; done &&
+mkdir /tmp/r/dev/pts /tmp/r/dev/shm && mount -t devpts -o newinstance,ptmxmode=0666 x /tmp/r/dev/pts &&
+mount -t tmpfs s /tmp/r/dev/shm && mount -t tmpfs t /tmp/r/tmp && mount -t sysfs -o ro s /tmp/r/sys &&
+cd /tmp/r && pivot_root . . && umount -l . && exec /bin/true'
+SCRIPT
+    bench isolate-true isosh "$isosh -c 'isolate < /bin/true >'" "unshare+chroot" "$us /bin/true" bwrap "$bw /bin/true" \
+      "unshare+same mounts" "dash $work/unshare-mounts.sh"
     bench isolate-pipe isosh "$isosh -c 'echo hi | isolate < /bin/cat > >/dev/null'" \
       "unshare+chroot" "dash -c 'echo hi | $us /bin/cat >/dev/null'" bwrap "dash -c 'echo hi | $bw /bin/cat >/dev/null'"
     # 50 blocks at once: one pipeline of 50 stages.
@@ -148,6 +160,7 @@ for spec in sys.argv[2:]:
         cells = [fmt(med[l]) if l in med else "" for l in labels]
         ratios = [f"{med[first] / med[o]:.2f}" if o in med else "" for o in others]
         ratios += [f"{low[first] / low[o]:.2f}" if o in low else "" for o in others]
+        label = label.replace("|", "\\|")
         print(f"| {label} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
     if kind == "shell" and os.path.exists(f"{work}/rss.txt"):
         rss = {k: int(v) for k, v in (line.split() for line in open(f"{work}/rss.txt"))}
