@@ -300,11 +300,11 @@ fn nothing_inside_can_read_proc_1_exe() {
 }
 
 #[test]
-fn nested_isolate_fails_at_unshare_without_cap_sys_admin() {
+fn nested_isolate_fails_at_clone_without_cap_sys_admin() {
     require_root!();
     let r = sh("isolate < isolate < true >; echo inner $? >");
     assert_eq!(r.stdout, "inner 125\n", "{r:?}");
-    assert!(r.stderr.contains("step 'unshare' failed: EPERM"), "{r:?}");
+    assert!(r.stderr.contains("step 'clone' failed: EPERM"), "{r:?}");
 }
 
 fn wait_with_timeout(child: &mut std::process::Child) -> std::process::ExitStatus {

@@ -3,14 +3,15 @@
 //!
 //! Processes, outermost first:
 //! - the **supervisor** — the shell itself, or the pipeline stage the block
-//!   is — creates the cgroup (if limits are asked for), forks the container and
-//!   waits, then reports (setup failure → 125, OOM kill → 137) and cleans up;
-//! - the **namespace parent** applies the block's redirections, joins the
-//!   cgroup, enters the user namespace (when not root) and unshares the
-//!   others, forks init and waits for it;
-//! - **init** (PID 1 in the new pid namespace) builds the root filesystem,
-//!   sets the hostname, brings `lo` up, drops privileges, closes every fd
-//!   the block was not given, forks the body and reaps until it ends;
+//!   is — creates the cgroup (if limits are asked for), clones init into new
+//!   namespaces and waits, then reports (setup failure → 125, OOM kill →
+//!   137) and cleans up;
+//! - **init** (PID 1 in the new pid namespace) applies the block's
+//!   redirections, writes its user namespace's id maps (when not root),
+//!   joins the cgroup and enters a cgroup namespace, builds the root
+//!   filesystem, sets the hostname, brings `lo` up, drops privileges, closes
+//!   every fd the block was not given, forks the body and reaps until it
+//!   ends;
 //! - the **body** runs the block's commands with the normal executor.
 //!
 //! The block's fds 0, 1 and 2 are whatever its stage was given: bytes move
@@ -38,6 +39,45 @@ use spec::{IsolateSpec, Request};
 use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
 use steps::{SetupStep, StepFailure};
+
+/// The stack init starts on (in its own copy of the shell's memory): an
+/// anonymous mapping, so its pages cost nothing until used. (A zeroed Vec
+/// of this size came from the heap after the first block — glibc raises its
+/// mmap threshold — and was memset on every block.)
+struct InitStack {
+    base: std::ptr::NonNull<libc::c_void>,
+}
+
+impl InitStack {
+    const SIZE: usize = 8 << 20;
+
+    fn new() -> Option<Self> {
+        // SAFETY: a fresh private anonymous mapping, unmapped in Drop.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                Self::SIZE,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_STACK | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED { None } else { std::ptr::NonNull::new(p).map(|base| InitStack { base }) }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [u8] {
+        // SAFETY: the mapping is SIZE bytes, readable and writable, and ours.
+        unsafe { std::slice::from_raw_parts_mut(self.base.as_ptr().cast(), Self::SIZE) }
+    }
+}
+
+impl Drop for InitStack {
+    fn drop(&mut self) {
+        // SAFETY: unmapping the mapping made in `new`.
+        unsafe { libc::munmap(self.base.as_ptr(), Self::SIZE) };
+    }
+}
 
 /// Status of a block whose setup failed (docker's convention): never one a
 /// body's own exit could be mistaken for in practice.
@@ -135,18 +175,39 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
         Err(e) => return fail(sh, &format!("pipe: {e}")),
     };
     let saved_handlers = init::catch(&init::FORWARDED);
-    let supervisor = getpid();
-    // SAFETY: isosh is single-threaded; the child continues with its copy.
-    let child = match unsafe { fork() } {
-        Ok(ForkResult::Child) => {
-            drop(err_read);
-            let status = namespace_parent(sh, spec, body, ops, &layout, &resources, err_write.as_raw_fd(), supervisor);
+    let privilege =
+        if nix::unistd::geteuid().is_root() { rootfs::Privilege::Root } else { rootfs::Privilege::Rootless };
+    let flags = namespaces::clone_flags(spec, privilege);
+    // Init starts in its new namespaces straight from clone(), like fork()
+    // but with the namespace flags: no intermediate process to create, wait
+    // for and tear down. It gets a copy of our memory, and its own stack
+    // for the code that runs there (the root set-up and, in the body's
+    // process, the whole executor).
+    let Some(mut stack) = InitStack::new() else {
+        init::restore(saved_handlers);
+        return fail(sh, "cannot map a stack for init");
+    };
+    let (uid, gid) = (nix::unistd::geteuid().as_raw(), nix::unistd::getegid().as_raw());
+    let err_fd = err_write.as_raw_fd();
+    let cgroup_dirs: Vec<PathBuf> = resources.cgroup.as_ref().map(|c| c.dirs().to_vec()).unwrap_or_default();
+    let child = {
+        let sh = &mut *sh;
+        let start = Box::new(|| {
+            let ids = (privilege == rootfs::Privilege::Rootless).then_some((uid, gid));
+            let status = container_init(sh, spec, body, ops, &layout, &cgroup_dirs, ids, err_fd);
             exit_child(status)
-        }
-        Ok(ForkResult::Parent { child }) => child,
+        });
+        // SAFETY: no CLONE_VM: the child has its own copy of our memory, as
+        // after fork; isosh is single-threaded.
+        unsafe { nix::sched::clone(start, stack.as_mut_slice(), flags, Some(libc::SIGCHLD)) }
+    };
+    drop(stack);
+    let child = match child {
+        Ok(pid) => pid,
         Err(e) => {
             init::restore(saved_handlers);
-            return fail(sh, &format!("fork: {}", spawn::errno_text(e)));
+            let what = format!("{flags:?}");
+            return fail(sh, &StepFailure::new(SetupStep::Clone, e, what).to_string());
         }
     };
     drop(err_write);
@@ -176,9 +237,8 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     Ok(status)
 }
 
-/// Waits for the namespace parent. SIGTERM or SIGHUP to the shell kill the
-/// container (SIGKILL to the namespace parent; init and everything in the
-/// pid namespace follow by PR_SET_PDEATHSIG and init's exit). SIGINT from
+/// Waits for init. SIGTERM or SIGHUP to the shell kill the container
+/// (SIGKILL to init ends everything in its pid namespace). SIGINT from
 /// the terminal already reached the body, which ends on its own.
 fn wait_supervised(child: Pid) -> (i32, Option<Signal>) {
     let mut got = None;
@@ -210,15 +270,13 @@ fn reraise(sig: Signal) {
     }
 }
 
-/// Dies with the process that forked us (PR_SET_PDEATHSIG), and checks it
-/// did not already die before the request took effect. Init cannot check:
-/// its parent is outside its pid namespace, so getppid() is always 0 there.
-fn die_with_parent(parent: Option<Pid>) {
+/// Dies with the shell that cloned us (PR_SET_PDEATHSIG). Init cannot check
+/// whether the shell already died before this took effect — its parent is
+/// outside its pid namespace, so getppid() is 0 — but then the shell's
+/// cleanup is gone too and the next isosh sweeps the cgroup.
+fn die_with_parent() {
     // SAFETY: prctl with integer arguments.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) };
-    if parent.is_some_and(|p| nix::unistd::getppid() != p) {
-        exit_child(STATUS_SETUP_FAILED);
-    }
 }
 
 /// Runs `f`; on failure sends it to the supervisor and exits with 125.
@@ -232,75 +290,8 @@ fn or_report<T>(err_fd: RawFd, r: Result<T, StepFailure>) -> T {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn namespace_parent(
-    sh: &mut Shell,
-    spec: &IsolateSpec,
-    body: &crate::syntax::ast::List,
-    ops: &[FdOp],
-    layout: &rootfs::Layout,
-    resources: &Resources,
-    err_fd: RawFd,
-    supervisor: Pid,
-) -> i32 {
-    sh.become_child();
-    // This process only waits; the signals are for the body.
-    for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGHUP] {
-        // SAFETY: setting a disposition to SIG_IGN.
-        unsafe { libc::signal(sig, libc::SIG_IGN) };
-    }
-    die_with_parent(Some(supervisor));
-    if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
-        sh.error(&spawn::describe_failure(op, e));
-        return crate::exec::STATUS_FAILED_SETUP;
-    }
-    if let Some(cg) = &resources.cgroup {
-        for dir in cg.dirs() {
-            let procs = dir.join("cgroup.procs");
-            let joined = std::fs::write(&procs, getpid().to_string());
-            let joined = joined.map_err(|e| {
-                StepFailure::new(SetupStep::JoinCgroup, namespaces::io_errno(&e), procs.display().to_string())
-            });
-            or_report(err_fd, joined);
-        }
-    }
-    let privilege = if nix::unistd::geteuid().is_root() {
-        rootfs::Privilege::Root
-    } else {
-        let (uid, gid) = (nix::unistd::geteuid().as_raw(), nix::unistd::getegid().as_raw());
-        or_report(err_fd, namespaces::enter_user_namespace(uid, gid));
-        rootfs::Privilege::Rootless
-    };
-    let flags = namespaces::flags(spec);
-    or_report(err_fd, steps::step(SetupStep::Unshare, &format!("{flags:?}"), || nix::sched::unshare(flags)));
-    // SAFETY: single-threaded; see above.
-    match unsafe { fork() } {
-        Ok(ForkResult::Child) => {
-            let status = container_init(sh, spec, body, ops, layout, privilege, err_fd);
-            exit_child(status)
-        }
-        Ok(ForkResult::Parent { child }) => {
-            // SAFETY: closing our copy of the error pipe's write end.
-            unsafe { libc::close(err_fd) };
-            loop {
-                match waitpid(child, None) {
-                    Ok(ws) => {
-                        if let Some(status) = init::status_of(ws, child) {
-                            return status;
-                        }
-                    }
-                    Err(nix::errno::Errno::EINTR) => continue,
-                    Err(_) => return STATUS_SETUP_FAILED,
-                }
-            }
-        }
-        Err(e) => {
-            StepFailure::new(SetupStep::ForkInit, e, "").send(err_fd);
-            STATUS_SETUP_FAILED
-        }
-    }
-}
-
+/// PID 1 of the block. `ids` are the caller's uid and gid when a user
+/// namespace must map them to 0.
 #[allow(clippy::too_many_arguments)]
 fn container_init(
     sh: &mut Shell,
@@ -308,10 +299,36 @@ fn container_init(
     body: &crate::syntax::ast::List,
     ops: &[FdOp],
     layout: &rootfs::Layout,
-    privilege: rootfs::Privilege,
+    cgroup_dirs: &[PathBuf],
+    ids: Option<(u32, u32)>,
     err_fd: RawFd,
 ) -> i32 {
-    die_with_parent(None);
+    die_with_parent();
+    sh.become_child();
+    if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
+        sh.error(&spawn::describe_failure(op, e));
+        return crate::exec::STATUS_FAILED_SETUP;
+    }
+    if let Some((uid, gid)) = ids {
+        or_report(err_fd, namespaces::write_id_maps(uid, gid));
+    }
+    // Join the cgroup (`0` is the writer itself), then make it the root of
+    // a new cgroup namespace.
+    for dir in cgroup_dirs {
+        let procs = dir.join("cgroup.procs");
+        let joined = std::fs::write(&procs, "0");
+        let detail = procs.display().to_string();
+        or_report(
+            err_fd,
+            joined.map_err(|e| StepFailure::new(SetupStep::JoinCgroup, namespaces::io_errno(&e), detail)),
+        );
+    }
+    let newcgroup = nix::sched::CloneFlags::CLONE_NEWCGROUP;
+    or_report(
+        err_fd,
+        steps::step(SetupStep::CgroupNamespace, "unshare(CLONE_NEWCGROUP)", || nix::sched::unshare(newcgroup)),
+    );
+    let privilege = if ids.is_some() { rootfs::Privilege::Rootless } else { rootfs::Privilege::Root };
     or_report(err_fd, rootfs::build(spec, layout, privilege));
     if let Some(dir) = &spec.workdir {
         let made = std::fs::create_dir_all(dir)

@@ -1,31 +1,40 @@
 //! Namespaces: which ones a block gets, the user namespace's id maps, the
 //! hostname, and bringing up `lo` in a new network namespace.
 
+use super::rootfs::Privilege;
 use super::spec::{IsolateSpec, NetMode};
 use super::steps::{SetupStep, StepFailure, step};
 use nix::errno::Errno;
 use nix::sched::{CloneFlags, unshare};
 
-/// The namespaces a block is unshared into (the user namespace, when
-/// needed, comes first and separately: its maps must be written before the
-/// others are created with its capabilities).
-pub fn flags(spec: &IsolateSpec) -> CloneFlags {
-    let mut f = CloneFlags::CLONE_NEWPID
-        | CloneFlags::CLONE_NEWNS
-        | CloneFlags::CLONE_NEWUTS
-        | CloneFlags::CLONE_NEWIPC
-        | CloneFlags::CLONE_NEWCGROUP;
+/// The namespaces init is cloned into. The cgroup namespace comes later,
+/// from init itself, once it has joined the block's cgroup. Without root a
+/// user namespace comes first (the kernel creates it before the others, so
+/// they belong to it and init may set them up).
+pub fn clone_flags(spec: &IsolateSpec, privilege: Privilege) -> CloneFlags {
+    let mut f =
+        CloneFlags::CLONE_NEWPID | CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWUTS | CloneFlags::CLONE_NEWIPC;
     if spec.net == NetMode::None {
         f |= CloneFlags::CLONE_NEWNET;
+    }
+    if privilege == Privilege::Rootless {
+        f |= CloneFlags::CLONE_NEWUSER;
     }
     f
 }
 
-/// A user namespace in which the caller's uid and gid are 0. `setgroups`
-/// must be denied before an unprivileged process may write `gid_map`.
+/// A user namespace in which the caller's uid and gid are 0 (for
+/// `isolate --doctor`, which probes in an ordinary child).
 pub fn enter_user_namespace(uid: u32, gid: u32) -> Result<(), StepFailure> {
+    step(SetupStep::UserNamespace, "unshare(CLONE_NEWUSER)", || unshare(CloneFlags::CLONE_NEWUSER))?;
+    write_id_maps(uid, gid)
+}
+
+/// Maps `uid`/`gid` (outside) to 0 in the caller's new user namespace.
+/// `setgroups` must be denied before an unprivileged process may write
+/// `gid_map`.
+pub fn write_id_maps(uid: u32, gid: u32) -> Result<(), StepFailure> {
     let s = SetupStep::UserNamespace;
-    step(s, "unshare(CLONE_NEWUSER)", || unshare(CloneFlags::CLONE_NEWUSER))?;
     for (file, text) in [
         ("/proc/self/setgroups", "deny".to_string()),
         ("/proc/self/uid_map", format!("0 {uid} 1")),

@@ -199,9 +199,28 @@ fn per_directory_overlays(root: &Path, upper: &Path, work: &Path) -> Result<(), 
     Ok(())
 }
 
-/// Device nodes bind-mounted from the host (creating device nodes needs
-/// CAP_MKNOD in the initial user namespace; a bind works rootless too).
-const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom", "tty"];
+/// The device nodes a block gets, with their major and minor numbers.
+const DEVICES: &[(&str, u64, u64)] =
+    &[("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0)];
+
+/// Creates `/dev/NAME` in `dev`: as root with mknod (a file, not a mount, so
+/// the namespace has fewer mounts to build and tear down); rootless, where
+/// mknod needs CAP_MKNOD in the initial user namespace, by bind-mounting the
+/// host's node.
+fn device(dev: &Path, name: &str, major: u64, minor: u64, privilege: Privilege) -> Result<(), StepFailure> {
+    use nix::sys::stat::{Mode, SFlag, makedev, mknod};
+    let d = SetupStep::Dev;
+    let target = dev.join(name);
+    if privilege == Privilege::Root {
+        let mode = Mode::from_bits_truncate(0o666);
+        step(d, &c(&target), || mknod(&target, SFlag::S_IFCHR, mode, makedev(major, minor)))?;
+        // mknod applies the umask; the nodes must be 0666 whatever it is.
+        return std::fs::set_permissions(&target, std::os::unix::fs::PermissionsExt::from_mode(0o666))
+            .map_err(|e| StepFailure::new(d, super::namespaces::io_errno(&e), c(&target)));
+    }
+    std::fs::write(&target, b"").map_err(|e| StepFailure::new(d, super::namespaces::io_errno(&e), c(&target)))?;
+    mount_at(d, Some(&format!("/dev/{name}")), &target, None, MsFlags::MS_BIND, None)
+}
 
 fn special_filesystems(root: &Path, privilege: Privilege) -> Result<(), StepFailure> {
     let nosuid = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
@@ -212,11 +231,11 @@ fn special_filesystems(root: &Path, privilege: Privilege) -> Result<(), StepFail
     let d = SetupStep::Dev;
     let dev = root.join("dev");
     mkdir_all(d, &dev)?;
-    mount_at(d, Some("tmpfs"), &dev, Some("tmpfs"), MsFlags::MS_NOSUID, Some("mode=0755,size=1m"))?;
-    for name in DEVICES {
-        let target = dev.join(name);
-        std::fs::write(&target, b"").map_err(|e| StepFailure::new(d, super::namespaces::io_errno(&e), c(&target)))?;
-        mount_at(d, Some(&format!("/dev/{name}")), &target, None, MsFlags::MS_BIND, None)?;
+    // /dev/shm is a directory of this tmpfs (POSIX shared memory only needs
+    // a tmpfs there), hence the size.
+    mount_at(d, Some("tmpfs"), &dev, Some("tmpfs"), MsFlags::MS_NOSUID, Some("mode=0755,size=64m"))?;
+    for (name, major, minor) in DEVICES {
+        device(&dev, name, *major, *minor, privilege)?;
     }
     let pts = dev.join("pts");
     mkdir_all(d, &pts)?;
@@ -228,7 +247,8 @@ fn special_filesystems(root: &Path, privilege: Privilege) -> Result<(), StepFail
     mount_at(d, Some("devpts"), &pts, Some("devpts"), MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC, Some(pts_opts))?;
     let shm = dev.join("shm");
     mkdir_all(d, &shm)?;
-    mount_at(d, Some("shm"), &shm, Some("tmpfs"), nosuid, Some("mode=1777,size=64m"))?;
+    std::fs::set_permissions(&shm, std::os::unix::fs::PermissionsExt::from_mode(0o1777))
+        .map_err(|e| StepFailure::new(d, super::namespaces::io_errno(&e), c(&shm)))?;
     for (link, to) in [
         ("ptmx", "pts/ptmx"),
         ("fd", "/proc/self/fd"),

@@ -15,16 +15,16 @@ pub enum SetupStep {
     /// first, so a limit that cannot be applied stops the block before
     /// anything runs.
     CgroupFiles,
+    /// Clone init into new pid, mount, uts, ipc and net namespaces (and a
+    /// user namespace when not root).
+    Clone,
+    /// When not root: map our uid/gid to 0 in the new user namespace, so
+    /// the steps below are allowed.
+    UserNamespace,
     /// Join the cgroup, before the cgroup namespace is made, so that the
     /// block's cgroup becomes the root of its cgroup namespace.
     JoinCgroup,
-    /// When not root: a user namespace mapping our uid/gid to 0, so the
-    /// steps below are allowed.
-    UserNamespace,
-    /// pid, mount, uts, ipc, net, cgroup namespaces.
-    Unshare,
-    /// Fork the process that is PID 1 of the new pid namespace.
-    ForkInit,
+    CgroupNamespace,
     /// `/` recursively private, before any mount, so nothing propagates back.
     MountPropagation,
     /// A tmpfs holding the new root and the throwaway upper layer.
@@ -54,10 +54,10 @@ pub enum SetupStep {
 impl SetupStep {
     pub const ALL: [SetupStep; 20] = [
         SetupStep::CgroupFiles,
-        SetupStep::JoinCgroup,
+        SetupStep::Clone,
         SetupStep::UserNamespace,
-        SetupStep::Unshare,
-        SetupStep::ForkInit,
+        SetupStep::JoinCgroup,
+        SetupStep::CgroupNamespace,
         SetupStep::MountPropagation,
         SetupStep::ScratchTmpfs,
         SetupStep::RootLayer,
@@ -78,10 +78,10 @@ impl SetupStep {
     pub fn name(self) -> &'static str {
         match self {
             SetupStep::CgroupFiles => "cgroup files",
-            SetupStep::JoinCgroup => "join cgroup",
+            SetupStep::Clone => "clone",
             SetupStep::UserNamespace => "user namespace",
-            SetupStep::Unshare => "unshare",
-            SetupStep::ForkInit => "fork init",
+            SetupStep::JoinCgroup => "join cgroup",
+            SetupStep::CgroupNamespace => "cgroup namespace",
             SetupStep::MountPropagation => "mount propagation",
             SetupStep::ScratchTmpfs => "scratch tmpfs",
             SetupStep::RootLayer => "root layer",
