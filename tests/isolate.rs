@@ -470,3 +470,13 @@ fn docker_default_capabilities_no_new_privs_and_read_only_sys() {
     assert!(r.stdout.contains("NoNewPrivs:\t1"), "{r:?}");
     assert!(r.stdout.ends_with("sys-ro\n"), "{r:?}");
 }
+
+#[test]
+fn init_forwards_signals_and_the_root_is_minimal() {
+    require_root!();
+    // A signal sent to PID 1 reaches the body through init's handler.
+    let r = sh("isolate < sh -c 'trap \"echo got TERM; exit 3\" TERM; kill -TERM 1; sleep 5 & wait' >; echo $?");
+    assert_eq!(r.stdout, "got TERM\n3\n", "{r:?}");
+    let r = sh("isolate < pwd; ls /dev | tr '\\n' ' ' >");
+    assert_eq!(r.stdout, "/\nfd full null ptmx pts random shm stderr stdin stdout tty urandom zero ", "{r:?}");
+}
