@@ -410,6 +410,12 @@ fn help_and_doctor() {
     assert!(r.stdout.contains("--pids-limit N"), "{r:?}");
     let r = sh("isolate --doctor");
     assert!(r.stdout.contains("user namespaces"), "{r:?}");
+    let probes_left = std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("isosh-doctor-"))
+        .count();
+    assert_eq!(probes_left, 0, "the doctor's probe directories are removed");
     assert!(r.stdout.contains("cgroup layout"), "{r:?}");
     if is_root() {
         assert!(r.stdout.contains("ok   overlayfs"), "{r:?}");
@@ -431,9 +437,12 @@ fn rootless_blocks_map_the_user_to_root() {
     let uid = nix::unistd::User::from_name(user).unwrap().unwrap().uid.as_raw();
     let dir = Scratch::new("iso-rootless");
     std::os::unix::fs::chown(dir.path(), Some(uid), Some(uid)).unwrap();
+    // The checkout may sit below a directory the user cannot enter.
+    let isosh = dir.path().join("isosh");
+    std::fs::copy(ISOSH, &isosh).unwrap();
     let run = |script: &str| {
         use std::os::unix::process::CommandExt;
-        Command::new(ISOSH)
+        Command::new(&isosh)
             .args(["-c", script])
             .current_dir(dir.path())
             .env_clear()

@@ -32,8 +32,20 @@ fn enter_userns() -> bool {
     super::namespaces::enter_user_namespace(uid, gid).is_ok()
 }
 
+/// Runs `probe` in a child with an empty scratch directory, which the
+/// parent removes afterwards (the child may have pivoted away from it).
+fn with_scratch_dir(tag: &str, probe: impl FnOnce(&Path) -> bool) -> bool {
+    let dir = std::env::temp_dir().join(format!("isosh-doctor-{tag}-{}", std::process::id()));
+    if std::fs::create_dir(&dir).is_err() {
+        return false;
+    }
+    let ok = in_child(|| probe(&dir));
+    let _ = std::fs::remove_dir(&dir);
+    ok
+}
+
 fn probe_overlay(rootless: bool) -> bool {
-    in_child(|| {
+    with_scratch_dir("overlay", |dir| {
         if rootless && !enter_userns() {
             return false;
         }
@@ -41,10 +53,8 @@ fn probe_overlay(rootless: bool) -> bool {
             return false;
         }
         use nix::mount::{MsFlags, mount};
-        let dir = std::env::temp_dir().join(format!("isosh-doctor-{}", std::process::id()));
-        let ok = std::fs::create_dir_all(&dir).is_ok()
-            && mount(None::<&str>, "/", None::<&str>, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None::<&str>).is_ok()
-            && mount(Some("tmpfs"), &dir, Some("tmpfs"), MsFlags::empty(), None::<&str>).is_ok()
+        let ok = mount(None::<&str>, "/", None::<&str>, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None::<&str>).is_ok()
+            && mount(Some("tmpfs"), dir, Some("tmpfs"), MsFlags::empty(), None::<&str>).is_ok()
             && ["l", "u", "w", "m"].iter().all(|d| std::fs::create_dir(dir.join(d)).is_ok())
             && {
                 let mut opts = format!("lowerdir={0}/l,upperdir={0}/u,workdir={0}/w", dir.display());
@@ -53,28 +63,21 @@ fn probe_overlay(rootless: bool) -> bool {
                 }
                 mount(Some("overlay"), &dir.join("m"), Some("overlay"), MsFlags::empty(), Some(opts.as_str())).is_ok()
             };
-        let _ = nix::mount::umount2(&dir, nix::mount::MntFlags::MNT_DETACH);
-        let _ = std::fs::remove_dir(&dir);
         ok
     })
 }
 
 fn probe_pivot_root(rootless: bool) -> bool {
-    in_child(|| {
+    with_scratch_dir("pivot", |dir| {
         if rootless && !enter_userns() {
             return false;
         }
         use nix::mount::{MsFlags, mount};
-        let dir = std::env::temp_dir().join(format!("isosh-doctor-pivot-{}", std::process::id()));
-        let ok = unshare(CloneFlags::CLONE_NEWNS).is_ok()
-            && std::fs::create_dir_all(&dir).is_ok()
+        unshare(CloneFlags::CLONE_NEWNS).is_ok()
             && mount(None::<&str>, "/", None::<&str>, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None::<&str>).is_ok()
-            && mount(Some("tmpfs"), &dir, Some("tmpfs"), MsFlags::empty(), None::<&str>).is_ok()
-            && nix::unistd::chdir(&dir).is_ok()
-            && nix::unistd::pivot_root(".", ".").is_ok();
-        // The mount namespace dies with this child; only the host dir is left.
-        let _ = std::fs::remove_dir(&dir);
-        ok
+            && mount(Some("tmpfs"), dir, Some("tmpfs"), MsFlags::empty(), None::<&str>).is_ok()
+            && nix::unistd::chdir(dir).is_ok()
+            && nix::unistd::pivot_root(".", ".").is_ok()
     })
 }
 
