@@ -53,7 +53,7 @@ fn probe_overlay(rootless: bool) -> bool {
             return false;
         }
         use nix::mount::{MsFlags, mount};
-        let ok = mount(None::<&str>, "/", None::<&str>, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None::<&str>).is_ok()
+        mount(None::<&str>, "/", None::<&str>, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None::<&str>).is_ok()
             && mount(Some("tmpfs"), dir, Some("tmpfs"), MsFlags::empty(), None::<&str>).is_ok()
             && ["l", "u", "w", "m"].iter().all(|d| std::fs::create_dir(dir.join(d)).is_ok())
             && {
@@ -62,8 +62,7 @@ fn probe_overlay(rootless: bool) -> bool {
                     opts.push_str(",userxattr");
                 }
                 mount(Some("overlay"), &dir.join("m"), Some("overlay"), MsFlags::empty(), Some(opts.as_str())).is_ok()
-            };
-        ok
+            }
     })
 }
 
