@@ -106,12 +106,7 @@ pub fn sweep_stale() {
                 continue;
             }
             if kind == "cgroup" {
-                for pid in std::fs::read_to_string(path.join("cgroup.procs")).unwrap_or_default().lines() {
-                    if let Ok(p) = pid.trim().parse::<i32>() {
-                        // SAFETY: kill with integers; the cgroup is one isosh made.
-                        unsafe { libc::kill(p, libc::SIGKILL) };
-                    }
-                }
+                cgroup::kill_procs(path);
                 cgroup::remove_dir_retrying(path);
             }
         }

@@ -174,11 +174,14 @@ pub fn remove_dir_retrying(dir: &Path) -> bool {
     false
 }
 
-/// The pids listed in a `cgroup.procs` file.
-fn procs(dir: &Path) -> Vec<i32> {
-    std::fs::read_to_string(dir.join("cgroup.procs"))
-        .map(|s| s.lines().filter_map(|l| l.trim().parse().ok()).collect())
-        .unwrap_or_default()
+/// SIGKILLs every process listed in `dir/cgroup.procs` — only ever called
+/// on a cgroup isosh created, which holds only a block's processes.
+pub fn kill_procs(dir: &Path) {
+    let listed = std::fs::read_to_string(dir.join("cgroup.procs")).unwrap_or_default();
+    for pid in listed.lines().filter_map(|l| l.trim().parse::<i32>().ok()) {
+        // SAFETY: kill with integers.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! cgroup v1: one directory per controller hierarchy.
 
-use super::{Cgroup, CgroupError, LimitWrite, Limits, make_dir, procs, remove_dir_retrying};
+use super::{Cgroup, CgroupError, LimitWrite, Limits, kill_procs, make_dir, remove_dir_retrying};
 use crate::isolate::cgroup::detect::Controller;
 use std::path::{Path, PathBuf};
 
@@ -81,12 +81,6 @@ impl Cgroup for V1 {
     }
 
     fn kill_all(&self) {
-        for dir in &self.dirs {
-            for pid in procs(dir) {
-                // SAFETY: kill has no memory-safety requirements; the pid is
-                // in a cgroup only this block's processes can be in.
-                unsafe { libc::kill(pid, libc::SIGKILL) };
-            }
-        }
+        self.dirs.iter().for_each(|d| kill_procs(d));
     }
 }

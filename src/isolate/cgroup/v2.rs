@@ -1,6 +1,6 @@
 //! cgroup v2: one directory in the unified hierarchy.
 
-use super::{Cgroup, CgroupError, LimitWrite, Limits, make_dir, procs, write_file};
+use super::{Cgroup, CgroupError, LimitWrite, Limits, kill_procs, make_dir, write_file};
 use crate::isolate::cgroup::detect::Controller;
 use std::path::{Path, PathBuf};
 
@@ -70,9 +70,6 @@ impl Cgroup for V2 {
         if kill_file.exists() && write_file(&kill_file, "1").is_ok() {
             return;
         }
-        for pid in procs(self.dir()) {
-            // SAFETY: see V1::kill_all.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-        }
+        kill_procs(self.dir());
     }
 }
