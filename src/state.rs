@@ -69,6 +69,24 @@ impl Vars {
         }
     }
 
+    /// A copy of the variable (for `local`, to put back later).
+    pub fn snapshot(&self, name: &str) -> Option<Var> {
+        self.map.get(name).cloned()
+    }
+
+    /// Puts back what [`Vars::snapshot`] returned (`None`: unset it).
+    pub fn restore(&mut self, name: &str, old: Option<Var>) {
+        let was_exported = self.is_exported(name);
+        let now_exported = old.as_ref().is_some_and(|v| v.exported);
+        match old {
+            Some(v) => self.map.insert(name.to_string(), v),
+            None => self.map.remove(name),
+        };
+        if was_exported || now_exported {
+            self.env_generation += 1;
+        }
+    }
+
     /// Sorted `(name, var)` pairs, for `export -p` and `set`.
     pub fn sorted(&self) -> Vec<(&str, &Var)> {
         let mut all: Vec<_> = self.map.iter().map(|(k, v)| (k.as_str(), v)).collect();

@@ -47,6 +47,11 @@ pub fn run_text(sh: &mut Shell, text: &str, origin: Origin) -> Outcome {
                     sh.state.last_status = status;
                     return Outcome::Finished;
                 }
+                // `break`/`continue` outside a loop and `return` outside a
+                // function end only the command they are in (as in dash).
+                Err(other @ (Abort::Break(_) | Abort::Continue(_) | Abort::Return(_))) => {
+                    sh.state.last_status = other.status();
+                }
             },
             Err(e) => {
                 report_syntax_error(sh, &e, text, origin);

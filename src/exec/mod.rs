@@ -2,6 +2,7 @@
 //! and has [`spawn`] carry it out.
 
 pub mod builtins;
+mod compound;
 pub mod path;
 pub mod plan;
 pub mod spawn;
@@ -26,12 +27,19 @@ use wait::{Ended, wait_for};
 pub enum Abort {
     Exit(i32),
     Command(i32),
+    /// `break N`: leave N enclosing loops.
+    Break(usize),
+    /// `continue N`: next iteration of the Nth enclosing loop.
+    Continue(usize),
+    /// `return N` from a function or sourced file.
+    Return(i32),
 }
 
 impl Abort {
     pub fn status(self) -> i32 {
         match self {
-            Abort::Exit(s) | Abort::Command(s) => s,
+            Abort::Exit(s) | Abort::Command(s) | Abort::Return(s) => s,
+            Abort::Break(_) | Abort::Continue(_) => 0,
         }
     }
 }
@@ -63,6 +71,18 @@ pub struct Shell {
     /// The exported environment as an `envp` array, rebuilt only when an
     /// exported variable changes.
     env_block: Option<(u64, Rc<CStrArray>)>,
+    /// Functions defined with `name() { …; }`.
+    pub(crate) functions: std::collections::HashMap<String, Rc<CompoundCommand>>,
+    /// How many loops enclose the running command (for `break`/`continue`).
+    pub(crate) loop_depth: usize,
+    /// How many function calls (or `.` files) are running (for `return`),
+    /// each with the variables `local` saved, to put back on return.
+    pub(crate) frames: Vec<Vec<(String, Option<crate::state::Var>)>>,
+    /// Inside an `if`/`while`/`until` condition, `set -e` does not apply.
+    pub(crate) errexit_suppressed: usize,
+    /// Status of the last command substitution of the current command (an
+    /// assignment-only command returns it).
+    substitution_status: Option<i32>,
 }
 
 /// The pipe ends a pipeline stage was forked with.
@@ -94,6 +114,11 @@ impl Shell {
             ignore_interrupts: false,
             shell_exe: Rc::new(exe.unwrap_or_else(|| c"/proc/self/exe".to_owned())),
             env_block: None,
+            functions: std::collections::HashMap::new(),
+            loop_depth: 0,
+            frames: Vec::new(),
+            errexit_suppressed: 0,
+            substitution_status: None,
         }
     }
 
@@ -119,7 +144,7 @@ impl Shell {
         self.run_list(&cmd.list)
     }
 
-    fn run_list(&mut self, list: &List) -> Exec {
+    pub(crate) fn run_list(&mut self, list: &List) -> Exec {
         let mut status = self.state.last_status;
         for item in &list.items {
             // `set -n` takes effect at once, even later on the same line; an
@@ -148,7 +173,12 @@ impl Shell {
         }
         // `set -e` ignores failures on the left of && and ||, and after `!`.
         let last_ran_is_final = std::ptr::eq(last, ao.rest.last().map_or(&ao.first, |(_, p)| p));
-        if status != 0 && self.state.options.errexit && last_ran_is_final && !last.negated {
+        if status != 0
+            && self.state.options.errexit
+            && self.errexit_suppressed == 0
+            && last_ran_is_final
+            && !last.negated
+        {
             return Err(Abort::Exit(status));
         }
         Ok(status)
@@ -167,6 +197,11 @@ impl Shell {
     fn run_command(&mut self, cmd: &Command) -> Exec {
         match cmd {
             Command::Simple(sc) => self.run_simple(sc),
+            Command::Compound(cc) => self.run_compound(cc),
+            Command::FunctionDef(def) => {
+                self.functions.insert(def.name.clone(), def.body.clone());
+                Ok(0)
+            }
             Command::Isolate(block) => {
                 // The block's processes are forked by its supervisor; nothing
                 // in it may replace the current process.
@@ -267,6 +302,37 @@ impl Shell {
         }
     }
 
+    /// Every background job not yet reaped (for `wait`).
+    pub(crate) fn take_background(&mut self) -> Vec<Pid> {
+        std::mem::take(&mut self.background)
+    }
+
+    /// The background job with this pid, if it is ours and not yet reaped.
+    pub(crate) fn take_background_pid(&mut self, pid: i32) -> Option<Pid> {
+        let i = self.background.iter().position(|p| p.as_raw() == pid)?;
+        Some(self.background.remove(i))
+    }
+
+    /// Parses and runs `text` in this shell (`eval`, `.`): each complete
+    /// command as it is parsed; `return`, `break` and the like pass through.
+    pub(crate) fn run_source(&mut self, text: &str, name: &str) -> Exec {
+        let mut parser = crate::syntax::Parser::new(text);
+        let mut status = 0;
+        loop {
+            match parser.next_command() {
+                Ok(None) => return Ok(status),
+                Ok(Some(cmd)) => {
+                    status = self.run_list(&cmd.list)?;
+                    self.state.last_status = status;
+                }
+                Err(e) => {
+                    self.error(&e.render(name, text, 1));
+                    return Err(self.fatal_unless_interactive(2));
+                }
+            }
+        }
+    }
+
     /// Waits for a child and returns its `$?`, saying if a signal killed it.
     fn wait_reporting(&self, pid: Pid) -> i32 {
         let ended = wait_for(pid);
@@ -316,10 +382,10 @@ impl Shell {
     }
 
     /// Expands the redirections of a command into fd operations.
-    pub(crate) fn redirect_ops(&self, redirects: &[Redirect]) -> Result<Vec<FdOp>, PlanFailure> {
+    pub(crate) fn redirect_ops(&mut self, redirects: &[Redirect]) -> Result<Vec<FdOp>, PlanFailure> {
         let mut expanded = Vec::with_capacity(redirects.len());
         for r in redirects {
-            let target = expand::expand_single(&self.state, &r.target, false).map_err(PlanFailure::Expand)?;
+            let target = expand::expand_single(self, &r.target, false).map_err(PlanFailure::Expand)?;
             expanded.push(Redirection { fd: r.fd, op: r.op, target });
         }
         let mut ops = Vec::with_capacity(expanded.len());
@@ -328,7 +394,8 @@ impl Shell {
     }
 
     fn run_simple(&mut self, sc: &SimpleCommand) -> Exec {
-        let argv = expand::expand_words(&self.state, &sc.words).map_err(|e| self.expansion_failed(e))?;
+        self.substitution_status = None;
+        let argv = expand::expand_words(self, &sc.words).map_err(|e| self.expansion_failed(e))?;
         // Assignments are made left to right, each seeing the ones before
         // it. Before a command other than a special builtin they last for
         // that command only, so their old values are kept to put back.
@@ -337,7 +404,7 @@ impl Shell {
         let mut undo = Vec::new();
         let mut result = Ok(0);
         for a in &sc.assignments {
-            match expand::expand_single(&self.state, &a.value, true) {
+            match expand::expand_single(self, &a.value, true) {
                 Ok(v) => {
                     if !persist {
                         undo.push((a.name.clone(), self.state.vars.get(&a.name).map(String::from)));
@@ -375,8 +442,10 @@ impl Shell {
         }
         if argv.is_empty() {
             // Only assignments and redirections: the redirections are made
-            // (creating files) and undone.
-            return self.with_redirections(&ops, true, |_| Ok(0));
+            // (creating files) and undone; the status is that of the last
+            // command substitution, if any.
+            let status = self.substitution_status.unwrap_or(0);
+            return self.with_redirections(&ops, true, |_| Ok(status));
         }
         self.dispatch(argv, assigns, &ops)
     }
@@ -386,6 +455,12 @@ impl Shell {
     /// them in its environment.
     fn dispatch(&mut self, argv: &[String], assigns: &[(String, String)], ops: &[FdOp]) -> Exec {
         let name = &argv[0];
+        // Special builtins come before functions, functions before the rest.
+        if !builtins::find(name).is_some_and(|b| b.special)
+            && let Some(body) = self.functions.get(name).cloned()
+        {
+            return self.with_redirections(ops, false, |sh| sh.call_function(&body, argv));
+        }
         match builtins::find(name) {
             None => self.run_external(name, argv, assigns, ops),
             Some(b) => match b.kind {
@@ -580,6 +655,46 @@ impl Unrunnable {
                 sh.error(&format!("{name}: argument contains a NUL byte"));
                 STATUS_NOT_EXECUTABLE
             }
+        }
+    }
+}
+
+impl expand::Context for Shell {
+    fn state(&self) -> &State {
+        &self.state
+    }
+
+    fn state_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+
+    /// `$(list)`: a forked copy of the shell runs the list with its stdout
+    /// on a pipe; the shell reads it all, then waits.
+    fn command_output(&mut self, list: &List) -> Result<String, ExpandError> {
+        let (mut reader, writer) = os_pipe::pipe().map_err(|e| ExpandError::Message("$(…)".into(), e.to_string()))?;
+        // SAFETY: isosh is single-threaded; see run_stages.
+        match unsafe { fork() } {
+            Ok(ForkResult::Child) => {
+                drop(reader);
+                let moved = spawn::apply_op(&FdOp::Dup { src: FdRef::Fd(writer.as_raw_fd()), dst: 1 }, &NoPipes);
+                drop(writer);
+                if moved.is_err() {
+                    exit_child(STATUS_FAILED_SETUP);
+                }
+                exit_child(self.run_list_in_child(list))
+            }
+            Ok(ForkResult::Parent { child }) => {
+                drop(writer);
+                let mut bytes = Vec::new();
+                let _ = std::io::Read::read_to_end(&mut reader, &mut bytes);
+                let status = self.wait_reporting(child);
+                self.state.last_status = status;
+                self.substitution_status = Some(status);
+                let mut text = String::from_utf8_lossy(&bytes).into_owned();
+                text.truncate(text.trim_end_matches('\n').len());
+                Ok(text)
+            }
+            Err(e) => Err(ExpandError::Message("$(…)".into(), format!("fork: {}", spawn::errno_text(e)))),
         }
     }
 }

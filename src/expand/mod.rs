@@ -5,20 +5,58 @@
 //! piece of text was quoted; splitting and globbing then only touch the
 //! pieces POSIX lets them touch.
 
+pub mod arith;
 mod glob;
 mod split;
 mod word;
 
 use crate::state::State;
-use crate::syntax::ast::Word;
+use crate::syntax::ast::{List, Word};
 
-pub use split::Field;
+pub use split::{Field, join_unsplit};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExpandError {
     #[error("{0}: parameter not set")]
     Unset(String),
+    /// `${x:?message}` and other errors about one parameter.
+    #[error("{0}: {1}")]
+    Message(String, String),
+    #[error("{0}")]
+    Arith(String),
+    #[error("command substitution is not available here")]
+    NoCommands,
 }
+
+/// What expansion needs from the shell: its state, and running the lists
+/// of command substitutions.
+pub trait Context {
+    fn state(&self) -> &State;
+    fn state_mut(&mut self) -> &mut State;
+    /// The output of `list` run in a subshell, trailing newlines removed.
+    fn command_output(&mut self, list: &List) -> Result<String, ExpandError>;
+}
+
+/// Expansion without a shell around it (tests, explaining a line without
+/// running it): command substitutions are an error.
+impl Context for State {
+    fn state(&self) -> &State {
+        self
+    }
+
+    fn state_mut(&mut self) -> &mut State {
+        self
+    }
+
+    fn command_output(&mut self, _: &List) -> Result<String, ExpandError> {
+        Err(ExpandError::NoCommands)
+    }
+}
+
+/// Pattern matching as `case` and `${x#p}` do it: `*` also matches `/`
+/// and leading dots.
+pub const PATTERN_OPTIONS: ::glob::MatchOptions =
+    ::glob::MatchOptions { case_sensitive: true, require_literal_separator: false, require_literal_leading_dot: false };
 
 /// A piece of an expanded word, before splitting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,10 +73,11 @@ pub enum Segment {
 }
 
 /// Expands words into the fields of a command line (argv).
-pub fn expand_words(state: &State, words: &[Word]) -> Result<Vec<String>, ExpandError> {
+pub fn expand_words(ctx: &mut dyn Context, words: &[Word]) -> Result<Vec<String>, ExpandError> {
     let mut out = Vec::with_capacity(words.len());
     for w in words {
-        let segments = word::segments(state, w, word::TildeMode::WordStart)?;
+        let segments = word::segments(ctx, w, word::TildeMode::WordStart)?;
+        let state = ctx.state();
         for field in split::split_fields(&segments, state.ifs()) {
             glob::expand_into(field, state.options.noglob, &mut out);
         }
@@ -48,10 +87,26 @@ pub fn expand_words(state: &State, words: &[Word]) -> Result<Vec<String>, Expand
 
 /// Expands a word to one string, without splitting or globbing: the value of
 /// an assignment (with tildes after `=` and `:`), or a redirection target.
-pub fn expand_single(state: &State, w: &Word, assignment: bool) -> Result<String, ExpandError> {
+pub fn expand_single(ctx: &mut dyn Context, w: &Word, assignment: bool) -> Result<String, ExpandError> {
     let mode = if assignment { word::TildeMode::Assignment } else { word::TildeMode::WordStart };
-    let segments = word::segments(state, w, mode)?;
+    let segments = word::segments(ctx, w, mode)?;
     Ok(split::join_unsplit(&segments))
+}
+
+/// Expands a word into a glob pattern: quoted characters match literally
+/// (`case` patterns, `${x#pattern}`).
+pub fn expand_pattern(ctx: &mut dyn Context, w: &Word) -> Result<String, ExpandError> {
+    let segments = word::segments(ctx, w, word::TildeMode::WordStart)?;
+    Ok(split::pattern_unsplit(&segments))
+}
+
+/// Whether `text` matches the glob `pattern` (an invalid pattern matches
+/// only itself).
+pub fn pattern_matches(pattern: &str, text: &str) -> bool {
+    match ::glob::Pattern::new(pattern) {
+        Ok(p) => p.matches_with(text, PATTERN_OPTIONS),
+        Err(_) => pattern == text,
+    }
 }
 
 #[cfg(test)]

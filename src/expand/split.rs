@@ -106,6 +106,19 @@ pub fn split_fields(segments: &[Segment], ifs: &str) -> Vec<Field> {
     s.fields
 }
 
+/// The segments as one glob pattern (no splitting): quoted text escaped.
+pub fn pattern_unsplit(segments: &[Segment]) -> String {
+    let mut f = Field::default();
+    for seg in segments {
+        match seg {
+            Segment::Literal(t) | Segment::Expanded(t) => t.chars().for_each(|c| f.push_unquoted(c)),
+            Segment::Quoted(t) => f.push_quoted(t),
+            Segment::Break => f.push_unquoted(' '),
+        }
+    }
+    f.pattern
+}
+
 /// The segments' text as one string (no splitting): `$@` joins with spaces.
 pub fn join_unsplit(segments: &[Segment]) -> String {
     let mut out = String::new();

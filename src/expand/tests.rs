@@ -23,7 +23,8 @@ fn words(src: &str) -> Vec<Word> {
 }
 
 fn fields(st: &State, src: &str) -> Vec<String> {
-    expand_words(st, &words(&format!("cmd {src}"))).unwrap()[1..].to_vec()
+    let mut st = st.clone();
+    expand_words(&mut st, &words(&format!("cmd {src}"))).unwrap()[1..].to_vec()
 }
 
 #[test]
@@ -74,16 +75,16 @@ fn tilde_expansion() {
     assert_eq!(fields(&st, "~no_such_user_x"), ["~no_such_user_x"]);
     let a = crate::syntax::parse("P=~/a:~/b").unwrap();
     let Command::Simple(c) = &a[0].list.items[0].and_or.first.commands[0] else { panic!() };
-    assert_eq!(expand_single(&st, &c.assignments[0].value, true).unwrap(), "/home/me/a:/home/me/b");
+    assert_eq!(expand_single(&mut st.clone(), &c.assignments[0].value, true).unwrap(), "/home/me/a:/home/me/b");
 }
 
 #[test]
 fn nounset_is_an_error() {
     let mut st = state();
     st.options.nounset = true;
-    assert_eq!(expand_words(&st, &words("echo $nope")), Err(ExpandError::Unset("nope".into())));
-    assert_eq!(expand_words(&st, &words("echo $9")), Err(ExpandError::Unset("9".into())));
-    assert!(expand_words(&st, &words("echo $@ $empty")).is_ok());
+    assert_eq!(expand_words(&mut st.clone(), &words("echo $nope")), Err(ExpandError::Unset("nope".into())));
+    assert_eq!(expand_words(&mut st.clone(), &words("echo $9")), Err(ExpandError::Unset("9".into())));
+    assert!(expand_words(&mut st.clone(), &words("echo $@ $empty")).is_ok());
 }
 
 #[test]
@@ -108,4 +109,44 @@ fn pathname_expansion() {
     st.options.noglob = true;
     assert_eq!(fields(&st, "$pat"), [format!("{d}/a*")]);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn parameter_operators() {
+    let mut st = state();
+    st.vars.set("file", "dir/sub/name.tar.gz");
+    let cases = [
+        ("${nope:-dflt}", vec!["dflt"]),
+        ("${empty:-dflt}", vec!["dflt"]),
+        ("${empty-dflt}", vec![]),
+        ("\"${empty-dflt}\"", vec![""]),
+        ("${v:+alt}", vec!["alt"]),
+        ("${nope:+alt}", vec![]),
+        ("${#v}", vec!["4"]),
+        ("${#}", vec!["3"]),
+        ("${file%.*}", vec!["dir/sub/name.tar"]),
+        ("${file%%.*}", vec!["dir/sub/name"]),
+        ("${file#*/}", vec!["sub/name.tar.gz"]),
+        ("${file##*/}", vec!["name.tar.gz"]),
+        ("${file#'dir'}", vec!["/sub/name.tar.gz"]),
+        ("${nope:-a b}", vec!["a", "b"]),
+        ("\"${nope:-a b}\"", vec!["a b"]),
+        ("${nope:-\"a b\"}", vec!["a b"]),
+    ];
+    for (src, want) in cases {
+        assert_eq!(fields(&st, src), want, "{src}");
+    }
+    let mut assign = st.clone();
+    assert_eq!(expand_words(&mut assign, &words("x ${new:=made}")).unwrap(), ["x", "made"]);
+    assert_eq!(assign.vars.get("new"), Some("made"));
+    let err = expand_words(&mut st.clone(), &words("x ${nope:?it is missing}")).unwrap_err();
+    assert_eq!(err.to_string(), "nope: it is missing");
+}
+
+#[test]
+fn arithmetic_and_unavailable_substitution() {
+    let st = state();
+    assert_eq!(fields(&st, "$((1 + 2 * 3)) $(( $? + 1 ))"), ["7", "4"]);
+    let err = expand_words(&mut st.clone(), &words("x $(echo hi)")).unwrap_err();
+    assert_eq!(err, ExpandError::NoCommands);
 }

@@ -1,9 +1,9 @@
-//! A word's parts → [`Segment`]s: parameter values looked up, tildes
-//! replaced, quoting remembered.
+//! A word's parts → [`Segment`]s: parameters looked up (with `${…}`
+//! operators), commands substituted, arithmetic evaluated, tildes replaced,
+//! quoting remembered.
 
-use super::{ExpandError, Segment};
-use crate::state::State;
-use crate::syntax::ast::{Param, SpecialParam, Word, WordPart};
+use super::{Context, ExpandError, Segment};
+use crate::syntax::ast::{Param, ParamOp, ParamOpKind, SpecialParam, Word, WordPart};
 
 /// Where tilde prefixes are recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,43 +14,63 @@ pub enum TildeMode {
     Assignment,
 }
 
-pub fn segments(state: &State, word: &Word, tilde: TildeMode) -> Result<Vec<Segment>, ExpandError> {
+pub fn segments(ctx: &mut dyn Context, word: &Word, tilde: TildeMode) -> Result<Vec<Segment>, ExpandError> {
     let mut out = Vec::with_capacity(word.parts.len());
     for (i, part) in word.parts.iter().enumerate() {
-        match part {
-            WordPart::Literal(s) => literal(state, s, i == 0, tilde, &mut out),
-            WordPart::Escaped(c) => out.push(Segment::Quoted(c.to_string())),
-            WordPart::SingleQuoted(s) => out.push(Segment::Quoted(s.clone())),
-            WordPart::DoubleQuoted(inner) => double_quoted(state, inner, &mut out)?,
-            WordPart::Param(p) => param(state, p, false, &mut out)?,
-        }
+        part_segments(ctx, part, i == 0, tilde, false, &mut out)?;
     }
     Ok(out)
 }
 
-fn double_quoted(state: &State, inner: &[WordPart], out: &mut Vec<Segment>) -> Result<(), ExpandError> {
-    // `"$@"` with no positional parameters is no field at all, not an empty one.
-    let only_at = matches!(inner, [WordPart::Param(Param::Special(SpecialParam::At))]);
-    if !(only_at && state.positional.is_empty()) {
-        out.push(Segment::Quoted(String::new()));
-    }
-    for part in inner {
-        match part {
-            WordPart::Param(p) => param(state, p, true, out)?,
-            // The lexer only puts literal text and parameters inside quotes.
-            other => out.push(Segment::Quoted(other.to_string())),
+fn part_segments(
+    ctx: &mut dyn Context,
+    part: &WordPart,
+    word_start: bool,
+    tilde: TildeMode,
+    quoted: bool,
+    out: &mut Vec<Segment>,
+) -> Result<(), ExpandError> {
+    let wrap = |s: String| if quoted { Segment::Quoted(s) } else { Segment::Expanded(s) };
+    match part {
+        WordPart::Literal(s) if quoted => out.push(Segment::Quoted(s.clone())),
+        WordPart::Literal(s) => literal(ctx, s, word_start, tilde, out),
+        WordPart::Escaped(c) => out.push(Segment::Quoted(c.to_string())),
+        WordPart::SingleQuoted(s) => out.push(Segment::Quoted(s.clone())),
+        WordPart::DoubleQuoted(inner) => double_quoted(ctx, inner, out)?,
+        WordPart::Param(p) => param(ctx, p, quoted, out)?,
+        WordPart::ParamOp(op) => param_op(ctx, op, quoted, out)?,
+        WordPart::CommandSub(list) => {
+            let text = ctx.command_output(list)?;
+            out.push(wrap(text));
+        }
+        WordPart::Arith(expr) => {
+            let text = super::join_unsplit(&segments(ctx, expr, TildeMode::WordStart)?);
+            let value = super::arith::eval(ctx.state_mut(), &text).map_err(|e| ExpandError::Arith(e.0))?;
+            out.push(wrap(value.to_string()));
         }
     }
     Ok(())
 }
 
-fn literal(state: &State, s: &str, word_start: bool, tilde: TildeMode, out: &mut Vec<Segment>) {
+fn double_quoted(ctx: &mut dyn Context, inner: &[WordPart], out: &mut Vec<Segment>) -> Result<(), ExpandError> {
+    // `"$@"` with no positional parameters is no field at all, not an empty one.
+    let only_at = matches!(inner, [WordPart::Param(Param::Special(SpecialParam::At))]);
+    if !(only_at && ctx.state().positional.is_empty()) {
+        out.push(Segment::Quoted(String::new()));
+    }
+    for part in inner {
+        part_segments(ctx, part, false, TildeMode::WordStart, true, out)?;
+    }
+    Ok(())
+}
+
+fn literal(ctx: &mut dyn Context, s: &str, word_start: bool, tilde: TildeMode, out: &mut Vec<Segment>) {
     let mut rest = s;
     let mut at_tilde_position = word_start;
     loop {
         if at_tilde_position
             && rest.starts_with('~')
-            && let Some((home, consumed)) = tilde_prefix(state, rest, tilde)
+            && let Some((home, consumed)) = tilde_prefix(ctx, rest, tilde)
         {
             out.push(Segment::Quoted(home));
             rest = &rest[consumed..];
@@ -75,11 +95,11 @@ fn literal(state: &State, s: &str, word_start: bool, tilde: TildeMode, out: &mut
 
 /// `~` or `~user` up to the first `/` (or `:` in assignments): the home
 /// directory and how many bytes it replaces; `None` leaves the text alone.
-fn tilde_prefix(state: &State, s: &str, mode: TildeMode) -> Option<(String, usize)> {
+fn tilde_prefix(ctx: &dyn Context, s: &str, mode: TildeMode) -> Option<(String, usize)> {
     let end = s.find(|c| c == '/' || (mode == TildeMode::Assignment && c == ':')).unwrap_or(s.len());
     let user = &s[1..end];
     let home = if user.is_empty() {
-        match state.vars.get("HOME") {
+        match ctx.state().vars.get("HOME") {
             Some(h) => h.to_string(),
             None => dirs::home_dir()?.to_string_lossy().into_owned(),
         }
@@ -90,35 +110,41 @@ fn tilde_prefix(state: &State, s: &str, mode: TildeMode) -> Option<(String, usiz
     Some((home, end))
 }
 
-fn param(state: &State, p: &Param, quoted: bool, out: &mut Vec<Segment>) -> Result<(), ExpandError> {
-    let wrap = |s: String| if quoted { Segment::Quoted(s) } else { Segment::Expanded(s) };
+fn param(ctx: &mut dyn Context, p: &Param, quoted: bool, out: &mut Vec<Segment>) -> Result<(), ExpandError> {
+    let state = ctx.state();
     match p {
         Param::Special(SpecialParam::At) => {
             for (i, arg) in state.positional.iter().enumerate() {
                 if i > 0 {
                     out.push(Segment::Break);
                 }
-                out.push(wrap(arg.clone()));
+                out.push(if quoted { Segment::Quoted(arg.clone()) } else { Segment::Expanded(arg.clone()) });
             }
         }
         // Unquoted `$*` behaves like unquoted `$@`; quoted, it is one field
         // joined by the first character of IFS.
-        Param::Special(SpecialParam::Star) if !quoted => param(state, &Param::Special(SpecialParam::At), false, out)?,
+        Param::Special(SpecialParam::Star) if !quoted => param(ctx, &Param::Special(SpecialParam::At), false, out)?,
         Param::Special(SpecialParam::Star) => {
             let sep = state.ifs().chars().next().map(String::from).unwrap_or_default();
             out.push(Segment::Quoted(state.positional.join(&sep)));
         }
         _ => {
-            let value = scalar(state, p)?;
-            out.push(wrap(value));
+            let value = lookup(ctx, p).map_or_else(|| unset_value(ctx, p), Ok)?;
+            out.push(if quoted { Segment::Quoted(value) } else { Segment::Expanded(value) });
         }
     }
     Ok(())
 }
 
-/// The value of a parameter that is one string.
-fn scalar(state: &State, p: &Param) -> Result<String, ExpandError> {
-    let value = match p {
+/// What an unset parameter expands to: nothing, or an error under `set -u`.
+fn unset_value(ctx: &dyn Context, p: &Param) -> Result<String, ExpandError> {
+    if ctx.state().options.nounset { Err(ExpandError::Unset(p.name())) } else { Ok(String::new()) }
+}
+
+/// The value of a parameter, `None` when unset.
+fn lookup(ctx: &dyn Context, p: &Param) -> Option<String> {
+    let state = ctx.state();
+    match p {
         Param::Named(n) => state.vars.get(n).map(str::to_string),
         Param::Positional(0) => Some(state.arg0.clone()),
         Param::Positional(n) => state.positional.get(n - 1).cloned(),
@@ -127,13 +153,85 @@ fn scalar(state: &State, p: &Param) -> Result<String, ExpandError> {
             SpecialParam::Status => state.last_status.to_string(),
             SpecialParam::Options => state.options.letters(),
             SpecialParam::ShellPid => state.shell_pid.to_string(),
-            SpecialParam::LastBackground => state.last_background.map(|p| p.to_string()).unwrap_or_default(),
+            SpecialParam::LastBackground => return state.last_background.map(|p| p.to_string()),
+            // Set when there is at least one positional parameter.
+            SpecialParam::At | SpecialParam::Star if state.positional.is_empty() => return None,
             SpecialParam::At | SpecialParam::Star => state.positional.join(" "),
         }),
-    };
-    match value {
-        Some(v) => Ok(v),
-        None if state.options.nounset => Err(ExpandError::Unset(p.name())),
-        None => Ok(String::new()),
     }
+}
+
+/// Expands the word of a `${x<op>word}`. Unquoted, its literal text is
+/// split and globbed like the value of an expansion would be.
+fn op_word(ctx: &mut dyn Context, word: &Word, quoted: bool, out: &mut Vec<Segment>) -> Result<(), ExpandError> {
+    for seg in segments(ctx, word, TildeMode::WordStart)? {
+        out.push(match seg {
+            Segment::Literal(s) | Segment::Expanded(s) if quoted => Segment::Quoted(s),
+            Segment::Literal(s) => Segment::Expanded(s),
+            other => other,
+        });
+    }
+    Ok(())
+}
+
+fn param_op(ctx: &mut dyn Context, op: &ParamOp, quoted: bool, out: &mut Vec<Segment>) -> Result<(), ExpandError> {
+    let value = lookup(ctx, &op.param);
+    let wrap = |s: String| if quoted { Segment::Quoted(s) } else { Segment::Expanded(s) };
+    // "Null" counts as unset for the `:` forms.
+    let missing = |colon: bool| value.as_deref().is_none_or(|v| colon && v.is_empty());
+    match op.op {
+        ParamOpKind::Default { colon } if missing(colon) => op_word(ctx, &op.word, quoted, out)?,
+        ParamOpKind::Alternative { colon } if !missing(colon) => op_word(ctx, &op.word, quoted, out)?,
+        ParamOpKind::Default { .. } => out.push(wrap(value.unwrap_or_default())),
+        ParamOpKind::Alternative { .. } => {}
+        ParamOpKind::Assign { colon } if missing(colon) => {
+            let Param::Named(name) = &op.param else {
+                return Err(ExpandError::Message(op.param.name(), "cannot assign in this way".into()));
+            };
+            let v = super::join_unsplit(&segments(ctx, &op.word, TildeMode::WordStart)?);
+            ctx.state_mut().vars.set(name, v.clone());
+            out.push(wrap(v));
+        }
+        ParamOpKind::Assign { .. } => out.push(wrap(value.unwrap_or_default())),
+        ParamOpKind::Error { colon } if missing(colon) => {
+            let msg = super::join_unsplit(&segments(ctx, &op.word, TildeMode::WordStart)?);
+            let msg = if msg.is_empty() { "parameter null or not set".to_string() } else { msg };
+            return Err(ExpandError::Message(op.param.name(), msg));
+        }
+        ParamOpKind::Error { .. } => out.push(wrap(value.unwrap_or_default())),
+        ParamOpKind::Length => {
+            let n = match (&op.param, value) {
+                (Param::Special(SpecialParam::At | SpecialParam::Star), _) => ctx.state().positional.len(),
+                (_, Some(v)) => v.chars().count(),
+                (p, None) => unset_value(ctx, p)?.len(),
+            };
+            out.push(wrap(n.to_string()));
+        }
+        ParamOpKind::RemovePrefix { longest } | ParamOpKind::RemoveSuffix { longest } => {
+            let v = value.map_or_else(|| unset_value(ctx, &op.param), Ok)?;
+            let pattern = super::expand_pattern(ctx, &op.word)?;
+            let prefix = matches!(op.op, ParamOpKind::RemovePrefix { .. });
+            out.push(wrap(remove_matching(&v, &pattern, prefix, longest)));
+        }
+    }
+    Ok(())
+}
+
+/// `${v#p}` and friends: `v` without its shortest or longest prefix or
+/// suffix matching the glob pattern.
+fn remove_matching(v: &str, pattern: &str, prefix: bool, longest: bool) -> String {
+    let Ok(p) = glob::Pattern::new(pattern) else { return v.to_string() };
+    let mut cuts: Vec<usize> = v.char_indices().map(|(i, _)| i).chain(std::iter::once(v.len())).collect();
+    // Prefixes grow with the cut, suffixes shrink: try the shortest first
+    // unless the longest is wanted.
+    if prefix == longest {
+        cuts.reverse();
+    }
+    for cut in cuts {
+        let (candidate, kept) = if prefix { (&v[..cut], &v[cut..]) } else { (&v[cut..], &v[..cut]) };
+        if p.matches_with(candidate, super::PATTERN_OPTIONS) {
+            return kept.to_string();
+        }
+    }
+    v.to_string()
 }

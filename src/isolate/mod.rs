@@ -95,7 +95,7 @@ fn fail(sh: &Shell, msg: &str) -> Exec {
 
 /// Runs an isolate block (`ops` are the block's own redirections).
 pub fn run_block(sh: &mut Shell, block: &IsolateBlock, ops: &[FdOp]) -> Exec {
-    let words = match crate::expand::expand_words(&sh.state, &block.options) {
+    let words = match crate::expand::expand_words(sh, &block.options) {
         Ok(w) => w,
         Err(e) => return fail(sh, &e.to_string()),
     };

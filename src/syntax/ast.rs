@@ -52,6 +52,8 @@ pub struct Pipeline {
 pub enum Command {
     Simple(SimpleCommand),
     Isolate(IsolateBlock),
+    Compound(CompoundCommand),
+    FunctionDef(FunctionDef),
 }
 
 impl Command {
@@ -59,8 +61,60 @@ impl Command {
         match self {
             Command::Simple(c) => c.span,
             Command::Isolate(b) => b.span,
+            Command::Compound(c) => c.span,
+            Command::FunctionDef(f) => f.span,
         }
     }
+}
+
+/// `{ …; }`, `( … )`, `if`, `while`/`until`, `for`, `case`, with the
+/// redirections that follow it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompoundCommand {
+    pub kind: CompoundKind,
+    pub redirects: Vec<Redirect>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CompoundKind {
+    Brace(List),
+    Subshell(List),
+    /// `if c1; then b1; elif c2; then b2; else b3; fi`
+    If {
+        branches: Vec<(List, List)>,
+        otherwise: Option<List>,
+    },
+    /// `while cond; do body; done` (`until` when `until` is true)
+    Loop {
+        until: bool,
+        cond: List,
+        body: List,
+    },
+    /// `for var [in words]; do body; done` (no `in`: `"$@"`)
+    For {
+        var: String,
+        words: Option<Vec<Word>>,
+        body: List,
+    },
+    Case {
+        word: Word,
+        arms: Vec<CaseArm>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseArm {
+    pub patterns: Vec<Word>,
+    pub body: List,
+}
+
+/// `name() compound-command`
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionDef {
+    pub name: String,
+    pub body: std::rc::Rc<CompoundCommand>,
+    pub span: Span,
 }
 
 /// `A=1 cmd arg >out`: assignments, then words, with redirections anywhere.
@@ -175,6 +229,59 @@ pub enum WordPart {
     DoubleQuoted(Vec<WordPart>),
     /// `$name`, `${name}`, `$1`, `$?` …
     Param(Param),
+    /// `${name:-word}`, `${#name}`, `${name%pattern}` …
+    ParamOp(Box<ParamOp>),
+    /// `$(list)` or `` `list` ``
+    CommandSub(std::rc::Rc<List>),
+    /// `$((expression))`: the expression as a word (it may hold `$x`).
+    Arith(Word),
+}
+
+/// A `${…}` expansion with an operator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamOp {
+    pub param: Param,
+    pub op: ParamOpKind,
+    /// The word after the operator (empty for `${#x}`).
+    pub word: Word,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamOpKind {
+    /// `${x:-w}` (`colon`: also when set but empty) / `${x-w}`
+    Default { colon: bool },
+    /// `${x:=w}` / `${x=w}`
+    Assign { colon: bool },
+    /// `${x:?w}` / `${x?w}`
+    Error { colon: bool },
+    /// `${x:+w}` / `${x+w}`
+    Alternative { colon: bool },
+    /// `${#x}`
+    Length,
+    /// `${x%p}` / `${x%%p}`
+    RemoveSuffix { longest: bool },
+    /// `${x#p}` / `${x##p}`
+    RemovePrefix { longest: bool },
+}
+
+impl ParamOpKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamOpKind::Default { colon: true } => ":-",
+            ParamOpKind::Default { colon: false } => "-",
+            ParamOpKind::Assign { colon: true } => ":=",
+            ParamOpKind::Assign { colon: false } => "=",
+            ParamOpKind::Error { colon: true } => ":?",
+            ParamOpKind::Error { colon: false } => "?",
+            ParamOpKind::Alternative { colon: true } => ":+",
+            ParamOpKind::Alternative { colon: false } => "+",
+            ParamOpKind::Length => "#",
+            ParamOpKind::RemoveSuffix { longest: false } => "%",
+            ParamOpKind::RemoveSuffix { longest: true } => "%%",
+            ParamOpKind::RemovePrefix { longest: false } => "#",
+            ParamOpKind::RemovePrefix { longest: true } => "##",
+        }
+    }
 }
 
 /// The parameter a `$` expansion names.
@@ -301,7 +408,72 @@ impl fmt::Display for Command {
         match self {
             Command::Simple(c) => c.fmt(f),
             Command::Isolate(b) => b.fmt(f),
+            Command::Compound(c) => c.fmt(f),
+            Command::FunctionDef(d) => write!(f, "{}() {}", d.name, d.body),
         }
+    }
+}
+
+/// A list as a compound command's body: `;`-terminated, as in `{ a; b; }`.
+struct Body<'a>(&'a List);
+
+impl fmt::Display for Body<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.items.is_empty() {
+            return Ok(());
+        }
+        write!(f, "{}", self.0)?;
+        if !self.0.items.last().is_some_and(|i| i.background) {
+            f.write_str(";")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for CompoundCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            CompoundKind::Brace(l) => write!(f, "{{ {} }}", Body(l))?,
+            CompoundKind::Subshell(l) => write!(f, "({l})")?,
+            CompoundKind::If { branches, otherwise } => {
+                for (i, (cond, body)) in branches.iter().enumerate() {
+                    let kw = if i == 0 { "if" } else { " elif" };
+                    write!(f, "{kw} {} then {}", Body(cond), Body(body))?;
+                }
+                if let Some(o) = otherwise {
+                    write!(f, " else {}", Body(o))?;
+                }
+                f.write_str(" fi")?;
+            }
+            CompoundKind::Loop { until, cond, body } => {
+                let kw = if *until { "until" } else { "while" };
+                write!(f, "{kw} {} do {} done", Body(cond), Body(body))?;
+            }
+            CompoundKind::For { var, words, body } => {
+                write!(f, "for {var}")?;
+                if let Some(ws) = words {
+                    f.write_str(" in")?;
+                    join_spaced(f, ws, false)?;
+                }
+                write!(f, "; do {} done", Body(body))?;
+            }
+            CompoundKind::Case { word, arms } => {
+                write!(f, "case {word} in")?;
+                for arm in arms {
+                    f.write_str(" ")?;
+                    for (i, p) in arm.patterns.iter().enumerate() {
+                        if i > 0 {
+                            f.write_str("|")?;
+                        }
+                        write!(f, "{p}")?;
+                    }
+                    write!(f, ") {} ;;", arm.body)?;
+                }
+                f.write_str(" esac")?;
+            }
+        }
+        join_spaced(f, &self.redirects, false)?;
+        Ok(())
     }
 }
 
@@ -387,6 +559,12 @@ impl fmt::Display for WordPart {
                 f.write_str("\"")
             }
             WordPart::Param(p) => p.fmt(f),
+            WordPart::ParamOp(op) => match op.op {
+                ParamOpKind::Length => write!(f, "${{#{}}}", op.param.name()),
+                kind => write!(f, "${{{}{}{}}}", op.param.name(), kind.as_str(), op.word),
+            },
+            WordPart::CommandSub(list) => write!(f, "$({list})"),
+            WordPart::Arith(expr) => write!(f, "$(({expr}))"),
         }
     }
 }

@@ -6,7 +6,7 @@
 //! `>` is the block's closing bracket, not a redirection (see
 //! [`Lexer::token`]).
 
-use super::ast::{Param, RedirOp, SpecialParam, Word, WordPart};
+use super::ast::{Param, ParamOp, ParamOpKind, RedirOp, SpecialParam, Word, WordPart};
 use super::error::ParseError;
 use super::span::Span;
 use nom::IResult;
@@ -259,7 +259,7 @@ impl<'a> Lexer<'a> {
                         i = &i[1..];
                     }
                 },
-                '$' | '`' => i = self.expansion(i, &mut parts)?,
+                '$' | '`' => i = self.expansion_in(i, &mut parts, true)?,
                 _ => {
                     let end = i.find(['"', '\\', '$', '`']).unwrap_or(i.len());
                     push_literal(&mut parts, &i[..end]);
@@ -271,8 +271,14 @@ impl<'a> Lexer<'a> {
 
     /// A `$…` or backquote expansion at `i`, pushed onto `parts`.
     fn expansion(&self, i: &'a str, parts: &mut Vec<WordPart>) -> Result<&'a str, ParseError> {
+        self.expansion_in(i, parts, false)
+    }
+
+    fn expansion_in(&self, i: &'a str, parts: &mut Vec<WordPart>, in_dquote: bool) -> Result<&'a str, ParseError> {
         if i.starts_with('`') {
-            return Err(self.not_in_this_version(i, "command substitution"));
+            let (rest, part) = self.backquoted(i, in_dquote)?;
+            parts.push(part);
+            return Ok(rest);
         }
         let (rest, part) = self.dollar(i)?;
         match part {
@@ -292,8 +298,13 @@ impl<'a> Lexer<'a> {
             return self.braced_param(i);
         }
         if c == '(' {
-            let what = if after.starts_with("((") { "arithmetic expansion" } else { "command substitution" };
-            return Err(self.not_in_this_version(i, what));
+            if after.starts_with("((")
+                && let Some((rest, part)) = self.arithmetic(i)?
+            {
+                return Ok((rest, Some(part)));
+            }
+            let (rest, part) = self.command_substitution(i)?;
+            return Ok((rest, Some(part)));
         }
         if let Ok((rest, n)) = name(after) {
             return Ok((rest, Some(WordPart::Param(Param::Named(n.to_string())))));
@@ -307,43 +318,198 @@ impl<'a> Lexer<'a> {
         Ok((after, None))
     }
 
-    /// `${name}`, `${10}`, `${#}` … The operators inside braces (`${x:-y}`)
-    /// arrive with the language issue.
+    /// `${…}`: a parameter, optionally with `#` before it (length) or an
+    /// operator and a word after it.
     fn braced_param(&self, i: &'a str) -> Result<(&'a str, Option<WordPart>), ParseError> {
         let open = self.offset(i);
-        let inner = &i[2..];
-        let Some(close) = inner.find('}') else {
-            return Err(ParseError::new("missing '}'", Span::new(open, open + 2)).incomplete());
+        let bad = |end: usize| ParseError::new("bad substitution", Span::new(open, end.max(open + 2)));
+        let missing = || ParseError::new("missing '}'", Span::new(open, open + 2)).incomplete();
+        let mut rest = &i[2..];
+        // `${#}` is the count; `${#x}` the length of x.
+        let length = rest.starts_with('#') && !rest[1..].starts_with('}') && !rest[1..].is_empty();
+        if length {
+            rest = &rest[1..];
+        }
+        let (after, param) = self
+            .param_name(rest)
+            .ok_or_else(|| if rest.is_empty() { missing() } else { bad(self.offset(rest) + 1) })?;
+        rest = after;
+        if let Some(r) = rest.strip_prefix('}') {
+            let part = if length {
+                WordPart::ParamOp(Box::new(ParamOp {
+                    param,
+                    op: ParamOpKind::Length,
+                    word: Word { parts: vec![], span: Span::default() },
+                }))
+            } else {
+                WordPart::Param(param)
+            };
+            return Ok((r, Some(part)));
+        }
+        if length || rest.is_empty() {
+            return Err(if rest.is_empty() { missing() } else { bad(self.offset(rest) + 1) });
+        }
+        let ops: [(&str, ParamOpKind); 12] = [
+            (":-", ParamOpKind::Default { colon: true }),
+            (":=", ParamOpKind::Assign { colon: true }),
+            (":?", ParamOpKind::Error { colon: true }),
+            (":+", ParamOpKind::Alternative { colon: true }),
+            ("-", ParamOpKind::Default { colon: false }),
+            ("=", ParamOpKind::Assign { colon: false }),
+            ("?", ParamOpKind::Error { colon: false }),
+            ("+", ParamOpKind::Alternative { colon: false }),
+            ("%%", ParamOpKind::RemoveSuffix { longest: true }),
+            ("%", ParamOpKind::RemoveSuffix { longest: false }),
+            ("##", ParamOpKind::RemovePrefix { longest: true }),
+            ("#", ParamOpKind::RemovePrefix { longest: false }),
+        ];
+        let Some((text, op)) = ops.iter().find(|(t, _)| rest.starts_with(t)) else {
+            return Err(bad(self.offset(rest) + 1));
         };
-        let body = &inner[..close];
-        let param = if is_valid_name(body) {
-            Param::Named(body.to_string())
-        } else if !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit()) {
-            Param::Positional(
-                body.parse().map_err(|_| ParseError::new("bad substitution", Span::new(open, open + close + 3)))?,
-            )
-        } else if let (Some(c), 1) = (body.chars().next(), body.chars().count()) {
-            match SpecialParam::from_char(c) {
-                Some(s) => Param::Special(s),
-                None => {
-                    return Err(ParseError::new(
-                        format!("bad substitution: ${{{body}}}"),
-                        Span::new(open, open + close + 3),
-                    ));
-                }
-            }
-        } else {
-            return Err(ParseError::new(
-                format!("bad substitution: ${{{body}}} (only ${{name}} is supported in this version)"),
-                Span::new(open, open + close + 3),
-            ));
-        };
-        Ok((&inner[close + 1..], Some(WordPart::Param(param))))
+        let (r, word) = self.brace_word(&rest[text.len()..], open)?;
+        Ok((r, Some(WordPart::ParamOp(Box::new(ParamOp { param, op: *op, word })))))
     }
 
-    fn not_in_this_version(&self, i: &str, what: &str) -> ParseError {
-        let at = self.offset(i);
-        ParseError::new(format!("{what} is not supported in this version of isosh"), Span::new(at, at + 1))
+    /// The parameter named at the start of `i` inside `${…}`.
+    fn param_name(&self, i: &'a str) -> Option<(&'a str, Param)> {
+        if let Ok((rest, n)) = name(i) {
+            return Some((rest, Param::Named(n.to_string())));
+        }
+        let digits = i.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 {
+            return Some((&i[digits..], Param::Positional(i[..digits].parse().ok()?)));
+        }
+        let c = i.chars().next()?;
+        SpecialParam::from_char(c).map(|s| (&i[1..], Param::Special(s)))
+    }
+
+    /// The word of `${x<op>word}`, up to the unquoted `}` that closes it.
+    /// Blanks are part of the word here.
+    fn brace_word(&self, mut i: &'a str, open: usize) -> Result<(&'a str, Word), ParseError> {
+        let start = self.offset(i);
+        let mut parts = Vec::new();
+        loop {
+            let Some(c) = i.chars().next() else {
+                return Err(ParseError::new("missing '}'", Span::new(open, open + 2)).incomplete());
+            };
+            match c {
+                '}' => return Ok((&i[1..], Word { parts, span: Span::new(start, self.offset(i)) })),
+                '\'' => {
+                    let body = &i[1..];
+                    let end = body.find('\'').ok_or_else(|| {
+                        ParseError::new("unterminated single quote", Span::new(self.offset(i), self.offset(i) + 1))
+                            .incomplete()
+                    })?;
+                    parts.push(WordPart::SingleQuoted(body[..end].to_string()));
+                    i = &body[end + 1..];
+                }
+                '"' => {
+                    let (rest, inner) = self.double_quoted(i)?;
+                    parts.push(WordPart::DoubleQuoted(inner));
+                    i = rest;
+                }
+                '\\' => match i[1..].chars().next() {
+                    Some('\n') => i = &i[2..],
+                    Some(e) => {
+                        parts.push(WordPart::Escaped(e));
+                        i = &i[1 + e.len_utf8()..];
+                    }
+                    None => i = &i[1..],
+                },
+                '$' | '`' => i = self.expansion(i, &mut parts)?,
+                _ => {
+                    let end = i.find(['}', '\'', '"', '\\', '$', '`']).unwrap_or(i.len());
+                    push_literal(&mut parts, &i[..end]);
+                    i = &i[end..];
+                }
+            }
+        }
+    }
+
+    /// `$(list)`, parsed by a parser that starts after the `(`.
+    fn command_substitution(&self, i: &'a str) -> Result<(&'a str, WordPart), ParseError> {
+        let (list, end) = super::parser::parse_substitution(self.src, self.offset(i) + 2)?;
+        Ok((&self.src[end..], WordPart::CommandSub(std::rc::Rc::new(list))))
+    }
+
+    /// `$((expression))`, or `None` when no `))` closes it (then `$( (…) )`
+    /// is a command substitution starting with a subshell).
+    fn arithmetic(&self, i: &'a str) -> Result<Option<(&'a str, WordPart)>, ParseError> {
+        let body = &i[3..];
+        let mut depth = 0usize;
+        let mut end = None;
+        let bytes = body.as_bytes();
+        for (k, &b) in bytes.iter().enumerate() {
+            match b {
+                b'(' => depth += 1,
+                b')' if depth == 0 => {
+                    if bytes.get(k + 1) == Some(&b')') {
+                        end = Some(k);
+                    }
+                    break;
+                }
+                b')' => depth -= 1,
+                _ => {}
+            }
+        }
+        let Some(end) = end else {
+            if !body.contains(')') {
+                let at = self.offset(i);
+                return Err(ParseError::new("missing '))'", Span::new(at, at + 3)).incomplete());
+            }
+            return Ok(None);
+        };
+        let expr_text = &body[..end];
+        let start = self.offset(expr_text);
+        let mut parts = Vec::new();
+        let mut t = expr_text;
+        while let Some(c) = t.chars().next() {
+            match c {
+                '$' | '`' => t = self.expansion(t, &mut parts)?,
+                '\\' if t.len() > 1 => {
+                    let e = t[1..].chars().next().unwrap_or('\\');
+                    push_literal(&mut parts, e.encode_utf8(&mut [0; 4]));
+                    t = &t[1 + e.len_utf8()..];
+                }
+                _ => {
+                    let stop = t[1..].find(['$', '`', '\\']).map_or(t.len(), |k| k + 1);
+                    push_literal(&mut parts, &t[..stop]);
+                    t = &t[stop..];
+                }
+            }
+        }
+        let word = Word { parts, span: Span::new(start, start + expr_text.len()) };
+        Ok(Some((&body[end + 2..], WordPart::Arith(word))))
+    }
+
+    /// `` `list` ``: backslash-escapes of `$`, `` ` `` and `\` (and `"` inside
+    /// double quotes) are removed, then the text is parsed on its own.
+    fn backquoted(&self, i: &'a str, in_dquote: bool) -> Result<(&'a str, WordPart), ParseError> {
+        let open = self.offset(i);
+        let mut text = String::new();
+        let mut chars = i[1..].char_indices();
+        while let Some((k, c)) = chars.next() {
+            match c {
+                '`' => {
+                    let list = super::parser::parse_detached(&text).map_err(|mut e| {
+                        e.span = Span::new(open, open + 1);
+                        e
+                    })?;
+                    return Ok((&i[1 + k + 1..], WordPart::CommandSub(std::rc::Rc::new(list))));
+                }
+                '\\' => match chars.next() {
+                    Some((_, e @ ('$' | '`' | '\\'))) => text.push(e),
+                    Some((_, '"')) if in_dquote => text.push('"'),
+                    Some((_, e)) => {
+                        text.push('\\');
+                        text.push(e);
+                    }
+                    None => text.push('\\'),
+                },
+                _ => text.push(c),
+            }
+        }
+        Err(ParseError::new("unterminated backquote", Span::new(open, open + 1)).incomplete())
     }
 }
 

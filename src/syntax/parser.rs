@@ -106,7 +106,26 @@ impl<'a> Parser<'a> {
     }
 
     fn starts_command(kind: &TokenKind) -> bool {
-        matches!(kind, TokenKind::Word(_) | TokenKind::Redir { .. })
+        matches!(kind, TokenKind::Word(_) | TokenKind::Redir { .. } | TokenKind::LParen) && !is_terminator(kind)
+    }
+
+    /// Consumes the reserved word `kw`, or says it was expected.
+    fn expect_word(&mut self, kw: &str) -> PResult<Span> {
+        let tok = self.peek()?;
+        match &tok.kind {
+            TokenKind::Word(w) if w.as_plain_literal() == Some(kw) => {
+                self.advance();
+                Ok(tok.span)
+            }
+            _ => {
+                let e = ParseError::new(format!("expected '{kw}', found {}", self.describe(&tok)), tok.span);
+                Err(if matches!(tok.kind, TokenKind::Eof) { e.incomplete() } else { e })
+            }
+        }
+    }
+
+    fn peek_is_word(&mut self, kw: &str) -> PResult<bool> {
+        Ok(matches!(&self.peek()?.kind, TokenKind::Word(w) if w.as_plain_literal() == Some(kw)))
     }
 
     /// and-or lists separated by `;`/`&` (and by newlines when `multiline`,
@@ -171,16 +190,177 @@ impl<'a> Parser<'a> {
 
     fn command(&mut self) -> PResult<Command> {
         let tok = self.peek()?;
-        if let TokenKind::Word(w) = &tok.kind
-            && w.as_plain_literal() == Some("isolate")
-        {
-            self.advance();
-            return self.isolate_block(tok.span).map(Command::Isolate);
+        let keyword = match &tok.kind {
+            TokenKind::Word(w) => w.as_plain_literal().map(String::from),
+            TokenKind::LParen => Some("(".to_string()),
+            _ => None,
+        };
+        let kind = match keyword.as_deref() {
+            Some("isolate") => {
+                self.advance();
+                return self.isolate_block(tok.span).map(Command::Isolate);
+            }
+            Some("{") => {
+                self.advance();
+                let body = self.list(true)?;
+                self.expect_word("}")?;
+                CompoundKind::Brace(body)
+            }
+            Some("(") => {
+                self.advance();
+                let body = self.list(true)?;
+                let close = self.next()?;
+                if !matches!(close.kind, TokenKind::RParen) {
+                    let e = ParseError::new(format!("expected ')', found {}", self.describe(&close)), close.span);
+                    return Err(if matches!(close.kind, TokenKind::Eof) { e.incomplete() } else { e });
+                }
+                CompoundKind::Subshell(body)
+            }
+            Some("if") => self.if_clause()?,
+            Some(kw @ ("while" | "until")) => {
+                let until = kw == "until";
+                self.advance();
+                let cond = self.list(true)?;
+                self.expect_word("do")?;
+                let body = self.list(true)?;
+                self.expect_word("done")?;
+                CompoundKind::Loop { until, cond, body }
+            }
+            Some("for") => self.for_clause()?,
+            Some("case") => self.case_clause()?,
+            _ => return self.simple_command(),
+        };
+        let mut cc = CompoundCommand { kind, redirects: Vec::new(), span: tok.span };
+        while let TokenKind::Redir { .. } = self.peek()?.kind {
+            cc.redirects.push(self.redirect()?);
         }
-        self.simple_command().map(Command::Simple)
+        cc.span = Span::new(tok.span.start, self.last_end);
+        Ok(Command::Compound(cc))
     }
 
-    fn simple_command(&mut self) -> PResult<SimpleCommand> {
+    fn if_clause(&mut self) -> PResult<CompoundKind> {
+        self.advance();
+        let mut branches = Vec::new();
+        let mut otherwise = None;
+        loop {
+            let cond = self.list(true)?;
+            self.expect_word("then")?;
+            let body = self.list(true)?;
+            branches.push((cond, body));
+            if self.peek_is_word("elif")? {
+                self.advance();
+                continue;
+            }
+            if self.peek_is_word("else")? {
+                self.advance();
+                otherwise = Some(self.list(true)?);
+            }
+            self.expect_word("fi")?;
+            return Ok(CompoundKind::If { branches, otherwise });
+        }
+    }
+
+    fn for_clause(&mut self) -> PResult<CompoundKind> {
+        self.advance();
+        let name_tok = self.next()?;
+        let var = match &name_tok.kind {
+            TokenKind::Word(w) => w.as_plain_literal().filter(|n| is_valid_name(n)).map(String::from),
+            _ => None,
+        };
+        let Some(var) = var else {
+            return Err(ParseError::new(
+                format!("for: expected a variable name, found {}", self.describe(&name_tok)),
+                name_tok.span,
+            ));
+        };
+        self.skip_newlines()?;
+        let mut words = None;
+        if self.peek_is_word("in")? {
+            self.advance();
+            let mut ws = Vec::new();
+            while let TokenKind::Word(w) = self.peek()?.kind {
+                self.advance();
+                ws.push(w);
+            }
+            words = Some(ws);
+        }
+        if matches!(self.peek()?.kind, TokenKind::Semi) {
+            self.advance();
+        }
+        self.skip_newlines()?;
+        self.expect_word("do")?;
+        let body = self.list(true)?;
+        self.expect_word("done")?;
+        Ok(CompoundKind::For { var, words, body })
+    }
+
+    fn case_clause(&mut self) -> PResult<CompoundKind> {
+        self.advance();
+        let word_tok = self.next()?;
+        let TokenKind::Word(word) = word_tok.kind else {
+            return Err(ParseError::new(
+                format!("case: expected a word, found {}", self.describe(&word_tok)),
+                word_tok.span,
+            ));
+        };
+        self.skip_newlines()?;
+        self.expect_word("in")?;
+        let mut arms = Vec::new();
+        loop {
+            self.skip_newlines()?;
+            if self.peek_is_word("esac")? {
+                self.advance();
+                return Ok(CompoundKind::Case { word, arms });
+            }
+            if matches!(self.peek()?.kind, TokenKind::LParen) {
+                self.advance();
+            }
+            let mut patterns = Vec::new();
+            loop {
+                let tok = self.next()?;
+                match tok.kind {
+                    TokenKind::Word(w) => patterns.push(w),
+                    _ => {
+                        let e = ParseError::new(
+                            format!("case: expected a pattern, found {}", self.describe(&tok)),
+                            tok.span,
+                        );
+                        return Err(if matches!(tok.kind, TokenKind::Eof) { e.incomplete() } else { e });
+                    }
+                }
+                let sep = self.next()?;
+                match sep.kind {
+                    TokenKind::Pipe => continue,
+                    TokenKind::RParen => break,
+                    _ => {
+                        let e = ParseError::new(
+                            format!("case: expected ')' after the pattern, found {}", self.describe(&sep)),
+                            sep.span,
+                        );
+                        return Err(if matches!(sep.kind, TokenKind::Eof) { e.incomplete() } else { e });
+                    }
+                }
+            }
+            self.skip_newlines()?;
+            let body =
+                if Self::starts_command(&self.peek()?.kind) { self.list(true)? } else { List { items: Vec::new() } };
+            arms.push(CaseArm { patterns, body });
+            match self.peek()?.kind {
+                TokenKind::DoubleSemi => self.advance(),
+                _ if self.peek_is_word("esac")? => {}
+                _ => {
+                    let tok = self.peek()?;
+                    let e = ParseError::new(
+                        format!("case: expected ';;' or 'esac', found {}", self.describe(&tok)),
+                        tok.span,
+                    );
+                    return Err(if matches!(tok.kind, TokenKind::Eof) { e.incomplete() } else { e });
+                }
+            }
+        }
+    }
+
+    fn simple_command(&mut self) -> PResult<Command> {
         let mut cmd = SimpleCommand { assignments: vec![], words: vec![], redirects: vec![], span: self.peek()?.span };
         loop {
             let tok = self.peek()?;
@@ -197,6 +377,10 @@ impl<'a> Parser<'a> {
                         Some(a) => cmd.assignments.push(a),
                         None => cmd.words.push(word),
                     }
+                    let alone = cmd.words.len() == 1 && cmd.assignments.is_empty() && cmd.redirects.is_empty();
+                    if alone && matches!(self.peek()?.kind, TokenKind::LParen) {
+                        return self.function_def(cmd.words.remove(0));
+                    }
                 }
                 _ => break,
             }
@@ -205,7 +389,32 @@ impl<'a> Parser<'a> {
             let tok = self.peek()?;
             return Err(self.unexpected(&tok));
         }
-        Ok(cmd)
+        Ok(Command::Simple(cmd))
+    }
+
+    /// `name ( ) [newlines] compound-command`, after the name.
+    fn function_def(&mut self, name_word: Word) -> PResult<Command> {
+        let Some(name) = name_word.as_plain_literal().filter(|n| is_valid_name(n)).map(String::from) else {
+            return Err(ParseError::new(format!("bad function name '{name_word}'"), name_word.span));
+        };
+        self.advance(); // (
+        let close = self.next()?;
+        if !matches!(close.kind, TokenKind::RParen) {
+            return Err(ParseError::new(
+                format!("expected ')' after '{name}(', found {}", self.describe(&close)),
+                close.span,
+            ));
+        }
+        self.skip_newlines()?;
+        let body_tok = self.peek()?;
+        match self.command()? {
+            Command::Compound(body) => Ok(Command::FunctionDef(FunctionDef {
+                name,
+                body: std::rc::Rc::new(body),
+                span: Span::new(name_word.span.start, self.last_end),
+            })),
+            _ => Err(ParseError::new("a function body must be a compound command such as { …; }", body_tok.span)),
+        }
     }
 
     fn redirect(&mut self) -> PResult<Redirect> {
@@ -308,6 +517,17 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Reserved words that end a compound command's list (and `)`, `;;`).
+const TERMINATORS: &[&str] = &["then", "elif", "else", "fi", "do", "done", "esac", "}"];
+
+fn is_terminator(kind: &TokenKind) -> bool {
+    match kind {
+        TokenKind::Word(w) => w.as_plain_literal().is_some_and(|s| TERMINATORS.contains(&s)),
+        TokenKind::RParen | TokenKind::DoubleSemi => true,
+        _ => false,
+    }
+}
+
 fn unclosed(open: Span) -> ParseError {
     ParseError::new("isolate block is not closed with '>'", open).incomplete()
 }
@@ -332,6 +552,32 @@ fn assignment(word: &Word) -> Option<Assignment> {
         value: Word { parts: value_parts, span: Span::new(value_start, word.span.end) },
         span: word.span,
     })
+}
+
+/// `$(…)`: the list from byte `start` of `src` up to its `)`; returns the
+/// list and the offset just after the `)`.
+pub(crate) fn parse_substitution(src: &str, start: usize) -> PResult<(List, usize)> {
+    let mut p = Parser::new(src);
+    p.rest = &src[start..];
+    p.skip_newlines()?;
+    let list = if matches!(p.peek()?.kind, TokenKind::RParen) { List { items: Vec::new() } } else { p.list(true)? };
+    let close = p.next()?;
+    match close.kind {
+        TokenKind::RParen => Ok((list, close.span.end)),
+        TokenKind::Eof => {
+            Err(ParseError::new("missing ')' of a command substitution", Span::new(start - 2, start)).incomplete())
+        }
+        _ => Err(p.unexpected(&close)),
+    }
+}
+
+/// A whole separate text (the inside of backquotes) as one list.
+pub(crate) fn parse_detached(text: &str) -> PResult<List> {
+    let mut items = Vec::new();
+    for c in parse(text)? {
+        items.extend(c.list.items);
+    }
+    Ok(List { items })
 }
 
 /// Parses a whole text into complete commands (stops at the first error).

@@ -214,12 +214,48 @@ fn incomplete_input_is_marked() {
 }
 
 #[test]
-fn features_of_later_issues_are_clear_errors() {
-    assert!(err("echo $(ls)").message.contains("command substitution"));
-    assert!(err("echo `ls`").message.contains("command substitution"));
-    assert!(err("echo $((1+2))").message.contains("arithmetic"));
+fn substitutions_nest_and_keep_their_text() {
+    assert_eq!(
+        canon("echo $(echo a $(echo b) | tr a-z A-Z) `echo c`"),
+        "echo $(echo a $(echo b) | tr a-z A-Z) $(echo c)"
+    );
+    assert_eq!(canon("echo \"$(case x in x) echo y;; esac)\""), "echo \"$(case x in x) echo y ;; esac)\"");
+    assert_eq!(canon("echo $((1 + $x * (2-1)))"), "echo $((1 + ${x} * (2-1)))");
+    assert_eq!(canon("echo ${x:-a b} ${#y} ${z%%.*}"), "echo ${x:-a b} ${#y} ${z%%.*}");
+    assert!(err("echo $(echo").incomplete);
+    assert!(err("echo `echo").incomplete);
+    assert!(err("echo ${x:-").incomplete);
+    assert!(err("echo ${x!y}").message.contains("bad substitution"));
+}
+
+#[test]
+fn compound_commands_parse_and_print() {
+    for (src, want) in [
+        ("if a; then b; elif c; then d; else e; fi", "if a; then b; elif c; then d; else e; fi"),
+        ("while a\ndo b\ndone", "while a; do b; done"),
+        ("until a; do b; done >out", "until a; do b; done >out"),
+        ("for i in 1 2; do echo $i; done", "for i in 1 2; do echo ${i}; done"),
+        ("for i do :; done", "for i; do :; done"),
+        ("case $x in a|b) echo ab;; (c) ;; esac", "case ${x} in a|b) echo ab ;; c)  ;; esac"),
+        ("{ a; b; } 2>&1 | c", "{ a; b; } 2>&1 | c"),
+        ("(cd /; ls)", "(cd /; ls)"),
+        ("f() { echo hi; }", "f() { echo hi; }"),
+    ] {
+        assert_eq!(canon(src), want, "{src}");
+    }
+}
+
+#[test]
+fn compound_command_errors() {
+    assert!(err("if true; then echo").incomplete);
+    assert!(err("while true; do").incomplete);
+    assert!(err("case x in").incomplete);
+    assert!(err("{ echo").incomplete);
+    assert_eq!(err("if then fi").message, "unexpected 'then'");
+    assert_eq!(err("fi").message, "unexpected 'fi'");
+    assert!(err("for 1x in a; do :; done").message.contains("variable name"));
+    assert!(err("f() echo").message.contains("compound command"));
     assert!(err("cat <<EOF").message.contains("here-documents"));
-    assert!(err("echo ${x:-y}").message.contains("bad substitution"));
 }
 
 #[test]

@@ -5,8 +5,11 @@ mod cd;
 pub use cd::io_reason;
 mod echo;
 mod fds;
+mod flow;
 mod isolates;
 mod lookup;
+mod read;
+mod test;
 mod vars;
 
 use super::spawn::write_all;
@@ -52,11 +55,26 @@ pub const BUILTINS: &[Builtin] = &[
     regular("type", lookup::type_),
     regular("command", lookup::command),
     regular("fds", fds::fds),
+    special("break", flow::break_),
+    special("continue", flow::continue_),
+    special("return", flow::return_),
+    special("shift", flow::shift),
+    special("eval", flow::eval),
+    special(".", flow::dot),
+    regular("source", flow::dot),
+    regular("local", flow::local),
+    regular("wait", flow::wait),
+    regular("test", test::test),
+    regular("[", test::test),
+    regular("read", read::read),
     regular("isolates", isolates::isolates),
 ];
 
 /// Words that are reserved in command position.
-pub const KEYWORDS: &[&str] = &["isolate", "!"];
+pub const KEYWORDS: &[&str] = &[
+    "isolate", "!", "if", "then", "elif", "else", "fi", "while", "until", "for", "in", "do", "done", "case", "esac",
+    "{", "}",
+];
 
 pub fn find(name: &str) -> Option<&'static Builtin> {
     BUILTINS.iter().find(|b| b.name == name)

@@ -1,0 +1,228 @@
+//! `test` and `[`: POSIX's rules for 0–4 arguments, and a recursive-descent
+//! parser (`!`, `-a`, `-o`, parentheses) beyond that.
+
+use super::{Exec, Shell};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+
+type T = Result<bool, String>;
+
+pub fn test(sh: &mut Shell, argv: &[String]) -> Exec {
+    let mut args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
+    if argv[0] == "[" {
+        if args.last() != Some(&"]") {
+            sh.error("[: missing ]");
+            return Ok(2);
+        }
+        args.pop();
+    }
+    match evaluate(&args) {
+        Ok(true) => Ok(0),
+        Ok(false) => Ok(1),
+        Err(msg) => {
+            sh.error(&format!("{}: {msg}", argv[0]));
+            Ok(2)
+        }
+    }
+}
+
+const UNARY: &[&str] = &[
+    "-b", "-c", "-d", "-e", "-f", "-g", "-G", "-h", "-k", "-L", "-n", "-O", "-p", "-r", "-s", "-S", "-t", "-u", "-w",
+    "-x", "-z",
+];
+const BINARY: &[&str] = &["=", "!=", "==", "<", ">", "-eq", "-ne", "-gt", "-ge", "-lt", "-le", "-nt", "-ot", "-ef"];
+
+pub fn evaluate(args: &[&str]) -> T {
+    match args {
+        [] => Ok(false),
+        [a] => Ok(!a.is_empty()),
+        ["!", a] => Ok(a.is_empty()),
+        [op, a] if UNARY.contains(op) => unary(op, a),
+        [a, op, b] if BINARY.contains(op) => binary(a, op, b),
+        ["!", a, b] => evaluate(&[a, b]).map(|v| !v),
+        ["(", a, ")"] => evaluate(&[a]),
+        ["!", rest @ ..] if args.len() == 4 => evaluate(rest).map(|v| !v),
+        ["(", a, b, ")"] => evaluate(&[a, b]),
+        _ => {
+            let mut p = Expr { args, pos: 0 };
+            let v = p.or()?;
+            match args.get(p.pos) {
+                None => Ok(v),
+                Some(extra) => Err(format!("unexpected '{extra}'")),
+            }
+        }
+    }
+}
+
+struct Expr<'a, 'b> {
+    args: &'a [&'b str],
+    pos: usize,
+}
+
+impl<'b> Expr<'_, 'b> {
+    fn peek(&self) -> Option<&'b str> {
+        self.args.get(self.pos).copied()
+    }
+
+    fn or(&mut self) -> T {
+        let mut v = self.and()?;
+        while self.peek() == Some("-o") {
+            self.pos += 1;
+            let r = self.and()?;
+            v = v || r;
+        }
+        Ok(v)
+    }
+
+    fn and(&mut self) -> T {
+        let mut v = self.not()?;
+        while self.peek() == Some("-a") {
+            self.pos += 1;
+            let r = self.not()?;
+            v = v && r;
+        }
+        Ok(v)
+    }
+
+    fn not(&mut self) -> T {
+        if self.peek() == Some("!") {
+            self.pos += 1;
+            return self.not().map(|v| !v);
+        }
+        self.primary()
+    }
+
+    fn primary(&mut self) -> T {
+        let Some(a) = self.peek() else { return Err("argument expected".into()) };
+        if a == "(" {
+            self.pos += 1;
+            let v = self.or()?;
+            if self.peek() != Some(")") {
+                return Err("missing ')'".into());
+            }
+            self.pos += 1;
+            return Ok(v);
+        }
+        if let Some(op) = self.args.get(self.pos + 1).copied()
+            && BINARY.contains(&op)
+            && let Some(b) = self.args.get(self.pos + 2).copied()
+        {
+            self.pos += 3;
+            return binary(a, op, b);
+        }
+        if UNARY.contains(&a)
+            && let Some(b) = self.args.get(self.pos + 1).copied()
+        {
+            self.pos += 2;
+            return unary(a, b);
+        }
+        self.pos += 1;
+        Ok(!a.is_empty())
+    }
+}
+
+fn integer(s: &str) -> Result<i64, String> {
+    s.trim().parse().map_err(|_| format!("{s}: bad number"))
+}
+
+fn unary(op: &str, a: &str) -> T {
+    if op == "-n" {
+        return Ok(!a.is_empty());
+    }
+    if op == "-z" {
+        return Ok(a.is_empty());
+    }
+    if op == "-t" {
+        let fd: i32 = integer(a)? as i32;
+        // SAFETY: isatty on an integer fd.
+        return Ok(unsafe { libc::isatty(fd) } == 1);
+    }
+    if matches!(op, "-h" | "-L") {
+        return Ok(std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink()));
+    }
+    let access = |mode| nix::unistd::access(a, mode).is_ok();
+    let Ok(m) = std::fs::metadata(a) else { return Ok(false) };
+    let ft = m.file_type();
+    Ok(match op {
+        "-e" => true,
+        "-f" => ft.is_file(),
+        "-d" => ft.is_dir(),
+        "-b" => ft.is_block_device(),
+        "-c" => ft.is_char_device(),
+        "-p" => ft.is_fifo(),
+        "-S" => ft.is_socket(),
+        "-s" => m.len() > 0,
+        "-g" => m.permissions().mode() & 0o2000 != 0,
+        "-u" => m.permissions().mode() & 0o4000 != 0,
+        "-k" => m.permissions().mode() & 0o1000 != 0,
+        "-O" => m.uid() == nix::unistd::geteuid().as_raw(),
+        "-G" => m.gid() == nix::unistd::getegid().as_raw(),
+        "-r" => access(nix::unistd::AccessFlags::R_OK),
+        "-w" => access(nix::unistd::AccessFlags::W_OK),
+        "-x" => access(nix::unistd::AccessFlags::X_OK),
+        _ => return Err(format!("{op}: unknown operator")),
+    })
+}
+
+fn binary(a: &str, op: &str, b: &str) -> T {
+    let mtime = |p: &str| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    Ok(match op {
+        "=" | "==" => a == b,
+        "!=" => a != b,
+        "<" => a < b,
+        ">" => a > b,
+        "-eq" => integer(a)? == integer(b)?,
+        "-ne" => integer(a)? != integer(b)?,
+        "-gt" => integer(a)? > integer(b)?,
+        "-ge" => integer(a)? >= integer(b)?,
+        "-lt" => integer(a)? < integer(b)?,
+        "-le" => integer(a)? <= integer(b)?,
+        "-nt" => {
+            matches!((mtime(a), mtime(b)), (Some(x), Some(y)) if x > y) || (mtime(a).is_some() && mtime(b).is_none())
+        }
+        "-ot" => {
+            matches!((mtime(a), mtime(b)), (Some(x), Some(y)) if x < y) || (mtime(a).is_none() && mtime(b).is_some())
+        }
+        "-ef" => match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        },
+        _ => return Err(format!("{op}: unknown operator")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::evaluate;
+
+    #[test]
+    fn posix_argument_counts() {
+        assert_eq!(evaluate(&[]), Ok(false));
+        assert_eq!(evaluate(&["x"]), Ok(true));
+        assert_eq!(evaluate(&[""]), Ok(false));
+        assert_eq!(evaluate(&["!", ""]), Ok(true));
+        assert_eq!(evaluate(&["-z", ""]), Ok(true));
+        assert_eq!(evaluate(&["a", "=", "a"]), Ok(true));
+        assert_eq!(evaluate(&["!", "a", "=", "b"]), Ok(true));
+        assert_eq!(evaluate(&["(", "x", ")"]), Ok(true));
+        assert_eq!(evaluate(&["-n"]), Ok(true), "one argument: a non-empty string");
+        assert_eq!(evaluate(&["=", "=", "="]), Ok(true));
+    }
+
+    #[test]
+    fn logic_and_numbers() {
+        assert_eq!(evaluate(&["1", "-lt", "2", "-a", "b", "!=", "c"]), Ok(true));
+        assert_eq!(evaluate(&["1", "-gt", "2", "-o", "(", "x", "=", "x", ")"]), Ok(true));
+        assert_eq!(evaluate(&["!", "(", "1", "-eq", "1", ")", "-a", "x"]), Ok(false));
+        assert!(evaluate(&["a", "-eq", "1"]).is_err());
+        assert!(evaluate(&["(", "x"]).is_err());
+    }
+
+    #[test]
+    fn files() {
+        assert_eq!(evaluate(&["-d", "/"]), Ok(true));
+        assert_eq!(evaluate(&["-f", "/"]), Ok(false));
+        assert_eq!(evaluate(&["-e", "/no/such/file"]), Ok(false));
+        assert_eq!(evaluate(&["-c", "/dev/null"]), Ok(true));
+        assert_eq!(evaluate(&["/", "-ef", "/."]), Ok(true));
+    }
+}

@@ -1,0 +1,174 @@
+//! Compound commands (`{ }`, `( )`, `if`, `while`/`until`, `for`, `case`)
+//! and function calls.
+
+use super::spawn::exit_child;
+use super::{Abort, Exec, Shell};
+use crate::expand;
+use crate::syntax::ast::{CompoundCommand, CompoundKind, List};
+use nix::unistd::{ForkResult, fork};
+
+/// What a loop does after its body ran.
+enum Next {
+    Go,
+    Stop,
+}
+
+impl Shell {
+    pub(crate) fn run_compound(&mut self, cc: &CompoundCommand) -> Exec {
+        let ops = match self.redirect_ops(&cc.redirects) {
+            Ok(ops) => ops,
+            Err(failure) => return self.plan_failed(failure),
+        };
+        if let CompoundKind::Subshell(list) = &cc.kind {
+            return self.run_subshell(list, &ops);
+        }
+        self.with_redirections(&ops, false, |sh| sh.run_compound_kind(&cc.kind))
+    }
+
+    /// `( list )`: a forked copy of the shell runs the list.
+    fn run_subshell(&mut self, list: &List, ops: &[super::plan::FdOp]) -> Exec {
+        // SAFETY: isosh is single-threaded; the child continues with its copy.
+        match unsafe { fork() } {
+            Ok(ForkResult::Child) => {
+                self.become_child();
+                if let Err((op, e)) = super::spawn::apply_all(ops, &super::spawn::NoPipes) {
+                    self.error(&super::spawn::describe_failure(op, e));
+                    exit_child(super::STATUS_FAILED_SETUP);
+                }
+                let status = self.run_list(list).unwrap_or_else(Abort::status);
+                exit_child(status)
+            }
+            Ok(ForkResult::Parent { child }) => Ok(self.wait_reporting(child)),
+            Err(e) => {
+                self.error(&format!("fork: {}", super::spawn::errno_text(e)));
+                Ok(super::STATUS_NOT_EXECUTABLE)
+            }
+        }
+    }
+
+    /// Runs a condition list: `set -e` does not apply inside it.
+    fn condition(&mut self, list: &List) -> Exec {
+        self.errexit_suppressed += 1;
+        let r = self.run_list(list);
+        self.errexit_suppressed -= 1;
+        r
+    }
+
+    /// Runs a loop body, turning `break`/`continue` aimed at this loop into
+    /// what the loop does next.
+    fn loop_body(&mut self, body: &List, status: &mut i32) -> Exec<Next> {
+        match self.run_list(body) {
+            Ok(s) => {
+                *status = s;
+                Ok(Next::Go)
+            }
+            Err(Abort::Break(n)) if n > 1 => Err(Abort::Break(n - 1)),
+            Err(Abort::Break(_)) => Ok(Next::Stop),
+            Err(Abort::Continue(n)) if n > 1 => Err(Abort::Continue(n - 1)),
+            Err(Abort::Continue(_)) => Ok(Next::Go),
+            Err(other) => Err(other),
+        }
+    }
+
+    fn run_compound_kind(&mut self, kind: &CompoundKind) -> Exec {
+        match kind {
+            CompoundKind::Brace(list) | CompoundKind::Subshell(list) => self.run_list(list),
+            CompoundKind::If { branches, otherwise } => {
+                for (cond, body) in branches {
+                    if self.condition(cond)? == 0 {
+                        return self.run_list(body);
+                    }
+                }
+                match otherwise {
+                    Some(body) => self.run_list(body),
+                    None => Ok(0),
+                }
+            }
+            CompoundKind::Loop { until, cond, body } => {
+                self.loop_depth += 1;
+                let r = self.run_loop(*until, cond, body);
+                self.loop_depth -= 1;
+                r
+            }
+            CompoundKind::For { var, words, body } => {
+                let items = match words {
+                    Some(ws) => expand::expand_words(self, ws).map_err(|e| self.expansion_failed(e))?,
+                    None => self.state.positional.clone(),
+                };
+                self.loop_depth += 1;
+                let r = self.run_for(var, &items, body);
+                self.loop_depth -= 1;
+                r
+            }
+            CompoundKind::Case { word, arms } => {
+                let subject = expand::expand_single(self, word, false).map_err(|e| self.expansion_failed(e))?;
+                for arm in arms {
+                    for pattern in &arm.patterns {
+                        let p = expand::expand_pattern(self, pattern).map_err(|e| self.expansion_failed(e))?;
+                        if expand::pattern_matches(&p, &subject) {
+                            return self.run_list(&arm.body);
+                        }
+                    }
+                }
+                Ok(0)
+            }
+        }
+    }
+
+    fn run_loop(&mut self, until: bool, cond: &List, body: &List) -> Exec {
+        let mut status = 0;
+        loop {
+            let c = match self.condition(cond) {
+                Ok(c) => c,
+                Err(Abort::Break(n)) if n > 1 => return Err(Abort::Break(n - 1)),
+                Err(Abort::Break(_)) => break,
+                Err(Abort::Continue(n)) if n > 1 => return Err(Abort::Continue(n - 1)),
+                Err(Abort::Continue(_)) => continue,
+                Err(e) => return Err(e),
+            };
+            if (c == 0) == until {
+                break;
+            }
+            if let Next::Stop = self.loop_body(body, &mut status)? {
+                break;
+            }
+        }
+        Ok(status)
+    }
+
+    fn run_for(&mut self, var: &str, items: &[String], body: &List) -> Exec {
+        let mut status = 0;
+        for item in items {
+            self.state.vars.set(var, item.clone());
+            if let Next::Stop = self.loop_body(body, &mut status)? {
+                break;
+            }
+        }
+        Ok(status)
+    }
+
+    /// Calls a function: new positional parameters and a frame for `local`;
+    /// `return` ends it.
+    pub(crate) fn call_function(&mut self, body: &CompoundCommand, argv: &[String]) -> Exec {
+        let saved = std::mem::replace(&mut self.state.positional, argv[1..].to_vec());
+        let saved_loops = std::mem::take(&mut self.loop_depth);
+        self.frames.push(Vec::new());
+        let r = self.run_compound(body);
+        self.pop_frame();
+        self.loop_depth = saved_loops;
+        self.state.positional = saved;
+        match r {
+            Err(Abort::Return(s)) => Ok(s),
+            other => other,
+        }
+    }
+
+    /// Puts back the variables `local` saved in the innermost frame.
+    pub(crate) fn pop_frame(&mut self) {
+        if let Some(frame) = self.frames.pop() {
+            for (name, old) in frame.into_iter().rev() {
+                self.state.vars.restore(&name, old);
+            }
+        }
+    }
+}
