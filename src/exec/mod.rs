@@ -385,8 +385,11 @@ impl Shell {
     pub(crate) fn redirect_ops(&mut self, redirects: &[Redirect]) -> Result<Vec<FdOp>, PlanFailure> {
         let mut expanded = Vec::with_capacity(redirects.len());
         for r in redirects {
-            let target = expand::expand_single(self, &r.target, false).map_err(PlanFailure::Expand)?;
-            expanded.push(Redirection { fd: r.fd, op: r.op, target });
+            let target = match &r.heredoc {
+                Some(body) => expand::expand_heredoc(self, &body.0.borrow()),
+                None => expand::expand_single(self, &r.target, false),
+            };
+            expanded.push(Redirection { fd: r.fd, op: r.op, target: target.map_err(PlanFailure::Expand)? });
         }
         let mut ops = Vec::with_capacity(expanded.len());
         plan::redirection_ops(&expanded, self.state.options.noclobber, &mut ops).map_err(PlanFailure::Plan)?;

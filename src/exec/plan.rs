@@ -77,13 +77,19 @@ pub enum FdOp {
     Dup { src: FdRef, dst: RawFd },
     /// `close(fd)`
     Close { fd: FdRef },
+    /// A here-document: `memfd_create()`, the body written, rewound and
+    /// `dup2`ed onto `fd`.
+    HereDoc { fd: RawFd, body: Vec<u8> },
 }
 
 impl FdOp {
     /// The fd number this step changes, when it is a plain number.
     pub fn target(&self) -> Option<RawFd> {
         match self {
-            FdOp::Open { fd, .. } | FdOp::Dup { dst: fd, .. } | FdOp::Close { fd: FdRef::Fd(fd) } => Some(*fd),
+            FdOp::Open { fd, .. }
+            | FdOp::Dup { dst: fd, .. }
+            | FdOp::Close { fd: FdRef::Fd(fd) }
+            | FdOp::HereDoc { fd, .. } => Some(*fd),
             FdOp::Close { .. } => None,
         }
     }
@@ -97,6 +103,7 @@ impl fmt::Display for FdOp {
             }
             FdOp::Dup { src, dst } => write!(f, "dup2({src}, {dst})"),
             FdOp::Close { fd } => write!(f, "close({fd})"),
+            FdOp::HereDoc { fd, body } => write!(f, "memfd_create(here-document, {} bytes) -> {fd}", body.len()),
         }
     }
 }
@@ -137,6 +144,8 @@ pub fn redirection_ops(redirs: &[Redirection], noclobber: bool, out: &mut Vec<Fd
                     out.push(FdOp::Dup { src: FdRef::Fd(src), dst: fd });
                 }
             }
+            // The target of a here-document is its expanded body.
+            RedirOp::HereDoc { .. } => out.push(FdOp::HereDoc { fd, body: r.target.clone().into_bytes() }),
             RedirOp::OutErr | RedirOp::AppendOutErr => {
                 let mode = if r.op == RedirOp::OutErr { out_mode } else { OpenMode::Append };
                 out.push(FdOp::Open { fd: 1, path: path()?, mode });
@@ -195,6 +204,7 @@ pub enum Describe {
     },
     PipeRead(usize),
     PipeWrite(usize),
+    HereDoc,
 }
 
 impl fmt::Display for Describe {
@@ -204,6 +214,7 @@ impl fmt::Display for Describe {
             Describe::File { path, mode } => write!(f, "{path} ({})", mode.flag_names()),
             Describe::PipeRead(p) => write!(f, "pipe#{p} read end"),
             Describe::PipeWrite(p) => write!(f, "pipe#{p} write end"),
+            Describe::HereDoc => f.write_str("here-document"),
         }
     }
 }
@@ -262,6 +273,9 @@ impl FdTable {
                     if let Some(n) = self.resolve(*fd) {
                         self.fds.remove(&n);
                     }
+                }
+                FdOp::HereDoc { fd, .. } => {
+                    self.fds.insert(*fd, Describe::HereDoc);
                 }
             }
         }

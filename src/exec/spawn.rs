@@ -123,6 +123,22 @@ pub fn apply_op(op: &FdOp, pipes: &dyn PipeFds) -> Result<(), Errno> {
             }
             Ok(())
         }
+        FdOp::HereDoc { fd, body } => {
+            // SAFETY: memfd_create with a static name; the fd is ours.
+            let mem = unsafe { libc::memfd_create(c"here-document".as_ptr(), libc::MFD_CLOEXEC) };
+            if mem < 0 {
+                return Err(Errno::last());
+            }
+            let written = write_all(mem, body);
+            // SAFETY: lseek on the fd just created.
+            let rewound = if unsafe { libc::lseek(mem, 0, libc::SEEK_SET) } < 0 { Err(Errno::last()) } else { Ok(()) };
+            let placed =
+                written.and(rewound).and_then(|()| if mem == *fd { set_cloexec(mem, false) } else { dup2(mem, *fd) });
+            if mem != *fd {
+                close(mem);
+            }
+            placed
+        }
     }
 }
 
@@ -142,6 +158,7 @@ pub fn describe_failure(op: &FdOp, e: Errno) -> String {
         (FdOp::Open { path, .. }, e) => format!("{}: {}", path.to_string_lossy(), errno_text(e)),
         (FdOp::Dup { src, .. }, e) => format!("{src}: {}", errno_text(e)),
         (FdOp::Close { fd }, e) => format!("{fd}: {}", errno_text(e)),
+        (FdOp::HereDoc { .. }, e) => format!("here-document: {}", errno_text(e)),
     }
 }
 

@@ -93,6 +93,13 @@ pub fn expand_single(ctx: &mut dyn Context, w: &Word, assignment: bool) -> Resul
     Ok(split::join_unsplit(&segments))
 }
 
+/// A here-document's body: parameters, command substitutions and
+/// arithmetic, nothing else (no tilde, splitting or globbing).
+pub fn expand_heredoc(ctx: &mut dyn Context, w: &Word) -> Result<String, ExpandError> {
+    let segments = word::segments(ctx, w, word::TildeMode::WordStart)?;
+    Ok(split::join_unsplit(&segments))
+}
+
 /// Expands a word into a glob pattern: quoted characters match literally
 /// (`case` patterns, `${x#pattern}`).
 pub fn expand_pattern(ctx: &mut dyn Context, w: &Word) -> Result<String, ExpandError> {

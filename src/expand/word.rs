@@ -45,7 +45,7 @@ fn part_segments(
         }
         WordPart::Arith(expr) => {
             let text = super::join_unsplit(&segments(ctx, expr, TildeMode::WordStart)?);
-            let value = super::arith::eval(ctx.state_mut(), &text).map_err(|e| ExpandError::Arith(e.0))?;
+            let value = super::arith::eval(ctx.state_mut(), &text).map_err(|e| ExpandError::Arith(e.to_string()))?;
             out.push(wrap(value.to_string()));
         }
     }

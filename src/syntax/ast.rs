@@ -145,13 +145,21 @@ pub struct Assignment {
 
 /// One redirection. `fd` is the explicit io-number (`2>`), `None` when the
 /// operator's default applies (0 for input operators, 1 for output ones).
+/// For a here-document `target` is the delimiter and `heredoc` the body,
+/// filled in by the parser once it has read the lines after the command.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Redirect {
     pub fd: Option<i32>,
     pub op: RedirOp,
     pub target: Word,
+    pub heredoc: Option<HereDoc>,
     pub span: Span,
 }
+
+/// A here-document's body: shared between the redirection and the parser,
+/// which reads it only after the end of the line.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HereDoc(pub std::rc::Rc<std::cell::RefCell<Word>>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RedirOp {
@@ -173,13 +181,15 @@ pub enum RedirOp {
     OutErr,
     /// `&>>` (bash): stdout and stderr appended to one file
     AppendOutErr,
+    /// `<<` (`<<-` when `strip_tabs`): a here-document
+    HereDoc { strip_tabs: bool },
 }
 
 impl RedirOp {
     /// The fd a redirection applies to when no io-number is written.
     pub fn default_fd(self) -> i32 {
         match self {
-            RedirOp::In | RedirOp::ReadWrite | RedirOp::DupIn => 0,
+            RedirOp::In | RedirOp::ReadWrite | RedirOp::DupIn | RedirOp::HereDoc { .. } => 0,
             _ => 1,
         }
     }
@@ -195,12 +205,14 @@ impl RedirOp {
             RedirOp::DupOut => ">&",
             RedirOp::OutErr => "&>",
             RedirOp::AppendOutErr => "&>>",
+            RedirOp::HereDoc { strip_tabs: false } => "<<",
+            RedirOp::HereDoc { strip_tabs: true } => "<<-",
         }
     }
 }
 
 /// A word before expansion: a sequence of differently quoted parts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Word {
     pub parts: Vec<WordPart>,
     pub span: Span,

@@ -25,8 +25,6 @@ pub enum TokenKind {
         fd: Option<i32>,
         op: RedirOp,
     },
-    /// `<<` or `<<-`: here-documents belong to the language issue.
-    HereDoc,
     AndIf,
     OrIf,
     Semi,
@@ -524,9 +522,41 @@ fn redir_kind(fd: Option<i32>, op: &str) -> TokenKind {
         ">&" => RedirOp::DupOut,
         "&>" => RedirOp::OutErr,
         "&>>" => RedirOp::AppendOutErr,
-        _ => return TokenKind::HereDoc,
+        "<<-" => RedirOp::HereDoc { strip_tabs: true },
+        _ => RedirOp::HereDoc { strip_tabs: false },
     };
     TokenKind::Redir { fd, op }
+}
+
+/// An unquoted here-document body: `$` and backquote expansions, and a
+/// backslash escapes only `$`, `` ` ``, `\` and newline (a `"` is plain).
+pub fn heredoc_word(text: &str) -> Result<Word, ParseError> {
+    let lx = Lexer::new(text);
+    let mut parts = Vec::new();
+    let mut i = text;
+    while let Some(c) = i.chars().next() {
+        match c {
+            '\\' => match i[1..].chars().next() {
+                Some('\n') => i = &i[2..],
+                Some(e @ ('$' | '`' | '\\')) => {
+                    push_literal(&mut parts, e.encode_utf8(&mut [0; 4]));
+                    i = &i[2..];
+                }
+                _ => {
+                    push_literal(&mut parts, "\\");
+                    i = &i[1..];
+                }
+            },
+            '$' | '`' => i = lx.expansion_in(i, &mut parts, true)?,
+            _ => {
+                let end = i.find(['\\', '$', '`']).unwrap_or(i.len());
+                push_literal(&mut parts, &i[..end]);
+                i = &i[end..];
+            }
+        }
+    }
+    // As inside double quotes: never split, never globbed.
+    Ok(Word { parts: vec![WordPart::DoubleQuoted(parts)], span: Span::default() })
 }
 
 /// Appends literal text, merging with a preceding literal.

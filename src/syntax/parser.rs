@@ -22,6 +22,18 @@ pub struct Parser<'a> {
     append_in_isolate: Option<Span>,
     /// End offset of the last consumed token.
     last_end: usize,
+    /// Here-documents whose bodies start after the next newline.
+    pending_heredocs: Vec<PendingHereDoc>,
+    /// A here-document that could not be read, reported by the next peek.
+    heredoc_error: Option<ParseError>,
+}
+
+struct PendingHereDoc {
+    body: HereDoc,
+    delimiter: String,
+    strip_tabs: bool,
+    quoted: bool,
+    span: Span,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -36,6 +48,8 @@ impl<'a> Parser<'a> {
             isolate_depth: 0,
             append_in_isolate: None,
             last_end: 0,
+            pending_heredocs: Vec::new(),
+            heredoc_error: None,
         }
     }
 
@@ -51,14 +65,25 @@ impl<'a> Parser<'a> {
         match end.kind {
             TokenKind::Newline => {
                 self.advance();
+                if let Some(e) = self.heredoc_error.take() {
+                    return Err(e);
+                }
             }
-            TokenKind::Eof => {}
+            TokenKind::Eof => {
+                if let Some(h) = self.pending_heredocs.first() {
+                    let msg = format!("here-document is not ended by a line '{}'", h.delimiter);
+                    return Err(ParseError::new(msg, h.span).incomplete());
+                }
+            }
             _ => return Err(self.unexpected(&end)),
         }
         Ok(Some(CompleteCommand { list, span: Span::new(start, end.span.start) }))
     }
 
     fn peek(&mut self) -> PResult<Token> {
+        if let Some(e) = &self.heredoc_error {
+            return Err(e.clone());
+        }
         if let Some((tok, _, depth)) = &self.peeked
             && *depth == self.isolate_depth
         {
@@ -74,7 +99,49 @@ impl<'a> Parser<'a> {
         if let Some((tok, rest, _)) = self.peeked.take() {
             self.rest = rest;
             self.last_end = tok.span.end;
+            if tok.kind == TokenKind::Newline && !self.pending_heredocs.is_empty() {
+                if let Err(e) = self.read_heredoc_bodies() {
+                    self.heredoc_error = Some(e);
+                }
+            }
         }
+    }
+
+    /// Reads the bodies of the pending here-documents, which start right
+    /// after the newline just consumed.
+    fn read_heredoc_bodies(&mut self) -> PResult<()> {
+        for h in std::mem::take(&mut self.pending_heredocs) {
+            let mut lines = Vec::new();
+            let mut rest = self.rest;
+            loop {
+                if rest.is_empty() {
+                    let msg = format!("here-document is not ended by a line '{}'", h.delimiter);
+                    return Err(ParseError::new(msg, h.span).incomplete());
+                }
+                let (line, after) = match rest.find('\n') {
+                    Some(n) => (&rest[..n], &rest[n + 1..]),
+                    None => (rest, ""),
+                };
+                rest = after;
+                let line = if h.strip_tabs { line.trim_start_matches('\t') } else { line };
+                if line == h.delimiter {
+                    break;
+                }
+                lines.push(line);
+            }
+            self.rest = rest;
+            let mut text = lines.join("\n");
+            if !lines.is_empty() {
+                text.push('\n');
+            }
+            let word = if h.quoted {
+                Word { parts: vec![WordPart::SingleQuoted(text)], span: Span::default() }
+            } else {
+                super::lexer::heredoc_word(&text)?
+            };
+            *h.body.0.borrow_mut() = word;
+        }
+        Ok(())
     }
 
     fn next(&mut self) -> PResult<Token> {
@@ -98,9 +165,6 @@ impl<'a> Parser<'a> {
         match &tok.kind {
             TokenKind::Eof => ParseError::new("unexpected end of file", tok.span).incomplete(),
             TokenKind::Newline => ParseError::new("unexpected newline", tok.span),
-            TokenKind::HereDoc => {
-                ParseError::new("here-documents are not supported in this version of isosh", tok.span)
-            }
             _ => ParseError::new(format!("unexpected '{}'", self.text(tok.span)), tok.span),
         }
     }
@@ -431,7 +495,23 @@ impl<'a> Parser<'a> {
             return Err(ParseError::new(msg, target.span));
         };
         self.advance();
-        Ok(Redirect { fd, op, span: tok.span.to(target.span), target })
+        let heredoc = match op {
+            RedirOp::HereDoc { strip_tabs } => {
+                let body = HereDoc::default();
+                let quoted = !matches!(target.parts.as_slice(), [WordPart::Literal(_)] | []);
+                let delimiter = delimiter_text(&target);
+                self.pending_heredocs.push(PendingHereDoc {
+                    body: body.clone(),
+                    delimiter,
+                    strip_tabs,
+                    quoted,
+                    span: tok.span,
+                });
+                Some(body)
+            }
+            _ => None,
+        };
+        Ok(Redirect { fd, op, span: tok.span.to(target.span), target, heredoc })
     }
 
     fn describe(&self, tok: &Token) -> String {
@@ -515,6 +595,22 @@ impl<'a> Parser<'a> {
             _ => Err(self.unexpected(&close)),
         }
     }
+}
+
+/// A here-document delimiter with its quotes removed.
+fn delimiter_text(word: &Word) -> String {
+    let mut out = String::new();
+    for part in &word.parts {
+        match part {
+            WordPart::Literal(s) | WordPart::SingleQuoted(s) => out.push_str(s),
+            WordPart::Escaped(c) => out.push(*c),
+            WordPart::DoubleQuoted(inner) => {
+                out.push_str(&delimiter_text(&Word { parts: inner.clone(), span: word.span }))
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    out
 }
 
 /// Reserved words that end a compound command's list (and `)`, `;;`).
