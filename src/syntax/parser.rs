@@ -99,10 +99,11 @@ impl<'a> Parser<'a> {
         if let Some((tok, rest, _)) = self.peeked.take() {
             self.rest = rest;
             self.last_end = tok.span.end;
-            if tok.kind == TokenKind::Newline && !self.pending_heredocs.is_empty() {
-                if let Err(e) = self.read_heredoc_bodies() {
-                    self.heredoc_error = Some(e);
-                }
+            if tok.kind == TokenKind::Newline
+                && !self.pending_heredocs.is_empty()
+                && let Err(e) = self.read_heredoc_bodies()
+            {
+                self.heredoc_error = Some(e);
             }
         }
     }

@@ -255,7 +255,19 @@ fn compound_command_errors() {
     assert_eq!(err("fi").message, "unexpected 'fi'");
     assert!(err("for 1x in a; do :; done").message.contains("variable name"));
     assert!(err("f() echo").message.contains("compound command"));
-    assert!(err("cat <<EOF").message.contains("here-documents"));
+}
+
+#[test]
+fn here_documents() {
+    let cmds = parse("cat <<A <<-'B'; echo next\nbody $x\nA\n\tquoted $x\n\tB\necho after\n").unwrap();
+    assert_eq!(cmds.len(), 2);
+    let Command::Simple(c) = &cmds[0].list.items[0].and_or.first.commands[0] else { panic!() };
+    let bodies: Vec<String> = c.redirects.iter().map(|r| r.heredoc.as_ref().unwrap().0.borrow().to_string()).collect();
+    assert_eq!(bodies, ["\"body ${x}\n\"", "'quoted $x\n'"]);
+    assert_eq!(cmds[1].to_string(), "echo after");
+    let e = err("cat <<EOF\nno end");
+    assert!(e.incomplete && e.message.contains("'EOF'"), "{e:?}");
+    assert!(err("cat <<EOF").incomplete);
 }
 
 #[test]
