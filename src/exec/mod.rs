@@ -464,6 +464,12 @@ impl Shell {
         {
             return self.with_redirections(ops, false, |sh| sh.call_function(&body, argv));
         }
+        self.dispatch_command(argv, assigns, ops)
+    }
+
+    /// A builtin or a program (not a function).
+    fn dispatch_command(&mut self, argv: &[String], assigns: &[(String, String)], ops: &[FdOp]) -> Exec {
+        let name = &argv[0];
         match builtins::find(name) {
             None => self.run_external(name, argv, assigns, ops),
             Some(b) => match b.kind {
@@ -473,9 +479,10 @@ impl Shell {
         }
     }
 
-    /// `command NAME args…`: runs an already expanded command line.
+    /// `command NAME args…`: runs an already expanded command line,
+    /// skipping functions.
     pub fn run_argv(&mut self, argv: &[String]) -> Exec {
-        self.dispatch(argv, &[], &[])
+        self.dispatch_command(argv, &[], &[])
     }
 
     /// Where `name` would run from, under the current `$PATH`.

@@ -222,7 +222,7 @@ fn apply(op: &str, a: i64, b: i64) -> R<i64> {
 pub fn eval(state: &mut State, text: &str) -> Result<i64, ArithError> {
     let toks = tokenize(text)?;
     if toks.is_empty() {
-        return Ok(0);
+        return Err(ArithError("expression expected".into()));
     }
     let mut e = Eval { toks, pos: 0, state };
     let v = e.assignment(true)?;
@@ -258,7 +258,6 @@ mod tests {
             ("0x10 + 010", 24),
             ("3 == 3 != 0", 1),
             ("6 & 3 ^ 1", 3),
-            ("", 0),
         ];
         for (text, want) in cases {
             assert_eq!(ev(text), Ok(want), "{text}");
@@ -287,5 +286,6 @@ mod tests {
         assert!(ev("(1").is_err());
         assert!(ev("1 2").is_err());
         assert!(ev("1 @ 2").is_err());
+        assert!(ev(" ").is_err(), "an empty expression is an error, as in dash");
     }
 }

@@ -109,8 +109,10 @@ impl<'a> Lexer<'a> {
         Lexer { src }
     }
 
-    fn offset(&self, rest: &str) -> usize {
-        self.src.len() - rest.len()
+    /// Where `at` (a slice of the source, not always running to its end)
+    /// starts in the source.
+    fn offset(&self, at: &str) -> usize {
+        at.as_ptr() as usize - self.src.as_ptr() as usize
     }
 
     /// Skips blanks, line continuations and a comment.
@@ -461,9 +463,14 @@ impl<'a> Lexer<'a> {
         let start = self.offset(expr_text);
         let mut parts = Vec::new();
         let mut t = expr_text;
+        // An expansion's rest runs on past the expression; cut it back.
+        let expr_end = start + expr_text.len();
         while let Some(c) = t.chars().next() {
             match c {
-                '$' | '`' => t = self.expansion(t, &mut parts)?,
+                '$' | '`' => {
+                    let rest = self.expansion(t, &mut parts)?;
+                    t = &self.src[self.offset(rest).min(expr_end)..expr_end];
+                }
                 '\\' if t.len() > 1 => {
                     let e = t[1..].chars().next().unwrap_or('\\');
                     push_literal(&mut parts, e.encode_utf8(&mut [0; 4]));

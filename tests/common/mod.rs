@@ -97,3 +97,110 @@ pub fn have(program: &str) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// One script to run, with what to compare it against.
+#[derive(Debug, Default)]
+pub struct Case {
+    pub file: String,
+    pub name: String,
+    pub oracle: Option<String>,
+    pub stdin: String,
+    pub stderr_contains: Vec<String>,
+    pub script: String,
+    pub stdout: Option<String>,
+    pub status: Option<i32>,
+}
+
+/// Files every case starts with.
+pub fn fixture(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let write = |name: &str, text: &str, mode: u32| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    std::fs::create_dir_all(dir.join("sub/deeper")).unwrap();
+    write("a.txt", "alpha\nbeta\n", 0o644);
+    write("b.txt", "bravo\n", 0o644);
+    write(".hidden", "secret\n", 0o644);
+    write("sub/c.txt", "charlie\n", 0o644);
+    write("noexec.sh", "echo never\n", 0o644);
+    write("plain.sh", "echo plain script \"$1\"\n", 0o755);
+    write("nums", "3\n1\n2\n", 0o644);
+}
+
+pub fn run_shell(shell: &str, case: &Case) -> Run {
+    let dir = Scratch::new("case");
+    fixture(dir.path());
+    let program = if shell == "isosh" { ISOSH.to_string() } else { format!("/bin/{shell}") };
+    run_in(dir.path(), &program, &["-c", &case.script], &case.stdin)
+}
+
+pub fn check(case: &Case) -> Result<(), String> {
+    let ours = run_shell("isosh", case);
+    let mut problems = Vec::new();
+    if let Some(oracle) = &case.oracle {
+        let theirs = run_shell(oracle, case);
+        if ours.stdout != theirs.stdout {
+            problems.push(format!(
+                "stdout differs from {oracle}:\n  isosh: {:?}\n  {oracle}: {:?}",
+                ours.stdout, theirs.stdout
+            ));
+        }
+        if ours.status != theirs.status {
+            problems.push(format!("status differs from {oracle}: isosh {} vs {}", ours.status, theirs.status));
+        }
+        if ours.stderr.is_empty() != theirs.stderr.is_empty() {
+            problems.push(format!(
+                "stderr differs from {oracle}:\n  isosh: {:?}\n  {oracle}: {:?}",
+                ours.stderr, theirs.stderr
+            ));
+        }
+    }
+    if let Some(want) = &case.stdout
+        && &ours.stdout != want
+    {
+        problems.push(format!("stdout:\n  got:  {:?}\n  want: {want:?}", ours.stdout));
+    }
+    if let Some(want) = case.status
+        && ours.status != want
+    {
+        problems.push(format!("status: got {} want {want}", ours.status));
+    }
+    for needle in &case.stderr_contains {
+        if !ours.stderr.contains(needle.as_str()) {
+            problems.push(format!("stderr lacks {needle:?}: {:?}", ours.stderr));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}: {}\n--- script\n{}{}\n--- isosh stderr: {:?}",
+            case.file,
+            case.name,
+            case.script,
+            problems.join("\n"),
+            ours.stderr
+        ))
+    }
+}
+
+/// Checks every case, reporting all failures at once.
+pub fn check_all(cases: &[Case]) {
+    for case in cases {
+        if let Some(o) = &case.oracle {
+            assert!(have(o), "the oracle shell {o} is not installed (install dash and bash: see .ci/run)");
+        } else {
+            assert!(
+                case.stdout.is_some() || case.status.is_some(),
+                "{}: a case without an oracle needs expectations",
+                case.name
+            );
+        }
+    }
+    let failures: Vec<String> = cases.iter().filter_map(|c| check(c).err()).collect();
+    let oracle_cases = cases.iter().filter(|c| c.oracle.is_some()).count();
+    println!("{} cases ({oracle_cases} checked against an oracle shell), {} failed", cases.len(), failures.len());
+    assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+}

@@ -6,6 +6,7 @@ use crate::exec::path::Lookup;
 /// What `name` means to the shell.
 enum Meaning {
     Keyword,
+    Function,
     Builtin { special: bool },
     File(String),
     Unknown,
@@ -15,8 +16,15 @@ fn meaning(sh: &mut Shell, name: &str) -> Meaning {
     if KEYWORDS.contains(&name) {
         return Meaning::Keyword;
     }
-    if let Some(b) = find(name) {
-        return Meaning::Builtin { special: b.special };
+    let builtin = find(name);
+    if builtin.is_some_and(|b| b.special) {
+        return Meaning::Builtin { special: true };
+    }
+    if sh.functions.contains_key(name) {
+        return Meaning::Function;
+    }
+    if builtin.is_some() {
+        return Meaning::Builtin { special: false };
     }
     match sh.lookup_path(name) {
         Lookup::Found(p) if p.is_file() => Meaning::File(p.to_string_lossy().into_owned()),
@@ -35,6 +43,7 @@ fn describe_all(sh: &mut Shell, names: &[String], who: &str) -> Exec {
     for name in names {
         match meaning(sh, name) {
             Meaning::Keyword => text.push_str(&format!("{name} is a shell keyword\n")),
+            Meaning::Function => text.push_str(&format!("{name} is a shell function\n")),
             Meaning::Builtin { special: true } => text.push_str(&format!("{name} is a special shell builtin\n")),
             Meaning::Builtin { special: false } => text.push_str(&format!("{name} is a shell builtin\n")),
             Meaning::File(p) => text.push_str(&format!("{name} is {p}\n")),
@@ -56,7 +65,9 @@ pub fn command(sh: &mut Shell, argv: &[String]) -> Exec {
             let mut text = String::new();
             for name in &argv[2..] {
                 match meaning(sh, name) {
-                    Meaning::Keyword | Meaning::Builtin { .. } => text.push_str(&format!("{name}\n")),
+                    Meaning::Keyword | Meaning::Function | Meaning::Builtin { .. } => {
+                        text.push_str(&format!("{name}\n"))
+                    }
                     Meaning::File(p) => text.push_str(&format!("{p}\n")),
                     Meaning::Unknown => status = 127,
                 }
@@ -65,6 +76,7 @@ pub fn command(sh: &mut Shell, argv: &[String]) -> Exec {
             Ok(status)
         }
         Some("-V") => describe_all(sh, &argv[2..], "command"),
+        // `command NAME …` skips functions.
         Some(_) => sh.run_argv(&argv[1..]),
         None => Ok(0),
     }

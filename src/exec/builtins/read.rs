@@ -20,7 +20,8 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Exec {
         }
     }
     if names.is_empty() {
-        names.push("REPLY".into());
+        // dash requires a name (bash would use REPLY).
+        return usage_error(sh, false, "read: arg count");
     }
     if let Some(bad) = names.iter().find(|n| !crate::syntax::lexer::is_valid_name(n)) {
         return usage_error(sh, false, &format!("read: {bad}: bad variable name"));

@@ -35,15 +35,17 @@ pub fn export(sh: &mut Shell, argv: &[String]) -> Exec {
     Ok(0)
 }
 
-/// `unset [-v|-f] NAME…` (there are no functions yet, so `-f` unsets nothing).
+/// `unset [-v|-f] NAME…`
 pub fn unset(sh: &mut Shell, argv: &[String]) -> Exec {
     let mut functions = false;
     for a in &argv[1..] {
         match a.as_str() {
             "-v" => functions = false,
             "-f" => functions = true,
-            name if !functions => sh.state.vars.unset(name),
-            _ => {}
+            name if functions => {
+                sh.functions.remove(name);
+            }
+            name => sh.state.vars.unset(name),
         }
     }
     Ok(0)
