@@ -46,5 +46,7 @@ fn main() {
         Outcome::Finished => sh.state.last_status,
         Outcome::Exit(status) => status,
     };
+    sh.state.last_status = status;
+    sh.run_exit_trap();
     std::process::exit(status & 0xff);
 }

@@ -31,3 +31,39 @@ pub fn init_child(ignore_interrupts: bool) {
     set(Signal::SIGINT, h);
     set(Signal::SIGQUIT, h);
 }
+
+/// Signals caught for `trap`, one bit each, set by the handler and taken
+/// by the shell between commands.
+static TRAPPED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+extern "C" fn note_trapped(sig: libc::c_int) {
+    TRAPPED.fetch_or(1 << sig, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// How the shell disposes of a signal for `trap`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disposition {
+    /// `trap CMD SIG`: note it; the shell runs CMD between commands.
+    Catch,
+    /// `trap '' SIG`
+    Ignore,
+    /// `trap - SIG`: what the shell does without a trap.
+    Default { interactive: bool },
+}
+
+pub fn set_disposition(sig: Signal, d: Disposition) {
+    let handler = match d {
+        Disposition::Catch => SigHandler::Handler(note_trapped),
+        Disposition::Ignore => SigHandler::SigIgn,
+        Disposition::Default { interactive: true } if sig == Signal::SIGINT => SigHandler::Handler(note_interrupt),
+        Disposition::Default { interactive: true } if sig == Signal::SIGQUIT => SigHandler::SigIgn,
+        Disposition::Default { .. } => SigHandler::SigDfl,
+    };
+    set(sig, handler);
+}
+
+/// The trapped signals that arrived since the last call.
+pub fn take_trapped() -> Vec<Signal> {
+    let bits = TRAPPED.swap(0, std::sync::atomic::Ordering::SeqCst);
+    (1..64).filter(|s| bits & (1 << s) != 0).filter_map(|s| Signal::try_from(s).ok()).collect()
+}

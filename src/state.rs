@@ -17,6 +17,8 @@ pub struct Var {
 pub struct Vars {
     map: HashMap<String, Var>,
     env_generation: u64,
+    /// Names made `readonly`.
+    readonly: std::collections::HashSet<String>,
 }
 
 impl Vars {
@@ -33,6 +35,21 @@ impl Vars {
 
     pub fn get(&self, name: &str) -> Option<&str> {
         self.map.get(name).map(|v| v.value.as_str())
+    }
+
+    pub fn is_readonly(&self, name: &str) -> bool {
+        self.readonly.contains(name)
+    }
+
+    pub fn make_readonly(&mut self, name: &str) {
+        self.readonly.insert(name.to_string());
+    }
+
+    /// Sorted names of the readonly variables.
+    pub fn readonly_names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.readonly.iter().map(String::as_str).collect();
+        v.sort();
+        v
     }
 
     pub fn is_exported(&self, name: &str) -> bool {
@@ -128,13 +145,15 @@ pub struct Options {
     pub noclobber: bool,
     /// `-o pipefail`: a pipeline fails when any stage fails.
     pub pipefail: bool,
+    /// `-v`: print input to stderr as it is read.
+    pub verbose: bool,
     /// The shell reads commands from a terminal.
     pub interactive: bool,
 }
 
 impl Options {
     /// The single-letter options, in `$-` order.
-    pub const LETTERS: &'static [char] = &['e', 'f', 'n', 'u', 'x', 'C'];
+    pub const LETTERS: &'static [char] = &['e', 'f', 'n', 'u', 'v', 'x', 'C'];
 
     /// Long names accepted by `set -o`, with their letter if they have one.
     pub const NAMES: &'static [(&'static str, Option<char>)] = &[
@@ -142,6 +161,7 @@ impl Options {
         ("noglob", Some('f')),
         ("noexec", Some('n')),
         ("nounset", Some('u')),
+        ("verbose", Some('v')),
         ("xtrace", Some('x')),
         ("noclobber", Some('C')),
         ("pipefail", None),
@@ -153,6 +173,7 @@ impl Options {
             'f' => &mut self.noglob,
             'n' => &mut self.noexec,
             'u' => &mut self.nounset,
+            'v' => &mut self.verbose,
             'x' => &mut self.xtrace,
             'C' => &mut self.noclobber,
             _ => return None,

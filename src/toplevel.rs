@@ -27,20 +27,29 @@ pub enum Outcome {
 pub fn report_syntax_error(sh: &Shell, e: &ParseError, text: &str, origin: Origin) {
     if sh.state.options.interactive {
         let hint = e.hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default();
-        sh.error(&format!("{e}{hint}\n{}", e.caret_lines(text)));
+        sh.error_unlocated(&format!("{e}{hint}\n{}", e.caret_lines(text)));
     } else {
-        sh.error(&e.render(origin.name, text, origin.first_line));
+        sh.error_unlocated(&e.render(origin.name, text, origin.first_line));
     }
 }
 
 /// Parses and runs `text` command by command: earlier commands run even if a
 /// later one has a syntax error, as in dash.
 pub fn run_text(sh: &mut Shell, text: &str, origin: Origin) -> Outcome {
+    let source = std::rc::Rc::new(crate::exec::Source {
+        name: origin.name.to_string(),
+        text: text.to_string(),
+        first_line: origin.first_line,
+    });
+    sh.in_source(source, |sh| run_parsed(sh, text, origin))
+}
+
+fn run_parsed(sh: &mut Shell, text: &str, origin: Origin) -> Outcome {
     let mut parser = Parser::new(text);
     loop {
         match parser.next_command() {
             Ok(None) => return Outcome::Finished,
-            Ok(Some(cmd)) => match sh.run_complete_command(&cmd) {
+            Ok(Some(cmd)) => match run_verbosely(sh, text, &cmd) {
                 Ok(status) => sh.state.last_status = status,
                 Err(Abort::Exit(status)) => return Outcome::Exit(status),
                 Err(Abort::Command(status)) => {
@@ -60,6 +69,15 @@ pub fn run_text(sh: &mut Shell, text: &str, origin: Origin) -> Outcome {
             }
         }
     }
+}
+
+/// Runs one complete command, first echoing its line under `set -v`.
+fn run_verbosely(sh: &mut Shell, text: &str, cmd: &crate::syntax::ast::CompleteCommand) -> crate::exec::Exec {
+    if sh.state.options.verbose {
+        let line = crate::syntax::span::line_text(text, cmd.span.start);
+        let _ = crate::exec::spawn::write_all(2, format!("{line}\n").as_bytes());
+    }
+    sh.run_complete_command(cmd)
 }
 
 /// Reads commands from a non-terminal standard input, running each as soon

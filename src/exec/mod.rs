@@ -72,7 +72,8 @@ pub struct Shell {
     /// exported variable changes.
     env_block: Option<(u64, Rc<CStrArray>)>,
     /// Functions defined with `name() { …; }`.
-    pub(crate) functions: std::collections::HashMap<String, Rc<CompoundCommand>>,
+    /// With the source each was defined in (for error locations).
+    pub(crate) functions: std::collections::HashMap<String, (Rc<CompoundCommand>, Option<Rc<Source>>)>,
     /// How many loops enclose the running command (for `break`/`continue`).
     pub(crate) loop_depth: usize,
     /// How many function calls (or `.` files) are running (for `return`),
@@ -83,6 +84,26 @@ pub struct Shell {
     /// Status of the last command substitution of the current command (an
     /// assignment-only command returns it).
     substitution_status: Option<i32>,
+    /// `trap` actions: `None` is EXIT.
+    pub(crate) traps: std::collections::HashMap<Option<nix::sys::signal::Signal>, String>,
+    /// `getopts`' position inside the current argument (for `-abc`), and
+    /// the OPTIND it last set (another value means a new parse).
+    pub(crate) getopts_char: usize,
+    pub(crate) getopts_optind: usize,
+    /// The texts being run (script, sourced files, function definitions'
+    /// files), innermost last, for error locations.
+    pub(crate) sources: Vec<Rc<Source>>,
+    /// Byte offset of the running simple command in the innermost source.
+    current_offset: usize,
+}
+
+/// A named text commands come from.
+#[derive(Debug)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+    /// Line number of the text's first line.
+    pub first_line: usize,
 }
 
 /// The pipe ends a pipeline stage was forked with.
@@ -119,12 +140,46 @@ impl Shell {
             frames: Vec::new(),
             errexit_suppressed: 0,
             substitution_status: None,
+            traps: std::collections::HashMap::new(),
+            getopts_char: 0,
+            getopts_optind: 0,
+            sources: Vec::new(),
+            current_offset: 0,
         }
     }
 
     /// Prints `isosh: MESSAGE` on the current fd 2.
     pub fn error(&self, msg: &str) {
+        match self.location() {
+            Some(at) => self.error_unlocated(&format!("{at}: {msg}")),
+            None => self.error_unlocated(msg),
+        }
+    }
+
+    /// `isosh: MESSAGE` for messages that carry their own location.
+    pub fn error_unlocated(&self, msg: &str) {
         let _ = write_all(2, format!("isosh: {msg}\n").as_bytes());
+    }
+
+    /// `FILE:LINE` of the command running, in a script or sourced file
+    /// (not for `-c` strings or the prompt, whose lines the user sees).
+    fn location(&self) -> Option<String> {
+        let source = self.sources.last()?;
+        if matches!(source.name.as_str(), "-c" | "isosh" | "eval" | "trap") || self.state.options.interactive {
+            return None;
+        }
+        let line = crate::syntax::span::line_col(&source.text, self.current_offset, source.first_line).line;
+        Some(format!("{}:{line}", source.name))
+    }
+
+    /// Runs `f` with `source` as the text spans refer to.
+    pub(crate) fn in_source<T>(&mut self, source: Rc<Source>, f: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = self.current_offset;
+        self.sources.push(source);
+        let r = f(self);
+        self.sources.pop();
+        self.current_offset = saved;
+        r
     }
 
     /// The status a failure before running gives: in a non-interactive
@@ -154,6 +209,7 @@ impl Shell {
             }
             status = if item.background { self.run_background(&item.and_or)? } else { self.run_and_or(&item.and_or)? };
             self.state.last_status = status;
+            self.run_pending_traps()?;
         }
         Ok(status)
     }
@@ -199,7 +255,8 @@ impl Shell {
             Command::Simple(sc) => self.run_simple(sc),
             Command::Compound(cc) => self.run_compound(cc),
             Command::FunctionDef(def) => {
-                self.functions.insert(def.name.clone(), def.body.clone());
+                let origin = self.sources.last().cloned();
+                self.functions.insert(def.name.clone(), (def.body.clone(), origin));
                 Ok(0)
             }
             Command::Isolate(block) => {
@@ -274,6 +331,34 @@ impl Shell {
     pub(crate) fn become_child(&mut self) {
         self.background.clear();
         signals::init_child(self.ignore_interrupts);
+        // A subshell keeps ignored signals but not trap commands (POSIX).
+        for (cond, action) in &self.traps {
+            if let (Some(sig), false) = (cond, action.is_empty()) {
+                signals::set_disposition(*sig, signals::Disposition::Default { interactive: false });
+            }
+        }
+        self.traps.retain(|cond, action| cond.is_some() && action.is_empty());
+        // Signals noted for the parent's traps are the parent's business.
+        drop(crate::signals::take_trapped());
+    }
+
+    /// Runs the commands of trapped signals that arrived; `$?` is kept.
+    pub(crate) fn run_pending_traps(&mut self) -> Exec<()> {
+        for sig in crate::signals::take_trapped() {
+            if let Some(action) = self.traps.get(&Some(sig)).cloned() {
+                let saved = self.state.last_status;
+                self.run_source(&action, "trap")?;
+                self.state.last_status = saved;
+            }
+        }
+        Ok(())
+    }
+
+    /// The EXIT trap, run once as the shell ends.
+    pub fn run_exit_trap(&mut self) {
+        if let Some(action) = self.traps.remove(&None) {
+            let _ = self.run_source(&action, "trap");
+        }
     }
 
     /// `cmd &`: the and-or list runs in a forked subshell with stdin from
@@ -316,6 +401,11 @@ impl Shell {
     /// Parses and runs `text` in this shell (`eval`, `.`): each complete
     /// command as it is parsed; `return`, `break` and the like pass through.
     pub(crate) fn run_source(&mut self, text: &str, name: &str) -> Exec {
+        let source = Rc::new(Source { name: name.to_string(), text: text.to_string(), first_line: 1 });
+        self.in_source(source, |sh| sh.run_source_inner(text, name))
+    }
+
+    fn run_source_inner(&mut self, text: &str, name: &str) -> Exec {
         let mut parser = crate::syntax::Parser::new(text);
         let mut status = 0;
         loop {
@@ -326,7 +416,7 @@ impl Shell {
                     self.state.last_status = status;
                 }
                 Err(e) => {
-                    self.error(&e.render(name, text, 1));
+                    self.error_unlocated(&e.render(name, text, 1));
                     return Err(self.fatal_unless_interactive(2));
                 }
             }
@@ -334,7 +424,7 @@ impl Shell {
     }
 
     /// Waits for a child and returns its `$?`, saying if a signal killed it.
-    fn wait_reporting(&self, pid: Pid) -> i32 {
+    pub(crate) fn wait_reporting(&self, pid: Pid) -> i32 {
         let ended = wait_for(pid);
         self.report_signal(ended);
         ended.status()
@@ -398,6 +488,7 @@ impl Shell {
 
     fn run_simple(&mut self, sc: &SimpleCommand) -> Exec {
         self.substitution_status = None;
+        self.current_offset = sc.span.start;
         let argv = expand::expand_words(self, &sc.words).map_err(|e| self.expansion_failed(e))?;
         // Assignments are made left to right, each seeing the ones before
         // it. Before a command other than a special builtin they last for
@@ -407,6 +498,11 @@ impl Shell {
         let mut undo = Vec::new();
         let mut result = Ok(0);
         for a in &sc.assignments {
+            if self.state.vars.is_readonly(&a.name) {
+                self.error(&format!("{}: is read only", a.name));
+                result = Err(self.fatal_unless_interactive(STATUS_FAILED_SETUP));
+                break;
+            }
             match expand::expand_single(self, &a.value, true) {
                 Ok(v) => {
                     if !persist {
@@ -460,9 +556,12 @@ impl Shell {
         let name = &argv[0];
         // Special builtins come before functions, functions before the rest.
         if !builtins::find(name).is_some_and(|b| b.special)
-            && let Some(body) = self.functions.get(name).cloned()
+            && let Some((body, origin)) = self.functions.get(name).cloned()
         {
-            return self.with_redirections(ops, false, |sh| sh.call_function(&body, argv));
+            return self.with_redirections(ops, false, |sh| match origin {
+                Some(o) => sh.in_source(o, |sh| sh.call_function(&body, argv)),
+                None => sh.call_function(&body, argv),
+            });
         }
         self.dispatch_command(argv, assigns, ops)
     }

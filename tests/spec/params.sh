@@ -85,7 +85,7 @@ e=; echo ${#e}
 ## status: 0
 
 #### length unicode
-## oracle: none (isosh counts characters; dash in the C locale counts bytes)
+## oracle: none
 v='héllo'; echo ${#v}
 ## stdout:
 ## 5

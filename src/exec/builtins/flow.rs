@@ -121,7 +121,7 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Exec {
     let mut status = 0;
     if argv.len() == 1 {
         for pid in sh.take_background() {
-            status = crate::exec::wait::wait_for(pid).status();
+            status = sh.wait_reporting(pid);
         }
         return Ok(status);
     }
@@ -130,7 +130,7 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Exec {
             return usage_error(sh, false, &format!("wait: Illegal number: {a}"));
         };
         status = match sh.take_background_pid(pid) {
-            Some(p) => crate::exec::wait::wait_for(p).status(),
+            Some(p) => sh.wait_reporting(p),
             None => 127,
         };
     }

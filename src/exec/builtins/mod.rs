@@ -6,10 +6,14 @@ pub use cd::io_reason;
 mod echo;
 mod fds;
 mod flow;
+mod getopts;
 mod isolates;
 mod lookup;
+mod printf;
 mod read;
+mod sys;
 mod test;
+mod trap;
 mod vars;
 
 use super::spawn::write_all;
@@ -67,6 +71,14 @@ pub const BUILTINS: &[Builtin] = &[
     regular("test", test::test),
     regular("[", test::test),
     regular("read", read::read),
+    regular("printf", printf::printf),
+    special("trap", trap::trap),
+    special("readonly", vars::readonly),
+    regular("getopts", getopts::getopts),
+    regular("umask", sys::umask),
+    regular("ulimit", sys::ulimit),
+    special("times", sys::times),
+    regular("kill", sys::kill),
     regular("isolates", isolates::isolates),
 ];
 

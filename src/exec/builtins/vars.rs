@@ -28,9 +28,46 @@ pub fn export(sh: &mut Shell, argv: &[String]) -> Exec {
             return usage_error(sh, true, &format!("export: {name}: bad variable name"));
         }
         if let Some(v) = value {
+            if sh.state.vars.is_readonly(name) {
+                return usage_error(sh, true, &format!("export: {name}: is read only"));
+            }
             sh.state.vars.set(name, v);
         }
         sh.state.vars.export(name);
+    }
+    Ok(0)
+}
+
+/// `readonly [-p] [NAME[=value]…]`
+pub fn readonly(sh: &mut Shell, argv: &[String]) -> Exec {
+    let args: Vec<&String> = argv[1..].iter().filter(|a| *a != "-p").collect();
+    if args.is_empty() {
+        let vars = &sh.state.vars;
+        let listing: String = vars
+            .readonly_names()
+            .into_iter()
+            .map(|n| match vars.get(n) {
+                Some(v) => format!("readonly {n}={}\n", quote_always(v)),
+                None => format!("readonly {n}\n"),
+            })
+            .collect();
+        return out(sh, "readonly", &listing);
+    }
+    for a in args {
+        let (name, value) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v)),
+            None => (a.as_str(), None),
+        };
+        if !is_valid_name(name) {
+            return usage_error(sh, true, &format!("readonly: {name}: bad variable name"));
+        }
+        if let Some(v) = value {
+            if sh.state.vars.is_readonly(name) {
+                return usage_error(sh, true, &format!("readonly: {name}: is read only"));
+            }
+            sh.state.vars.set(name, v);
+        }
+        sh.state.vars.make_readonly(name);
     }
     Ok(0)
 }
@@ -44,6 +81,9 @@ pub fn unset(sh: &mut Shell, argv: &[String]) -> Exec {
             "-f" => functions = true,
             name if functions => {
                 sh.functions.remove(name);
+            }
+            name if sh.state.vars.is_readonly(name) => {
+                return usage_error(sh, true, &format!("unset: {name}: is read only"));
             }
             name => sh.state.vars.unset(name),
         }

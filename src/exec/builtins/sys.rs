@@ -1,0 +1,152 @@
+//! Builtins about the process: `umask`, `ulimit`, `times`, `kill`.
+
+use super::{Exec, Shell, out, usage_error};
+use nix::sys::signal::Signal;
+
+/// `umask [-S] [MODE]` (MODE in octal).
+pub fn umask(sh: &mut Shell, argv: &[String]) -> Exec {
+    let symbolic = argv.get(1).is_some_and(|a| a == "-S");
+    let mode_arg = argv[1..].iter().find(|a| *a != "-S");
+    // SAFETY: umask is always safe; read it by setting and restoring.
+    let current = unsafe {
+        let m = libc::umask(0o022);
+        libc::umask(m);
+        m
+    };
+    let Some(mode) = mode_arg else {
+        if !symbolic {
+            return out(sh, "umask", &format!("{current:04o}\n"));
+        }
+        let allowed = !current & 0o777;
+        let who = |shift: u32| {
+            let bits = (allowed >> shift) & 7;
+            ["r", "w", "x"]
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| bits & (4 >> i) != 0)
+                .map(|(_, c)| *c)
+                .collect::<String>()
+        };
+        return out(sh, "umask", &format!("u={},g={},o={}\n", who(6), who(3), who(0)));
+    };
+    match u32::from_str_radix(mode, 8) {
+        Ok(m) if m <= 0o777 => {
+            // SAFETY: as above.
+            unsafe { libc::umask(m as libc::mode_t) };
+            Ok(0)
+        }
+        _ => usage_error(sh, false, &format!("umask: {mode}: octal mode expected")),
+    }
+}
+
+/// `ulimit [-n|-u] [LIMIT]`: open files or processes (default `-f`:
+/// file size in 512-byte blocks, as dash).
+pub fn ulimit(sh: &mut Shell, argv: &[String]) -> Exec {
+    let mut resource = (libc::RLIMIT_FSIZE, 512u64);
+    let mut value = None;
+    for a in &argv[1..] {
+        match a.as_str() {
+            "-n" => resource = (libc::RLIMIT_NOFILE, 1),
+            "-u" => resource = (libc::RLIMIT_NPROC, 1),
+            "-f" => resource = (libc::RLIMIT_FSIZE, 512),
+            "-H" | "-S" => {}
+            v if !v.starts_with('-') => value = Some(v.to_string()),
+            other => return usage_error(sh, false, &format!("ulimit: {other}: only -n, -u and -f are supported")),
+        }
+    }
+    let (res, unit) = resource;
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit into a local struct.
+    unsafe { libc::getrlimit(res, &mut lim) };
+    match value {
+        None => {
+            let text = if lim.rlim_cur == libc::RLIM_INFINITY {
+                "unlimited".to_string()
+            } else {
+                (lim.rlim_cur / unit).to_string()
+            };
+            out(sh, "ulimit", &format!("{text}\n"))
+        }
+        Some(v) => {
+            let n = if v == "unlimited" {
+                libc::RLIM_INFINITY
+            } else {
+                match v.parse::<u64>() {
+                    Ok(n) => n.saturating_mul(unit),
+                    Err(_) => return usage_error(sh, false, &format!("ulimit: {v}: bad number")),
+                }
+            };
+            let new = libc::rlimit { rlim_cur: n, rlim_max: n };
+            // SAFETY: setrlimit with a local struct.
+            if unsafe { libc::setrlimit(res, &new) } != 0 {
+                let e = nix::errno::Errno::last();
+                sh.error(&format!("ulimit: {}", crate::exec::spawn::errno_text(e)));
+                return Ok(2);
+            }
+            Ok(0)
+        }
+    }
+}
+
+/// `times`: user and system time of the shell, then of its children.
+pub fn times(sh: &mut Shell, _argv: &[String]) -> Exec {
+    let mut t = libc::tms { tms_utime: 0, tms_stime: 0, tms_cutime: 0, tms_cstime: 0 };
+    // SAFETY: times into a local struct; sysconf with a constant.
+    let hz = unsafe {
+        libc::times(&mut t);
+        libc::sysconf(libc::_SC_CLK_TCK)
+    } as f64;
+    let f = |ticks: libc::clock_t| {
+        let secs = ticks as f64 / hz;
+        format!("{}m{:.2}s", (secs / 60.0) as u64, secs % 60.0)
+    };
+    out(sh, "times", &format!("{} {}\n{} {}\n", f(t.tms_utime), f(t.tms_stime), f(t.tms_cutime), f(t.tms_cstime)))
+}
+
+/// `kill [-s SIG | -SIG] PID…`, `kill -l`.
+pub fn kill(sh: &mut Shell, argv: &[String]) -> Exec {
+    // `None` is signal 0: only check that the process exists.
+    let mut sig = Some(Signal::SIGTERM);
+    let mut rest = &argv[1..];
+    match rest.first().map(String::as_str) {
+        Some("-l") => {
+            let names: Vec<&str> = Signal::iterator().map(|s| s.as_str().trim_start_matches("SIG")).collect();
+            return out(sh, "kill", &format!("{}\n", names.join(" ")));
+        }
+        Some("-s") => {
+            let Some(name) = rest.get(1) else { return usage_error(sh, false, "kill: -s needs a signal") };
+            match super::trap::parse_condition(name) {
+                Some(s) => sig = s,
+                None => return usage_error(sh, false, &format!("kill: {name}: bad signal")),
+            }
+            rest = &rest[2..];
+        }
+        Some(flag) if flag.starts_with('-') && flag.len() > 1 && flag != "--" => {
+            match super::trap::parse_condition(&flag[1..]) {
+                Some(s) => sig = s,
+                None => return usage_error(sh, false, &format!("kill: {flag}: bad signal")),
+            }
+            rest = &rest[1..];
+        }
+        _ => {}
+    }
+    if rest.first().is_some_and(|a| a == "--") {
+        rest = &rest[1..];
+    }
+    if rest.is_empty() {
+        return usage_error(sh, false, "kill: usage: kill [-s SIGNAL | -SIGNAL] PID...");
+    }
+    let mut status = 0;
+    for p in rest {
+        let Ok(pid) = p.parse::<i32>() else {
+            sh.error(&format!("kill: {p}: arguments must be process IDs"));
+            status = 1;
+            continue;
+        };
+        if let Err(e) = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig) {
+            sh.error(&format!("kill: ({pid}): {}", crate::exec::spawn::errno_text(e)));
+            status = 1;
+        }
+    }
+    Ok(status)
+}
