@@ -3,6 +3,29 @@
 
 use std::collections::HashMap;
 use std::ffi::CString;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: variable names are short and chosen by the script's author, not
+/// an attacker, so the default SipHash's flood resistance buys nothing and
+/// costs a measurable share of an interpreter loop.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
 
 #[derive(Debug, Clone)]
 pub struct Var {
@@ -15,7 +38,7 @@ pub struct Var {
 /// can reuse one environment block across a spawn loop.
 #[derive(Debug, Clone, Default)]
 pub struct Vars {
-    map: HashMap<String, Var>,
+    map: FastMap<Var>,
     env_generation: u64,
     /// Names made `readonly`.
     readonly: std::collections::HashSet<String>,

@@ -93,6 +93,9 @@ pub struct Shell {
     /// The texts being run (script, sourced files, function definitions'
     /// files), innermost last, for error locations.
     pub(crate) sources: Vec<Rc<Source>>,
+    /// `alias` definitions, and the ones being expanded (never twice).
+    pub(crate) aliases: std::collections::HashMap<String, String>,
+    expanding_aliases: Vec<String>,
     /// Byte offset of the running simple command in the innermost source.
     current_offset: usize,
 }
@@ -144,6 +147,8 @@ impl Shell {
             getopts_char: 0,
             getopts_optind: 0,
             sources: Vec::new(),
+            aliases: std::collections::HashMap::new(),
+            expanding_aliases: Vec::new(),
             current_offset: 0,
         }
     }
@@ -473,6 +478,9 @@ impl Shell {
 
     /// Expands the redirections of a command into fd operations.
     pub(crate) fn redirect_ops(&mut self, redirects: &[Redirect]) -> Result<Vec<FdOp>, PlanFailure> {
+        if redirects.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut expanded = Vec::with_capacity(redirects.len());
         for r in redirects {
             let target = match &r.heredoc {
@@ -489,6 +497,15 @@ impl Shell {
     fn run_simple(&mut self, sc: &SimpleCommand) -> Exec {
         self.substitution_status = None;
         self.current_offset = sc.span.start;
+        if !self.aliases.is_empty()
+            && let Some(expanded) = self.alias_text(sc)
+        {
+            let name = sc.words[0].to_string();
+            self.expanding_aliases.push(name);
+            let r = self.run_source(&expanded, "alias");
+            self.expanding_aliases.pop();
+            return r;
+        }
         let argv = expand::expand_words(self, &sc.words).map_err(|e| self.expansion_failed(e))?;
         // Assignments are made left to right, each seeing the ones before
         // it. Before a command other than a special builtin they last for
@@ -527,6 +544,24 @@ impl Shell {
             }
         }
         result
+    }
+
+    /// The command with its first word replaced by an alias: an unquoted
+    /// first word (no assignments before it) naming an alias that is not
+    /// already being expanded.
+    fn alias_text(&self, sc: &SimpleCommand) -> Option<String> {
+        let first = sc.words.first()?.as_plain_literal()?;
+        if !sc.assignments.is_empty() || self.expanding_aliases.iter().any(|a| a == first) {
+            return None;
+        }
+        let value = self.aliases.get(first)?;
+        let rest = SimpleCommand {
+            assignments: Vec::new(),
+            words: sc.words[1..].to_vec(),
+            redirects: sc.redirects.clone(),
+            span: sc.span,
+        };
+        Some(format!("{value} {rest}"))
     }
 
     /// The rest of a simple command once its words and assignments are
@@ -598,6 +633,10 @@ impl Shell {
         special: bool,
         body: impl FnOnce(&mut Self) -> Exec,
     ) -> Exec {
+        if ops.is_empty() {
+            self.last_command = false;
+            return body(self);
+        }
         if std::mem::take(&mut self.last_command) {
             if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
                 self.error(&spawn::describe_failure(op, e));

@@ -76,6 +76,14 @@ pub enum Segment {
 pub fn expand_words(ctx: &mut dyn Context, words: &[Word]) -> Result<Vec<String>, ExpandError> {
     let mut out = Vec::with_capacity(words.len());
     for w in words {
+        // Most words are plain text: nothing to expand, split or glob.
+        if let Some(text) = w.as_plain_literal()
+            && !text.starts_with('~')
+            && !text.contains(['*', '?', '['])
+        {
+            out.push(text.to_string());
+            continue;
+        }
         let segments = word::segments(ctx, w, word::TildeMode::WordStart)?;
         let state = ctx.state();
         for field in split::split_fields(&segments, state.ifs()) {
@@ -110,6 +118,9 @@ pub fn expand_pattern(ctx: &mut dyn Context, w: &Word) -> Result<String, ExpandE
 /// Whether `text` matches the glob `pattern` (an invalid pattern matches
 /// only itself).
 pub fn pattern_matches(pattern: &str, text: &str) -> bool {
+    if !pattern.contains(['*', '?', '[']) {
+        return pattern == text;
+    }
     match ::glob::Pattern::new(pattern) {
         Ok(p) => p.matches_with(text, PATTERN_OPTIONS),
         Err(_) => pattern == text,

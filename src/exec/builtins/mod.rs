@@ -1,6 +1,7 @@
 //! Commands the shell runs itself. Each gets the shell and its argv; output
 //! goes to fds 1 and 2 as the command's redirections left them.
 
+mod alias;
 mod cd;
 pub use cd::io_reason;
 mod echo;
@@ -79,6 +80,8 @@ pub const BUILTINS: &[Builtin] = &[
     regular("ulimit", sys::ulimit),
     special("times", sys::times),
     regular("kill", sys::kill),
+    regular("alias", alias::alias),
+    regular("unalias", alias::unalias),
     regular("isolates", isolates::isolates),
 ];
 
@@ -88,8 +91,12 @@ pub const KEYWORDS: &[&str] = &[
     "{", "}",
 ];
 
+/// Looked up for every command, so through a hash map built once.
 pub fn find(name: &str) -> Option<&'static Builtin> {
-    BUILTINS.iter().find(|b| b.name == name)
+    type Map =
+        std::collections::HashMap<&'static str, &'static Builtin, std::hash::BuildHasherDefault<crate::state::Fnv>>;
+    static MAP: std::sync::OnceLock<Map> = std::sync::OnceLock::new();
+    MAP.get_or_init(|| BUILTINS.iter().map(|b| (b.name, b)).collect()).get(name).copied()
 }
 
 /// Writes a builtin's output to fd 1; a failed write is the builtin's error.
