@@ -60,10 +60,19 @@ if [ "$only" != isolate ]; then
   for _ in $(seq 1000); do echo /bin/true; done >"$work/spawn.sh"
   for _ in $(seq 200); do echo '/bin/echo x | /bin/cat | /bin/cat >/dev/null'; done >"$work/pipes.sh"
   echo "head -c $bytes /dev/zero | cat | wc -c >/dev/null" >"$work/throughput.sh"
+  # The interpreter alone: no processes, only the shell's own work.
+  loops=200000
+  [ "$quick" = 1 ] && loops=20000
+  echo "i=0; s=; while [ \$i -lt $loops ]; do i=\$((i+1)); s=\${i%?}x; done" >"$work/while.sh"
+  echo "f() { r=\$1; }; i=0; while [ \$i -lt $loops ]; do f \$i; i=\$((i+1)); done" >"$work/func.sh"
+  echo "i=0; while [ \$i -lt $loops ]; do case \$((i%3)) in 0) a=1;; 1) a=2;; *) a=3;; esac; i=\$((i+1)); done" >"$work/case.sh"
   bench startup isosh "$isosh -c true" dash "dash -c true" bash "bash -c true"
   bench spawn-loop isosh "$isosh $work/spawn.sh" dash "dash $work/spawn.sh" bash "bash $work/spawn.sh"
   bench pipelines isosh "$isosh $work/pipes.sh" dash "dash $work/pipes.sh" bash "bash $work/pipes.sh"
   bench throughput isosh "$isosh $work/throughput.sh" dash "dash $work/throughput.sh" bash "bash $work/throughput.sh"
+  for w in while func case; do
+    bench "loop-$w" isosh "$isosh $work/$w.sh" dash "dash $work/$w.sh" bash "bash $work/$w.sh"
+  done
   # Peak RSS (KiB) of each shell running the spawn loop, best of 5.
   for s in isosh dash bash; do
     prog=$isosh; [ "$s" = isosh ] || prog=$(command -v "$s")
@@ -74,7 +83,7 @@ if [ "$only" != isolate ]; then
     done
     echo "$s $best"
   done >"$work/rss.txt"
-  tables+=("shell:startup=\`-c true\`,spawn-loop=1000 × \`/bin/true\`,pipelines=200 × three-stage pipeline,throughput=$((bytes / 1000000)) MB through \`head | cat | wc -c\`")
+  tables+=("shell:startup=\`-c true\`,spawn-loop=1000 × \`/bin/true\`,pipelines=200 × three-stage pipeline,throughput=$((bytes / 1000000)) MB through \`head | cat | wc -c\`,loop-while=$loops × while with arithmetic and \`\${i%?}\`,loop-func=$loops function calls,loop-case=$loops × case")
 fi
 
 if [ "$only" != shell ]; then

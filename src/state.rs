@@ -247,6 +247,8 @@ impl State {
     pub fn new(arg0: String, positional: Vec<String>) -> Self {
         let mut vars = Vars::from_environment();
         vars.set("IFS", " \t\n");
+        // Lets scripts tell isosh apart, as BASH_VERSION does for bash.
+        vars.set("ISOSH_VERSION", env!("CARGO_PKG_VERSION"));
         for (name, value) in [("PS1", "$ "), ("PS2", "> "), ("PS4", "+ ")] {
             if vars.get(name).is_none() {
                 vars.set(name, value);

@@ -135,3 +135,24 @@ fn child_sees_exactly_the_planned_fds() {
     let r = run_in(dir.path(), ISOSH, &["-c", "echo x >f 2>&1; ls /proc/self/fd | tr '\\n' ' '"], "");
     assert_eq!(r.stdout, "0 1 2 3 ");
 }
+
+#[test]
+fn runtime_errors_name_the_file_and_line_of_scripts_functions_and_sourced_files() {
+    let dir = Scratch::new("inv");
+    write_script(&dir, "lib.sh", "lib_fn() {\n  echo in lib\n  missing-in-lib-zz\n}\n");
+    let main = write_script(&dir, "main.sh", "echo start\n. ./lib.sh\n\nlib_fn\nmissing-in-main-zz\n");
+    let r = run_in(dir.path(), ISOSH, &[&main], "");
+    assert_eq!(r.stdout, "start\nin lib\n");
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "isosh: ./lib.sh:3: missing-in-lib-zz: command not found",
+            &format!("isosh: {main}:5: missing-in-main-zz: command not found")
+        ]
+    );
+    // A syntax error in a sourced file names that file.
+    write_script(&dir, "bad.sh", "echo ok\nif then\n");
+    let r = run_in(dir.path(), ISOSH, &["-c", ". ./bad.sh"], "");
+    assert!(r.stderr.contains("./bad.sh:2:4: syntax error: unexpected 'then'"), "{r:?}");
+}

@@ -489,3 +489,11 @@ fn init_forwards_signals_and_the_root_is_minimal() {
     let r = sh("isolate < pwd; ls /dev | tr '\\n' ' ' >");
     assert_eq!(r.stdout, "/\nfd full null ptmx pts random shm stderr stdin stdout tty urandom zero ", "{r:?}");
 }
+
+#[test]
+fn here_documents_and_compound_commands_inside_a_block() {
+    require_root!();
+    let r =
+        sh("isolate <\n  for i in 1 2; do echo \"$i in $$\"; done\n  cat <<EOF\nhere $(hostname | cut -c1-6)\nEOF\n>");
+    assert_eq!(r.stdout, "1 in 1\n2 in 1\nhere isosh-\n", "{r:?}");
+}

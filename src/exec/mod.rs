@@ -604,6 +604,13 @@ impl Shell {
     /// A builtin or a program (not a function).
     fn dispatch_command(&mut self, argv: &[String], assigns: &[(String, String)], ops: &[FdOp]) -> Exec {
         let name = &argv[0];
+        if argv.get(1).is_some_and(|a| a == "--help")
+            && let Some(usage) = builtins::usage(name)
+        {
+            let text = format!("usage: {usage}\n");
+            return self
+                .with_redirections(ops, false, |_| Ok(if write_all(1, text.as_bytes()).is_ok() { 0 } else { 1 }));
+        }
         match builtins::find(name) {
             None => self.run_external(name, argv, assigns, ops),
             Some(b) => match b.kind {

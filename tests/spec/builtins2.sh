@@ -464,3 +464,46 @@ count() { n=0; while read l; do n=$((n+1)); done; echo $n; }; printf '1\n2\n3\n'
 ## stdout:
 ## 3
 ## status: 0
+
+#### alias defined on an earlier line
+alias hi='echo hello'
+hi there
+## stdout:
+## hello there
+## status: 0
+
+#### alias with options
+alias ll='ls -d'
+ll sub
+## stdout:
+## sub
+## status: 0
+
+#### alias listing
+alias one='echo 1'
+alias one
+## stdout:
+## one='echo 1'
+## status: 0
+
+#### unalias
+alias gone='echo x'
+unalias gone
+gone 2>/dev/null; echo $?
+## stdout:
+## 127
+## status: 0
+
+#### alias not expanded when quoted
+alias q='echo aliased'
+'q' 2>/dev/null; echo $?
+## stdout:
+## 127
+## status: 0
+
+#### alias of alias name itself
+alias echo='echo prefixed'
+echo word
+## stdout:
+## prefixed word
+## status: 0

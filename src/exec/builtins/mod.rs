@@ -91,6 +91,39 @@ pub const KEYWORDS: &[&str] = &[
     "{", "}",
 ];
 
+/// The usage line `NAME --help` prints, for builtins whose first
+/// argument cannot be an operand that starts with `--`.
+pub fn usage(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "cd" => "cd [-L|-P] [DIR|-]",
+        "pwd" => "pwd [-L|-P]",
+        "exit" => "exit [N]",
+        "export" => "export [-p] [NAME[=VALUE]...]",
+        "unset" => "unset [-v|-f] NAME...",
+        "type" => "type NAME...",
+        "fds" => "fds   (the shell's own open files, from /proc/self/fd)",
+        "isolates" => "isolates [ls] | isolates rm NAME...",
+        "break" => "break [N]",
+        "continue" => "continue [N]",
+        "return" => "return [N]",
+        "shift" => "shift [N]",
+        "." | "source" => ". FILE [ARG...]",
+        "local" => "local NAME[=VALUE]...",
+        "wait" => "wait [PID...]",
+        "read" => "read [-r] [-p PROMPT] NAME...",
+        "trap" => "trap [ACTION CONDITION...] | trap -p",
+        "readonly" => "readonly [-p] [NAME[=VALUE]...]",
+        "getopts" => "getopts OPTSTRING NAME [ARG...]",
+        "umask" => "umask [-S] [MODE]",
+        "ulimit" => "ulimit [-f|-n|-u] [LIMIT|unlimited]",
+        "times" => "times",
+        "kill" => "kill [-s SIGNAL | -SIGNAL] PID... | kill -l",
+        "alias" => "alias [NAME[=VALUE]...]",
+        "unalias" => "unalias [-a] NAME...",
+        _ => return None,
+    })
+}
+
 /// Looked up for every command, so through a hash map built once.
 pub fn find(name: &str) -> Option<&'static Builtin> {
     type Map =
