@@ -39,6 +39,7 @@ fn parse(file: &str, text: &str) -> Vec<Case> {
         if let Some(v) = line.strip_prefix("## oracle: ") {
             let shell = v.split_whitespace().next().unwrap_or("none");
             case.oracle = (shell != "none").then(|| shell.to_string());
+            case.oracle_note = v[shell.len()..].trim().to_string();
         } else if let Some(v) = line.strip_prefix("## stdin: ") {
             case.stdin = v.replace("\\n", "\n");
         } else if line == "## stdout:" {
@@ -92,10 +93,11 @@ fn bless(path: &Path, cases: &[Case]) {
 /// The oracle and stdin directives of `case`.
 fn directives(case: &Case) -> Vec<String> {
     let mut v = Vec::new();
+    let note = if case.oracle_note.is_empty() { String::new() } else { format!(" {}", case.oracle_note) };
     match &case.oracle {
         Some(o) if o == "dash" => {}
-        Some(o) => v.push(format!("## oracle: {o}")),
-        None => v.push("## oracle: none".into()),
+        Some(o) => v.push(format!("## oracle: {o}{note}")),
+        None => v.push(format!("## oracle: none{note}")),
     }
     if !case.stdin.is_empty() {
         v.push(format!("## stdin: {}", case.stdin.replace('\n', "\\n")));

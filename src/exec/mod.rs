@@ -60,6 +60,8 @@ pub struct Shell {
     paths: PathCache,
     /// Background jobs not yet reaped.
     background: Vec<Pid>,
+    /// Every background job started, in order: `%N` is the Nth.
+    job_table: Vec<Pid>,
     /// The command about to run is the last thing this forked process will
     /// do (a pipeline stage): an external command replaces the process
     /// instead of forking, and redirections need not be undone.
@@ -134,6 +136,7 @@ impl Shell {
             state,
             paths: PathCache::default(),
             background: Vec::new(),
+            job_table: Vec::new(),
             last_command: false,
             ignore_interrupts: false,
             shell_exe: Rc::new(exe.unwrap_or_else(|| c"/proc/self/exe".to_owned())),
@@ -335,6 +338,7 @@ impl Shell {
 
     pub(crate) fn become_child(&mut self) {
         self.background.clear();
+        self.job_table.clear();
         signals::init_child(self.ignore_interrupts);
         // A subshell keeps ignored signals but not trap commands (POSIX).
         for (cond, action) in &self.traps {
@@ -382,6 +386,7 @@ impl Shell {
             }
             Ok(ForkResult::Parent { child }) => {
                 self.background.push(child);
+                self.job_table.push(child);
                 self.state.last_background = Some(child.as_raw());
                 Ok(0)
             }
@@ -390,6 +395,18 @@ impl Shell {
                 Ok(1)
             }
         }
+    }
+
+    /// The pid of a job named `%N`, `%%`, `%+` or `%-` (background jobs,
+    /// numbered from 1 as they started).
+    pub(crate) fn job_pid(&self, spec: &str) -> Option<i32> {
+        let rest = spec.strip_prefix('%')?;
+        let index = match rest {
+            "" | "%" | "+" => self.job_table.len().checked_sub(1)?,
+            "-" => self.job_table.len().checked_sub(2)?,
+            n => n.parse::<usize>().ok()?.checked_sub(1)?,
+        };
+        self.job_table.get(index).map(|p| p.as_raw())
     }
 
     /// Every background job not yet reaped (for `wait`).

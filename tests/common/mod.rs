@@ -104,6 +104,8 @@ pub struct Case {
     pub file: String,
     pub name: String,
     pub oracle: Option<String>,
+    /// Why the case uses another oracle (or none), as written.
+    pub oracle_note: String,
     pub stdin: String,
     pub stderr_contains: Vec<String>,
     pub script: String,

@@ -382,7 +382,7 @@ printf 'echo "args: $@"\n' > p.sh; set -- x y; . ./p.sh
 ## status: 0
 
 #### dot with arguments
-## oracle: bash
+## oracle: bash (dash ignores arguments to .)
 printf 'echo "args: $@"\n' > p.sh; . ./p.sh one two
 ## stdout:
 ## args: one two
@@ -506,4 +506,24 @@ alias echo='echo prefixed'
 echo word
 ## stdout:
 ## prefixed word
+## status: 0
+
+#### wait for job by number
+sh -c 'exit 3' & sh -c 'exit 4' & wait %1; echo $?; wait %2; echo $?
+## stdout:
+## 3
+## 4
+## status: 0
+
+#### wait for current job
+sh -c 'exit 6' & wait %%; echo $?
+## stdout:
+## 6
+## status: 0
+
+#### kill job by number
+## oracle: bash (dash reports 0 for a job killed before wait)
+sh -c 'sleep 5' & kill %1; wait %1 2>/dev/null; echo $?
+## stdout:
+## 143
 ## status: 0

@@ -212,7 +212,7 @@ f() { set -- x y; echo $#; }; set -- 1; f; echo $#
 ## status: 0
 
 #### return value masked to byte
-## oracle: bash
+## oracle: bash (dash keeps 300 in $?; statuses are 0-255 in POSIX and bash)
 f() { return 300; }; f; echo $?
 ## stdout:
 ## 44

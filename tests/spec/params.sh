@@ -85,7 +85,7 @@ e=; echo ${#e}
 ## status: 0
 
 #### length unicode
-## oracle: none
+## oracle: none (isosh counts characters; dash in the C locale counts bytes)
 v='héllo'; echo ${#v}
 ## stdout:
 ## 5

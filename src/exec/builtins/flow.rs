@@ -116,7 +116,7 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Exec {
     }
 }
 
-/// `wait [PID…]`: waits for background jobs; the status is the last one's.
+/// `wait [PID|%N…]`: waits for background jobs; the status is the last one's.
 pub fn wait(sh: &mut Shell, argv: &[String]) -> Exec {
     let mut status = 0;
     if argv.len() == 1 {
@@ -126,8 +126,9 @@ pub fn wait(sh: &mut Shell, argv: &[String]) -> Exec {
         return Ok(status);
     }
     for a in &argv[1..] {
-        let Ok(pid) = a.parse::<i32>() else {
-            return usage_error(sh, false, &format!("wait: Illegal number: {a}"));
+        let pid = if a.starts_with('%') { sh.job_pid(a) } else { a.parse::<i32>().ok() };
+        let Some(pid) = pid else {
+            return usage_error(sh, false, &format!("wait: {a}: no such job or process"));
         };
         status = match sh.take_background_pid(pid) {
             Some(p) => sh.wait_reporting(p),

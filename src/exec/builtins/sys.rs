@@ -138,8 +138,9 @@ pub fn kill(sh: &mut Shell, argv: &[String]) -> Exec {
     }
     let mut status = 0;
     for p in rest {
-        let Ok(pid) = p.parse::<i32>() else {
-            sh.error(&format!("kill: {p}: arguments must be process IDs"));
+        let pid = if p.starts_with('%') { sh.job_pid(p) } else { p.parse::<i32>().ok() };
+        let Some(pid) = pid else {
+            sh.error(&format!("kill: {p}: arguments must be process or job IDs"));
             status = 1;
             continue;
         };
