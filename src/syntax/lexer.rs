@@ -240,18 +240,31 @@ impl<'a> Lexer<'a> {
     /// `"…"` starting at the opening quote. Returns the parts inside.
     fn double_quoted(&self, i: &'a str) -> Result<(&'a str, Vec<WordPart>), ParseError> {
         let open = self.offset(i);
-        let mut i = &i[1..];
+        let (rest, parts) = self.quoted_parts(&i[1..], true)?;
+        match rest.strip_prefix('"') {
+            Some(after) => Ok((after, parts)),
+            None => Err(ParseError::new("unterminated double quote", Span::new(open, open + 1)).incomplete()),
+        }
+    }
+
+    /// Text with double-quote rules, up to a `"` (when `in_quotes`; it is
+    /// not consumed) or the end: `$` and backquote expansions, and a
+    /// backslash that escapes only `$`, `` ` ``, `\`, newline — and `"`
+    /// inside quotes (a here-document body has no quotes to escape).
+    fn quoted_parts(&self, mut i: &'a str, in_quotes: bool) -> Result<(&'a str, Vec<WordPart>), ParseError> {
         let mut parts = Vec::new();
-        loop {
-            let Some(c) = i.chars().next() else {
-                return Err(ParseError::new("unterminated double quote", Span::new(open, open + 1)).incomplete());
-            };
+        let stops: &[char] = if in_quotes { &['"', '\\', '$', '`'] } else { &['\\', '$', '`'] };
+        while let Some(c) = i.chars().next() {
             match c {
-                '"' => return Ok((&i[1..], parts)),
+                '"' if in_quotes => break,
                 '\\' => match i[1..].chars().next() {
                     Some('\n') => i = &i[2..],
-                    Some(e @ ('$' | '`' | '"' | '\\')) => {
+                    Some(e @ ('$' | '`' | '\\')) => {
                         push_literal(&mut parts, e.encode_utf8(&mut [0; 4]));
+                        i = &i[2..];
+                    }
+                    Some('"') if in_quotes => {
+                        push_literal(&mut parts, "\"");
                         i = &i[2..];
                     }
                     _ => {
@@ -261,12 +274,13 @@ impl<'a> Lexer<'a> {
                 },
                 '$' | '`' => i = self.expansion_in(i, &mut parts, true)?,
                 _ => {
-                    let end = i.find(['"', '\\', '$', '`']).unwrap_or(i.len());
+                    let end = i.find(stops).unwrap_or(i.len());
                     push_literal(&mut parts, &i[..end]);
                     i = &i[end..];
                 }
             }
         }
+        Ok((i, parts))
     }
 
     /// A `$…` or backquote expansion at `i`, pushed onto `parts`.
@@ -538,30 +552,7 @@ fn redir_kind(fd: Option<i32>, op: &str) -> TokenKind {
 /// An unquoted here-document body: `$` and backquote expansions, and a
 /// backslash escapes only `$`, `` ` ``, `\` and newline (a `"` is plain).
 pub fn heredoc_word(text: &str) -> Result<Word, ParseError> {
-    let lx = Lexer::new(text);
-    let mut parts = Vec::new();
-    let mut i = text;
-    while let Some(c) = i.chars().next() {
-        match c {
-            '\\' => match i[1..].chars().next() {
-                Some('\n') => i = &i[2..],
-                Some(e @ ('$' | '`' | '\\')) => {
-                    push_literal(&mut parts, e.encode_utf8(&mut [0; 4]));
-                    i = &i[2..];
-                }
-                _ => {
-                    push_literal(&mut parts, "\\");
-                    i = &i[1..];
-                }
-            },
-            '$' | '`' => i = lx.expansion_in(i, &mut parts, true)?,
-            _ => {
-                let end = i.find(['\\', '$', '`']).unwrap_or(i.len());
-                push_literal(&mut parts, &i[..end]);
-                i = &i[end..];
-            }
-        }
-    }
+    let (_, parts) = Lexer::new(text).quoted_parts(text, false)?;
     // As inside double quotes: never split, never globbed.
     Ok(Word { parts: vec![WordPart::DoubleQuoted(parts)], span: Span::default() })
 }

@@ -72,6 +72,22 @@ fn render<'a>(format: &str, args: &mut impl Iterator<Item = &'a str>, out: &mut 
     error.map_or(Ok(false), Err)
 }
 
+/// `s` with `%b`'s escapes interpreted (also what XSI `echo` does);
+/// false when `\c` ended all output.
+pub fn unescape_b(s: &str, out: &mut String) -> bool {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if escape(&mut chars, out, true) {
+                return false;
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    true
+}
+
 /// A backslash escape (the backslash already read). `in_b` is `%b`, where
 /// octal escapes are `\0NNN`. Returns true for `\c`.
 fn escape(chars: &mut std::iter::Peekable<std::str::Chars>, out: &mut String, in_b: bool) -> bool {
@@ -158,20 +174,9 @@ fn conversion(spec: &str, conv: char, arg: Option<&str>, out: &mut String) -> Re
         }
         'b' => {
             let mut s = String::new();
-            let mut chars = arg.unwrap_or("").chars().peekable();
-            let mut stop = false;
-            while let Some(c) = chars.next() {
-                if c == '\\' {
-                    if escape(&mut chars, &mut s, true) {
-                        stop = true;
-                        break;
-                    }
-                } else {
-                    s.push(c);
-                }
-            }
+            let complete = unescape_b(arg.unwrap_or(""), &mut s);
             out.push_str(&pad(spec, s, false));
-            return Ok(stop);
+            return Ok(!complete);
         }
         'c' => {
             out.push_str(&pad(spec, arg.and_then(|a| a.chars().next()).map(String::from).unwrap_or_default(), false))
