@@ -18,6 +18,8 @@ pub struct Invocation {
     pub arg0: String,
     pub positional: Vec<String>,
     pub options: Options,
+    /// `--norc`: the interactive shell skips its startup file.
+    pub norc: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +44,7 @@ prompt) or from standard input.
   -C           `>` refuses to overwrite an existing file (use `>|`)
   -o NAME      set an option by name (errexit, nounset, xtrace, noexec,
                noglob, noclobber, pipefail); +o NAME unsets it
+  --norc       do not read $XDG_CONFIG_HOME/isosh/rc at the prompt
   --version    print the version
   --help       print this help
 ";
@@ -49,11 +52,17 @@ prompt) or from standard input.
 pub fn parse(args: &[String]) -> Result<Cli, String> {
     let mut options = Options::default();
     let mut command = false;
+    let mut norc = false;
     let mut i = 0;
     while let Some(a) = args.get(i) {
         match a.as_str() {
             "--version" => return Ok(Cli::Version),
             "--help" => return Ok(Cli::Help),
+            "--norc" => {
+                norc = true;
+                i += 1;
+                continue;
+            }
             "--" => {
                 i += 1;
                 break;
@@ -85,11 +94,17 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
             Some((n, p)) => (n.clone(), p.to_vec()),
             None => ("isosh".to_string(), Vec::new()),
         };
-        Invocation { input: Input::Command(text.clone()), arg0, positional, options }
+        Invocation { input: Input::Command(text.clone()), arg0, positional, options, norc }
     } else if let Some((file, positional)) = rest.split_first() {
-        Invocation { input: Input::Script(file.clone()), arg0: file.clone(), positional: positional.to_vec(), options }
+        Invocation {
+            input: Input::Script(file.clone()),
+            arg0: file.clone(),
+            positional: positional.to_vec(),
+            options,
+            norc,
+        }
     } else {
-        Invocation { input: Input::Stdin, arg0: "isosh".into(), positional: Vec::new(), options }
+        Invocation { input: Input::Stdin, arg0: "isosh".into(), positional: Vec::new(), options, norc }
     };
     Ok(Cli::Run(invocation))
 }

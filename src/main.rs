@@ -39,7 +39,7 @@ fn main() {
                 Outcome::Exit(127)
             }
         },
-        Input::Stdin if interactive => Outcome::Exit(isosh::repl::run(&mut sh)),
+        Input::Stdin if interactive => Outcome::Exit(isosh::repl::run(&mut sh, invocation.norc)),
         Input::Stdin => toplevel::run_reader(&mut sh, std::io::stdin().lock(), "stdin"),
     };
     let status = match outcome {

@@ -249,7 +249,8 @@ impl State {
         vars.set("IFS", " \t\n");
         // Lets scripts tell isosh apart, as BASH_VERSION does for bash.
         vars.set("ISOSH_VERSION", env!("CARGO_PKG_VERSION"));
-        for (name, value) in [("PS1", "$ "), ("PS2", "> "), ("PS4", "+ ")] {
+        // No PS1 default: the prompt then shows the directory and status.
+        for (name, value) in [("PS2", "> "), ("PS4", "+ ")] {
             if vars.get(name).is_none() {
                 vars.set(name, value);
             }

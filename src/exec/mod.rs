@@ -100,6 +100,8 @@ pub struct Shell {
     expanding_aliases: Vec<String>,
     /// Byte offset of the running simple command in the innermost source.
     current_offset: usize,
+    /// Interactive history, for the `history` builtin.
+    pub(crate) history: std::collections::VecDeque<String>,
 }
 
 /// A named text commands come from.
@@ -152,6 +154,7 @@ impl Shell {
             sources: Vec::new(),
             aliases: std::collections::HashMap::new(),
             expanding_aliases: Vec::new(),
+            history: std::collections::VecDeque::new(),
             current_offset: 0,
         }
     }
@@ -407,6 +410,18 @@ impl Shell {
             n => n.parse::<usize>().ok()?.checked_sub(1)?,
         };
         self.job_table.get(index).map(|p| p.as_raw())
+    }
+
+    /// Adds a command line to the history (consecutive duplicates once),
+    /// keeping at most `size` entries.
+    pub fn remember(&mut self, line: &str, size: usize) {
+        if self.history.back().is_some_and(|l| l == line) {
+            return;
+        }
+        self.history.push_back(line.to_string());
+        while self.history.len() > size {
+            self.history.pop_front();
+        }
     }
 
     /// Every background job not yet reaped (for `wait`).

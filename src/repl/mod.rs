@@ -2,6 +2,7 @@
 //! continuation prompt while the input is incomplete.
 
 mod helper;
+pub mod prompt;
 
 use crate::exec::Shell;
 use crate::syntax;
@@ -17,11 +18,24 @@ fn history_path() -> Option<PathBuf> {
     Some(dirs::data_dir()?.join("isosh").join("history"))
 }
 
+/// Refreshes what the helper knows (functions, aliases, variables, PATH).
+fn refresh_helper(editor: &mut Editor<ShellHelper, DefaultHistory>, sh: &Shell) {
+    if let Some(h) = editor.helper_mut() {
+        let k = &mut h.knowledge;
+        k.functions = sh.functions.keys().cloned().collect();
+        k.aliases = sh.aliases.keys().cloned().collect();
+        k.variables = sh.state.vars.sorted().into_iter().map(|(n, _)| n.to_string()).collect();
+        k.color = prompt::color_enabled(&sh.state);
+        k.set_path(sh.state.vars.get("PATH").unwrap_or(""));
+    }
+}
+
 /// Reads one complete command, asking with `$PS2` for more lines while the
 /// parser says the input is incomplete. `Ok(None)` at end of input.
 fn read_command(editor: &mut Editor<ShellHelper, DefaultHistory>, sh: &Shell) -> Result<Option<String>, ReadlineError> {
-    let ps1 = sh.state.vars.get("PS1").unwrap_or("$ ").to_string();
-    let ps2 = sh.state.vars.get("PS2").unwrap_or("> ").to_string();
+    refresh_helper(editor, sh);
+    let ps1 = prompt::primary(&sh.state);
+    let ps2 = prompt::expand(sh.state.vars.get("PS2").unwrap_or("> "), &sh.state);
     let mut text = match editor.readline(&ps1) {
         Ok(line) => line,
         Err(ReadlineError::Eof) => return Ok(None),
@@ -42,9 +56,28 @@ fn read_command(editor: &mut Editor<ShellHelper, DefaultHistory>, sh: &Shell) ->
     Ok(Some(text))
 }
 
-/// Runs the prompt loop; returns the status the shell exits with.
-pub fn run(sh: &mut Shell) -> i32 {
-    let config = Config::builder().auto_add_history(false).build();
+/// `$XDG_CONFIG_HOME/isosh/rc` (or the platform's config dir).
+pub fn rc_path() -> Option<PathBuf> {
+    Some(dirs::config_dir()?.join("isosh").join("rc"))
+}
+
+/// Runs the prompt loop; returns the status the shell exits with. The rc
+/// file runs first unless `norc`.
+pub fn run(sh: &mut Shell, norc: bool) -> i32 {
+    if !norc
+        && let Some(rc) = rc_path()
+        && let Ok(text) = std::fs::read_to_string(&rc)
+        && let Err(crate::exec::Abort::Exit(status)) = sh.run_source(&text, &rc.display().to_string())
+    {
+        return status;
+    }
+    let size = sh.state.vars.get("HISTSIZE").and_then(|s| s.parse().ok()).unwrap_or(1000);
+    let config =
+        Config::builder().auto_add_history(false).history_ignore_dups(true).and_then(|c| c.max_history_size(size));
+    let config = match config {
+        Ok(c) => c.build(),
+        Err(_) => Config::builder().auto_add_history(false).build(),
+    };
     let mut editor = match Editor::with_config(config) {
         Ok(e) => e,
         Err(e) => {
@@ -56,12 +89,16 @@ pub fn run(sh: &mut Shell) -> i32 {
     let history = history_path();
     if let Some(h) = &history {
         let _ = editor.load_history(h);
+        for entry in editor.history().iter() {
+            sh.remember(entry, size);
+        }
     }
     let status = loop {
         match read_command(&mut editor, sh) {
             Ok(Some(text)) => {
                 if !text.trim().is_empty() {
                     let _ = editor.history_mut().add(&text);
+                    sh.remember(&text, size);
                 }
                 let origin = Origin { name: "isosh", first_line: 1 };
                 if let Outcome::Exit(status) = toplevel::run_text(sh, &text, origin) {

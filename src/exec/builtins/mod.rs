@@ -80,6 +80,7 @@ pub const BUILTINS: &[Builtin] = &[
     regular("ulimit", sys::ulimit),
     special("times", sys::times),
     regular("kill", sys::kill),
+    regular("history", history),
     regular("alias", alias::alias),
     regular("unalias", alias::unalias),
     regular("isolates", isolates::isolates),
@@ -119,6 +120,7 @@ pub fn usage(name: &str) -> Option<&'static str> {
         "times" => "times",
         "kill" => "kill [-s SIGNAL | -SIGNAL] PID|%N... | kill -l",
         "alias" => "alias [NAME[=VALUE]...]",
+        "history" => "history",
         "unalias" => "unalias [-a] NAME...",
         _ => return None,
     })
@@ -148,6 +150,12 @@ fn out(sh: &Shell, name: &str, text: &str) -> Exec {
 fn usage_error(sh: &Shell, special: bool, msg: &str) -> Exec {
     sh.error(msg);
     if special { Err(sh.fatal_unless_interactive(2)) } else { Ok(2) }
+}
+
+/// `history`: the interactive command history, numbered.
+fn history(sh: &mut Shell, _argv: &[String]) -> Exec {
+    let text: String = sh.history.iter().enumerate().map(|(i, l)| format!("{:5}  {l}\n", i + 1)).collect();
+    out(sh, "history", &text)
 }
 
 /// `exit [n]`
