@@ -21,6 +21,10 @@ pub fn init_shell(interactive: bool) {
     if interactive {
         set(Signal::SIGINT, SigHandler::Handler(note_interrupt));
         set(Signal::SIGQUIT, SigHandler::SigIgn);
+        // Job control: the shell itself is never stopped by the terminal.
+        for sig in [Signal::SIGTSTP, Signal::SIGTTIN, Signal::SIGTTOU] {
+            set(sig, SigHandler::SigIgn);
+        }
     }
 }
 
@@ -30,6 +34,9 @@ pub fn init_child(ignore_interrupts: bool) {
     let h = if ignore_interrupts { SigHandler::SigIgn } else { SigHandler::SigDfl };
     set(Signal::SIGINT, h);
     set(Signal::SIGQUIT, h);
+    for sig in [Signal::SIGTSTP, Signal::SIGTTIN, Signal::SIGTTOU] {
+        set(sig, SigHandler::SigDfl);
+    }
 }
 
 /// Signals caught for `trap`, one bit each, set by the handler and taken

@@ -22,6 +22,10 @@ struct Repl {
 
 impl Repl {
     fn start(home: &std::path::Path) -> Repl {
+        Repl::start_with(home, &[("PS1", "PROMPT$ ")])
+    }
+
+    fn start_with(home: &std::path::Path, env: &[(&str, &str)]) -> Repl {
         let pty = nix::pty::openpty(None, None).expect("openpty");
         let slave: OwnedFd = pty.slave;
         let mut cmd = Command::new(ISOSH);
@@ -30,7 +34,7 @@ impl Repl {
             .env("HOME", home)
             .env("XDG_DATA_HOME", home.join("data"))
             .env("TERM", "xterm")
-            .env("PS1", "PROMPT$ ")
+            .envs(env.iter().copied())
             .current_dir(home)
             .stdin(Stdio::from(slave.try_clone().unwrap()))
             .stdout(Stdio::from(slave.try_clone().unwrap()))
@@ -183,4 +187,104 @@ fn ctrl_c_clears_the_line_and_interrupts_commands_not_the_shell() {
     r.expect("status 130");
     let out = r.output.lock().unwrap().clone();
     assert!(!out.contains("never-run\r\n"), "the cleared line must not run: {out:?}");
+}
+
+#[test]
+fn ctrl_z_stops_and_fg_resumes() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("sh -c 'sleep 0.5; echo woke-up'\r");
+    std::thread::sleep(Duration::from_millis(200));
+    r.send("\x1a");
+    r.expect("Stopped");
+    r.expect("PROMPT$ ");
+    r.send("jobs\r");
+    r.expect("[1]+  Stopped");
+    r.expect("PROMPT$ ");
+    r.send("fg\r");
+    r.expect("woke-up");
+    r.expect("PROMPT$ ");
+    r.send("echo status $?\r");
+    r.expect("status 0");
+}
+
+#[test]
+fn background_jobs_are_numbered_listed_and_reported_done() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("sleep 0.3 &\r");
+    r.expect("[1] ");
+    r.expect("PROMPT$ ");
+    r.send("jobs -l\r");
+    r.expect("[1]+  ");
+    r.expect("Running");
+    r.expect("sleep 0.3 &");
+    r.expect("PROMPT$ ");
+    std::thread::sleep(Duration::from_millis(500));
+    r.send("\r");
+    r.expect("[1]+  Done");
+}
+
+#[test]
+fn tab_completes_commands_and_files() {
+    let home = Scratch::new("repl");
+    std::fs::write(home.path().join("unique-file-name.txt"), "x\n").unwrap();
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("ech\t");
+    r.expect("echo");
+    r.send(" done-completing\r");
+    r.expect("done-completing");
+    r.expect("PROMPT$ ");
+    r.send("cat uniq\t");
+    r.expect("unique-file-name.txt");
+    r.send("\r");
+    r.expect("PROMPT$ ");
+}
+
+#[test]
+fn highlighting_colours_and_no_color_turns_it_off() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("ls");
+    r.expect("\x1b[32m");
+    r.send("\x03");
+    r.expect("PROMPT$ ");
+    let mut plain = Repl::start_with(home.path(), &[("PS1", "PROMPT$ "), ("NO_COLOR", "1")]);
+    plain.expect("PROMPT$ ");
+    plain.send("ls /\r");
+    plain.expect("PROMPT$ ");
+    let out = plain.output.lock().unwrap().clone();
+    assert!(!out.contains("\x1b[32m") && !out.contains("\x1b[31m"), "{out:?}");
+}
+
+#[test]
+fn default_prompt_shows_directory_and_failed_status() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start_with(home.path(), &[("NO_COLOR", "1")]);
+    let sign = if nix::unistd::geteuid().is_root() { "#" } else { "$" };
+    r.expect(&format!("~ {sign} "));
+    r.send("false\r");
+    r.expect(&format!("~ [1] {sign} "));
+    r.send("cd /tmp\r");
+    r.expect(&format!("/tmp {sign} "));
+}
+
+#[test]
+fn rc_file_runs_unless_norc() {
+    let home = Scratch::new("repl");
+    let rc = home.path().join("config/isosh");
+    std::fs::create_dir_all(&rc).unwrap();
+    std::fs::write(rc.join("rc"), "greeting=from-rc\nalias hi='echo hi-alias'\n").unwrap();
+    let mut r = Repl::start_with(
+        home.path(),
+        &[("PS1", "PROMPT$ "), ("XDG_CONFIG_HOME", home.path().join("config").to_str().unwrap())],
+    );
+    r.expect("PROMPT$ ");
+    r.send("echo $greeting; hi\r");
+    r.expect("from-rc");
+    r.expect("hi-alias");
 }

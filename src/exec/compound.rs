@@ -27,9 +27,13 @@ impl Shell {
 
     /// `( list )`: a forked copy of the shell runs the list.
     fn run_subshell(&mut self, list: &List, ops: &[super::plan::FdOp]) -> Exec {
+        let pgid = self.child_pgid();
         // SAFETY: isosh is single-threaded; the child continues with its copy.
         match unsafe { fork() } {
             Ok(ForkResult::Child) => {
+                if let Some(pg) = pgid {
+                    let _ = nix::unistd::setpgid(nix::unistd::Pid::from_raw(0), nix::unistd::Pid::from_raw(pg));
+                }
                 self.become_child();
                 if let Err((op, e)) = super::spawn::apply_all(ops, &super::spawn::NoPipes) {
                     self.error(&super::spawn::describe_failure(op, e));
@@ -38,7 +42,10 @@ impl Shell {
                 let status = self.run_list(list).unwrap_or_else(Abort::status);
                 exit_child(status)
             }
-            Ok(ForkResult::Parent { child }) => Ok(self.wait_reporting(child)),
+            Ok(ForkResult::Parent { child }) => {
+                self.adopt_foreground(child);
+                Ok(self.wait_fg(child))
+            }
             Err(e) => {
                 self.error(&format!("fork: {}", super::spawn::errno_text(e)));
                 Ok(super::STATUS_NOT_EXECUTABLE)

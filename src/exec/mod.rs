@@ -3,6 +3,7 @@
 
 pub mod builtins;
 mod compound;
+pub mod jobs;
 pub mod path;
 pub mod plan;
 pub mod spawn;
@@ -60,8 +61,16 @@ pub struct Shell {
     paths: PathCache,
     /// Background jobs not yet reaped.
     background: Vec<Pid>,
-    /// Every background job started, in order: `%N` is the Nth.
-    job_table: Vec<Pid>,
+    /// Background and stopped jobs (`%N`).
+    pub(crate) jobs: Vec<jobs::Job>,
+    /// Job control, when interactive: the shell's terminal.
+    pub(crate) terminal: Option<jobs::Terminal>,
+    /// The process group of the foreground pipeline being started.
+    pub(crate) fg_pgid: Option<Pid>,
+    /// Foreground processes that Ctrl-Z stopped while the shell waited.
+    pub(crate) stopped_now: Vec<Pid>,
+    /// `exit` with stopped jobs warns once.
+    pub(crate) warned_stopped: bool,
     /// The command about to run is the last thing this forked process will
     /// do (a pipeline stage): an external command replaces the process
     /// instead of forking, and redirections need not be undone.
@@ -138,7 +147,11 @@ impl Shell {
             state,
             paths: PathCache::default(),
             background: Vec::new(),
-            job_table: Vec::new(),
+            jobs: Vec::new(),
+            terminal: None,
+            fg_pgid: None,
+            stopped_now: Vec::new(),
+            warned_stopped: false,
             last_command: false,
             ignore_interrupts: false,
             shell_exe: Rc::new(exe.unwrap_or_else(|| c"/proc/self/exe".to_owned())),
@@ -252,10 +265,15 @@ impl Shell {
     }
 
     fn run_pipeline(&mut self, p: &Pipeline) -> Exec {
+        self.fg_pgid = None;
         let status = match p.commands.as_slice() {
-            [one] => self.run_command(one)?,
-            many => self.run_stages(many),
+            [one] => self.run_command(one),
+            many => Ok(self.run_stages(many)),
         };
+        if self.terminal.is_some() {
+            self.finish_foreground(&p.to_string());
+        }
+        let status = status?;
         let status = if p.negated { (status == 0) as i32 } else { status };
         self.state.last_status = status;
         Ok(status)
@@ -304,11 +322,20 @@ impl Shell {
                 prev_read: prev_read.as_ref().map(AsRawFd::as_raw_fd),
                 next: next.as_ref().map(|(r, w)| (r.as_raw_fd(), w.as_raw_fd())),
             };
+            let pgid = self.child_pgid();
             // SAFETY: isosh is single-threaded, so the child may continue
             // running ordinary code after fork.
             match unsafe { fork() } {
-                Ok(ForkResult::Child) => self.run_stage_child(cmd, &pipes, n),
-                Ok(ForkResult::Parent { child }) => pids.push(child),
+                Ok(ForkResult::Child) => {
+                    if let Some(pg) = pgid {
+                        let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(pg));
+                    }
+                    self.run_stage_child(cmd, &pipes, n)
+                }
+                Ok(ForkResult::Parent { child }) => {
+                    self.adopt_foreground(child);
+                    pids.push(child);
+                }
                 Err(e) => {
                     self.error(&format!("fork: {}", crate::exec::spawn::errno_text(e)));
                     break;
@@ -321,7 +348,7 @@ impl Shell {
         drop(prev_read);
         let mut statuses = Vec::with_capacity(pids.len());
         for pid in pids {
-            statuses.push(self.wait_reporting(pid));
+            statuses.push(self.wait_fg(pid));
         }
         let last = statuses.last().copied().unwrap_or(1);
         if self.state.options.pipefail { statuses.iter().rev().copied().find(|&s| s != 0).unwrap_or(0) } else { last }
@@ -341,7 +368,9 @@ impl Shell {
 
     pub(crate) fn become_child(&mut self) {
         self.background.clear();
-        self.job_table.clear();
+        self.jobs.clear();
+        self.terminal = None;
+        self.fg_pgid = None;
         signals::init_child(self.ignore_interrupts);
         // A subshell keeps ignored signals but not trap commands (POSIX).
         for (cond, action) in &self.traps {
@@ -376,12 +405,19 @@ impl Shell {
     /// `cmd &`: the and-or list runs in a forked subshell with stdin from
     /// /dev/null; `$!` is its pid.
     fn run_background(&mut self, ao: &AndOr) -> Exec {
+        let job_control = self.terminal.is_some();
         // SAFETY: single-threaded; see run_stages.
         match unsafe { fork() } {
             Ok(ForkResult::Child) => {
-                self.ignore_interrupts = true;
+                if job_control {
+                    // Its own process group, never the terminal's.
+                    let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
+                } else {
+                    self.ignore_interrupts = true;
+                }
                 self.become_child();
-                if let Err(e) = spawn::apply_op(&plan::background_stdin(), &NoPipes) {
+                // Without job control a background job reads /dev/null (POSIX 2.9.3).
+                if !job_control && let Err(e) = spawn::apply_op(&plan::background_stdin(), &NoPipes) {
                     self.error(&format!("/dev/null: {}", crate::exec::spawn::errno_text(e)));
                 }
                 let status = self.run_and_or(ao).unwrap_or_else(Abort::status);
@@ -389,8 +425,12 @@ impl Shell {
             }
             Ok(ForkResult::Parent { child }) => {
                 self.background.push(child);
-                self.job_table.push(child);
                 self.state.last_background = Some(child.as_raw());
+                let id = self.add_job(child, vec![child], &format!("{ao} &"), jobs::JobState::Running);
+                if job_control {
+                    let _ = nix::unistd::setpgid(child, child);
+                    let _ = write_all(2, format!("[{id}] {child}\n").as_bytes());
+                }
                 Ok(0)
             }
             Err(e) => {
@@ -400,16 +440,11 @@ impl Shell {
         }
     }
 
-    /// The pid of a job named `%N`, `%%`, `%+` or `%-` (background jobs,
-    /// numbered from 1 as they started).
+    /// The pid (process group leader) of a job named `%N`, `%%`, `%+`,
+    /// `%-` or `%text`.
     pub(crate) fn job_pid(&self, spec: &str) -> Option<i32> {
-        let rest = spec.strip_prefix('%')?;
-        let index = match rest {
-            "" | "%" | "+" => self.job_table.len().checked_sub(1)?,
-            "-" => self.job_table.len().checked_sub(2)?,
-            n => n.parse::<usize>().ok()?.checked_sub(1)?,
-        };
-        self.job_table.get(index).map(|p| p.as_raw())
+        spec.strip_prefix('%')?;
+        self.find_job(spec).map(|i| self.jobs[i].pgid.as_raw())
     }
 
     /// Adds a command line to the history (consecutive duplicates once),
@@ -458,6 +493,14 @@ impl Shell {
                 }
             }
         }
+    }
+
+    /// Waits for a foreground child (noting a Ctrl-Z stop under job
+    /// control) and returns its `$?`, saying if a signal killed it.
+    pub(crate) fn wait_fg(&mut self, pid: Pid) -> i32 {
+        let ended = self.wait_foreground(pid);
+        self.report_signal(ended);
+        ended.status()
     }
 
     /// Waits for a child and returns its `$?`, saying if a signal killed it.
@@ -774,20 +817,35 @@ impl Shell {
             return Ok(self.wire_and_exec(name, &image, ops));
         }
         if let Ok(image) = &image {
-            let defaults: &[libc::c_int] = if self.ignore_interrupts { &[] } else { &[libc::SIGINT, libc::SIGQUIT] };
-            if let Some(pid) = spawn::vfork_exec(image, ops, defaults) {
-                return Ok(self.wait_reporting(Pid::from_raw(pid)));
+            // What the shell ignores (interactive: Ctrl-C, Ctrl-\\, job-control
+            // stops) the command must not.
+            let defaults: &[libc::c_int] = if self.ignore_interrupts {
+                &[libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]
+            } else {
+                &[libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]
+            };
+            if let Some(pid) = spawn::vfork_exec(image, ops, defaults, self.child_pgid()) {
+                let pid = Pid::from_raw(pid);
+                self.adopt_foreground(pid);
+                return Ok(self.wait_fg(pid));
             }
         }
+        let pgid = self.child_pgid();
         // SAFETY: single-threaded; the child only replays prepared fd
         // operations and calls execve.
         match unsafe { fork() } {
             Ok(ForkResult::Child) => {
+                if let Some(pg) = pgid {
+                    let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(pg));
+                }
                 self.become_child();
                 let status = self.wire_and_exec(name, &image, ops);
                 exit_child(status)
             }
-            Ok(ForkResult::Parent { child }) => Ok(self.wait_reporting(child)),
+            Ok(ForkResult::Parent { child }) => {
+                self.adopt_foreground(child);
+                Ok(self.wait_fg(child))
+            }
             Err(e) => {
                 self.error(&format!("fork: {}", crate::exec::spawn::errno_text(e)));
                 Ok(STATUS_NOT_EXECUTABLE)

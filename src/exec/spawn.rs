@@ -283,6 +283,8 @@ struct VforkJob<'a> {
     image: &'a ExecImage,
     ops: &'a [FdOp],
     default_signals: &'a [libc::c_int],
+    /// Job control: the process group to join (0: lead a new one).
+    pgid: Option<libc::pid_t>,
     /// Set by the child when a step failed (it shares our memory).
     failed: bool,
 }
@@ -294,6 +296,10 @@ extern "C" fn vfork_child(arg: *mut libc::c_void) -> libc::c_int {
     for &sig in job.default_signals {
         // SAFETY: resetting a disposition to SIG_DFL.
         unsafe { libc::signal(sig, libc::SIG_DFL) };
+    }
+    if let Some(pgid) = job.pgid {
+        // SAFETY: setpgid on ourselves.
+        unsafe { libc::setpgid(0, pgid) };
     }
     if apply_all(job.ops, &NoPipes).is_ok() {
         // SAFETY: see ExecImage::exec; only returns on failure.
@@ -315,10 +321,15 @@ extern "C" fn vfork_child(arg: *mut libc::c_void) -> libc::c_int {
 /// failing step on the command's own stderr (or runs a script the kernel
 /// could not exec); replaying is harmless because the failed attempt's opens
 /// can only have created or emptied the same files.
-pub fn vfork_exec(image: &ExecImage, ops: &[FdOp], default_signals: &[libc::c_int]) -> Option<libc::pid_t> {
+pub fn vfork_exec(
+    image: &ExecImage,
+    ops: &[FdOp],
+    default_signals: &[libc::c_int],
+    pgid: Option<libc::pid_t>,
+) -> Option<libc::pid_t> {
     const STACK: usize = 64 * 1024;
     let mut stack = vec![0u8; STACK];
-    let mut job = VforkJob { image, ops, default_signals, failed: false };
+    let mut job = VforkJob { image, ops, default_signals, pgid, failed: false };
     // The stack grows down: hand clone its 16-byte aligned top.
     let top = (stack.as_mut_ptr() as usize + STACK) & !15;
     // SAFETY: the child runs `vfork_child` on its own stack, touches only

@@ -10,6 +10,8 @@ use nix::unistd::Pid;
 pub enum Ended {
     Exited(i32),
     Signaled(Signal, bool),
+    /// Stopped by a signal (Ctrl-Z) under job control.
+    Stopped(Signal),
 }
 
 impl Ended {
@@ -17,7 +19,7 @@ impl Ended {
     pub fn status(self) -> i32 {
         match self {
             Ended::Exited(n) => n,
-            Ended::Signaled(sig, _) => 128 + sig as i32,
+            Ended::Signaled(sig, _) | Ended::Stopped(sig) => 128 + sig as i32,
         }
     }
 

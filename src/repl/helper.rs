@@ -38,7 +38,9 @@ impl Knowledge {
             if let Ok(entries) = std::fs::read_dir(dir) {
                 for e in entries.flatten() {
                     use std::os::unix::fs::PermissionsExt;
-                    let executable = e.metadata().is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
+                    // Follows symlinks (`/usr/bin/sh -> dash`).
+                    let meta = std::fs::metadata(e.path());
+                    let executable = meta.is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
                     if executable && let Ok(name) = e.file_name().into_string() {
                         self.commands.insert(name);
                     }

@@ -64,6 +64,7 @@ pub fn rc_path() -> Option<PathBuf> {
 /// Runs the prompt loop; returns the status the shell exits with. The rc
 /// file runs first unless `norc`.
 pub fn run(sh: &mut Shell, norc: bool) -> i32 {
+    sh.terminal = Some(crate::exec::jobs::Terminal::take());
     if !norc
         && let Some(rc) = rc_path()
         && let Ok(text) = std::fs::read_to_string(&rc)
@@ -94,6 +95,7 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
         }
     }
     let status = loop {
+        sh.notify_jobs();
         match read_command(&mut editor, sh) {
             Ok(Some(text)) => {
                 if !text.trim().is_empty() {
@@ -104,6 +106,10 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
                 if let Outcome::Exit(status) = toplevel::run_text(sh, &text, origin) {
                     break status;
                 }
+            }
+            Ok(None) if sh.has_stopped_jobs() && !sh.warned_stopped => {
+                sh.warned_stopped = true;
+                sh.error("there are stopped jobs (Ctrl-D again to leave anyway)");
             }
             Ok(None) => break sh.state.last_status,
             // Ctrl-C at the prompt: drop the line, prompt again.

@@ -9,6 +9,7 @@ mod fds;
 mod flow;
 mod getopts;
 mod isolates;
+mod jobs;
 mod lookup;
 mod printf;
 mod read;
@@ -81,6 +82,9 @@ pub const BUILTINS: &[Builtin] = &[
     special("times", sys::times),
     regular("kill", sys::kill),
     regular("history", history),
+    regular("jobs", jobs::jobs),
+    regular("fg", jobs::fg),
+    regular("bg", jobs::bg),
     regular("alias", alias::alias),
     regular("unalias", alias::unalias),
     regular("isolates", isolates::isolates),
@@ -121,6 +125,9 @@ pub fn usage(name: &str) -> Option<&'static str> {
         "kill" => "kill [-s SIGNAL | -SIGNAL] PID|%N... | kill -l",
         "alias" => "alias [NAME[=VALUE]...]",
         "history" => "history",
+        "jobs" => "jobs [-l]",
+        "fg" => "fg [%JOB]",
+        "bg" => "bg [%JOB]",
         "unalias" => "unalias [-a] NAME...",
         _ => return None,
     })
@@ -160,6 +167,11 @@ fn history(sh: &mut Shell, _argv: &[String]) -> Exec {
 
 /// `exit [n]`
 fn exit(sh: &mut Shell, argv: &[String]) -> Exec {
+    if sh.terminal.is_some() && sh.has_stopped_jobs() && !sh.warned_stopped {
+        sh.warned_stopped = true;
+        sh.error("there are stopped jobs (exit again to leave anyway)");
+        return Ok(1);
+    }
     let code = match argv.get(1) {
         None => sh.state.last_status,
         Some(n) => match n.parse::<i64>() {

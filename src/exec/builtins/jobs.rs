@@ -1,0 +1,58 @@
+//! `jobs [-l]`, `fg [%job]`, `bg [%job]`.
+
+use super::{Exec, Shell, out, usage_error};
+use crate::exec::jobs::JobState;
+
+pub fn jobs(sh: &mut Shell, argv: &[String]) -> Exec {
+    sh.notify_jobs();
+    let long = argv.get(1).is_some_and(|a| a == "-l");
+    let n = sh.jobs.len();
+    let mut text = String::new();
+    for (i, job) in sh.jobs.iter().enumerate() {
+        let mark = if i + 1 == n {
+            '+'
+        } else if i + 2 == n {
+            '-'
+        } else {
+            ' '
+        };
+        let state = match job.state {
+            JobState::Running => "Running",
+            JobState::Stopped => "Stopped",
+            JobState::Done(_) => "Done",
+        };
+        let pid = if long { format!("{} ", job.pgid) } else { String::new() };
+        text.push_str(&format!("[{}]{mark}  {pid}{state:<22} {}\n", job.id, job.text));
+    }
+    out(sh, "jobs", &text)
+}
+
+fn pick(sh: &mut Shell, argv: &[String], who: &str) -> Result<usize, Exec> {
+    sh.notify_jobs();
+    let spec = argv.get(1).map_or("%%", String::as_str);
+    sh.find_job(spec).ok_or_else(|| usage_error(sh, false, &format!("{who}: {spec}: no such job")))
+}
+
+pub fn fg(sh: &mut Shell, argv: &[String]) -> Exec {
+    if sh.terminal.is_none() {
+        return usage_error(sh, false, "fg: no job control");
+    }
+    let index = match pick(sh, argv, "fg") {
+        Ok(i) => i,
+        Err(e) => return e,
+    };
+    let _ = crate::exec::spawn::write_all(1, format!("{}\n", sh.jobs[index].text).as_bytes());
+    Ok(sh.continue_job(index, true))
+}
+
+pub fn bg(sh: &mut Shell, argv: &[String]) -> Exec {
+    if sh.terminal.is_none() {
+        return usage_error(sh, false, "bg: no job control");
+    }
+    let index = match pick(sh, argv, "bg") {
+        Ok(i) => i,
+        Err(e) => return e,
+    };
+    let _ = crate::exec::spawn::write_all(1, format!("[{}] {} &\n", sh.jobs[index].id, sh.jobs[index].text).as_bytes());
+    Ok(sh.continue_job(index, false))
+}

@@ -1,0 +1,213 @@
+//! Jobs: background jobs (`&`, numbered `%1`, `%2`, …) and, in an
+//! interactive shell, job control as POSIX describes it — every pipeline in
+//! its own process group, the foreground one owning the terminal, Ctrl-Z
+//! stopping it, `fg`/`bg` resuming it, "Done"/"Stopped" notices.
+
+use super::Shell;
+use super::wait::Ended;
+use nix::sys::signal::{Signal, killpg};
+use nix::sys::termios::{SetArg, Termios, tcgetattr, tcsetattr};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::{Pid, getpgrp, setpgid, tcsetpgrp};
+use std::os::fd::BorrowedFd;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    Running,
+    Stopped,
+    Done(i32),
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: usize,
+    pub pgid: Pid,
+    /// Processes not yet reaped.
+    pub pids: Vec<Pid>,
+    pub text: String,
+    pub state: JobState,
+}
+
+/// The interactive shell's hold on its terminal.
+#[derive(Debug)]
+pub struct Terminal {
+    pub shell_pgid: Pid,
+    /// The terminal modes the shell restores after a job stops or ends.
+    modes: Option<Termios>,
+}
+
+fn tty() -> BorrowedFd<'static> {
+    // SAFETY: fd 0 stays open for the shell's life at the prompt.
+    unsafe { BorrowedFd::borrow_raw(0) }
+}
+
+impl Terminal {
+    /// Puts the shell in its own process group and takes the terminal.
+    pub fn take() -> Terminal {
+        let _ = setpgid(Pid::from_raw(0), Pid::from_raw(0));
+        let shell_pgid = getpgrp();
+        let _ = tcsetpgrp(tty(), shell_pgid);
+        Terminal { shell_pgid, modes: tcgetattr(tty()).ok() }
+    }
+
+    pub fn give_to(&self, pgid: Pid) {
+        let _ = tcsetpgrp(tty(), pgid);
+    }
+
+    /// Takes the terminal back and restores the shell's modes.
+    pub fn reclaim(&self) {
+        let _ = tcsetpgrp(tty(), self.shell_pgid);
+        if let Some(m) = &self.modes {
+            let _ = tcsetattr(tty(), SetArg::TCSADRAIN, m);
+        }
+    }
+}
+
+impl Shell {
+    /// With job control: the process group a process forked now joins
+    /// (0: it leads a new one). `None` without job control.
+    pub(crate) fn child_pgid(&self) -> Option<i32> {
+        self.terminal.as_ref()?;
+        Some(self.fg_pgid.map_or(0, Pid::as_raw))
+    }
+
+    /// In the parent, right after forking a foreground process: put it in
+    /// the job's group (both sides do it, so neither races the other) and
+    /// give the group the terminal.
+    pub(crate) fn adopt_foreground(&mut self, child: Pid) {
+        let Some(term) = &self.terminal else { return };
+        let pgid = *self.fg_pgid.get_or_insert(child);
+        let _ = setpgid(child, pgid);
+        term.give_to(pgid);
+    }
+
+    /// Waits for a foreground process; with job control, a stop counts as
+    /// an end for now and leaves the process to the job table.
+    pub(crate) fn wait_foreground(&mut self, pid: Pid) -> Ended {
+        if self.terminal.is_none() {
+            return super::wait::wait_for(pid);
+        }
+        loop {
+            match waitpid(pid, Some(WaitPidFlag::WUNTRACED)) {
+                Ok(WaitStatus::Exited(_, code)) => return Ended::Exited(code),
+                Ok(WaitStatus::Signaled(_, sig, core)) => return Ended::Signaled(sig, core),
+                Ok(WaitStatus::Stopped(_, sig)) => {
+                    self.stopped_now.push(pid);
+                    return Ended::Stopped(sig);
+                }
+                Ok(_) | Err(nix::errno::Errno::EINTR) => continue,
+                Err(_) => return Ended::Exited(127),
+            }
+        }
+    }
+
+    /// After a foreground pipeline: take the terminal back; if Ctrl-Z
+    /// stopped it, it becomes a stopped job.
+    pub(crate) fn finish_foreground(&mut self, text: &str) {
+        let Some(term) = &self.terminal else { return };
+        term.reclaim();
+        let pgid = self.fg_pgid.take();
+        let stopped = std::mem::take(&mut self.stopped_now);
+        if let (Some(pgid), false) = (pgid, stopped.is_empty()) {
+            let id = self.add_job(pgid, stopped, text, JobState::Stopped);
+            self.error_unlocated_raw(&format!("\n[{id}]+  Stopped                 {text}"));
+        }
+    }
+
+    fn error_unlocated_raw(&self, line: &str) {
+        let _ = super::spawn::write_all(2, format!("{line}\n").as_bytes());
+    }
+
+    /// Adds a job with the lowest free number.
+    pub(crate) fn add_job(&mut self, pgid: Pid, pids: Vec<Pid>, text: &str, state: JobState) -> usize {
+        let id = (1..).find(|n| !self.jobs.iter().any(|j| j.id == *n)).unwrap_or(1);
+        self.jobs.push(Job { id, pgid, pids, text: text.to_string(), state });
+        id
+    }
+
+    /// The job `%N`, `%%`/`%+` (the latest), `%-` (the one before), or
+    /// `%text` (the job whose command starts with text).
+    pub(crate) fn find_job(&self, spec: &str) -> Option<usize> {
+        let rest = spec.strip_prefix('%').unwrap_or(spec);
+        let n = self.jobs.len();
+        match rest {
+            "" | "%" | "+" => n.checked_sub(1),
+            "-" => n.checked_sub(2),
+            _ => match rest.parse::<usize>() {
+                Ok(id) => self.jobs.iter().position(|j| j.id == id),
+                Err(_) => self.jobs.iter().position(|j| j.text.starts_with(rest)),
+            },
+        }
+    }
+
+    /// Checks on background and stopped jobs without blocking; with job
+    /// control, says which are done (before the next prompt).
+    pub fn notify_jobs(&mut self) {
+        for job in &mut self.jobs {
+            job.pids.retain(|&pid| match waitpid(pid, Some(WaitPidFlag::WNOHANG | WaitPidFlag::WUNTRACED)) {
+                Ok(WaitStatus::Exited(_, code)) => {
+                    job.state = JobState::Done(code);
+                    false
+                }
+                Ok(WaitStatus::Signaled(_, sig, _)) => {
+                    job.state = JobState::Done(128 + sig as i32);
+                    false
+                }
+                Ok(WaitStatus::Stopped(..)) => {
+                    job.state = JobState::Stopped;
+                    true
+                }
+                Ok(_) => true,
+                // Reaped elsewhere (`wait`): it is over.
+                Err(_) => false,
+            });
+            if job.pids.is_empty() && job.state == JobState::Running {
+                job.state = JobState::Done(0);
+            }
+        }
+        let interactive = self.terminal.is_some();
+        let mut done = Vec::new();
+        self.jobs.retain(|j| match j.state {
+            JobState::Done(_) => {
+                done.push((j.id, j.text.clone()));
+                false
+            }
+            _ => true,
+        });
+        if interactive {
+            for (id, text) in done {
+                self.error_unlocated_raw(&format!("[{id}]+  Done                    {text}"));
+            }
+        }
+    }
+
+    /// Continues a job (`fg`/`bg`). In the foreground it gets the terminal
+    /// and the shell waits.
+    pub(crate) fn continue_job(&mut self, index: usize, foreground: bool) -> i32 {
+        let job = self.jobs[index].clone();
+        if foreground {
+            if let Some(term) = &self.terminal {
+                term.give_to(job.pgid);
+            }
+            self.fg_pgid = Some(job.pgid);
+        }
+        let _ = killpg(job.pgid, Signal::SIGCONT);
+        if !foreground {
+            self.jobs[index].state = JobState::Running;
+            return 0;
+        }
+        self.jobs.remove(index);
+        let mut status = 0;
+        for pid in &job.pids {
+            let ended = self.wait_foreground(*pid);
+            self.report_signal(ended);
+            status = ended.status();
+        }
+        self.finish_foreground(&job.text);
+        status
+    }
+
+    pub(crate) fn has_stopped_jobs(&self) -> bool {
+        self.jobs.iter().any(|j| j.state == JobState::Stopped)
+    }
+}
