@@ -288,3 +288,25 @@ fn rc_file_runs_unless_norc() {
     r.expect("from-rc");
     r.expect("hi-alias");
 }
+
+#[test]
+fn an_isolate_block_stops_as_a_whole() {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIP an_isolate_block_stops_as_a_whole: isolate blocks need root here");
+        return;
+    }
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("isolate < sleep 0.6; echo block-done $$ >\r");
+    std::thread::sleep(Duration::from_millis(300));
+    r.send("\x1a");
+    r.expect("Stopped");
+    r.expect("PROMPT$ ");
+    std::thread::sleep(Duration::from_millis(800));
+    let out = r.output.lock().unwrap().clone();
+    assert!(!out.contains("block-done 1"), "the block must not run on while stopped");
+    r.send("fg\r");
+    r.expect("block-done 1");
+    r.expect("PROMPT$ ");
+}

@@ -267,6 +267,10 @@ impl Shell {
     fn run_pipeline(&mut self, p: &Pipeline) -> Exec {
         self.fg_pgid = None;
         let status = match p.commands.as_slice() {
+            // Under job control an isolate block gets a supervisor process
+            // of its own, in the job's process group: Ctrl-Z then stops the
+            // block as a whole, and its cleanup waits for it wherever it runs.
+            [one @ Command::Isolate(_)] if self.terminal.is_some() => Ok(self.run_stages(std::slice::from_ref(one))),
             [one] => self.run_command(one),
             many => Ok(self.run_stages(many)),
         };
