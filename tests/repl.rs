@@ -310,3 +310,24 @@ fn an_isolate_block_stops_as_a_whole() {
     r.expect("block-done 1");
     r.expect("PROMPT$ ");
 }
+
+#[test]
+fn bg_continues_a_stopped_job_and_job_specs_name_it() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    // The output (bg-2) differs from the command's text, which is echoed.
+    r.send("sh -c 'sleep 0.4; echo bg-$((1+1))'\r");
+    std::thread::sleep(Duration::from_millis(150));
+    r.send("\x1a");
+    r.expect("Stopped");
+    r.expect("PROMPT$ ");
+    r.send("bg %sh\r");
+    r.expect("[1] sh -c");
+    r.expect("PROMPT$ ");
+    r.send("jobs\r");
+    r.expect("Running");
+    r.expect("bg-2");
+    r.send("echo next\r");
+    r.expect("[1]+  Done");
+}
