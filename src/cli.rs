@@ -20,6 +20,8 @@ pub struct Invocation {
     pub options: Options,
     /// `--norc`: the interactive shell skips its startup file.
     pub norc: bool,
+    /// `--explain`: print what the input would do instead of running it.
+    pub explain: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +47,8 @@ prompt) or from standard input.
   -o NAME      set an option by name (errexit, nounset, xtrace, noexec,
                noglob, noclobber, pipefail); +o NAME unsets it
   --norc       do not read $XDG_CONFIG_HOME/isosh/rc at the prompt
+  --explain    with -c or a script: show the processes, system calls and fd
+               tables the commands would make, and run nothing
   --version    print the version
   --help       print this help
 ";
@@ -53,6 +57,7 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
     let mut options = Options::default();
     let mut command = false;
     let mut norc = false;
+    let mut explain = false;
     let mut i = 0;
     while let Some(a) = args.get(i) {
         match a.as_str() {
@@ -60,6 +65,11 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
             "--help" => return Ok(Cli::Help),
             "--norc" => {
                 norc = true;
+                i += 1;
+                continue;
+            }
+            "--explain" => {
+                explain = true;
                 i += 1;
                 continue;
             }
@@ -94,7 +104,7 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
             Some((n, p)) => (n.clone(), p.to_vec()),
             None => ("isosh".to_string(), Vec::new()),
         };
-        Invocation { input: Input::Command(text.clone()), arg0, positional, options, norc }
+        Invocation { input: Input::Command(text.clone()), arg0, positional, options, norc, explain }
     } else if let Some((file, positional)) = rest.split_first() {
         Invocation {
             input: Input::Script(file.clone()),
@@ -102,9 +112,10 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
             positional: positional.to_vec(),
             options,
             norc,
+            explain,
         }
     } else {
-        Invocation { input: Input::Stdin, arg0: "isosh".into(), positional: Vec::new(), options, norc }
+        Invocation { input: Input::Stdin, arg0: "isosh".into(), positional: Vec::new(), options, norc, explain }
     };
     Ok(Cli::Run(invocation))
 }

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod exec;
 pub mod expand;
+pub mod explain;
 pub mod isolate;
 pub mod repl;
 pub mod signals;

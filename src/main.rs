@@ -30,6 +30,28 @@ fn main() {
     state.options = invocation.options;
     state.options.interactive = interactive;
     let mut sh = Shell::new(state);
+    if invocation.explain {
+        let text = match &invocation.input {
+            Input::Command(t) => Ok(t.clone()),
+            Input::Script(p) => std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}")),
+            Input::Stdin => Err("--explain needs -c COMMAND or a script".to_string()),
+        };
+        let status = match text.map(|t| (sh.explain(&t), t)) {
+            Ok((Ok(e), _)) => {
+                print!("{}", isosh::explain::render(&e, false));
+                0
+            }
+            Ok((Err(e), t)) => {
+                sh.error_unlocated(&e.render("-c", &t, 1));
+                2
+            }
+            Err(msg) => {
+                sh.error_unlocated(&msg);
+                2
+            }
+        };
+        std::process::exit(status);
+    }
     let outcome = match invocation.input {
         Input::Command(text) => toplevel::run_text(&mut sh, &text, Origin { name: "-c", first_line: 1 }),
         Input::Script(path) => match std::fs::read_to_string(&path) {

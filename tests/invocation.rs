@@ -156,3 +156,17 @@ fn runtime_errors_name_the_file_and_line_of_scripts_functions_and_sourced_files(
     let r = run_in(dir.path(), ISOSH, &["-c", ". ./bad.sh"], "");
     assert!(r.stderr.contains("./bad.sh:2:4: syntax error: unexpected 'then'"), "{r:?}");
 }
+
+#[test]
+fn explain_shows_the_plan_and_runs_nothing() {
+    let dir = Scratch::new("inv");
+    let r = run_in(dir.path(), ISOSH, &["--explain", "-c", "echo hi | tr a-z A-Z > out 2>&1"], "");
+    assert_eq!(r.status, 0, "{r:?}");
+    assert!(r.stdout.contains("pipe2(O_CLOEXEC) = [3, 4]"), "{}", r.stdout);
+    assert!(r.stdout.contains("1 → out (O_WRONLY|O_CREAT|O_TRUNC)"), "{}", r.stdout);
+    assert!(!dir.path().join("out").exists(), "explain must not run the line");
+    let r = run_in(dir.path(), ISOSH, &["-c", "explain --json 'cat < in'"], "");
+    assert!(r.stdout.starts_with("{\"pipelines\""), "{r:?}");
+    let r = run_in(dir.path(), ISOSH, &["--explain", "-c", "echo |"], "");
+    assert_eq!(r.status, 2);
+}

@@ -83,6 +83,11 @@ impl Drop for InitStack {
 /// body's own exit could be mistaken for in practice.
 pub const STATUS_SETUP_FAILED: i32 = 125;
 
+/// The capabilities a block keeps (docker's default set), by name.
+pub fn security_caps() -> impl Iterator<Item = &'static str> {
+    security::DEFAULT_CAPS.iter().map(|(_, name)| *name)
+}
+
 /// `$XDG_DATA_HOME/isosh/layers`: named upper layers (`--name`).
 pub fn layers_dir() -> Option<PathBuf> {
     Some(dirs::data_dir()?.join("isosh").join("layers"))

@@ -82,6 +82,7 @@ pub const BUILTINS: &[Builtin] = &[
     special("times", sys::times),
     regular("kill", sys::kill),
     regular("history", history),
+    regular("explain", explain),
     regular("jobs", jobs::jobs),
     regular("fg", jobs::fg),
     regular("bg", jobs::bg),
@@ -125,6 +126,7 @@ pub fn usage(name: &str) -> Option<&'static str> {
         "kill" => "kill [-s SIGNAL | -SIGNAL] PID|%N... | kill -l",
         "alias" => "alias [NAME[=VALUE]...]",
         "history" => "history",
+        "explain" => "explain [--json] 'COMMAND LINE'",
         "jobs" => "jobs [-l]",
         "fg" => "fg [%JOB]",
         "bg" => "bg [%JOB]",
@@ -157,6 +159,24 @@ fn out(sh: &Shell, name: &str, text: &str) -> Exec {
 fn usage_error(sh: &Shell, special: bool, msg: &str) -> Exec {
     sh.error(msg);
     if special { Err(sh.fatal_unless_interactive(2)) } else { Ok(2) }
+}
+
+/// `explain [--json] LINE…`: the processes, system calls and fd tables the
+/// line would make, without running it.
+fn explain(sh: &mut Shell, argv: &[String]) -> Exec {
+    let json = argv.get(1).is_some_and(|a| a == "--json");
+    let text = argv[if json { 2 } else { 1 }..].join(" ");
+    if text.trim().is_empty() {
+        return usage_error(sh, false, "usage: explain [--json] 'COMMAND LINE'");
+    }
+    match sh.explain(&text) {
+        Ok(e) => {
+            let color = sh.terminal.is_some() && crate::repl::prompt::color_enabled(&sh.state);
+            let rendered = if json { crate::explain::render_json(&e) } else { crate::explain::render(&e, color) };
+            out(sh, "explain", &rendered)
+        }
+        Err(e) => usage_error(sh, false, &format!("explain: {}", e.render("explain", &text, 1))),
+    }
 }
 
 /// `history`: the interactive command history, numbered.

@@ -1,0 +1,491 @@
+//! `explain 'LINE'` and `isosh --explain -c LINE`: what a command line would
+//! do, without running it — every process, the system calls that wire it in
+//! order, and its final fd table; for an isolate block, the setup steps.
+//!
+//! It is built from the same plan the executor carries out
+//! ([`crate::exec::plan`]): pipe wiring and redirections become the same
+//! `FdOp` lists, replayed on a symbolic [`FdTable`]. Expansion runs against
+//! a copy of the shell's state, so `$(…)` is not run (it is shown as such)
+//! and nothing the line would assign changes.
+
+use crate::exec::Shell;
+use crate::exec::builtins;
+use crate::exec::path::Lookup;
+use crate::exec::plan::{self, Describe, FdOp, FdTable, Redirection};
+use crate::expand;
+use crate::isolate::spec::{self, IsolateSpec, NetMode, RootMode};
+use crate::state::State;
+use crate::syntax::ast::{Command, CompleteCommand, IsolateBlock, Pipeline, Redirect};
+use nu_ansi_term::Color;
+use std::fmt::Write as _;
+
+/// One process (or the shell itself, for a builtin) and what wires it.
+#[derive(Debug, Clone)]
+pub struct Process {
+    /// What runs: `ls -l`, `builtin cd`, `isolate block`.
+    pub what: String,
+    /// Whether it is the shell itself (a builtin outside a pipeline).
+    pub in_shell: bool,
+    /// System calls in order, as strace would name them.
+    pub calls: Vec<String>,
+    /// The fd table when it runs.
+    pub fds: FdTable,
+    /// Isolate setup steps, in order, with what each does.
+    pub isolate: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Explanation {
+    pub pipelines: Vec<Vec<Process>>,
+    pub notes: Vec<String>,
+}
+
+fn quote_list(v: &[String]) -> String {
+    let items: Vec<String> = v.iter().map(|a| format!("{a:?}")).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Expands redirections against `state` into ops (a failure is a note).
+fn redirect_ops(state: &mut State, redirects: &[Redirect], notes: &mut Vec<String>) -> Vec<FdOp> {
+    let mut expanded = Vec::new();
+    for r in redirects {
+        let target = match &r.heredoc {
+            Some(body) => expand::expand_heredoc(state, &body.0.borrow()),
+            None => expand::expand_single(state, &r.target, false),
+        };
+        match target {
+            Ok(target) => expanded.push(Redirection { fd: r.fd, op: r.op, target }),
+            Err(e) => notes.push(format!("{r}: {e}")),
+        }
+    }
+    let mut ops = Vec::new();
+    if let Err(e) = plan::redirection_ops(&expanded, state.options.noclobber, &mut ops) {
+        notes.push(e.to_string());
+    }
+    ops
+}
+
+/// The syscalls an fd op makes, in strace's vocabulary.
+fn op_calls(op: &FdOp, pipe_fds: &dyn Fn(plan::FdRef) -> String) -> Vec<String> {
+    match op {
+        FdOp::Open { fd, path, mode } => {
+            let p = path.to_string_lossy();
+            vec![
+                format!("open({p:?}, {}|O_CLOEXEC) = N", mode.flag_names()),
+                format!("dup2(N, {fd})"),
+                "close(N)".into(),
+            ]
+        }
+        FdOp::Dup { src, dst } => vec![format!("dup2({}, {dst})", pipe_fds(*src))],
+        FdOp::Close { fd } => vec![format!("close({})", pipe_fds(*fd))],
+        FdOp::HereDoc { fd, body } => vec![
+            "memfd_create(\"here-document\", MFD_CLOEXEC) = N".into(),
+            format!("write(N, …{} bytes)", body.len()),
+            format!("dup2(N, {fd})"),
+            "close(N)".into(),
+        ],
+    }
+}
+
+/// Pipe `k`'s ends get fds 3+2k and 4+2k in this explanation (the real
+/// numbers depend on what the shell has open).
+fn pipe_name(r: plan::FdRef) -> String {
+    match r {
+        plan::FdRef::Fd(n) => n.to_string(),
+        plan::FdRef::PipeRead(k) => format!("{}", 3 + 2 * k),
+        plan::FdRef::PipeWrite(k) => format!("{}", 4 + 2 * k),
+    }
+}
+
+impl Shell {
+    /// Explains a text of complete commands.
+    pub fn explain(&mut self, text: &str) -> Result<Explanation, crate::syntax::ParseError> {
+        let mut out = Explanation::default();
+        for cmd in crate::syntax::parse(text)? {
+            self.explain_command(&cmd, &mut out);
+        }
+        Ok(out)
+    }
+
+    fn explain_command(&mut self, cmd: &CompleteCommand, out: &mut Explanation) {
+        for item in &cmd.list.items {
+            let pipelines = std::iter::once(&item.and_or.first).chain(item.and_or.rest.iter().map(|(_, p)| p));
+            for p in pipelines {
+                let procs = self.explain_pipeline(p, &mut out.notes);
+                out.pipelines.push(procs);
+            }
+        }
+    }
+
+    fn explain_pipeline(&mut self, p: &Pipeline, notes: &mut Vec<String>) -> Vec<Process> {
+        let n = p.commands.len();
+        let mut procs = Vec::new();
+        for (i, cmd) in p.commands.iter().enumerate() {
+            // The pipe ends a stage holds when it is forked (see exec::plan).
+            let mut held = Vec::new();
+            let mut calls = Vec::new();
+            if i + 1 < n {
+                calls.push(format!(
+                    "pipe2(O_CLOEXEC) = [{}, {}]   (pipe#{i}, made by the shell)",
+                    3 + 2 * i,
+                    4 + 2 * i
+                ));
+            }
+            if i > 0 {
+                held.push(Describe::PipeRead(i - 1));
+            }
+            if i + 1 < n {
+                held.push(Describe::PipeRead(i));
+                held.push(Describe::PipeWrite(i));
+            }
+            let mut state = self.state.clone();
+            let in_shell = n == 1 && self.runs_in_shell(cmd);
+            let mut ops = plan::pipe_ops(i, n);
+            let (what, redirects) = self.describe_command(&mut state, cmd, notes);
+            ops.extend(redirect_ops(&mut state, redirects, notes));
+            let mut fd_calls: Vec<String> = Vec::new();
+            for op in &ops {
+                fd_calls.extend(op_calls(op, &pipe_name));
+            }
+            if in_shell {
+                if !ops.is_empty() {
+                    calls.push("fcntl(FD, F_DUPFD_CLOEXEC, 10) = S   (each changed fd saved first)".into());
+                }
+                calls.extend(fd_calls);
+            } else {
+                calls.push("fork()   (in the child:)".into());
+                calls.extend(fd_calls.into_iter().map(|c| format!("  {c}")));
+                calls.push(format!("  {}", self.exec_line(&mut state, cmd)));
+            }
+            if in_shell && !ops.is_empty() {
+                calls.push("dup2(S, FD); close(S)   (restored afterwards)".into());
+            }
+            // Without a pipe the table starts with the shell's 0, 1, 2.
+            let start = if i > 0 || i + 1 < n { FdTable::start(&held) } else { FdTable::start(&[]) };
+            let fds = match start.simulate(&ops) {
+                Ok(t) => t,
+                Err(e) => {
+                    notes.push(format!("{e}: the command would fail before running"));
+                    FdTable::start(&[])
+                }
+            };
+            let isolate = match cmd {
+                Command::Isolate(b) => isolate_steps(&mut state, b, notes),
+                _ => Vec::new(),
+            };
+            procs.push(Process { what, in_shell, calls, fds, isolate });
+        }
+        procs
+    }
+
+    fn runs_in_shell(&self, cmd: &Command) -> bool {
+        match cmd {
+            Command::Simple(sc) => {
+                sc.words.first().and_then(|w| w.as_plain_literal()).is_none_or(|n| builtins::find(n).is_some())
+            }
+            Command::Compound(_) | Command::FunctionDef(_) => true,
+            Command::Isolate(_) => false,
+        }
+    }
+
+    fn describe_command<'c>(
+        &self,
+        state: &mut State,
+        cmd: &'c Command,
+        notes: &mut Vec<String>,
+    ) -> (String, &'c [Redirect]) {
+        match cmd {
+            Command::Simple(sc) => {
+                let argv = expand::expand_words(state, &sc.words).unwrap_or_else(|e| {
+                    notes.push(format!("{e} (command substitutions are not run by explain)"));
+                    sc.words.iter().map(ToString::to_string).collect()
+                });
+                (argv.join(" "), &sc.redirects)
+            }
+            Command::Isolate(b) => ("isolate block".into(), &b.redirects),
+            Command::Compound(c) => (c.kind_summary(), &c.redirects),
+            Command::FunctionDef(d) => (format!("define function {}", d.name), &[]),
+        }
+    }
+
+    fn exec_line(&mut self, state: &mut State, cmd: &Command) -> String {
+        match cmd {
+            Command::Simple(sc) => {
+                let argv = expand::expand_words(state, &sc.words).unwrap_or_default();
+                let Some(name) = argv.first() else { return "exit(0)".into() };
+                if builtins::find(name).is_some() {
+                    return format!("builtin {name} (the forked shell runs it), exit");
+                }
+                match self.lookup_path(name) {
+                    Lookup::Found(p) => format!("execve({:?}, {})", p.display().to_string(), quote_list(&argv)),
+                    Lookup::NotFound => format!("exit(127)   ({name}: command not found)"),
+                }
+            }
+            Command::Isolate(_) => "clone(namespaces) → init → body   (see the isolate steps)".into(),
+            _ => "the forked shell runs it, exit".into(),
+        }
+    }
+}
+
+impl crate::syntax::ast::CompoundCommand {
+    fn kind_summary(&self) -> String {
+        use crate::syntax::ast::CompoundKind::*;
+        match &self.kind {
+            Brace(_) => "{ … } (in the shell)".into(),
+            Subshell(_) => "( … ) (a forked shell)".into(),
+            If { .. } => "if … fi (in the shell)".into(),
+            Loop { until: false, .. } => "while … done (in the shell)".into(),
+            Loop { until: true, .. } => "until … done (in the shell)".into(),
+            For { var, .. } => format!("for {var} … done (in the shell)"),
+            Case { .. } => "case … esac (in the shell)".into(),
+        }
+    }
+}
+
+/// The setup steps of an isolate block, with the calls and files of each.
+fn isolate_steps(state: &mut State, block: &IsolateBlock, notes: &mut Vec<String>) -> Vec<(String, String)> {
+    let words = expand::expand_words(state, &block.options).unwrap_or_default();
+    let vars = state.vars.clone();
+    let spec = match spec::parse(&words, &|k| vars.get(k).map(String::from)) {
+        Ok(spec::Request::Run(s)) => *s,
+        Ok(_) => return vec![("options".into(), "--help/--doctor: prints, runs nothing".into())],
+        Err(e) => {
+            notes.push(e.0);
+            return Vec::new();
+        }
+    };
+    steps_of(&spec)
+}
+
+/// The ordered checklist (`isolate::steps::SetupStep`) for `spec`.
+pub fn steps_of(spec: &IsolateSpec) -> Vec<(String, String)> {
+    use crate::isolate::steps::SetupStep as S;
+    let root = nix::unistd::geteuid().is_root();
+    let mut v = Vec::new();
+    let mut push = |s: S, d: String| v.push((s.name().to_string(), d));
+    if spec.has_limits() {
+        let mut files = Vec::new();
+        if let Some((b, _)) = &spec.memory {
+            files.push(format!("memory.max (v1: memory.limit_in_bytes) = {b}"));
+        }
+        if let Some(n) = spec.pids_limit {
+            files.push(format!("pids.max = {n}"));
+        }
+        if let Some(c) = spec.cpus {
+            let q = ((c * 100_000.0).round() as u64).max(1000);
+            files.push(format!("cpu.max = \"{q} 100000\" (v1: cpu.cfs_quota_us = {q}, cpu.cfs_period_us = 100000)"));
+        }
+        push(S::CgroupFiles, format!("mkdir <shell's cgroup>/isosh-<pid>-<n>; {}", files.join("; ")));
+    }
+    let mut flags = vec!["CLONE_NEWPID", "CLONE_NEWNS", "CLONE_NEWUTS", "CLONE_NEWIPC"];
+    if spec.net == NetMode::None {
+        flags.push("CLONE_NEWNET");
+    }
+    if !root {
+        flags.push("CLONE_NEWUSER");
+    }
+    push(S::Clone, format!("clone({}|SIGCHLD) = init (PID 1 inside)", flags.join("|")));
+    if !root {
+        let (uid, gid) = (nix::unistd::geteuid(), nix::unistd::getegid());
+        push(
+            S::UserNamespace,
+            format!("/proc/self/setgroups = deny; uid_map = \"0 {uid} 1\"; gid_map = \"0 {gid} 1\""),
+        );
+    }
+    if spec.has_limits() {
+        push(S::JoinCgroup, "write(cgroup.procs, \"0\") in each cgroup directory".into());
+    }
+    push(S::CgroupNamespace, "unshare(CLONE_NEWCGROUP)".into());
+    push(S::MountPropagation, "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE)".into());
+    push(S::ScratchTmpfs, "mount(\"tmpfs\", \"/tmp\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"mode=0755\")".into());
+    let lower = spec.rootfs.as_ref().map_or("/".to_string(), |p| p.display().to_string());
+    let layers = spec.name.as_ref().map_or("/tmp".to_string(), |n| format!("$XDG_DATA_HOME/isosh/layers/{n}"));
+    push(
+        S::RootLayer,
+        match spec.root_mode {
+            RootMode::Overlay => format!(
+                "mount(\"overlay\", \"/tmp/root\", \"lowerdir={lower},upperdir={layers}/upper,workdir={layers}/work\")"
+            ),
+            RootMode::ReadWrite => format!("mount(\"{lower}\", \"/tmp/root\", MS_BIND|MS_REC)"),
+            RootMode::ReadOnly => format!("mount(\"{lower}\", \"/tmp/root\", MS_BIND|MS_REC); remount MS_RDONLY"),
+        },
+    );
+    push(S::Proc, "mount(\"proc\", \"/tmp/root/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC)".into());
+    push(
+        S::Dev,
+        "tmpfs on /dev; mknod null zero full random urandom tty; devpts (newinstance) on /dev/pts; /dev/shm".into(),
+    );
+    push(S::Tmp, "mount(\"tmpfs\", \"/tmp/root/tmp\", \"tmpfs\", \"mode=1777\")".into());
+    push(S::Sys, "mount(\"sysfs\", \"/tmp/root/sys\", \"sysfs\", MS_RDONLY)".into());
+    for vol in &spec.volumes {
+        let ro = if vol.read_only { "; remount MS_RDONLY" } else { "" };
+        push(S::Volumes, format!("mount(\"{}\", \"{}\", MS_BIND|MS_REC){ro}", vol.host.display(), vol.guest.display()));
+    }
+    push(
+        S::PivotRoot,
+        "chdir(\"/tmp/root\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH); chdir(\"/\")".into(),
+    );
+    if let Some(w) = &spec.workdir {
+        push(S::Workdir, format!("mkdir -p {w}; chdir({w:?})"));
+    }
+    push(S::Hostname, format!("sethostname({:?})", spec.hostname.as_deref().unwrap_or("isosh-XXXXXX")));
+    if spec.net == NetMode::None {
+        push(S::Loopback, "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)".into());
+    }
+    let kept: Vec<&str> = crate::isolate::security_caps().collect();
+    push(
+        S::Security,
+        format!("prctl(PR_SET_NO_NEW_PRIVS); capabilities kept: {}; prctl(PR_SET_DUMPABLE, 0)", kept.join(" ")),
+    );
+    push(S::CloseFds, "close_range(3, ~0) except the block's redirections".into());
+    push(S::StartBody, "fork(): the body runs under init, which reaps and forwards signals".into());
+    v
+}
+
+/// Renders an explanation as aligned text, coloured when `color`.
+pub fn render(e: &Explanation, color: bool) -> String {
+    let head = |s: &str| if color { Color::Cyan.bold().paint(s).to_string() } else { s.to_string() };
+    let call = |s: &str| if color { Color::Yellow.paint(s).to_string() } else { s.to_string() };
+    let mut out = String::new();
+    for (pi, procs) in e.pipelines.iter().enumerate() {
+        if e.pipelines.len() > 1 {
+            let _ = writeln!(out, "{}", head(&format!("pipeline {}", pi + 1)));
+        }
+        for (i, p) in procs.iter().enumerate() {
+            let who = if p.in_shell { "the shell itself".to_string() } else { format!("process {}", i + 1) };
+            let _ = writeln!(out, "{} {}", head(&format!("{who}:")), p.what);
+            for c in &p.calls {
+                let _ = writeln!(out, "    {}", call(c));
+            }
+            if !p.isolate.is_empty() {
+                let _ = writeln!(out, "  isolate setup, in order:");
+                let width = p.isolate.iter().map(|(s, _)| s.len()).max().unwrap_or(0);
+                for (step, what) in &p.isolate {
+                    let _ = writeln!(out, "    {step:<width$}  {what}");
+                }
+            }
+            let _ = writeln!(out, "  fd table when it runs:");
+            for (fd, d) in &p.fds.fds {
+                let arrow = if matches!(d, Describe::PipeRead(_)) || *fd == 0 { "←" } else { "→" };
+                let _ = writeln!(out, "    {fd} {arrow} {d}");
+            }
+        }
+    }
+    for n in &e.notes {
+        let _ = writeln!(out, "note: {n}");
+    }
+    out
+}
+
+/// The same content as JSON, for tools.
+pub fn render_json(e: &Explanation) -> String {
+    fn s(x: &str) -> String {
+        format!("{x:?}")
+    }
+    let pipelines: Vec<String> = e
+        .pipelines
+        .iter()
+        .map(|procs| {
+            let ps: Vec<String> = procs
+                .iter()
+                .map(|p| {
+                    let calls: Vec<String> = p.calls.iter().map(|c| s(c)).collect();
+                    let fds: Vec<String> = p
+                        .fds
+                        .fds
+                        .iter()
+                        .map(|(fd, d)| format!("{{\"fd\":{fd},\"target\":{}}}", s(&d.to_string())))
+                        .collect();
+                    let steps: Vec<String> =
+                        p.isolate.iter().map(|(st, w)| format!("{{\"step\":{},\"does\":{}}}", s(st), s(w))).collect();
+                    format!(
+                        "{{\"what\":{},\"in_shell\":{},\"calls\":[{}],\"fds\":[{}],\"isolate\":[{}]}}",
+                        s(&p.what),
+                        p.in_shell,
+                        calls.join(","),
+                        fds.join(","),
+                        steps.join(",")
+                    )
+                })
+                .collect();
+            format!("[{}]", ps.join(","))
+        })
+        .collect();
+    let notes: Vec<String> = e.notes.iter().map(|n| s(n)).collect();
+    format!("{{\"pipelines\":[{}],\"notes\":[{}]}}\n", pipelines.join(","), notes.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shell() -> Shell {
+        Shell::new(State::new("isosh".into(), vec![]))
+    }
+
+    fn fd(e: &Explanation, pipeline: usize, process: usize, n: i32) -> String {
+        e.pipelines[pipeline][process].fds.get(n).map(ToString::to_string).unwrap_or_else(|| "closed".into())
+    }
+
+    #[test]
+    fn redirection_order_is_visible() {
+        let mut sh = shell();
+        let a = sh.explain("cmd >out 2>&1").unwrap();
+        assert_eq!(fd(&a, 0, 0, 1), "out (O_WRONLY|O_CREAT|O_TRUNC)");
+        assert_eq!(fd(&a, 0, 0, 2), "out (O_WRONLY|O_CREAT|O_TRUNC)");
+        let b = sh.explain("cmd 2>&1 >out").unwrap();
+        assert_eq!(fd(&b, 0, 0, 1), "out (O_WRONLY|O_CREAT|O_TRUNC)");
+        assert_eq!(fd(&b, 0, 0, 2), "shell's fd 1");
+        let calls = &b.pipelines[0][0].calls;
+        let dup = calls.iter().position(|c| c.contains("dup2(1, 2)")).unwrap();
+        let open = calls.iter().position(|c| c.contains("open(\"out\"")).unwrap();
+        assert!(dup < open, "{calls:?}");
+    }
+
+    #[test]
+    fn pipelines_builtins_and_closed_fds() {
+        let mut sh = shell();
+        let e = sh.explain("echo hi | tr a-z A-Z 2>&-").unwrap();
+        assert_eq!(e.pipelines[0].len(), 2);
+        assert!(!e.pipelines[0][0].in_shell, "a builtin in a pipeline runs in a forked shell");
+        assert_eq!(fd(&e, 0, 0, 1), "pipe#0 write end");
+        assert_eq!(fd(&e, 0, 1, 0), "pipe#0 read end");
+        assert_eq!(fd(&e, 0, 1, 2), "closed");
+        let alone = sh.explain("echo hi >f").unwrap();
+        assert!(alone.pipelines[0][0].in_shell);
+        assert!(alone.pipelines[0][0].calls.iter().any(|c| c.contains("restored")));
+        let ext = sh.explain("ls -l").unwrap();
+        assert!(ext.pipelines[0][0].calls.iter().any(|c| c.contains("execve(") && c.contains("\"ls\", \"-l\"")));
+    }
+
+    #[test]
+    fn isolate_steps_name_flags_mounts_and_cgroup_files() {
+        let mut sh = shell();
+        let e = sh.explain("isolate --memory 64M --pids-limit 20 --cpus 0.25 -v /a:/b:ro < true >").unwrap();
+        let steps = &e.pipelines[0][0].isolate;
+        let names: Vec<&str> = steps.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(names.first(), Some(&"cgroup files"));
+        assert!(names.contains(&"pivot_root") && names.contains(&"volumes"));
+        let all: String = steps.iter().map(|(_, d)| d.clone()).collect::<Vec<_>>().join("\n");
+        assert!(
+            all.contains("= 67108864") && all.contains("pids.max = 20") && all.contains("\"25000 100000\""),
+            "{all}"
+        );
+        assert!(all.contains("CLONE_NEWNET") && all.contains("lowerdir=/") && all.contains("CAP_CHOWN"));
+        let host = sh.explain("isolate --net host < true >").unwrap();
+        let all: String = host.pipelines[0][0].isolate.iter().map(|(_, d)| d.clone()).collect();
+        assert!(!all.contains("CLONE_NEWNET") && !all.contains("cgroup.procs"));
+    }
+
+    #[test]
+    fn nothing_runs_and_json_carries_the_same_content() {
+        let mut sh = shell();
+        let e = sh.explain("echo $(echo hi) > made-by-explain").unwrap();
+        assert!(!std::path::Path::new("made-by-explain").exists());
+        assert!(e.notes.iter().any(|n| n.contains("not run")), "{:?}", e.notes);
+        let json = render_json(&sh.explain("cat <in | wc -l").unwrap());
+        assert!(json.starts_with("{\"pipelines\":[[{\"what\":\"cat\""), "{json}");
+        assert!(json.contains("\"target\":\"in (O_RDONLY)\""), "{json}");
+        assert!(!render(&e, false).contains('\x1b'));
+    }
+}
