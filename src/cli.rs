@@ -47,6 +47,7 @@ prompt) or from standard input.
   -o NAME      set an option by name (errexit, nounset, xtrace, noexec,
                noglob, noclobber, pipefail); +o NAME unsets it
   --norc       do not read $XDG_CONFIG_HOME/isosh/rc at the prompt
+  --trace      print the system calls isosh makes as it runs (set -o trace)
   --explain    with -c or a script: show the processes, system calls and fd
                tables the commands would make, and run nothing
   --version    print the version
@@ -65,6 +66,11 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
             "--help" => return Ok(Cli::Help),
             "--norc" => {
                 norc = true;
+                i += 1;
+                continue;
+            }
+            "--trace" => {
+                options.trace = true;
                 i += 1;
                 continue;
             }

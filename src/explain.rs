@@ -65,36 +65,62 @@ fn redirect_ops(state: &mut State, redirects: &[Redirect], notes: &mut Vec<Strin
     ops
 }
 
-/// The syscalls an fd op makes, in strace's vocabulary.
-fn op_calls(op: &FdOp, pipe_fds: &dyn Fn(plan::FdRef) -> String) -> Vec<String> {
-    match op {
-        FdOp::Open { fd, path, mode } => {
-            let p = path.to_string_lossy();
-            vec![
-                format!("open({p:?}, {}|O_CLOEXEC) = N", mode.flag_names()),
-                format!("dup2(N, {fd})"),
-                "close(N)".into(),
-            ]
-        }
-        FdOp::Dup { src, dst } => vec![format!("dup2({}, {dst})", pipe_fds(*src))],
-        FdOp::Close { fd } => vec![format!("close({})", pipe_fds(*fd))],
-        FdOp::HereDoc { fd, body } => vec![
-            "memfd_create(\"here-document\", MFD_CLOEXEC) = N".into(),
-            format!("write(N, …{} bytes)", body.len()),
-            format!("dup2(N, {fd})"),
-            "close(N)".into(),
-        ],
+/// Which fd numbers a process has open, to predict what `open` and
+/// `pipe2` return (the lowest free numbers) as the kernel would — for a
+/// shell started with just 0, 1 and 2.
+#[derive(Debug, Clone)]
+struct FdNumbers(std::collections::BTreeSet<i32>);
+
+impl FdNumbers {
+    fn standard() -> Self {
+        FdNumbers((0..3).collect())
+    }
+
+    fn take_lowest(&mut self) -> i32 {
+        let n = (0..).find(|n| !self.0.contains(n)).unwrap_or(0);
+        self.0.insert(n);
+        n
     }
 }
 
-/// Pipe `k`'s ends get fds 3+2k and 4+2k in this explanation (the real
-/// numbers depend on what the shell has open).
-fn pipe_name(r: plan::FdRef) -> String {
-    match r {
-        plan::FdRef::Fd(n) => n.to_string(),
-        plan::FdRef::PipeRead(k) => format!("{}", 3 + 2 * k),
-        plan::FdRef::PipeWrite(k) => format!("{}", 4 + 2 * k),
+/// The syscalls an fd op makes, in strace's vocabulary, with the numbers
+/// the kernel would hand out; `pipes` maps the plan's pipe ends to fds.
+fn op_calls(op: &FdOp, fds: &mut FdNumbers, pipes: &dyn Fn(plan::FdRef) -> i32) -> Vec<String> {
+    let mut calls = Vec::new();
+    let place = |fds: &mut FdNumbers, opened: i32, fd: i32, calls: &mut Vec<String>| {
+        if opened != fd {
+            calls.push(format!("dup2({opened}, {fd})"));
+            calls.push(format!("close({opened})"));
+            fds.0.remove(&opened);
+            fds.0.insert(fd);
+        }
+    };
+    match op {
+        FdOp::Open { fd, path, mode } => {
+            let n = fds.take_lowest();
+            calls.push(format!("open({:?}, {}|O_CLOEXEC) = {n}", path.to_string_lossy(), mode.flag_names()));
+            place(fds, n, *fd, &mut calls);
+        }
+        FdOp::HereDoc { fd, body } => {
+            let n = fds.take_lowest();
+            calls.push(format!("memfd_create(\"here-document\", MFD_CLOEXEC) = {n}"));
+            calls.push(format!("write({n}, …{} bytes)", body.len()));
+            place(fds, n, *fd, &mut calls);
+        }
+        FdOp::Dup { src, dst } => {
+            let src = pipes(*src);
+            if src != *dst {
+                calls.push(format!("dup2({src}, {dst})"));
+                fds.0.insert(*dst);
+            }
+        }
+        FdOp::Close { fd } => {
+            let n = pipes(*fd);
+            calls.push(format!("close({n})"));
+            fds.0.remove(&n);
+        }
     }
+    calls
 }
 
 impl Shell {
@@ -120,16 +146,18 @@ impl Shell {
     fn explain_pipeline(&mut self, p: &Pipeline, notes: &mut Vec<String>) -> Vec<Process> {
         let n = p.commands.len();
         let mut procs = Vec::new();
+        // The shell's own fds, and the numbers its pipes got: pipe k is
+        // made just before stage k forks, and the shell closes the ends it
+        // handed on right after (see exec::run_stages).
+        let mut shell_fds = FdNumbers::standard();
+        let mut pipe_fds: Vec<(i32, i32)> = Vec::new();
         for (i, cmd) in p.commands.iter().enumerate() {
-            // The pipe ends a stage holds when it is forked (see exec::plan).
             let mut held = Vec::new();
             let mut calls = Vec::new();
             if i + 1 < n {
-                calls.push(format!(
-                    "pipe2(O_CLOEXEC) = [{}, {}]   (pipe#{i}, made by the shell)",
-                    3 + 2 * i,
-                    4 + 2 * i
-                ));
+                let (r, w) = (shell_fds.take_lowest(), shell_fds.take_lowest());
+                pipe_fds.push((r, w));
+                calls.push(format!("pipe2([{r}, {w}], O_CLOEXEC)   (pipe#{i}, made by the shell)"));
             }
             if i > 0 {
                 held.push(Describe::PipeRead(i - 1));
@@ -138,14 +166,21 @@ impl Shell {
                 held.push(Describe::PipeRead(i));
                 held.push(Describe::PipeWrite(i));
             }
+            let pipes = pipe_fds.clone();
+            let resolve = move |r: plan::FdRef| match r {
+                plan::FdRef::Fd(n) => n,
+                plan::FdRef::PipeRead(k) => pipes.get(k).map_or(-1, |p| p.0),
+                plan::FdRef::PipeWrite(k) => pipes.get(k).map_or(-1, |p| p.1),
+            };
             let mut state = self.state.clone();
             let in_shell = n == 1 && self.runs_in_shell(cmd);
             let mut ops = plan::pipe_ops(i, n);
             let (what, redirects) = self.describe_command(&mut state, cmd, notes);
             ops.extend(redirect_ops(&mut state, redirects, notes));
+            let mut child_fds = shell_fds.clone();
             let mut fd_calls: Vec<String> = Vec::new();
             for op in &ops {
-                fd_calls.extend(op_calls(op, &pipe_name));
+                fd_calls.extend(op_calls(op, &mut child_fds, &resolve));
             }
             if in_shell {
                 if !ops.is_empty() {
@@ -159,6 +194,13 @@ impl Shell {
             }
             if in_shell && !ops.is_empty() {
                 calls.push("dup2(S, FD); close(S)   (restored afterwards)".into());
+            }
+            // The shell closes what it handed on.
+            if i + 1 < n {
+                shell_fds.0.remove(&pipe_fds[i].1);
+            }
+            if i > 0 {
+                shell_fds.0.remove(&pipe_fds[i - 1].0);
             }
             // Without a pipe the table starts with the shell's 0, 1, 2.
             let start = if i > 0 || i + 1 < n { FdTable::start(&held) } else { FdTable::start(&[]) };

@@ -15,3 +15,4 @@ pub mod signals;
 pub mod state;
 pub mod syntax;
 pub mod toplevel;
+pub mod trace;

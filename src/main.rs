@@ -29,6 +29,7 @@ fn main() {
     let mut state = State::new(invocation.arg0.clone(), invocation.positional);
     state.options = invocation.options;
     state.options.interactive = interactive;
+    isosh::trace::sync(state.options.trace);
     let mut sh = Shell::new(state);
     if invocation.explain {
         let text = match &invocation.input {

@@ -170,6 +170,8 @@ pub struct Options {
     pub pipefail: bool,
     /// `-v`: print input to stderr as it is read.
     pub verbose: bool,
+    /// `-o trace`: print the system calls isosh makes (see `trace`).
+    pub trace: bool,
     /// The shell reads commands from a terminal.
     pub interactive: bool,
 }
@@ -188,6 +190,7 @@ impl Options {
         ("xtrace", Some('x')),
         ("noclobber", Some('C')),
         ("pipefail", None),
+        ("trace", None),
     ];
 
     pub fn flag_mut(&mut self, letter: char) -> Option<&mut bool> {
@@ -206,6 +209,7 @@ impl Options {
     pub fn named_mut(&mut self, name: &str) -> Option<&mut bool> {
         match Self::NAMES.iter().find(|(n, _)| *n == name)? {
             (_, Some(letter)) => self.flag_mut(*letter),
+            ("trace", None) => Some(&mut self.trace),
             _ => Some(&mut self.pipefail),
         }
     }

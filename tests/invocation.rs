@@ -162,7 +162,7 @@ fn explain_shows_the_plan_and_runs_nothing() {
     let dir = Scratch::new("inv");
     let r = run_in(dir.path(), ISOSH, &["--explain", "-c", "echo hi | tr a-z A-Z > out 2>&1"], "");
     assert_eq!(r.status, 0, "{r:?}");
-    assert!(r.stdout.contains("pipe2(O_CLOEXEC) = [3, 4]"), "{}", r.stdout);
+    assert!(r.stdout.contains("pipe2([3, 4], O_CLOEXEC)"), "{}", r.stdout);
     assert!(r.stdout.contains("1 → out (O_WRONLY|O_CREAT|O_TRUNC)"), "{}", r.stdout);
     assert!(!dir.path().join("out").exists(), "explain must not run the line");
     let r = run_in(dir.path(), ISOSH, &["-c", "explain --json 'cat < in'"], "");

@@ -312,7 +312,10 @@ impl Shell {
         for (index, cmd) in commands.iter().enumerate() {
             let next = if index + 1 < n {
                 match os_pipe::pipe() {
-                    Ok(p) => Some(p),
+                    Ok(p) => {
+                        crate::trace::emit(|| format!("pipe2([{}, {}], O_CLOEXEC)", p.0.as_raw_fd(), p.1.as_raw_fd()));
+                        Some(p)
+                    }
                     Err(e) => {
                         self.error(&format!("pipe: {e}"));
                         break;
@@ -337,6 +340,7 @@ impl Shell {
                     self.run_stage_child(cmd, &pipes, n)
                 }
                 Ok(ForkResult::Parent { child }) => {
+                    crate::trace::emit(|| format!("fork() = {child}"));
                     self.adopt_foreground(child);
                     pids.push(child);
                 }
@@ -820,7 +824,11 @@ impl Shell {
             // Already a forked stage: become the command.
             return Ok(self.wire_and_exec(name, &image, ops));
         }
-        if let Ok(image) = &image {
+        // Tracing takes the fork path: it writes from the child, which the
+        // memory-sharing vfork child must not.
+        if let Ok(image) = &image
+            && !crate::trace::enabled()
+        {
             // What the shell ignores (interactive: Ctrl-C, Ctrl-\\, job-control
             // stops) the command must not.
             let defaults: &[libc::c_int] = if self.ignore_interrupts {
@@ -847,6 +855,7 @@ impl Shell {
                 exit_child(status)
             }
             Ok(ForkResult::Parent { child }) => {
+                crate::trace::emit(|| format!("fork() = {child}"));
                 self.adopt_foreground(child);
                 Ok(self.wait_fg(child))
             }

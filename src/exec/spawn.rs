@@ -94,14 +94,47 @@ fn close(fd: RawFd) {
     unsafe { libc::close(fd) };
 }
 
-/// Carries out one fd operation.
+/// Carries out one fd operation (and traces what it did).
 pub fn apply_op(op: &FdOp, pipes: &dyn PipeFds) -> Result<(), Errno> {
+    let r = apply_op_untraced(op, pipes);
+    if crate::trace::enabled() {
+        trace_op(op, pipes, &r);
+    }
+    r
+}
+
+fn trace_op(op: &FdOp, pipes: &dyn PipeFds, r: &Result<(), Errno>) {
+    let fail = match r {
+        Ok(()) => String::new(),
+        Err(e) => format!(" = -1 {e:?}"),
+    };
+    let name = |r: FdRef| resolve(r, pipes).map_or_else(|_| r.to_string(), |n| n.to_string());
+    match op {
+        // An open is traced where it happens (the fd it got is known there).
+        FdOp::Open { .. } if r.is_ok() => {}
+        FdOp::Open { path, mode, .. } => {
+            crate::trace::emit(|| format!("open({:?}, {}|O_CLOEXEC){fail}", path.to_string_lossy(), mode.flag_names()))
+        }
+        FdOp::Dup { src, dst } => crate::trace::emit(|| format!("dup2({}, {dst}){fail}", name(*src))),
+        FdOp::Close { fd } => crate::trace::emit(|| format!("close({})", name(*fd))),
+        FdOp::HereDoc { fd, body } => crate::trace::emit(|| {
+            format!("memfd_create(\"here-document\") + write({} bytes); dup2(N, {fd}); close(N){fail}", body.len())
+        }),
+    }
+}
+
+fn apply_op_untraced(op: &FdOp, pipes: &dyn PipeFds) -> Result<(), Errno> {
     match op {
         FdOp::Open { fd, path, mode } => {
             let opened = match mode {
                 OpenMode::NoClobber => open_noclobber(path)?,
                 m => open_cloexec(path, m.flags())?,
             };
+            crate::trace::emit(|| {
+                let then =
+                    if opened == *fd { String::new() } else { format!("\ndup2({opened}, {fd})\nclose({opened})") };
+                format!("open({:?}, {}|O_CLOEXEC) = {opened}{then}", path.to_string_lossy(), mode.flag_names())
+            });
             if opened == *fd {
                 // It landed on its target: that copy must survive exec.
                 set_cloexec(opened, false)
@@ -190,6 +223,7 @@ impl SavedFds {
             {
                 // SAFETY: F_DUPFD_CLOEXEC on an integer fd; failure means it was closed.
                 let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, floor) };
+                crate::trace::emit(|| format!("fcntl({fd}, F_DUPFD_CLOEXEC, {floor}) = {copy}   (saved)"));
                 saved.saved.push((fd, (copy >= 0).then_some(copy)));
             }
             if let Err(e) = apply_op(op, &NoPipes) {
@@ -208,8 +242,12 @@ impl SavedFds {
                 Some(c) => {
                     let _ = dup2(c, fd);
                     close(c);
+                    crate::trace::emit(|| format!("dup2({c}, {fd}); close({c})   (restored)"));
                 }
-                None => close(fd),
+                None => {
+                    close(fd);
+                    crate::trace::emit(|| format!("close({fd})   (restored: it was closed)"));
+                }
             }
         }
     }
@@ -266,6 +304,12 @@ impl ExecImage {
 
     /// Replaces the process. Returns only on failure, with the errno.
     pub fn exec(&self) -> Errno {
+        crate::trace::emit(|| {
+            // SAFETY: argv holds NUL-terminated strings owned by self.
+            let args: Vec<String> =
+                self.argv.ptrs().iter().map(|p| unsafe { CStr::from_ptr(*p) }.to_string_lossy().into_owned()).collect();
+            format!("execve({:?}, {:?})", self.path.to_string_lossy(), args)
+        });
         // SAFETY: every pointer array is NULL-terminated and points into C
         // strings owned by `self`, which outlives the call.
         unsafe { libc::execve(self.path.as_ptr(), self.argv.as_ptr(), self.envp.as_ptr()) };

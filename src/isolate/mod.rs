@@ -208,7 +208,10 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     };
     drop(stack);
     let child = match child {
-        Ok(pid) => pid,
+        Ok(pid) => {
+            crate::trace::emit(|| format!("clone({flags:?}|SIGCHLD) = {pid}"));
+            pid
+        }
         Err(e) => {
             init::restore(saved_handlers);
             let what = format!("{flags:?}");

@@ -307,6 +307,7 @@ fn volumes(held: &[HeldVolume], root: &Path) -> Result<(), StepFailure> {
 fn pivot_root(root: &Path) -> Result<(), StepFailure> {
     let s = SetupStep::PivotRoot;
     step(s, &c(root), || nix::unistd::chdir(root))?;
+    crate::trace::emit(|| format!("pivot_root(\".\", \".\")   (in {})", c(root)));
     match nix::unistd::pivot_root(".", ".") {
         Ok(()) => step(s, "umount2(old root, MNT_DETACH)", || umount2(".", MntFlags::MNT_DETACH))?,
         Err(Errno::EINVAL) => {

@@ -133,6 +133,7 @@ pub fn set(sh: &mut Shell, argv: &[String]) -> Exec {
     if let Some(p) = new_positional {
         sh.state.positional = p;
     }
+    crate::trace::sync(sh.state.options.trace);
     Ok(0)
 }
 
