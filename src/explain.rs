@@ -123,6 +123,46 @@ fn op_calls(op: &FdOp, fds: &mut FdNumbers, pipes: &dyn Fn(plan::FdRef) -> i32) 
     calls
 }
 
+/// The calls the shell makes on its own fds for a command it runs itself:
+/// each fd saved above every fd the redirections name before its first
+/// change (`SavedFds::apply`), the redirections, then the saved fds put
+/// back in reverse order — unless `permanent` (`exec`).
+fn shell_calls(ops: &[FdOp], fds: &mut FdNumbers, permanent: bool) -> Vec<String> {
+    let floor = ops.iter().filter_map(FdOp::target).max().map_or(10, |m| (m + 1).max(10));
+    let mut saved: Vec<(i32, Option<i32>)> = Vec::new();
+    let mut calls = Vec::new();
+    for op in ops {
+        if !permanent
+            && let Some(t) = op.target()
+            && !saved.iter().any(|(f, _)| *f == t)
+        {
+            if fds.0.contains(&t) {
+                let copy = (floor..).find(|n| !fds.0.contains(n)).unwrap_or(floor);
+                fds.0.insert(copy);
+                calls.push(format!("fcntl({t}, F_DUPFD_CLOEXEC, {floor}) = {copy}   (saved)"));
+                saved.push((t, Some(copy)));
+            } else {
+                calls.push(format!("fcntl({t}, F_DUPFD_CLOEXEC, {floor}) = -1   (saved: it was closed)"));
+                saved.push((t, None));
+            }
+        }
+        calls.extend(op_calls(op, fds, &|r| match r {
+            plan::FdRef::Fd(n) => n,
+            _ => -1,
+        }));
+    }
+    for (t, copy) in saved.into_iter().rev() {
+        match copy {
+            Some(c) => {
+                calls.push(format!("dup2({c}, {t})   (restored)"));
+                calls.push(format!("close({c})"));
+            }
+            None => calls.push(format!("close({t})   (restored: it was closed)")),
+        }
+    }
+    calls
+}
+
 impl Shell {
     /// Explains a text of complete commands.
     pub fn explain(&mut self, text: &str) -> Result<Explanation, crate::syntax::ParseError> {
@@ -183,24 +223,23 @@ impl Shell {
                 fd_calls.extend(op_calls(op, &mut child_fds, &resolve));
             }
             if in_shell {
-                if !ops.is_empty() {
-                    calls.push("fcntl(FD, F_DUPFD_CLOEXEC, 10) = S   (each changed fd saved first)".into());
-                }
-                calls.extend(fd_calls);
+                // `exec` keeps its redirections; anything else gets its fds
+                // saved first and put back afterwards.
+                let permanent = matches!(cmd, Command::Simple(sc) if sc.words.first().and_then(|w| w.as_plain_literal()) == Some("exec"));
+                calls.extend(shell_calls(&ops, &mut shell_fds.clone(), permanent));
             } else {
                 calls.push("fork()   (in the child:)".into());
                 calls.extend(fd_calls.into_iter().map(|c| format!("  {c}")));
                 calls.push(format!("  {}", self.exec_line(&mut state, cmd)));
             }
-            if in_shell && !ops.is_empty() {
-                calls.push("dup2(S, FD); close(S)   (restored afterwards)".into());
-            }
             // The shell closes what it handed on.
             if i + 1 < n {
                 shell_fds.0.remove(&pipe_fds[i].1);
+                calls.push(format!("close({})   (in the shell, after the fork)", pipe_fds[i].1));
             }
             if i > 0 {
                 shell_fds.0.remove(&pipe_fds[i - 1].0);
+                calls.push(format!("close({})   (in the shell, after the fork)", pipe_fds[i - 1].0));
             }
             // Without a pipe the table starts with the shell's 0, 1, 2.
             let start = if i > 0 || i + 1 < n { FdTable::start(&held) } else { FdTable::start(&[]) };
@@ -349,19 +388,38 @@ pub fn steps_of(spec: &IsolateSpec) -> Vec<(String, String)> {
                 "mount(\"overlay\", \"/tmp/root\", \"lowerdir={lower},upperdir={layers}/upper,workdir={layers}/work\")"
             ),
             RootMode::ReadWrite => format!("mount(\"{lower}\", \"/tmp/root\", MS_BIND|MS_REC)"),
-            RootMode::ReadOnly => format!("mount(\"{lower}\", \"/tmp/root\", MS_BIND|MS_REC); remount MS_RDONLY"),
+            RootMode::ReadOnly => format!(
+                "mount(\"{lower}\", \"/tmp/root\", MS_BIND|MS_REC); mount(NULL, \"/tmp/root\", NULL, MS_BIND|MS_REMOUNT|MS_RDONLY)"
+            ),
         },
     );
     push(S::Proc, "mount(\"proc\", \"/tmp/root/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC)".into());
+    let devices = if root {
+        "mknod null zero full random urandom tty (0666)".to_string()
+    } else {
+        ["null", "zero", "full", "random", "urandom", "tty"]
+            .iter()
+            .map(|d| format!("mount(\"/dev/{d}\", \"/tmp/root/dev/{d}\", MS_BIND)"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
     push(
         S::Dev,
-        "tmpfs on /dev; mknod null zero full random urandom tty; devpts (newinstance) on /dev/pts; /dev/shm".into(),
+        format!(
+            "mount(\"tmpfs\", \"/tmp/root/dev\", \"tmpfs\", MS_NOSUID, \"mode=0755,size=64m\"); {devices}; \
+             mount(\"devpts\", \"/tmp/root/dev/pts\", \"devpts\", \"newinstance,ptmxmode=0666\"); /dev/shm a 1777 directory; symlinks ptmx fd stdin stdout stderr"
+        ),
     );
     push(S::Tmp, "mount(\"tmpfs\", \"/tmp/root/tmp\", \"tmpfs\", \"mode=1777\")".into());
     push(S::Sys, "mount(\"sysfs\", \"/tmp/root/sys\", \"sysfs\", MS_RDONLY)".into());
     for vol in &spec.volumes {
-        let ro = if vol.read_only { "; remount MS_RDONLY" } else { "" };
-        push(S::Volumes, format!("mount(\"{}\", \"{}\", MS_BIND|MS_REC){ro}", vol.host.display(), vol.guest.display()));
+        let target = format!("/tmp/root{}", vol.guest.display());
+        let ro = if vol.read_only {
+            format!("; mount(NULL, \"{target}\", NULL, MS_BIND|MS_REMOUNT|MS_RDONLY)")
+        } else {
+            String::new()
+        };
+        push(S::Volumes, format!("mount(\"{}\", \"{target}\", MS_BIND|MS_REC){ro}", vol.host.display()));
     }
     push(
         S::PivotRoot,
@@ -495,7 +553,19 @@ mod tests {
         assert_eq!(fd(&e, 0, 1, 2), "closed");
         let alone = sh.explain("echo hi >f").unwrap();
         assert!(alone.pipelines[0][0].in_shell);
-        assert!(alone.pipelines[0][0].calls.iter().any(|c| c.contains("restored")));
+        assert_eq!(
+            alone.pipelines[0][0].calls,
+            [
+                "fcntl(1, F_DUPFD_CLOEXEC, 10) = 10   (saved)",
+                "open(\"f\", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC) = 3",
+                "dup2(3, 1)",
+                "close(3)",
+                "dup2(10, 1)   (restored)",
+                "close(10)"
+            ]
+        );
+        let exec = sh.explain("exec 3>log").unwrap();
+        assert_eq!(exec.pipelines[0][0].calls, ["open(\"log\", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC) = 3"]);
         let ext = sh.explain("ls -l").unwrap();
         assert!(ext.pipelines[0][0].calls.iter().any(|c| c.contains("execve(") && c.contains("\"ls\", \"-l\"")));
     }

@@ -7,60 +7,64 @@ mod common;
 use common::{ISOSH, Scratch, run_in};
 use std::collections::BTreeMap;
 
-/// One fd call, normalised: `open path`, `dup2 a b`, `close a`.
+/// One fd call, normalised: `open PATH = N`, `dup2 A B`, `close A`,
+/// `save FD FLOOR COPY` (the fcntl that keeps an fd around a builtin).
 type Calls = Vec<String>;
 
-/// Per process, the calls before its execve (keyed by pid, or by order).
-fn from_strace(log: &str, shell_pid: &str) -> Vec<Calls> {
-    let mut by_pid: BTreeMap<u32, (Calls, bool)> = BTreeMap::new();
-    let mut order = Vec::new();
-    for line in log.lines() {
-        let Some((pid, call)) = line.split_once(' ') else { continue };
-        if pid == shell_pid {
-            continue;
-        }
-        let Ok(pid) = pid.parse::<u32>() else { continue };
-        let entry = by_pid.entry(pid).or_insert_with(|| {
-            order.push(pid);
-            (Vec::new(), false)
-        });
-        if entry.1 {
-            continue;
-        }
-        // `-f` splits calls interrupted by another process's: keep the
-        // first half, drop the `<... resumed>` half.
-        if call.contains("resumed>") {
-            continue;
-        }
-        let call = call.trim().replace(" <unfinished ...>", "");
-        let call = call.as_str();
-        if call.starts_with("execve(") {
-            entry.1 = true;
-        } else if let Some(rest) = call.strip_prefix("openat(AT_FDCWD, \"") {
-            let path = rest.split('"').next().unwrap_or("");
-            entry.0.push(format!("open {path}"));
-        } else if let Some(args) = call.strip_prefix("dup2(") {
-            let args: Vec<&str> = args.split(')').next().unwrap_or("").split(", ").collect();
-            entry.0.push(format!("dup2 {} {}", args[0], args.get(1).unwrap_or(&"")));
-        } else if let Some(args) = call.strip_prefix("close(") {
-            entry.0.push(format!("close {}", args.split(')').next().unwrap_or("")));
-        }
-    }
-    order
-        .into_iter()
-        .filter_map(|p| by_pid.remove(&p))
-        .filter(|(c, execed)| *execed || !c.is_empty())
-        .map(|(c, _)| c)
-        .collect()
+/// The number a call returned: `= 3`, or `-1` for a failure.
+fn returned(call: &str) -> String {
+    let r = call.rsplit_once(" = ").map_or("", |(_, r)| r);
+    r.split_whitespace().next().unwrap_or("").to_string()
 }
 
-fn from_trace(stderr: &str, shell_pid: &str) -> Vec<Calls> {
+fn args(call: &str, name: &str) -> Vec<String> {
+    let inner = &call[name.len() + 1..];
+    let inner = inner.split(')').next().unwrap_or("");
+    inner.split(", ").map(|a| a.trim().to_string()).collect()
+}
+
+/// Normalises a call in strace's, `--trace`'s or explain's form.
+fn norm(call: &str) -> Option<String> {
+    let call = call.trim().replace(" <unfinished ...>", "");
+    let call = call.as_str();
+    if let Some(rest) = call.strip_prefix("openat(AT_FDCWD, \"").or_else(|| call.strip_prefix("open(\"")) {
+        let path = rest.split('"').next().unwrap_or("");
+        return Some(format!("open {path} = {}", returned(call)));
+    }
+    if call.starts_with("dup2(") {
+        let a = args(call, "dup2");
+        return Some(format!("dup2 {} {}", a[0], a.get(1).map_or("", String::as_str)));
+    }
+    if call.starts_with("close(") {
+        return Some(format!("close {}", args(call, "close")[0]));
+    }
+    if call.starts_with("fcntl(") && call.contains("F_DUPFD_CLOEXEC") {
+        let a = args(call, "fcntl");
+        return Some(format!("save {} {} {}", a[0], a.get(2).map_or("", String::as_str), returned(call)));
+    }
+    None
+}
+
+/// Per process (in the order they first appear), the calls before execve;
+/// the shell's own calls (`shell_pid`) are kept apart, from `start_after`.
+fn per_process<'a>(
+    lines: impl Iterator<Item = (&'a str, &'a str)>,
+    shell_pid: &str,
+    start_after: &str,
+) -> (Calls, Vec<Calls>) {
+    let mut shell = Vec::new();
+    let mut started = start_after.is_empty();
     let mut by_pid: BTreeMap<String, (Calls, bool)> = BTreeMap::new();
     let mut order = Vec::new();
-    for line in stderr.lines() {
-        let Some(rest) = line.strip_prefix('[') else { continue };
-        let Some((pid, call)) = rest.split_once("] ") else { continue };
+    for (pid, call) in lines {
+        // Calls the shell makes on behalf of a pipeline, as explain marks them.
+        let pid = if call.contains("(in the shell") { shell_pid } else { pid };
         if pid == shell_pid {
+            if started {
+                shell.extend(norm(call));
+            } else if call.contains(start_after) {
+                started = true;
+            }
             continue;
         }
         let entry = by_pid.entry(pid.to_string()).or_insert_with(|| {
@@ -70,40 +74,63 @@ fn from_trace(stderr: &str, shell_pid: &str) -> Vec<Calls> {
         if entry.1 {
             continue;
         }
-        if call.starts_with("execve(") {
+        if call.trim().starts_with("execve(") {
             entry.1 = true;
-        } else if let Some(rest) = call.strip_prefix("open(\"") {
-            entry.0.push(format!("open {}", rest.split('"').next().unwrap_or("")));
-        } else if let Some(args) = call.strip_prefix("dup2(") {
-            let args: Vec<&str> = args.split(')').next().unwrap_or("").split(", ").collect();
-            entry.0.push(format!("dup2 {} {}", args[0], args.get(1).unwrap_or(&"")));
-        } else if let Some(args) = call.strip_prefix("close(") {
-            entry.0.push(format!("close {}", args.split(')').next().unwrap_or("")));
+        } else {
+            entry.0.extend(norm(call));
         }
     }
-    order.into_iter().filter_map(|p| by_pid.remove(&p)).map(|(c, _)| c).collect()
+    (shell, order.into_iter().filter_map(|p| by_pid.remove(&p)).map(|(c, _)| c).collect())
 }
 
-/// explain's calls per forked process.
-fn from_explain(stdout: &str) -> Vec<Calls> {
-    let mut out: Vec<Calls> = Vec::new();
-    for line in stdout.lines() {
-        if line.starts_with("process ") {
-            out.push(Vec::new());
-            continue;
-        }
-        let Some(current) = out.last_mut() else { continue };
-        let call = line.trim();
-        if let Some(rest) = call.strip_prefix("open(\"") {
-            current.push(format!("open {}", rest.split('"').next().unwrap_or("")));
-        } else if let Some(args) = call.strip_prefix("dup2(") {
-            let args: Vec<&str> = args.split(')').next().unwrap_or("").split(", ").collect();
-            current.push(format!("dup2 {} {}", args[0], args.get(1).unwrap_or(&"")));
-        } else if let Some(args) = call.strip_prefix("close(") {
-            current.push(format!("close {}", args.split(')').next().unwrap_or("")));
+fn from_strace(log: &str, shell_pid: &str) -> (Calls, Vec<Calls>) {
+    // `-f` splits a call another process interrupts into `<unfinished ...>`
+    // and `<... resumed>` halves: join them.
+    let mut pending: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    let mut joined: Vec<(String, String)> = Vec::new();
+    for line in log.lines() {
+        let Some((pid, call)) = line.split_once(' ') else { continue };
+        let call = call.trim();
+        if let Some(first) = call.strip_suffix(" <unfinished ...>") {
+            pending.insert(pid.to_string(), (joined.len(), first.to_string()));
+            joined.push((pid.to_string(), first.to_string()));
+        } else if let Some((_, rest)) = call.split_once("resumed>") {
+            if let Some((at, first)) = pending.remove(pid) {
+                joined[at].1 = format!("{first}{rest}");
+            }
+        } else {
+            joined.push((pid.to_string(), call.to_string()));
         }
     }
-    out
+    // The shell's calls count from the copy of stderr tracing makes.
+    per_process(joined.iter().map(|(p, c)| (p.as_str(), c.as_str())), shell_pid, "F_DUPFD_CLOEXEC, 100)")
+}
+
+fn from_trace(stderr: &str, shell_pid: &str) -> (Calls, Vec<Calls>) {
+    let lines = stderr.lines().filter_map(|l| l.strip_prefix('[')?.split_once("] "));
+    per_process(lines, shell_pid, "")
+}
+
+/// explain's calls: the shell's own, and per forked process.
+fn from_explain(stdout: &str) -> (Calls, Vec<Calls>) {
+    let mut shell = Vec::new();
+    let mut procs: Vec<Calls> = Vec::new();
+    let mut in_shell = false;
+    for line in stdout.lines() {
+        if line.starts_with("process ") {
+            procs.push(Vec::new());
+            in_shell = false;
+        } else if line.starts_with("the shell itself") {
+            in_shell = true;
+        } else if let Some(c) = norm(line) {
+            if in_shell || line.contains("(in the shell") {
+                shell.push(c);
+            } else if let Some(p) = procs.last_mut() {
+                p.push(c);
+            }
+        }
+    }
+    (shell, procs)
 }
 
 const LINES: &[&str] = &[
@@ -137,6 +164,17 @@ const LINES: &[&str] = &[
     "/bin/true 9> nine",
     "/bin/echo x | /bin/true",
     "/bin/true < a.txt > out 2>&1",
+    // Builtins and compound commands the shell runs itself, and exec.
+    "echo a > f",
+    "echo a 2>&1 > f",
+    ": 3> x",
+    "echo a 5> f >&5",
+    "exec 3> log",
+    "exec 4< a.txt 5>&4",
+    "{ echo a; echo b; } > g",
+    "read x < a.txt",
+    "echo a 7>&-",
+    ": >> app 2> err",
 ];
 
 #[test]
@@ -158,7 +196,7 @@ fn explain_trace_and_strace_agree() {
                 "-f",
                 "-qq",
                 "-e",
-                "trace=openat,dup2,close,execve,pipe2",
+                "trace=openat,dup2,close,execve,pipe2,fcntl",
                 "-o",
                 log.to_str().unwrap(),
                 ISOSH,
@@ -174,7 +212,7 @@ fn explain_trace_and_strace_agree() {
         let real = from_strace(&strace_text, &shell_pid);
         let traced = from_trace(&r.stderr, &shell_pid);
         let explained = from_explain(&run_in(dir.path(), ISOSH, &["--explain", "-c", line], "").stdout);
-        compared += real.iter().map(Vec::len).sum::<usize>();
+        compared += real.0.len() + real.1.iter().map(Vec::len).sum::<usize>();
         if real != traced {
             failures.push(format!("{line}: trace differs from strace:\n  strace: {real:?}\n  trace:  {traced:?}"));
         }
@@ -184,6 +222,63 @@ fn explain_trace_and_strace_agree() {
         }
     }
     assert!(LINES.len() >= 30);
-    assert!(compared > 100, "only {compared} calls compared: is strace tracing the children?");
+    assert!(compared > 150, "only {compared} calls compared: is strace tracing the children?");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The mounts an isolate block makes, in order: `mount TARGET`, `pivot_root`.
+fn mounts(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut rest = line;
+        while let Some(at) = rest.find("mount(").or_else(|| rest.find("pivot_root(")) {
+            let call = &rest[at..];
+            if call.starts_with("pivot_root(") {
+                out.push("pivot_root".to_string());
+                rest = &call[11..];
+                continue;
+            }
+            // The target is the second argument, in quotes.
+            let args: Vec<&str> = call[6..].splitn(3, ", ").collect();
+            if let Some(target) = args.get(1) {
+                out.push(format!("mount {}", target.trim_matches('"')));
+            }
+            rest = &call[6..];
+        }
+    }
+    out
+}
+
+#[test]
+fn isolate_mounts_agree_with_strace() {
+    if !common::have("strace") || !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIP isolate_mounts_agree_with_strace: needs strace and root");
+        return;
+    }
+    let dir = Scratch::new("trace-iso");
+    std::fs::create_dir(dir.path().join("vol")).unwrap();
+    let vol = dir.path().join("vol").display().to_string();
+    let blocks = [
+        "isolate < /bin/true >".to_string(),
+        "isolate --read-only < /bin/true >".to_string(),
+        format!("isolate -v {vol}:/data:ro --net host < /bin/true >"),
+    ];
+    for line in &blocks {
+        let log = dir.path().join("strace.log");
+        let r = run_in(
+            dir.path(),
+            "strace",
+            &["-f", "-qq", "-e", "trace=mount,pivot_root", "-o", log.to_str().unwrap(), ISOSH, "--trace", "-c", line],
+            "",
+        );
+        let real: Vec<String> = mounts(&std::fs::read_to_string(&log).unwrap())
+            .into_iter()
+            .filter(|m| !m.contains("/proc/self/fd"))
+            .collect();
+        let traced = mounts(&r.stderr);
+        let explained = mounts(&run_in(dir.path(), ISOSH, &["--explain", "-c", line], "").stdout);
+        assert!(real.len() >= 8, "{line}: {real:?}");
+        assert_eq!(real, traced, "{line}: trace differs from strace");
+        assert_eq!(real, explained, "{line}: explain differs from strace");
+    }
 }

@@ -350,8 +350,16 @@ impl Shell {
                 }
             }
             // The parent's copies: the write end belongs to this stage, the
-            // read end to the next one.
-            prev_read = next.map(|(r, _w)| r);
+            // read end to the next one; the previous read end is handed on.
+            let next_read = next.map(|(r, w)| {
+                crate::trace::emit(|| format!("close({})   (in the shell, after the fork)", w.as_raw_fd()));
+                drop(w);
+                r
+            });
+            if let Some(old) = prev_read.take() {
+                crate::trace::emit(|| format!("close({})   (in the shell, after the fork)", old.as_raw_fd()));
+            }
+            prev_read = next_read;
         }
         drop(prev_read);
         let mut statuses = Vec::with_capacity(pids.len());

@@ -223,7 +223,10 @@ impl SavedFds {
             {
                 // SAFETY: F_DUPFD_CLOEXEC on an integer fd; failure means it was closed.
                 let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, floor) };
-                crate::trace::emit(|| format!("fcntl({fd}, F_DUPFD_CLOEXEC, {floor}) = {copy}   (saved)"));
+                crate::trace::emit(|| match copy {
+                    -1 => format!("fcntl({fd}, F_DUPFD_CLOEXEC, {floor}) = -1   (saved: it was closed)"),
+                    c => format!("fcntl({fd}, F_DUPFD_CLOEXEC, {floor}) = {c}   (saved)"),
+                });
                 saved.saved.push((fd, (copy >= 0).then_some(copy)));
             }
             if let Err(e) = apply_op(op, &NoPipes) {
@@ -242,7 +245,7 @@ impl SavedFds {
                 Some(c) => {
                     let _ = dup2(c, fd);
                     close(c);
-                    crate::trace::emit(|| format!("dup2({c}, {fd}); close({c})   (restored)"));
+                    crate::trace::emit(|| format!("dup2({c}, {fd})   (restored)\nclose({c})"));
                 }
                 None => {
                     close(fd);

@@ -49,7 +49,16 @@ fn mount_at(
 ) -> Result<(), StepFailure> {
     let detail =
         format!("{} on {}{}", src.unwrap_or("none"), c(target), data.map(|d| format!(" ({d})")).unwrap_or_default());
+    trace_mount(src, target, fstype, flags, data);
     step(step_, &detail, || mount(src, target, fstype, flags, data))
+}
+
+/// Reports a mount(2) call to `set -o trace` in strace's argument order.
+fn trace_mount(src: Option<&str>, target: &Path, fstype: Option<&str>, flags: MsFlags, data: Option<&str>) {
+    let quoted = |s: Option<&str>| s.map_or("NULL".to_string(), |s| format!("{s:?}"));
+    crate::trace::emit(|| {
+        format!("mount({}, {:?}, {}, {flags:?}, {})", quoted(src), c(target), quoted(fstype), quoted(data))
+    });
 }
 
 fn mkdir_all(step_: SetupStep, p: &Path) -> Result<(), StepFailure> {
@@ -269,6 +278,7 @@ fn special_filesystems(root: &Path, privilege: Privilege) -> Result<(), StepFail
     let ro = nosuid | MsFlags::MS_NOEXEC | MsFlags::MS_RDONLY;
     // A fresh sysfs needs the network namespace to be ours (not with
     // --net host when rootless); a read-only recursive bind is the fallback.
+    trace_mount(Some("sysfs"), &sys, Some("sysfs"), ro, None);
     if mount(Some("sysfs"), &sys, Some("sysfs"), ro, None::<&str>).is_err() {
         mount_at(SetupStep::Sys, Some("/sys"), &sys, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
         mount_at(SetupStep::Sys, None, &sys, None, MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY, None)?;
