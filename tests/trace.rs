@@ -233,9 +233,9 @@ fn mounts(text: &str) -> Vec<String> {
         let mut rest = line;
         while let Some(at) = rest.find("mount(").or_else(|| rest.find("pivot_root(")) {
             let call = &rest[at..];
-            if call.starts_with("pivot_root(") {
+            if let Some(after) = call.strip_prefix("pivot_root(") {
                 out.push("pivot_root".to_string());
-                rest = &call[11..];
+                rest = after;
                 continue;
             }
             // The target is the second argument, in quotes.
