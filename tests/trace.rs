@@ -45,7 +45,8 @@ fn norm(call: &str) -> Option<String> {
     None
 }
 
-/// Per process (in the order they first appear), the calls before execve;
+/// Per process (in fork order: by pid, as a log may interleave processes
+/// that run at once), the calls before execve;
 /// the shell's own calls (`shell_pid`) are kept apart, from `start_after`.
 fn per_process<'a>(
     lines: impl Iterator<Item = (&'a str, &'a str)>,
@@ -80,6 +81,7 @@ fn per_process<'a>(
             entry.0.extend(norm(call));
         }
     }
+    order.sort_by_key(|p| p.parse::<u64>().unwrap_or(u64::MAX));
     (shell, order.into_iter().filter_map(|p| by_pid.remove(&p)).map(|(c, _)| c).collect())
 }
 
