@@ -7,7 +7,7 @@ mod common;
 use common::{ISOSH, Scratch, run_in};
 use std::collections::BTreeMap;
 
-/// One fd call, normalised: `open PATH = N`, `dup2 A B`, `close A`,
+/// One fd call, normalised: `pipe R W`, `open PATH = N`, `dup2 A B`, `close A`,
 /// `save FD FLOOR COPY` (the fcntl that keeps an fd around a builtin).
 type Calls = Vec<String>;
 
@@ -30,6 +30,10 @@ fn norm(call: &str) -> Option<String> {
     if let Some(rest) = call.strip_prefix("openat(AT_FDCWD, \"").or_else(|| call.strip_prefix("open(\"")) {
         let path = rest.split('"').next().unwrap_or("");
         return Some(format!("open {path} = {}", returned(call)));
+    }
+    if let Some(rest) = call.strip_prefix("pipe2([").or_else(|| call.strip_prefix("pipe([")) {
+        let ends = rest.split(']').next().unwrap_or("").replace(',', "");
+        return Some(format!("pipe {ends}"));
     }
     if call.starts_with("dup2(") {
         let a = args(call, "dup2");
@@ -125,7 +129,7 @@ fn from_explain(stdout: &str) -> (Calls, Vec<Calls>) {
         } else if line.starts_with("the shell itself") {
             in_shell = true;
         } else if let Some(c) = norm(line) {
-            if in_shell || line.contains("(in the shell") {
+            if in_shell || line.contains("(in the shell") || line.contains("made by the shell") {
                 shell.push(c);
             } else if let Some(p) = procs.last_mut() {
                 p.push(c);
@@ -189,6 +193,7 @@ fn explain_trace_and_strace_agree() {
     std::fs::write(dir.path().join("a.txt"), "alpha\n").unwrap();
     let mut failures = Vec::new();
     let mut compared = 0;
+    let mut pipes = 0;
     for line in LINES {
         let log = dir.path().join("strace.log");
         let r = run_in(
@@ -215,6 +220,7 @@ fn explain_trace_and_strace_agree() {
         let traced = from_trace(&r.stderr, &shell_pid);
         let explained = from_explain(&run_in(dir.path(), ISOSH, &["--explain", "-c", line], "").stdout);
         compared += real.0.len() + real.1.iter().map(Vec::len).sum::<usize>();
+        pipes += real.0.iter().filter(|c| c.starts_with("pipe ")).count();
         if real != traced {
             failures.push(format!("{line}: trace differs from strace:\n  strace: {real:?}\n  trace:  {traced:?}"));
         }
@@ -225,6 +231,7 @@ fn explain_trace_and_strace_agree() {
     }
     assert!(LINES.len() >= 30);
     assert!(compared > 150, "only {compared} calls compared: is strace tracing the children?");
+    assert!(pipes >= 10, "only {pipes} pipe2 calls compared");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
