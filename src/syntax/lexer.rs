@@ -195,21 +195,9 @@ impl<'a> Lexer<'a> {
                 break;
             }
             match c {
-                '\'' => {
-                    let body = &i[1..];
-                    let Some(end) = body.find('\'') else {
-                        return Err(ParseError::new(
-                            "unterminated single quote",
-                            Span::new(self.offset(i), self.offset(i) + 1),
-                        )
-                        .incomplete());
-                    };
-                    parts.push(WordPart::SingleQuoted(body[..end].to_string()));
-                    i = &body[end + 1..];
-                }
-                '"' => {
-                    let (rest, inner) = self.double_quoted(i)?;
-                    parts.push(WordPart::DoubleQuoted(inner));
+                '\'' | '"' => {
+                    let (rest, part) = self.quoted(i)?;
+                    parts.push(part);
                     i = rest;
                 }
                 '\\' => {
@@ -235,6 +223,18 @@ impl<'a> Lexer<'a> {
             }
         }
         Ok((i, Word { parts, span: Span::new(start, self.offset(i)) }))
+    }
+
+    /// A single- or double-quoted string starting at its opening quote.
+    fn quoted(&self, i: &'a str) -> Result<(&'a str, WordPart), ParseError> {
+        if let Some(body) = i.strip_prefix('\'') {
+            let end = body.find('\'').ok_or_else(|| {
+                ParseError::new("unterminated single quote", Span::new(self.offset(i), self.offset(i) + 1)).incomplete()
+            })?;
+            return Ok((&body[end + 1..], WordPart::SingleQuoted(body[..end].to_string())));
+        }
+        let (rest, inner) = self.double_quoted(i)?;
+        Ok((rest, WordPart::DoubleQuoted(inner)))
     }
 
     /// `"…"` starting at the opening quote. Returns the parts inside.
@@ -408,18 +408,9 @@ impl<'a> Lexer<'a> {
             };
             match c {
                 '}' => return Ok((&i[1..], Word { parts, span: Span::new(start, self.offset(i)) })),
-                '\'' => {
-                    let body = &i[1..];
-                    let end = body.find('\'').ok_or_else(|| {
-                        ParseError::new("unterminated single quote", Span::new(self.offset(i), self.offset(i) + 1))
-                            .incomplete()
-                    })?;
-                    parts.push(WordPart::SingleQuoted(body[..end].to_string()));
-                    i = &body[end + 1..];
-                }
-                '"' => {
-                    let (rest, inner) = self.double_quoted(i)?;
-                    parts.push(WordPart::DoubleQuoted(inner));
+                '\'' | '"' => {
+                    let (rest, part) = self.quoted(i)?;
+                    parts.push(part);
                     i = rest;
                 }
                 '\\' => match i[1..].chars().next() {
