@@ -19,23 +19,7 @@ pub fn export(sh: &mut Shell, argv: &[String]) -> Exec {
             .collect();
         return out(sh, "export", &listing);
     }
-    for a in args {
-        let (name, value) = match a.split_once('=') {
-            Some((n, v)) => (n, Some(v)),
-            None => (a.as_str(), None),
-        };
-        if !is_valid_name(name) {
-            return usage_error(sh, true, &format!("export: {name}: bad variable name"));
-        }
-        if let Some(v) = value {
-            if sh.state.vars.is_readonly(name) {
-                return usage_error(sh, true, &format!("export: {name}: is read only"));
-            }
-            sh.state.vars.set(name, v);
-        }
-        sh.state.vars.export(name);
-    }
-    Ok(0)
+    mark_each(sh, "export", &args, crate::state::Vars::export)
 }
 
 /// `readonly [-p] [NAME[=value]…]`
@@ -53,21 +37,27 @@ pub fn readonly(sh: &mut Shell, argv: &[String]) -> Exec {
             .collect();
         return out(sh, "readonly", &listing);
     }
+    mark_each(sh, "readonly", &args, crate::state::Vars::make_readonly)
+}
+
+/// `export`/`readonly` operands: each `NAME[=value]` is assigned (if it
+/// has a value) and then marked.
+fn mark_each(sh: &mut Shell, builtin: &str, args: &[&String], mark: fn(&mut crate::state::Vars, &str)) -> Exec {
     for a in args {
         let (name, value) = match a.split_once('=') {
             Some((n, v)) => (n, Some(v)),
             None => (a.as_str(), None),
         };
         if !is_valid_name(name) {
-            return usage_error(sh, true, &format!("readonly: {name}: bad variable name"));
+            return usage_error(sh, true, &format!("{builtin}: {name}: bad variable name"));
         }
         if let Some(v) = value {
             if sh.state.vars.is_readonly(name) {
-                return usage_error(sh, true, &format!("readonly: {name}: is read only"));
+                return usage_error(sh, true, &format!("{builtin}: {name}: is read only"));
             }
             sh.state.vars.set(name, v);
         }
-        sh.state.vars.make_readonly(name);
+        mark(&mut sh.state.vars, name);
     }
     Ok(0)
 }
