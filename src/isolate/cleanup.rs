@@ -113,3 +113,39 @@ pub fn sweep_stale() {
         let _ = std::fs::remove_file(entry.path());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A panic while a block runs unwinds through its `Resources`: the
+    /// process in the block's cgroup is killed and the directories go.
+    #[test]
+    fn a_panic_removes_the_blocks_cgroup_and_kills_what_is_in_it() {
+        if !nix::unistd::geteuid().is_root() {
+            eprintln!("SKIP a_panic_removes_the_blocks_cgroup_and_kills_what_is_in_it: needs root to make a cgroup");
+            return;
+        }
+        let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+        let proc_cgroup = std::fs::read_to_string("/proc/self/cgroup").unwrap();
+        let host = cgroup::Host { fs_root: Path::new("/"), mountinfo: &mountinfo, proc_cgroup: &proc_cgroup };
+        let limits = cgroup::Limits { memory: Some(64 << 20), pids: Some(20), cpus: None };
+        let cg = cgroup::create(&host, &limits).expect("a cgroup under the test's own");
+        let dirs = cg.dirs().to_vec();
+        let mut child = std::process::Command::new("sleep").arg("30").spawn().unwrap();
+        for d in &dirs {
+            std::fs::write(d.join("cgroup.procs"), child.id().to_string()).unwrap();
+        }
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            let mut res = Resources::default();
+            res.adopt_cgroup(cg);
+            panic!("a bug while the block runs");
+        }));
+        assert!(unwound.is_err());
+        for d in &dirs {
+            assert!(!d.exists(), "{} is left behind", d.display());
+        }
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(child.wait().unwrap().signal(), Some(libc::SIGKILL));
+    }
+}
