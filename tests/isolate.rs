@@ -373,6 +373,20 @@ fn two_hundred_blocks_leave_nothing_behind() {
     assert!(leftovers().is_empty(), "{:?}", leftovers());
 }
 
+/// The shell goes on once init reports the body's status — by then init has
+/// killed and reaped everything else in the block — and reaps the exiting
+/// inits later, so a loop of blocks leaves no pile of zombies.
+#[test]
+fn a_block_ends_with_its_body_and_its_init_is_reaped_later() {
+    require_root!();
+    let r = sh("isolate < sleep 1234.5 & echo started >; pgrep -fx 'sleep 1234.5' || echo none");
+    assert_eq!(r.stdout, "started\nnone\n", "{r:?}");
+    let r = sh("i=0; while [ $i -lt 50 ]; do isolate < true >; i=$((i+1)); done; wc -w < /proc/$$/task/$$/children");
+    // wc itself, and at most a few inits still tearing their namespaces down.
+    let children: u32 = r.stdout.trim().parse().unwrap();
+    assert!((1..=4).contains(&children), "{r:?}");
+}
+
 #[test]
 fn named_layers_persist_and_can_be_removed() {
     require_root!();

@@ -61,6 +61,9 @@ pub struct Shell {
     paths: PathCache,
     /// Background jobs not yet reaped.
     background: Vec<Pid>,
+    /// Inits of isolate blocks that reported their body's status and are
+    /// still tearing their namespaces down: reaped later, without waiting.
+    exiting_inits: Vec<Pid>,
     /// Background and stopped jobs (`%N`).
     pub(crate) jobs: Vec<jobs::Job>,
     /// Job control, when interactive: the shell's terminal.
@@ -147,6 +150,7 @@ impl Shell {
             state,
             paths: PathCache::default(),
             background: Vec::new(),
+            exiting_inits: Vec::new(),
             jobs: Vec::new(),
             terminal: None,
             fg_pgid: None,
@@ -220,6 +224,7 @@ impl Shell {
     /// Runs one complete command (a line of input).
     pub fn run_complete_command(&mut self, cmd: &CompleteCommand) -> Exec {
         wait::reap_finished(&mut self.background);
+        wait::reap_finished(&mut self.exiting_inits);
         self.run_list(&cmd.list)
     }
 
@@ -384,6 +389,7 @@ impl Shell {
 
     pub(crate) fn become_child(&mut self) {
         self.background.clear();
+        self.exiting_inits.clear();
         self.jobs.clear();
         self.terminal = None;
         self.fg_pgid = None;
@@ -473,6 +479,14 @@ impl Shell {
         while self.history.len() > size {
             self.history.pop_front();
         }
+    }
+
+    /// Notes an isolate block's init that is still exiting, and reaps those
+    /// noted before that have finished (so a loop of blocks leaves at most a
+    /// few zombies behind it).
+    pub(crate) fn note_exiting_init(&mut self, init: Pid) {
+        wait::reap_finished(&mut self.exiting_inits);
+        self.exiting_inits.push(init);
     }
 
     /// Every background job not yet reaped (for `wait`).

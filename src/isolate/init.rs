@@ -66,3 +66,15 @@ pub fn run(body: Pid) -> i32 {
         }
     }
 }
+
+/// Kills every other process left in the pid namespace (`kill(-1)` from
+/// PID 1 spares only init itself) and reaps them all.
+pub fn empty_namespace() {
+    let _ = kill(Pid::from_raw(-1), Signal::SIGKILL);
+    loop {
+        match waitpid(Pid::from_raw(-1), None) {
+            Ok(_) | Err(Errno::EINTR) => continue,
+            Err(_) => return,
+        }
+    }
+}

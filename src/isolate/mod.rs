@@ -4,14 +4,14 @@
 //! Processes, outermost first:
 //! - the **supervisor** — the shell itself, or the pipeline stage the block
 //!   is — creates the cgroup (if limits are asked for), clones init into new
-//!   namespaces and waits, then reports (setup failure → 125, OOM kill →
-//!   137) and cleans up;
+//!   namespaces and waits for init's report (`report.rs`), then reports
+//!   (setup failure → 125, OOM kill → 137) and cleans up;
 //! - **init** (PID 1 in the new pid namespace) applies the block's
 //!   redirections, writes its user namespace's id maps (when not root),
 //!   joins the cgroup and enters a cgroup namespace, builds the root
 //!   filesystem, sets the hostname, brings `lo` up, drops privileges, closes
 //!   every fd the block was not given, forks the body and reaps until it
-//!   ends;
+//!   ends, then empties the namespace and sends the body's status;
 //! - the **body** runs the block's commands with the normal executor.
 //!
 //! The block's fds 0, 1 and 2 are whatever its stage was given: bytes move
@@ -22,6 +22,7 @@ pub mod cleanup;
 mod doctor;
 mod init;
 pub mod namespaces;
+mod report;
 pub mod rootfs;
 mod security;
 pub mod spec;
@@ -35,6 +36,7 @@ use cleanup::Resources;
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::waitpid;
 use nix::unistd::{ForkResult, Pid, fork, getpid};
+use report::{Heard, Report};
 use spec::{IsolateSpec, Request};
 use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
@@ -175,7 +177,7 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
         Ok(r) => r,
         Err(msg) => return fail(sh, &msg),
     };
-    let (err_read, err_write) = match os_pipe::pipe() {
+    let (report_read, report_write) = match os_pipe::pipe() {
         Ok(p) => p,
         Err(e) => return fail(sh, &format!("pipe: {e}")),
     };
@@ -193,13 +195,13 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
         return fail(sh, "cannot map a stack for init");
     };
     let (uid, gid) = (nix::unistd::geteuid().as_raw(), nix::unistd::getegid().as_raw());
-    let err_fd = err_write.as_raw_fd();
+    let report_fd = report_write.as_raw_fd();
     let cgroup_dirs: Vec<PathBuf> = resources.cgroup.as_ref().map(|c| c.dirs().to_vec()).unwrap_or_default();
     let child = {
         let sh = &mut *sh;
         let start = Box::new(|| {
             let ids = (privilege == rootfs::Privilege::Rootless).then_some((uid, gid));
-            let status = container_init(sh, spec, body, ops, &layout, &cgroup_dirs, ids, err_fd);
+            let status = container_init(sh, spec, body, ops, &layout, &cgroup_dirs, ids, report_fd);
             exit_child(status)
         });
         // SAFETY: no CLONE_VM: the child has its own copy of our memory, as
@@ -218,9 +220,27 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
             return fail(sh, &StepFailure::new(SetupStep::Clone, e, what).to_string());
         }
     };
-    drop(err_write);
-    let (status, signal) = wait_supervised(child);
-    let failure = StepFailure::receive(err_read.as_raw_fd());
+    drop(report_write);
+    let mut signal = None;
+    let report = await_report(report_read.as_raw_fd(), child, &mut signal);
+    // Init's own exit tears down its namespaces, which takes a while. Only
+    // wait for it when something needs it gone: the cgroup can only be
+    // removed once it is empty, and the next block with the same --name
+    // must not mount the layer this block's overlay still holds.
+    let can_leave = matches!(report, Some(Report::BodyEnded(_))) && resources.cgroup.is_none() && spec.name.is_none();
+    let init_status = if can_leave {
+        sh.note_exiting_init(child);
+        None
+    } else {
+        Some(wait_supervised(child, &mut signal))
+    };
+    let (status, failure) = match report {
+        Some(Report::BodyEnded(status)) => (status, None),
+        Some(Report::SetupFailed(f)) => (STATUS_SETUP_FAILED, Some(f)),
+        // Init was killed before it could report (SIGTERM to the shell, the
+        // OOM killer): its own status says how.
+        None => (init_status.unwrap_or(STATUS_SETUP_FAILED), None),
+    };
     let oom = resources.cgroup.as_ref().is_some_and(|c| c.oom_killed());
     let left = resources.release();
     init::restore(saved_handlers);
@@ -245,28 +265,41 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     Ok(status)
 }
 
-/// Waits for init. SIGTERM or SIGHUP to the shell kill the container
-/// (SIGKILL to init ends everything in its pid namespace). SIGINT from
-/// the terminal already reached the body, which ends on its own.
-fn wait_supervised(child: Pid) -> (i32, Option<Signal>) {
-    let mut got = None;
+/// Waits for init's report. SIGTERM or SIGHUP to the shell kill the
+/// container (SIGKILL to init ends everything in its pid namespace), and
+/// the pipe closes. SIGINT from the terminal already reached the body,
+/// which ends on its own.
+fn await_report(fd: RawFd, child: Pid, got: &mut Option<Signal>) -> Option<Report> {
+    loop {
+        match Report::receive(fd) {
+            Heard::Report(r) => return Some(r),
+            Heard::Closed => return None,
+            Heard::Interrupted => on_signal(child, got),
+        }
+    }
+}
+
+/// Reaps init and gives its status, acting on signals as [`await_report`].
+fn wait_supervised(child: Pid, got: &mut Option<Signal>) -> i32 {
     loop {
         match waitpid(child, None) {
             Ok(ws) => {
                 if let Some(status) = init::status_of(ws, child) {
-                    return (status, got);
+                    return status;
                 }
             }
-            Err(nix::errno::Errno::EINTR) => {
-                if let Some(sig) = init::take_pending() {
-                    if sig != Signal::SIGINT {
-                        let _ = kill(child, Signal::SIGKILL);
-                    }
-                    got = Some(sig);
-                }
-            }
-            Err(_) => return (STATUS_SETUP_FAILED, got),
+            Err(nix::errno::Errno::EINTR) => on_signal(child, got),
+            Err(_) => return STATUS_SETUP_FAILED,
         }
+    }
+}
+
+fn on_signal(child: Pid, got: &mut Option<Signal>) {
+    if let Some(sig) = init::take_pending() {
+        if sig != Signal::SIGINT {
+            let _ = kill(child, Signal::SIGKILL);
+        }
+        *got = Some(sig);
     }
 }
 
@@ -287,12 +320,13 @@ fn die_with_parent() {
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) };
 }
 
-/// Runs `f`; on failure sends it to the supervisor and exits with 125.
-fn or_report<T>(err_fd: RawFd, r: Result<T, StepFailure>) -> T {
+/// Unwraps a step's result; on failure reports it to the supervisor and
+/// exits with 125.
+fn or_report<T>(report_fd: RawFd, r: Result<T, StepFailure>) -> T {
     match r {
         Ok(v) => v,
         Err(f) => {
-            f.send(err_fd);
+            f.send(report_fd);
             exit_child(STATUS_SETUP_FAILED)
         }
     }
@@ -309,7 +343,7 @@ fn container_init(
     layout: &rootfs::Layout,
     cgroup_dirs: &[PathBuf],
     ids: Option<(u32, u32)>,
-    err_fd: RawFd,
+    report_fd: RawFd,
 ) -> i32 {
     die_with_parent();
     sh.become_child();
@@ -318,7 +352,7 @@ fn container_init(
         return crate::exec::STATUS_FAILED_SETUP;
     }
     if let Some((uid, gid)) = ids {
-        or_report(err_fd, namespaces::write_id_maps(uid, gid));
+        or_report(report_fd, namespaces::write_id_maps(uid, gid));
     }
     // Join the cgroup (`0` is the writer itself), then make it the root of
     // a new cgroup namespace.
@@ -327,34 +361,33 @@ fn container_init(
         let joined = std::fs::write(&procs, "0");
         let detail = procs.display().to_string();
         or_report(
-            err_fd,
+            report_fd,
             joined.map_err(|e| StepFailure::new(SetupStep::JoinCgroup, namespaces::io_errno(&e), detail)),
         );
     }
     let newcgroup = nix::sched::CloneFlags::CLONE_NEWCGROUP;
     or_report(
-        err_fd,
+        report_fd,
         steps::step(SetupStep::CgroupNamespace, "unshare(CLONE_NEWCGROUP)", || nix::sched::unshare(newcgroup)),
     );
     let privilege = if ids.is_some() { rootfs::Privilege::Rootless } else { rootfs::Privilege::Root };
-    or_report(err_fd, rootfs::build(spec, layout, privilege));
+    or_report(report_fd, rootfs::build(spec, layout, privilege));
     if let Some(dir) = &spec.workdir {
         let made = std::fs::create_dir_all(dir)
             .map_err(|e| StepFailure::new(SetupStep::Workdir, namespaces::io_errno(&e), dir.clone()));
-        or_report(err_fd, made);
-        or_report(err_fd, steps::step(SetupStep::Workdir, dir, || nix::unistd::chdir(dir.as_str())));
+        or_report(report_fd, made);
+        or_report(report_fd, steps::step(SetupStep::Workdir, dir, || nix::unistd::chdir(dir.as_str())));
     }
     let hostname = spec.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
-    or_report(err_fd, namespaces::set_hostname(&hostname));
+    or_report(report_fd, namespaces::set_hostname(&hostname));
     if spec.net == spec::NetMode::None {
-        or_report(err_fd, namespaces::loopback_up());
+        or_report(report_fd, namespaces::loopback_up());
     }
-    or_report(err_fd, security::harden());
-    // Keep the fds the block's redirections name, and the error pipe until
-    // the body has started.
+    or_report(report_fd, security::harden());
+    // Keep the fds the block's redirections name, and the report pipe.
     let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
-    keep.push(err_fd);
-    or_report(err_fd, security::close_other_fds(&keep));
+    keep.push(report_fd);
+    or_report(report_fd, security::close_other_fds(&keep));
     sh.state.shell_pid = getpid().as_raw();
     let pwd = nix::unistd::getcwd().map(|p| p.display().to_string()).unwrap_or_else(|_| "/".into());
     sh.state.vars.set("PWD", pwd);
@@ -367,22 +400,29 @@ fn container_init(
     // SAFETY: single-threaded; see above.
     match unsafe { fork() } {
         Ok(ForkResult::Child) => {
-            // SAFETY: the body must not hold the error pipe.
-            unsafe { libc::close(err_fd) };
+            // SAFETY: the body must not hold the report pipe.
+            unsafe { libc::close(report_fd) };
             let status = sh.run_list_in_child(body);
             exit_child(status)
         }
         Ok(ForkResult::Parent { child }) => {
             let handlers = init::catch(&init::FORWARDED);
-            // SAFETY: setup succeeded; the supervisor sees EOF once we and
-            // the namespace parent have closed the pipe.
-            unsafe { libc::close(err_fd) };
             let status = init::run(child);
+            init::empty_namespace();
+            // Readers of the block's output get EOF now, not after our exit
+            // has torn the namespaces down (that is when an exiting
+            // process's files are finally released).
+            for fd in 0..3 {
+                // SAFETY: init writes nothing more to the block's stdio.
+                unsafe { libc::close(fd) };
+            }
+            let _ = security::close_other_fds(&[report_fd]);
+            Report::BodyEnded(status).send(report_fd);
             init::restore(handlers);
             status
         }
         Err(e) => {
-            StepFailure::new(SetupStep::StartBody, e, "").send(err_fd);
+            StepFailure::new(SetupStep::StartBody, e, "").send(report_fd);
             STATUS_SETUP_FAILED
         }
     }

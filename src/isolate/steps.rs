@@ -1,8 +1,8 @@
 //! The isolate setup as an ordered, named checklist. Every step has a name
-//! that error messages (and, later, the teaching output) use; a failing step
-//! travels from the container's processes to the shell through a pipe as a
-//! fixed-size record, so the shell can report *which* step failed and give
-//! status 125 instead of a status the body could have produced.
+//! that error messages (and the teaching output) use; a failing step
+//! travels from init to the shell through the report pipe (`report.rs`), so
+//! the shell can say *which* step failed and give status 125 instead of a
+//! status the body could have produced.
 
 use nix::errno::Errno;
 use std::fmt;
@@ -45,7 +45,7 @@ pub enum SetupStep {
     /// mounts above need the capabilities this drops.
     Security,
     /// Close every fd the block was not given — very late, after the steps
-    /// that still needed the error pipe's neighbours.
+    /// that still needed the report pipe's neighbours.
     CloseFds,
     /// Fork the process that runs the body.
     StartBody,
@@ -125,57 +125,14 @@ impl fmt::Display for StepFailure {
     }
 }
 
-/// Size of one record on the error pipe: small enough to be written
-/// atomically (PIPE_BUF is 4096).
-const RECORD: usize = 512;
-
 impl StepFailure {
     pub fn new(step: SetupStep, errno: Errno, detail: impl Into<String>) -> Self {
         StepFailure { step, errno, detail: detail.into() }
     }
 
-    fn encode(&self) -> [u8; RECORD] {
-        let mut buf = [0u8; RECORD];
-        let index = SetupStep::ALL.iter().position(|s| *s == self.step).unwrap_or(0) as u32;
-        buf[..4].copy_from_slice(&index.to_le_bytes());
-        buf[4..8].copy_from_slice(&(self.errno as i32).to_le_bytes());
-        let detail = self.detail.as_bytes();
-        let n = detail.len().min(RECORD - 10);
-        buf[8..10].copy_from_slice(&(n as u16).to_le_bytes());
-        buf[10..10 + n].copy_from_slice(&detail[..n]);
-        buf
-    }
-
-    fn decode(buf: &[u8; RECORD]) -> Option<Self> {
-        let index = u32::from_le_bytes(buf[..4].try_into().ok()?) as usize;
-        let errno = i32::from_le_bytes(buf[4..8].try_into().ok()?);
-        let n = (u16::from_le_bytes(buf[8..10].try_into().ok()?) as usize).min(RECORD - 10);
-        Some(StepFailure {
-            step: *SetupStep::ALL.get(index)?,
-            errno: Errno::from_raw(errno),
-            detail: String::from_utf8_lossy(&buf[10..10 + n]).into_owned(),
-        })
-    }
-
     /// Sends this failure to the shell (in a container process).
     pub fn send(&self, fd: RawFd) {
-        let _ = crate::exec::spawn::write_all(fd, &self.encode());
-    }
-
-    /// Reads a failure, if any process sent one, until every writer is gone.
-    pub fn receive(fd: RawFd) -> Option<Self> {
-        let mut buf = [0u8; RECORD];
-        let mut got = 0;
-        while got < RECORD {
-            // SAFETY: reading into the unfilled tail of a local buffer.
-            let n = unsafe { libc::read(fd, buf[got..].as_mut_ptr().cast(), RECORD - got) };
-            match n {
-                n if n > 0 => got += n as usize,
-                n if n < 0 && Errno::last() == Errno::EINTR => continue,
-                _ => break,
-            }
-        }
-        if got == RECORD { Self::decode(&buf) } else { None }
+        super::report::Report::SetupFailed(self.clone()).send(fd);
     }
 }
 
@@ -187,15 +144,6 @@ pub fn step<T>(step: SetupStep, detail: &str, f: impl FnOnce() -> Result<T, Errn
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn records_round_trip() {
-        let f = StepFailure::new(SetupStep::PivotRoot, Errno::EPERM, "/tmp/x");
-        assert_eq!(StepFailure::decode(&f.encode()), Some(f.clone()));
-        assert_eq!(f.to_string(), "step 'pivot_root' failed: EPERM (Operation not permitted): /tmp/x");
-        let long = StepFailure::new(SetupStep::Volumes, Errno::ENOENT, "x".repeat(2000));
-        assert_eq!(StepFailure::decode(&long.encode()).unwrap().detail.len(), RECORD - 10);
-    }
 
     #[test]
     fn names_are_unique_and_ordered() {
