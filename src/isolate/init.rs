@@ -18,9 +18,11 @@ extern "C" fn note_signal(sig: libc::c_int) {
 
 pub const FORWARDED: [Signal; 3] = [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
 
-/// Installs handlers without SA_RESTART, so a blocked `waitpid` returns
-/// EINTR and the caller can act on the signal.
+/// Installs handlers without SA_RESTART, so a blocked `waitpid` or `read`
+/// returns EINTR and the caller can act on the signal. A signal noted
+/// before this call is forgotten.
 pub fn catch(signals: &[Signal]) -> Vec<(Signal, SigAction)> {
+    PENDING.store(0, Ordering::SeqCst);
     let action = SigAction::new(SigHandler::Handler(note_signal), SaFlags::empty(), SigSet::empty());
     // SAFETY: the handler only stores into an atomic.
     signals.iter().filter_map(|&s| unsafe { sigaction(s, &action) }.ok().map(|old| (s, old))).collect()

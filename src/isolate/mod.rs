@@ -234,6 +234,11 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     } else {
         Some(wait_supervised(child, &mut signal))
     };
+    // A signal that arrived with the report (the read gave the data, not
+    // EINTR) still counts: the shell must stop as it says.
+    if let Some(sig) = init::take_pending() {
+        signal = Some(sig);
+    }
     let (status, failure) = match report {
         Some(Report::BodyEnded(status)) => (status, None),
         Some(Report::SetupFailed(f)) => (STATUS_SETUP_FAILED, Some(f)),
