@@ -15,7 +15,7 @@ use crate::exec::plan::{self, Describe, FdOp, FdTable, Redirection};
 use crate::expand;
 use crate::isolate::spec::{self, IsolateSpec, NetMode, RootMode};
 use crate::state::State;
-use crate::syntax::ast::{Command, CompleteCommand, IsolateBlock, Pipeline, Redirect};
+use crate::syntax::ast::{Command, CompleteCommand, IsolateBlock, List, Pipeline, Redirect};
 use nu_ansi_term::Color;
 use std::fmt::Write as _;
 
@@ -335,11 +335,12 @@ fn isolate_steps(state: &mut State, block: &IsolateBlock, notes: &mut Vec<String
             return Vec::new();
         }
     };
-    steps_of(&spec)
+    steps_of(&spec, block.body.as_ref())
 }
 
-/// The ordered checklist (`isolate::steps::SetupStep`) for `spec`.
-pub fn steps_of(spec: &IsolateSpec) -> Vec<(String, String)> {
+/// The ordered checklist (`isolate::steps::SetupStep`) for `spec` and
+/// the block's body.
+fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
     use crate::isolate::steps::SetupStep as S;
     let root = nix::unistd::geteuid().is_root();
     let mut v = Vec::new();
@@ -438,7 +439,20 @@ pub fn steps_of(spec: &IsolateSpec) -> Vec<(String, String)> {
         format!("prctl(PR_SET_NO_NEW_PRIVS); capabilities kept: {}; prctl(PR_SET_DUMPABLE, 0)", kept.join(" ")),
     );
     push(S::CloseFds, "close_range(3, ~0) except the block's redirections".into());
-    push(S::StartBody, "fork(): the body runs under init, which reaps and forwards signals".into());
+    let start = match body.and_then(crate::exec::sole_program_name) {
+        Some(name) => {
+            let path = if name.contains('/') { format!("{name:?}") } else { format!("<{name} on $PATH>") };
+            format!("clone(CLONE_VM|CLONE_VFORK); execve({path}) — one program starts as any program does")
+        }
+        None => "fork(): a copy of the shell runs the body".into(),
+    };
+    push(
+        S::StartBody,
+        format!(
+            "{start}; init reaps and forwards SIGINT/SIGTERM/SIGHUP until the body ends, then kill(-1, SIGKILL), \
+             reaps the rest and writes the body's status to the report pipe"
+        ),
+    );
     v
 }
 

@@ -281,6 +281,25 @@ fn status_variables_and_workdir() {
     assert_eq!(r.stdout, "/tmp/w\n/tmp/w\n", "{r:?}");
 }
 
+/// A body that is one program is started the way the shell starts any
+/// program; it must end up exactly as a body run by a copy of the shell.
+#[test]
+fn a_body_that_is_one_program_starts_like_any_other_body() {
+    require_root!();
+    let r = sh(
+        "trap '' TERM HUP; isolate < grep SigIgn /proc/self/status >; isolate < grep SigIgn /proc/self/status | cat >",
+    );
+    let masks: Vec<u64> =
+        r.stdout.lines().map(|l| u64::from_str_radix(l.trim_start_matches("SigIgn:").trim(), 16).unwrap()).collect();
+    let term_or_hup = 1 << (libc::SIGTERM - 1) | 1 << (libc::SIGHUP - 1);
+    assert!(masks.len() == 2 && masks[0] == masks[1] && masks[0] & term_or_hup == 0, "{r:?}");
+    let r = sh(
+        "isolate < no-such-prog >; echo $?; isolate < no-such-prog 2>/dev/null >; echo $?; isolate < A=1 sh -c 'echo $A' >",
+    );
+    assert_eq!(r.stdout, "127\n127\n1\n", "{r:?}");
+    assert_eq!(r.stderr.matches("no-such-prog: command not found").count(), 1, "{r:?}");
+}
+
 #[test]
 fn block_is_a_pipeline_stage_wired_by_kernel_pipes() {
     require_root!();

@@ -78,6 +78,11 @@ pub struct Shell {
     /// do (a pipeline stage): an external command replaces the process
     /// instead of forking, and redirections need not be undone.
     last_command: bool,
+    /// Set while an isolate block's init starts a body that is one program:
+    /// the program's process is then handed over in `launched_body` instead
+    /// of waited for, since init must reap and forward signals meanwhile.
+    launching_body: bool,
+    launched_body: Option<Pid>,
     /// Children ignore SIGINT/SIGQUIT (inside a background job).
     ignore_interrupts: bool,
     /// The isosh binary, to run scripts the kernel cannot execute.
@@ -157,6 +162,8 @@ impl Shell {
             stopped_now: Vec::new(),
             warned_stopped: false,
             last_command: false,
+            launching_body: false,
+            launched_body: None,
             ignore_interrupts: false,
             shell_exe: Rc::new(exe.unwrap_or_else(|| c"/proc/self/exe".to_owned())),
             env_block: None,
@@ -390,6 +397,7 @@ impl Shell {
     pub(crate) fn become_child(&mut self) {
         self.background.clear();
         self.exiting_inits.clear();
+        self.launching_body = false;
         self.jobs.clear();
         self.terminal = None;
         self.fg_pgid = None;
@@ -570,15 +578,27 @@ impl Shell {
         }
         // A body that is one plain command may become that command (saves a
         // fork per block); with `set -e` or more to do, it must not.
-        if let [item] = list.items.as_slice()
-            && !item.background
-            && item.and_or.rest.is_empty()
-            && !item.and_or.first.negated
-            && let [Command::Simple(_)] = item.and_or.first.commands.as_slice()
-        {
+        if single_simple_command(list).is_some() {
             self.last_command = true;
         }
         self.run_list(list).unwrap_or_else(Abort::status)
+    }
+
+    /// For an isolate block's init: when `list` is one simple command whose
+    /// name is a plain word naming no alias, function or builtin, runs it
+    /// up to the start of the program — the way the shell starts any
+    /// program, with no copy of init's memory to make and throw away — and
+    /// gives its pid, or the status when it could not start. `None` for any
+    /// other list (init forks a copy of the shell for it).
+    pub(crate) fn start_program(&mut self, list: &List) -> Option<Result<Pid, i32>> {
+        let name = sole_program_name(list)?;
+        if self.functions.contains_key(name) || self.aliases.contains_key(name) {
+            return None;
+        }
+        self.launching_body = true;
+        let status = self.run_list(list).unwrap_or_else(Abort::status);
+        self.launching_body = false;
+        Some(self.launched_body.take().ok_or(status))
     }
 
     /// Expands the redirections of a command into fd operations.
@@ -859,9 +879,7 @@ impl Shell {
                 &[libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]
             };
             if let Some(pid) = spawn::vfork_exec(image, ops, defaults, self.child_pgid()) {
-                let pid = Pid::from_raw(pid);
-                self.adopt_foreground(pid);
-                return Ok(self.wait_fg(pid));
+                return Ok(self.started(Pid::from_raw(pid)));
             }
         }
         let pgid = self.child_pgid();
@@ -878,14 +896,24 @@ impl Shell {
             }
             Ok(ForkResult::Parent { child }) => {
                 crate::trace::emit(|| format!("fork() = {child}"));
-                self.adopt_foreground(child);
-                Ok(self.wait_fg(child))
+                Ok(self.started(child))
             }
             Err(e) => {
                 self.error(&format!("fork: {}", crate::exec::spawn::errno_text(e)));
                 Ok(STATUS_NOT_EXECUTABLE)
             }
         }
+    }
+
+    /// A program has just started: wait for it — or, while init starts a
+    /// block's body, hand it over (see [`Shell::start_program`]).
+    fn started(&mut self, pid: Pid) -> i32 {
+        if std::mem::take(&mut self.launching_body) {
+            self.launched_body = Some(pid);
+            return 0;
+        }
+        self.adopt_foreground(pid);
+        self.wait_fg(pid)
     }
 
     /// In the process that will run the command: apply its fd operations,
@@ -977,6 +1005,29 @@ impl expand::Context for Shell {
             Err(e) => Err(ExpandError::Message("$(…)".into(), format!("fork: {}", spawn::errno_text(e)))),
         }
     }
+}
+
+/// The one simple command `list` consists of: not in the background, not
+/// negated, not part of an and-or list or pipeline.
+fn single_simple_command(list: &List) -> Option<&SimpleCommand> {
+    let [item] = list.items.as_slice() else { return None };
+    if item.background || !item.and_or.rest.is_empty() || item.and_or.first.negated {
+        return None;
+    }
+    match item.and_or.first.commands.as_slice() {
+        [Command::Simple(sc)] => Some(sc),
+        _ => None,
+    }
+}
+
+/// The name of the program `list` runs, when the list is one simple
+/// command whose name is a plain word that no expansion can change and that
+/// names no builtin. (Functions and aliases are for the caller to rule out.)
+pub(crate) fn sole_program_name(list: &List) -> Option<&str> {
+    let name = single_simple_command(list)?.words.first()?.as_plain_literal()?;
+    // Tilde and pathname expansion could still change a plain word.
+    let expands = name.starts_with('~') || name.contains(['*', '?', '[']);
+    (!expands && builtins::find(name).is_none()).then_some(name)
 }
 
 pub(crate) enum PlanFailure {

@@ -402,33 +402,44 @@ fn container_init(
         sh.state.vars.set(k, v.clone());
         sh.state.vars.export(k);
     }
-    // SAFETY: single-threaded; see above.
-    match unsafe { fork() } {
-        Ok(ForkResult::Child) => {
-            // SAFETY: the body must not hold the report pipe.
-            unsafe { libc::close(report_fd) };
-            let status = sh.run_list_in_child(body);
-            exit_child(status)
-        }
-        Ok(ForkResult::Parent { child }) => {
-            let handlers = init::catch(&init::FORWARDED);
-            let status = init::run(child);
-            init::empty_namespace();
-            // Readers of the block's output get EOF now, not after our exit
-            // has torn the namespaces down (that is when an exiting
-            // process's files are finally released).
-            for fd in 0..3 {
-                // SAFETY: init writes nothing more to the block's stdio.
-                unsafe { libc::close(fd) };
+    // SIGTERM and SIGHUP are caught here (the supervisor's handlers, see
+    // `supervise`), so a program started below gets them back at their
+    // defaults even where the shell ignored them.
+    let status = match sh.start_program(body) {
+        Some(Ok(program)) => watch_body(program),
+        Some(Err(status)) => status,
+        // SAFETY: single-threaded; see above.
+        None => match unsafe { fork() } {
+            Ok(ForkResult::Child) => {
+                // SAFETY: the body must not hold the report pipe.
+                unsafe { libc::close(report_fd) };
+                let status = sh.run_list_in_child(body);
+                exit_child(status)
             }
-            let _ = security::close_other_fds(&[report_fd]);
-            Report::BodyEnded(status).send(report_fd);
-            init::restore(handlers);
-            status
-        }
-        Err(e) => {
-            StepFailure::new(SetupStep::StartBody, e, "").send(report_fd);
-            STATUS_SETUP_FAILED
-        }
+            Ok(ForkResult::Parent { child }) => watch_body(child),
+            Err(e) => {
+                StepFailure::new(SetupStep::StartBody, e, "").send(report_fd);
+                return STATUS_SETUP_FAILED;
+            }
+        },
+    };
+    init::empty_namespace();
+    // Readers of the block's output get EOF now, not after our exit has
+    // torn the namespaces down (that is when an exiting process's files
+    // are finally released).
+    for fd in 0..3 {
+        // SAFETY: init writes nothing more to the block's stdio.
+        unsafe { libc::close(fd) };
     }
+    let _ = security::close_other_fds(&[report_fd]);
+    Report::BodyEnded(status).send(report_fd);
+    status
+}
+
+/// Init's work while the body runs: reap, forward signals, until it ends.
+fn watch_body(body: Pid) -> i32 {
+    let handlers = init::catch(&init::FORWARDED);
+    let status = init::run(body);
+    init::restore(handlers);
+    status
 }
