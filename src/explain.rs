@@ -360,13 +360,19 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
         push(S::CgroupFiles, format!("mkdir <shell's cgroup>/isosh-<pid>-<n>; {}", files.join("; ")));
     }
     let mut flags = vec!["CLONE_NEWPID", "CLONE_NEWNS", "CLONE_NEWUTS", "CLONE_NEWIPC"];
-    if spec.net == NetMode::None {
-        flags.push("CLONE_NEWNET");
-    }
     if !root {
         flags.push("CLONE_NEWUSER");
     }
     push(S::Clone, format!("clone({}|SIGCHLD) = init (PID 1 inside)", flags.join("|")));
+    if spec.net == NetMode::None {
+        push(
+            S::NetNamespace,
+            "a thread of init: unshare(CLONE_NEWNET) while init goes on with the steps below; \
+             init joins it with setns(CLONE_NEWNET) just before mounting /sys"
+                .into(),
+        );
+        push(S::Loopback, "in that thread: ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)".into());
+    }
     if !root {
         let (uid, gid) = (nix::unistd::geteuid(), nix::unistd::getegid());
         push(
@@ -430,9 +436,6 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
         push(S::Workdir, format!("mkdir -p {w}; chdir({w:?})"));
     }
     push(S::Hostname, format!("sethostname({:?})", spec.hostname.as_deref().unwrap_or("isosh-XXXXXX")));
-    if spec.net == NetMode::None {
-        push(S::Loopback, "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)".into());
-    }
     let kept: Vec<&str> = crate::isolate::security_caps().collect();
     push(
         S::Security,

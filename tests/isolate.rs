@@ -492,8 +492,10 @@ fn rootless_blocks_map_the_user_to_root() {
         eprintln!("SKIP rootless: user namespaces are not available here");
         return;
     }
-    let out = run("id -u; isolate < id -u; echo $$; echo hi > /etc/rootless-probe; cat /etc/rootless-probe >");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{uid}\n0\n1\nhi\n"), "{out:?}");
+    let out = run(
+        "id -u; isolate < id -u; echo $$; echo hi > /etc/rootless-probe; cat /etc/rootless-probe; ls /sys/class/net >",
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{uid}\n0\n1\nhi\nlo\n"), "{out:?}");
     let out = run("isolate --memory 32M < echo never >");
     assert_eq!(out.status.code(), Some(125));
     let err = String::from_utf8_lossy(&out.stderr);

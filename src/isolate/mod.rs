@@ -8,8 +8,9 @@
 //!   (setup failure → 125, OOM kill → 137) and cleans up;
 //! - **init** (PID 1 in the new pid namespace) applies the block's
 //!   redirections, writes its user namespace's id maps (when not root),
-//!   joins the cgroup and enters a cgroup namespace, builds the root
-//!   filesystem, sets the hostname, brings `lo` up, drops privileges, closes
+//!   starts a thread that makes the network namespace (with `lo` up), joins
+//!   the cgroup and enters a cgroup namespace, builds the root filesystem
+//!   (joining the network namespace on the way), sets the hostname, drops privileges, closes
 //!   every fd the block was not given, forks the body and reaps until it
 //!   ends, then empties the namespace and sends the body's status;
 //! - the **body** runs the block's commands with the normal executor.
@@ -184,7 +185,7 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     let saved_handlers = init::catch(&init::FORWARDED);
     let privilege =
         if nix::unistd::geteuid().is_root() { rootfs::Privilege::Root } else { rootfs::Privilege::Rootless };
-    let flags = namespaces::clone_flags(spec, privilege);
+    let flags = namespaces::clone_flags(privilege);
     // Init starts in its new namespaces straight from clone(), like fork()
     // but with the namespace flags: no intermediate process to create, wait
     // for and tear down. It gets a copy of our memory, and its own stack
@@ -350,6 +351,9 @@ fn container_init(
     ids: Option<(u32, u32)>,
     report_fd: RawFd,
 ) -> i32 {
+    // First of all, as it takes longest and needs nothing from the steps
+    // before it (a new user namespace grants its capabilities at once).
+    let net = (spec.net == spec::NetMode::None).then(namespaces::PendingNet::start);
     die_with_parent();
     sh.become_child();
     if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
@@ -359,6 +363,7 @@ fn container_init(
     if let Some((uid, gid)) = ids {
         or_report(report_fd, namespaces::write_id_maps(uid, gid));
     }
+    let net = net.map(|started| or_report(report_fd, started));
     // Join the cgroup (`0` is the writer itself), then make it the root of
     // a new cgroup namespace.
     for dir in cgroup_dirs {
@@ -376,7 +381,7 @@ fn container_init(
         steps::step(SetupStep::CgroupNamespace, "unshare(CLONE_NEWCGROUP)", || nix::sched::unshare(newcgroup)),
     );
     let privilege = if ids.is_some() { rootfs::Privilege::Rootless } else { rootfs::Privilege::Root };
-    or_report(report_fd, rootfs::build(spec, layout, privilege));
+    or_report(report_fd, rootfs::build(spec, layout, privilege, net));
     if let Some(dir) = &spec.workdir {
         let made = std::fs::create_dir_all(dir)
             .map_err(|e| StepFailure::new(SetupStep::Workdir, namespaces::io_errno(&e), dir.clone()));
@@ -385,9 +390,6 @@ fn container_init(
     }
     let hostname = spec.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
     or_report(report_fd, namespaces::set_hostname(&hostname));
-    if spec.net == spec::NetMode::None {
-        or_report(report_fd, namespaces::loopback_up());
-    }
     or_report(report_fd, security::harden());
     // Keep the fds the block's redirections name, and the report pipe.
     let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();

@@ -3,6 +3,7 @@
 //! fresh /proc, a minimal /dev, tmpfs /tmp, read-only /sys, volumes, and
 //! finally pivot_root into it.
 
+use super::namespaces::PendingNet;
 use super::spec::{IsolateSpec, RootMode, Volume};
 use super::steps::{SetupStep, StepFailure, step};
 use nix::errno::Errno;
@@ -85,7 +86,14 @@ struct HeldVolume<'a> {
 
 /// Builds the root at `/tmp/root` (in the block's mount namespace) and
 /// enters it.
-pub fn build(spec: &IsolateSpec, layout: &Layout, privilege: Privilege) -> Result<(), StepFailure> {
+/// `net` is the block's network namespace, still being made: init joins it
+/// before mounting /sys.
+pub fn build(
+    spec: &IsolateSpec,
+    layout: &Layout,
+    privilege: Privilege,
+    net: Option<PendingNet>,
+) -> Result<(), StepFailure> {
     mount_at(SetupStep::MountPropagation, None, Path::new("/"), None, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None)?;
     // Held before /tmp is covered: the lower layer, named layer, volumes.
     let lower = if layout.lower == Path::new("/") {
@@ -112,7 +120,7 @@ pub fn build(spec: &IsolateSpec, layout: &Layout, privilege: Privilege) -> Resul
     mkdir_all(SetupStep::ScratchTmpfs, &root)?;
     let layers = named.unwrap_or_else(|| scratch.to_path_buf());
     root_layer(spec.root_mode, &lower, &layers, &root, privilege)?;
-    special_filesystems(&root, privilege)?;
+    special_filesystems(&root, privilege, net)?;
     volumes(&held, &root)?;
     pivot_root(&root)
 }
@@ -231,7 +239,7 @@ fn device(dev: &Path, name: &str, major: u64, minor: u64, privilege: Privilege) 
     mount_at(d, Some(&format!("/dev/{name}")), &target, None, MsFlags::MS_BIND, None)
 }
 
-fn special_filesystems(root: &Path, privilege: Privilege) -> Result<(), StepFailure> {
+fn special_filesystems(root: &Path, privilege: Privilege, net: Option<PendingNet>) -> Result<(), StepFailure> {
     let nosuid = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
     let proc_dir = root.join("proc");
     mkdir_all(SetupStep::Proc, &proc_dir)?;
@@ -273,6 +281,11 @@ fn special_filesystems(root: &Path, privilege: Privilege) -> Result<(), StepFail
     mkdir_all(SetupStep::Tmp, &tmp)?;
     mount_at(SetupStep::Tmp, Some("tmpfs"), &tmp, Some("tmpfs"), nosuid, Some("mode=1777"))?;
 
+    // A fresh sysfs shows the network devices of the mounting task's
+    // network namespace: join the block's first.
+    if let Some(net) = net {
+        net.enter()?;
+    }
     let sys = root.join("sys");
     mkdir_all(SetupStep::Sys, &sys)?;
     let ro = nosuid | MsFlags::MS_NOEXEC | MsFlags::MS_RDONLY;

@@ -15,9 +15,14 @@ pub enum SetupStep {
     /// first, so a limit that cannot be applied stops the block before
     /// anything runs.
     CgroupFiles,
-    /// Clone init into new pid, mount, uts, ipc and net namespaces (and a
-    /// user namespace when not root).
+    /// Clone init into new pid, mount, uts and ipc namespaces (and a user
+    /// namespace when not root).
     Clone,
+    /// A thread of init makes the network namespace while init goes on;
+    /// init joins it (`setns`) just before mounting /sys.
+    NetNamespace,
+    /// `lo` up, in that thread.
+    Loopback,
     /// When not root: map our uid/gid to 0 in the new user namespace, so
     /// the steps below are allowed.
     UserNamespace,
@@ -40,7 +45,6 @@ pub enum SetupStep {
     PivotRoot,
     Workdir,
     Hostname,
-    Loopback,
     /// no_new_privs, capabilities, non-dumpable init — late, because the
     /// mounts above need the capabilities this drops.
     Security,
@@ -52,9 +56,11 @@ pub enum SetupStep {
 }
 
 impl SetupStep {
-    pub const ALL: [SetupStep; 20] = [
+    pub const ALL: [SetupStep; 21] = [
         SetupStep::CgroupFiles,
         SetupStep::Clone,
+        SetupStep::NetNamespace,
+        SetupStep::Loopback,
         SetupStep::UserNamespace,
         SetupStep::JoinCgroup,
         SetupStep::CgroupNamespace,
@@ -69,7 +75,6 @@ impl SetupStep {
         SetupStep::PivotRoot,
         SetupStep::Workdir,
         SetupStep::Hostname,
-        SetupStep::Loopback,
         SetupStep::Security,
         SetupStep::CloseFds,
         SetupStep::StartBody,
@@ -80,6 +85,7 @@ impl SetupStep {
             SetupStep::CgroupFiles => "cgroup files",
             SetupStep::Clone => "clone",
             SetupStep::UserNamespace => "user namespace",
+            SetupStep::NetNamespace => "net namespace",
             SetupStep::JoinCgroup => "join cgroup",
             SetupStep::CgroupNamespace => "cgroup namespace",
             SetupStep::MountPropagation => "mount propagation",
