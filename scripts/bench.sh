@@ -30,7 +30,8 @@ for tool in hyperfine dash bash python3 /usr/bin/time; do
 done
 
 cargo build --release --quiet
-isosh="$PWD/target/release/isosh"
+# .cargo/config.toml builds for the host triple, so the binary sits below it.
+isosh="$PWD/target/$(rustc -vV | sed -n 's/^host: //p')/release/isosh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

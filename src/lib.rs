@@ -16,3 +16,4 @@ pub mod state;
 pub mod syntax;
 pub mod toplevel;
 pub mod trace;
+pub mod users;

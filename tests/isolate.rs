@@ -467,7 +467,10 @@ fn rootless_blocks_map_the_user_to_root() {
             .status();
         assert!(made.is_ok_and(|s| s.success()), "useradd failed");
     }
-    let uid = nix::unistd::User::from_name(user).unwrap().unwrap().uid.as_raw();
+    // `id`, not getpwnam: this test binary is linked statically (see
+    // src/users.rs).
+    let id = Command::new("id").args(["-u", user]).output().unwrap();
+    let uid: u32 = String::from_utf8_lossy(&id.stdout).trim().parse().unwrap();
     let dir = Scratch::new("iso-rootless");
     std::os::unix::fs::chown(dir.path(), Some(uid), Some(uid)).unwrap();
     // The checkout may sit below a directory the user cannot enter.

@@ -101,11 +101,11 @@ fn tilde_prefix(ctx: &dyn Context, s: &str, mode: TildeMode) -> Option<(String, 
     let home = if user.is_empty() {
         match ctx.state().vars.get("HOME") {
             Some(h) => h.to_string(),
-            None => dirs::home_dir()?.to_string_lossy().into_owned(),
+            // As bash: the home directory of the user running the shell.
+            None => crate::users::by_uid(nix::unistd::geteuid().as_raw())?.home,
         }
     } else {
-        let entry = nix::unistd::User::from_name(user).ok()??;
-        entry.dir.to_string_lossy().into_owned()
+        crate::users::by_name(user)?.home
     };
     Some((home, end))
 }

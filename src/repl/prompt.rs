@@ -32,9 +32,9 @@ pub fn expand(template: &str, state: &State) -> String {
             continue;
         }
         match chars.next() {
-            Some('u') => out.push_str(
-                &nix::unistd::User::from_uid(nix::unistd::geteuid()).ok().flatten().map(|u| u.name).unwrap_or_default(),
-            ),
+            Some('u') => {
+                out.push_str(&crate::users::by_uid(nix::unistd::geteuid().as_raw()).map(|a| a.name).unwrap_or_default())
+            }
             Some('h') => {
                 let host = nix::unistd::gethostname().map(|h| h.to_string_lossy().into_owned()).unwrap_or_default();
                 out.push_str(host.split('.').next().unwrap_or(""));
