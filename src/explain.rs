@@ -364,15 +364,6 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
         flags.push("CLONE_NEWUSER");
     }
     push(S::Clone, format!("clone({}|SIGCHLD) = init (PID 1 inside)", flags.join("|")));
-    if spec.net == NetMode::None {
-        push(
-            S::NetNamespace,
-            "a thread of init: unshare(CLONE_NEWNET) while init goes on with the steps below; \
-             init joins it with setns(CLONE_NEWNET) just before mounting /sys"
-                .into(),
-        );
-        push(S::Loopback, "in that thread: ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)".into());
-    }
     if !root {
         let (uid, gid) = (nix::unistd::geteuid(), nix::unistd::getegid());
         push(
@@ -384,6 +375,13 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
         push(S::JoinCgroup, "write(cgroup.procs, \"0\") in each cgroup directory".into());
     }
     push(S::CgroupNamespace, "unshare(CLONE_NEWCGROUP)".into());
+    if spec.net == NetMode::None {
+        push(
+            S::NetNamespace,
+            "unshare(CLONE_NEWNET), while a thread of init runs the mount steps below, up to /tmp".into(),
+        );
+        push(S::Loopback, "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)".into());
+    }
     push(S::MountPropagation, "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE)".into());
     push(S::ScratchTmpfs, "mount(\"tmpfs\", \"/tmp\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"mode=0755\")".into());
     let lower = spec.rootfs.as_ref().map_or("/".to_string(), |p| p.display().to_string());
@@ -418,7 +416,7 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
         ),
     );
     push(S::Tmp, "mount(\"tmpfs\", \"/tmp/root/tmp\", \"tmpfs\", \"mode=1777\")".into());
-    push(S::Sys, "mount(\"sysfs\", \"/tmp/root/sys\", \"sysfs\", MS_RDONLY)".into());
+    push(S::Sys, "init, once the thread is done: mount(\"sysfs\", \"/tmp/root/sys\", \"sysfs\", MS_RDONLY)".into());
     for vol in &spec.volumes {
         let target = format!("/tmp/root{}", vol.guest.display());
         let ro = if vol.read_only {

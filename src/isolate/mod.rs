@@ -8,9 +8,10 @@
 //!   (setup failure → 125, OOM kill → 137) and cleans up;
 //! - **init** (PID 1 in the new pid namespace) applies the block's
 //!   redirections, writes its user namespace's id maps (when not root),
-//!   starts a thread that makes the network namespace (with `lo` up), joins
-//!   the cgroup and enters a cgroup namespace, builds the root filesystem
-//!   (joining the network namespace on the way), sets the hostname, drops privileges, closes
+//!   starts a thread that builds the root filesystem while it joins the
+//!   cgroup, enters a cgroup namespace and makes a network namespace (with
+//!   `lo` up), then mounts /sys and the volumes, enters the root, sets the
+//!   hostname, drops privileges, closes
 //!   every fd the block was not given, forks the body and reaps until it
 //!   ends, then empties the namespace and sends the body's status;
 //! - the **body** runs the block's commands with the normal executor.
@@ -34,6 +35,7 @@ use crate::exec::spawn::{self, NoPipes, exit_child, write_all};
 use crate::exec::{Exec, Shell};
 use crate::syntax::ast::IsolateBlock;
 use cleanup::Resources;
+use nix::errno::Errno;
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::waitpid;
 use nix::unistd::{ForkResult, Pid, fork, getpid};
@@ -326,6 +328,19 @@ fn die_with_parent() {
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) };
 }
 
+/// Joins the block's cgroup (`0` is the writer itself), then makes it the
+/// root of a new cgroup namespace.
+fn join_cgroup(cgroup_dirs: &[PathBuf]) -> Result<(), StepFailure> {
+    for dir in cgroup_dirs {
+        let procs = dir.join("cgroup.procs");
+        let detail = procs.display().to_string();
+        std::fs::write(&procs, "0")
+            .map_err(|e| StepFailure::new(SetupStep::JoinCgroup, namespaces::io_errno(&e), detail))?;
+    }
+    let newcgroup = nix::sched::CloneFlags::CLONE_NEWCGROUP;
+    steps::step(SetupStep::CgroupNamespace, "unshare(CLONE_NEWCGROUP)", || nix::sched::unshare(newcgroup))
+}
+
 /// Unwraps a step's result; on failure reports it to the supervisor and
 /// exits with 125.
 fn or_report<T>(report_fd: RawFd, r: Result<T, StepFailure>) -> T {
@@ -351,9 +366,6 @@ fn container_init(
     ids: Option<(u32, u32)>,
     report_fd: RawFd,
 ) -> i32 {
-    // First of all, as it takes longest and needs nothing from the steps
-    // before it (a new user namespace grants its capabilities at once).
-    let net = (spec.net == spec::NetMode::None).then(namespaces::PendingNet::start);
     die_with_parent();
     sh.become_child();
     if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
@@ -363,25 +375,25 @@ fn container_init(
     if let Some((uid, gid)) = ids {
         or_report(report_fd, namespaces::write_id_maps(uid, gid));
     }
-    let net = net.map(|started| or_report(report_fd, started));
-    // Join the cgroup (`0` is the writer itself), then make it the root of
-    // a new cgroup namespace.
-    for dir in cgroup_dirs {
-        let procs = dir.join("cgroup.procs");
-        let joined = std::fs::write(&procs, "0");
-        let detail = procs.display().to_string();
-        or_report(
-            report_fd,
-            joined.map_err(|e| StepFailure::new(SetupStep::JoinCgroup, namespaces::io_errno(&e), detail)),
-        );
-    }
-    let newcgroup = nix::sched::CloneFlags::CLONE_NEWCGROUP;
-    or_report(
-        report_fd,
-        steps::step(SetupStep::CgroupNamespace, "unshare(CLONE_NEWCGROUP)", || nix::sched::unshare(newcgroup)),
-    );
     let privilege = if ids.is_some() { rootfs::Privilege::Rootless } else { rootfs::Privilege::Root };
-    or_report(report_fd, rootfs::build(spec, layout, privilege, net));
+    // The root's mounts and the network namespace are the two slowest
+    // steps and need nothing from each other: a thread builds the root —
+    // its mounts are init's too (one mount namespace, one root and cwd) —
+    // while init joins the cgroup and makes the namespace.
+    let tree = std::thread::scope(|scope| {
+        let builder = std::thread::Builder::new().stack_size(256 << 10);
+        let building = builder.spawn_scoped(scope, || rootfs::prepare(spec, layout, privilege));
+        let building =
+            building.map_err(|e| StepFailure::new(SetupStep::MountPropagation, namespaces::io_errno(&e), "thread"));
+        let building = or_report(report_fd, building);
+        or_report(report_fd, join_cgroup(cgroup_dirs));
+        if spec.net == spec::NetMode::None {
+            or_report(report_fd, namespaces::new_net());
+        }
+        let built = building.join().map_err(|_| StepFailure::new(SetupStep::RootLayer, Errno::EIO, "thread"));
+        or_report(report_fd, built.and_then(|tree| tree))
+    });
+    or_report(report_fd, rootfs::enter(tree));
     if let Some(dir) = &spec.workdir {
         let made = std::fs::create_dir_all(dir)
             .map_err(|e| StepFailure::new(SetupStep::Workdir, namespaces::io_errno(&e), dir.clone()));

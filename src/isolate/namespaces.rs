@@ -1,18 +1,16 @@
 //! Namespaces: which ones a block gets, the user namespace's id maps, the
-//! hostname, and the network namespace (made by a thread of init, with `lo`
-//! up).
+//! hostname, and the network namespace (with `lo` up).
 
 use super::rootfs::Privilege;
 use super::steps::{SetupStep, StepFailure, step};
 use nix::errno::Errno;
 use nix::sched::{CloneFlags, unshare};
-use std::os::fd::OwnedFd;
 
-/// The namespaces init is cloned into. The cgroup namespace comes later,
-/// from init itself, once it has joined the block's cgroup, and the network
-/// namespace from a thread of init ([`PendingNet`]). Without root a user
-/// namespace comes first (the kernel creates it before the others, so they
-/// belong to it and init may set them up).
+/// The namespaces init is cloned into. The cgroup and network namespaces
+/// come later, from init itself: the cgroup namespace once init has joined
+/// the block's cgroup, the network namespace while a thread builds the
+/// root. Without root a user namespace comes first (the kernel creates it
+/// before the others, so they belong to it and init may set them up).
 pub fn clone_flags(privilege: Privilege) -> CloneFlags {
     let mut f =
         CloneFlags::CLONE_NEWPID | CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWUTS | CloneFlags::CLONE_NEWIPC;
@@ -87,42 +85,8 @@ pub fn loopback_up() -> Result<(), StepFailure> {
     })
 }
 
-/// The block's network namespace, being made by a thread of init while
-/// init builds the root. Making one is the slowest step of a block's setup
-/// (the kernel sets up every protocol for it), and nothing needs it until
-/// /sys is mounted, so the two run side by side.
-pub struct PendingNet(std::sync::mpsc::Receiver<Result<OwnedFd, StepFailure>>);
-
-impl PendingNet {
-    /// Starts the thread: `unshare(CLONE_NEWNET)` (a thread may; the
-    /// namespace is its own until init joins it), `lo` up, and an fd for
-    /// the namespace, which it sends back before it ends.
-    pub fn start() -> Result<Self, StepFailure> {
-        let (made, pending) = std::sync::mpsc::sync_channel(1);
-        let thread = std::thread::Builder::new().stack_size(64 << 10).spawn(move || {
-            let ns = step(SetupStep::NetNamespace, "unshare(CLONE_NEWNET)", || unshare(CloneFlags::CLONE_NEWNET))
-                .and_then(|()| loopback_up())
-                .and_then(|()| {
-                    let path = "/proc/thread-self/ns/net";
-                    let flags = nix::fcntl::OFlag::O_RDONLY | nix::fcntl::OFlag::O_CLOEXEC;
-                    step(SetupStep::NetNamespace, path, || nix::fcntl::open(path, flags, nix::sys::stat::Mode::empty()))
-                });
-            let _ = made.send(ns);
-        });
-        let started = thread.map_err(|e| StepFailure::new(SetupStep::NetNamespace, io_errno(&e), "thread"))?;
-        // Not joined: init takes the namespace as soon as it is sent, and
-        // the thread's own end is of no interest.
-        drop(started);
-        Ok(PendingNet(pending))
-    }
-
-    /// Waits for the namespace and moves init into it.
-    pub fn enter(self) -> Result<(), StepFailure> {
-        let made = self.0.recv().map_err(|_| StepFailure::new(SetupStep::NetNamespace, Errno::EIO, "thread"))?;
-        let ns = made?;
-        crate::trace::emit(|| {
-            "setns(<net namespace a thread made: unshare(CLONE_NEWNET), lo up>, CLONE_NEWNET)".to_string()
-        });
-        step(SetupStep::NetNamespace, "setns(CLONE_NEWNET)", || nix::sched::setns(&ns, CloneFlags::CLONE_NEWNET))
-    }
+/// A new network namespace for init (and so the body), with `lo` up.
+pub fn new_net() -> Result<(), StepFailure> {
+    step(SetupStep::NetNamespace, "unshare(CLONE_NEWNET)", || unshare(CloneFlags::CLONE_NEWNET))?;
+    loopback_up()
 }

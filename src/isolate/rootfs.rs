@@ -3,7 +3,6 @@
 //! fresh /proc, a minimal /dev, tmpfs /tmp, read-only /sys, volumes, and
 //! finally pivot_root into it.
 
-use super::namespaces::PendingNet;
 use super::spec::{IsolateSpec, RootMode, Volume};
 use super::steps::{SetupStep, StepFailure, step};
 use nix::errno::Errno;
@@ -84,16 +83,16 @@ struct HeldVolume<'a> {
     volume: &'a Volume,
 }
 
-/// Builds the root at `/tmp/root` (in the block's mount namespace) and
-/// enters it.
-/// `net` is the block's network namespace, still being made: init joins it
-/// before mounting /sys.
-pub fn build(
-    spec: &IsolateSpec,
-    layout: &Layout,
-    privilege: Privilege,
-    net: Option<PendingNet>,
-) -> Result<(), StepFailure> {
+/// The root being built at `/tmp/root`, and the volume sources held open.
+pub struct Tree<'a> {
+    root: PathBuf,
+    held: Vec<HeldVolume<'a>>,
+}
+
+/// Builds the root at `/tmp/root` (in the block's mount namespace) up to
+/// /sys: everything that does not depend on init's network namespace, so a
+/// thread can do it while init makes that namespace.
+pub fn prepare<'a>(spec: &'a IsolateSpec, layout: &Layout, privilege: Privilege) -> Result<Tree<'a>, StepFailure> {
     mount_at(SetupStep::MountPropagation, None, Path::new("/"), None, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None)?;
     // Held before /tmp is covered: the lower layer, named layer, volumes.
     let lower = if layout.lower == Path::new("/") {
@@ -120,9 +119,17 @@ pub fn build(
     mkdir_all(SetupStep::ScratchTmpfs, &root)?;
     let layers = named.unwrap_or_else(|| scratch.to_path_buf());
     root_layer(spec.root_mode, &lower, &layers, &root, privilege)?;
-    special_filesystems(&root, privilege, net)?;
-    volumes(&held, &root)?;
-    pivot_root(&root)
+    special_filesystems(&root, privilege)?;
+    Ok(Tree { root, held })
+}
+
+/// Finishes the root — /sys, then the volumes — and enters it. A fresh
+/// sysfs shows the network devices of the mounting task's network
+/// namespace, hence after init has made its own.
+pub fn enter(tree: Tree) -> Result<(), StepFailure> {
+    sys(&tree.root)?;
+    volumes(&tree.held, &tree.root)?;
+    pivot_root(&tree.root)
 }
 
 fn overlay_options(lower: &Path, upper: &Path, work: &Path, privilege: Privilege) -> String {
@@ -239,7 +246,7 @@ fn device(dev: &Path, name: &str, major: u64, minor: u64, privilege: Privilege) 
     mount_at(d, Some(&format!("/dev/{name}")), &target, None, MsFlags::MS_BIND, None)
 }
 
-fn special_filesystems(root: &Path, privilege: Privilege, net: Option<PendingNet>) -> Result<(), StepFailure> {
+fn special_filesystems(root: &Path, privilege: Privilege) -> Result<(), StepFailure> {
     let nosuid = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
     let proc_dir = root.join("proc");
     mkdir_all(SetupStep::Proc, &proc_dir)?;
@@ -281,11 +288,12 @@ fn special_filesystems(root: &Path, privilege: Privilege, net: Option<PendingNet
     mkdir_all(SetupStep::Tmp, &tmp)?;
     mount_at(SetupStep::Tmp, Some("tmpfs"), &tmp, Some("tmpfs"), nosuid, Some("mode=1777"))?;
 
-    // A fresh sysfs shows the network devices of the mounting task's
-    // network namespace: join the block's first.
-    if let Some(net) = net {
-        net.enter()?;
-    }
+    Ok(())
+}
+
+/// A read-only sysfs at `root/sys`.
+fn sys(root: &Path) -> Result<(), StepFailure> {
+    let nosuid = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
     let sys = root.join("sys");
     mkdir_all(SetupStep::Sys, &sys)?;
     let ro = nosuid | MsFlags::MS_NOEXEC | MsFlags::MS_RDONLY;

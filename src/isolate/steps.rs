@@ -18,11 +18,6 @@ pub enum SetupStep {
     /// Clone init into new pid, mount, uts and ipc namespaces (and a user
     /// namespace when not root).
     Clone,
-    /// A thread of init makes the network namespace while init goes on;
-    /// init joins it (`setns`) just before mounting /sys.
-    NetNamespace,
-    /// `lo` up, in that thread.
-    Loopback,
     /// When not root: map our uid/gid to 0 in the new user namespace, so
     /// the steps below are allowed.
     UserNamespace,
@@ -30,6 +25,10 @@ pub enum SetupStep {
     /// block's cgroup becomes the root of its cgroup namespace.
     JoinCgroup,
     CgroupNamespace,
+    /// `unshare(CLONE_NEWNET)`, the slowest step: meanwhile a thread of
+    /// init runs the mount steps below, up to /tmp.
+    NetNamespace,
+    Loopback,
     /// `/` recursively private, before any mount, so nothing propagates back.
     MountPropagation,
     /// A tmpfs holding the new root and the throwaway upper layer.
@@ -39,6 +38,8 @@ pub enum SetupStep {
     Proc,
     Dev,
     Tmp,
+    /// Back in init, once the thread is done: a fresh sysfs shows the
+    /// network devices of the mounting task's network namespace.
     Sys,
     Volumes,
     /// Enter the new root and detach the old one.
@@ -59,11 +60,11 @@ impl SetupStep {
     pub const ALL: [SetupStep; 21] = [
         SetupStep::CgroupFiles,
         SetupStep::Clone,
-        SetupStep::NetNamespace,
-        SetupStep::Loopback,
         SetupStep::UserNamespace,
         SetupStep::JoinCgroup,
         SetupStep::CgroupNamespace,
+        SetupStep::NetNamespace,
+        SetupStep::Loopback,
         SetupStep::MountPropagation,
         SetupStep::ScratchTmpfs,
         SetupStep::RootLayer,
