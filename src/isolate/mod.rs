@@ -367,11 +367,6 @@ fn container_init(
     report_fd: RawFd,
 ) -> i32 {
     die_with_parent();
-    sh.become_child();
-    if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
-        sh.error(&spawn::describe_failure(op, e));
-        return crate::exec::STATUS_FAILED_SETUP;
-    }
     if let Some((uid, gid)) = ids {
         or_report(report_fd, namespaces::write_id_maps(uid, gid));
     }
@@ -379,17 +374,23 @@ fn container_init(
     // The root's mounts and the network namespace are the two slowest
     // steps and need nothing from each other: a thread builds the root —
     // its mounts are init's too (one mount namespace, one root and cwd) —
-    // while init joins the cgroup and makes the namespace.
+    // while init makes the namespace, straight away as it takes longest,
+    // then does the rest of its own setup.
     let tree = std::thread::scope(|scope| {
         let builder = std::thread::Builder::new().stack_size(256 << 10);
         let building = builder.spawn_scoped(scope, || rootfs::prepare(spec, layout, privilege));
         let building =
             building.map_err(|e| StepFailure::new(SetupStep::MountPropagation, namespaces::io_errno(&e), "thread"));
         let building = or_report(report_fd, building);
-        or_report(report_fd, join_cgroup(cgroup_dirs));
         if spec.net == spec::NetMode::None {
             or_report(report_fd, namespaces::new_net());
         }
+        sh.become_child();
+        if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
+            sh.error(&spawn::describe_failure(op, e));
+            exit_child(crate::exec::STATUS_FAILED_SETUP);
+        }
+        or_report(report_fd, join_cgroup(cgroup_dirs));
         let built = building.join().map_err(|_| StepFailure::new(SetupStep::RootLayer, Errno::EIO, "thread"));
         or_report(report_fd, built.and_then(|tree| tree))
     });
