@@ -134,6 +134,9 @@ fn only_planned_fds_cross_into_the_block() {
     // A redirection on the block itself is honoured.
     let r = sh("isolate < ls /proc/self/fd | tr '\\n' ' '; echo via5 >&5 > 5>five; cat five");
     assert_eq!(r.stdout, "0 1 2 3 5 via5\n", "{r:?}");
+    // It opens the host's file even by a path the block covers (/tmp).
+    let r = sh("isolate < echo absolute > > \"$PWD/abs\" < /etc/hostname; cat abs");
+    assert_eq!(r.stdout, "absolute\n", "{r:?}");
     // An fd the shell inherited is not passed on either.
     let dir = Scratch::new("iso-fds");
     let mut cmd = Command::new(ISOSH);

@@ -367,6 +367,12 @@ fn container_init(
     report_fd: RawFd,
 ) -> i32 {
     die_with_parent();
+    // The block's own redirections name host paths: open them before any
+    // mount can cover one (the scratch tmpfs goes over /tmp).
+    if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
+        sh.error(&spawn::describe_failure(op, e));
+        return crate::exec::STATUS_FAILED_SETUP;
+    }
     if let Some((uid, gid)) = ids {
         or_report(report_fd, namespaces::write_id_maps(uid, gid));
     }
@@ -386,10 +392,6 @@ fn container_init(
             or_report(report_fd, namespaces::new_net());
         }
         sh.become_child();
-        if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
-            sh.error(&spawn::describe_failure(op, e));
-            exit_child(crate::exec::STATUS_FAILED_SETUP);
-        }
         or_report(report_fd, join_cgroup(cgroup_dirs));
         let built = building.join().map_err(|_| StepFailure::new(SetupStep::RootLayer, Errno::EIO, "thread"));
         or_report(report_fd, built.and_then(|tree| tree))
