@@ -371,17 +371,17 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
             format!("/proc/self/setgroups = deny; uid_map = \"0 {uid} 1\"; gid_map = \"0 {gid} 1\""),
         );
     }
-    if spec.net == NetMode::None {
-        push(
-            S::NetNamespace,
-            "unshare(CLONE_NEWNET) first, while a thread of init runs the mount steps below, up to /tmp".into(),
-        );
-        push(S::Loopback, "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)".into());
-    }
     if spec.has_limits() {
         push(S::JoinCgroup, "write(cgroup.procs, \"0\") in each cgroup directory".into());
     }
     push(S::CgroupNamespace, "unshare(CLONE_NEWCGROUP)".into());
+    if spec.net == NetMode::None {
+        push(
+            S::NetNamespace,
+            "unshare(CLONE_NEWNET), while a thread of init runs the mount steps below, up to /tmp".into(),
+        );
+        push(S::Loopback, "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)".into());
+    }
     push(S::MountPropagation, "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE)".into());
     push(S::ScratchTmpfs, "mount(\"tmpfs\", \"/tmp\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"mode=0755\")".into());
     let lower = spec.rootfs.as_ref().map_or("/".to_string(), |p| p.display().to_string());

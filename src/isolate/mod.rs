@@ -376,12 +376,15 @@ fn container_init(
     if let Some((uid, gid)) = ids {
         or_report(report_fd, namespaces::write_id_maps(uid, gid));
     }
+    // Host paths again (/sys/fs/cgroup/…): before the mount thread starts.
+    or_report(report_fd, join_cgroup(cgroup_dirs));
     let privilege = if ids.is_some() { rootfs::Privilege::Rootless } else { rootfs::Privilege::Root };
     // The root's mounts and the network namespace are the two slowest
     // steps and need nothing from each other: a thread builds the root —
     // its mounts are init's too (one mount namespace, one root and cwd) —
-    // while init makes the namespace, straight away as it takes longest,
-    // then does the rest of its own setup.
+    // while init makes the namespace, straight away as it takes longest.
+    // Until the join, init must not resolve a host path: the thread is
+    // covering /tmp.
     let tree = std::thread::scope(|scope| {
         let builder = std::thread::Builder::new().stack_size(256 << 10);
         let building = builder.spawn_scoped(scope, || rootfs::prepare(spec, layout, privilege));
@@ -392,7 +395,6 @@ fn container_init(
             or_report(report_fd, namespaces::new_net());
         }
         sh.become_child();
-        or_report(report_fd, join_cgroup(cgroup_dirs));
         let built = building.join().map_err(|_| StepFailure::new(SetupStep::RootLayer, Errno::EIO, "thread"));
         or_report(report_fd, built.and_then(|tree| tree))
     });

@@ -21,14 +21,14 @@ pub enum SetupStep {
     /// When not root: map our uid/gid to 0 in the new user namespace, so
     /// the steps below are allowed.
     UserNamespace,
-    /// `unshare(CLONE_NEWNET)`, the slowest step, first: meanwhile a thread
-    /// of init runs the mount steps below, up to /tmp.
-    NetNamespace,
-    Loopback,
     /// Join the cgroup, before the cgroup namespace is made, so that the
     /// block's cgroup becomes the root of its cgroup namespace.
     JoinCgroup,
     CgroupNamespace,
+    /// `unshare(CLONE_NEWNET)`, the slowest step: meanwhile a thread of
+    /// init runs the mount steps below, up to /tmp.
+    NetNamespace,
+    Loopback,
     /// `/` recursively private, before any mount, so nothing propagates back.
     MountPropagation,
     /// A tmpfs holding the new root and the throwaway upper layer.
@@ -61,10 +61,10 @@ impl SetupStep {
         SetupStep::CgroupFiles,
         SetupStep::Clone,
         SetupStep::UserNamespace,
-        SetupStep::NetNamespace,
-        SetupStep::Loopback,
         SetupStep::JoinCgroup,
         SetupStep::CgroupNamespace,
+        SetupStep::NetNamespace,
+        SetupStep::Loopback,
         SetupStep::MountPropagation,
         SetupStep::ScratchTmpfs,
         SetupStep::RootLayer,
