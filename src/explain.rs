@@ -416,7 +416,11 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
         ),
     );
     push(S::Tmp, "mount(\"tmpfs\", \"/tmp/root/tmp\", \"tmpfs\", \"mode=1777\")".into());
-    push(S::Sys, "init, once the thread is done: mount(\"sysfs\", \"/tmp/root/sys\", \"sysfs\", MS_RDONLY)".into());
+    let sys_after_pivot = crate::isolate::rootfs::sys_after_pivot(spec);
+    let sys = |at: &str| format!("init, once the thread is done: mount(\"sysfs\", \"{at}\", \"sysfs\", MS_RDONLY)");
+    if !sys_after_pivot {
+        push(S::Sys, sys("/tmp/root/sys"));
+    }
     for vol in &spec.volumes {
         let target = format!("/tmp/root{}", vol.guest.display());
         let ro = if vol.read_only {
@@ -426,10 +430,14 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
         };
         push(S::Volumes, format!("mount(\"{}\", \"{target}\", MS_BIND|MS_REC){ro}", vol.host.display()));
     }
-    push(
-        S::PivotRoot,
-        "chdir(\"/tmp/root\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH); chdir(\"/\")".into(),
-    );
+    let pivot = "chdir(\"/tmp/root\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH); chdir(\"/\")";
+    if sys_after_pivot {
+        // The thread enters the root too; /sys alone waits for init.
+        push(S::PivotRoot, format!("in the thread: {pivot}"));
+        push(S::Sys, sys("/sys"));
+    } else {
+        push(S::PivotRoot, pivot.into());
+    }
     if let Some(w) = &spec.workdir {
         push(S::Workdir, format!("mkdir -p {w}; chdir({w:?})"));
     }

@@ -260,6 +260,12 @@ fn volumes_read_write_and_read_only() {
         &format!("isolate -v {d}:/data:ro < cat /data/f; echo no > /data/g >; echo $?; test -e {d}/g || echo absent"),
     );
     assert_eq!(r.stdout, "written\n2\nabsent\n", "{r:?}");
+    // A volume below /sys goes on top of the block's fresh sysfs (which
+    // then waits for init, rather than coming after pivot_root).
+    let r = sh_in(&dir, "isolate -v /sys/fs/cgroup:/sys/fs/cgroup:ro < ls /sys/fs/cgroup; ls /sys/class/net >");
+    let host = std::fs::read_dir("/sys/fs/cgroup").unwrap().count();
+    assert_eq!(r.stdout.lines().count(), host + 1, "{r:?}");
+    assert!(r.stdout.ends_with("\nlo\n"), "{r:?}");
 }
 
 #[test]

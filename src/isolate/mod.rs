@@ -381,13 +381,13 @@ fn container_init(
     let privilege = if ids.is_some() { rootfs::Privilege::Rootless } else { rootfs::Privilege::Root };
     // The root's mounts and the network namespace are the two slowest
     // steps and need nothing from each other: a thread builds the root —
-    // its mounts are init's too (one mount namespace, one root and cwd) —
-    // while init makes the namespace, straight away as it takes longest.
-    // Until the join, init must not resolve a host path: the thread is
-    // covering /tmp.
+    // its mounts and pivot_root are init's too (one mount namespace, one
+    // root and cwd) — while init makes the namespace, straight away as it
+    // takes longest. Until the join, init must not resolve a path at all:
+    // the thread is covering /tmp and may move the root.
     let tree = std::thread::scope(|scope| {
         let builder = std::thread::Builder::new().stack_size(256 << 10);
-        let building = builder.spawn_scoped(scope, || rootfs::prepare(spec, layout, privilege));
+        let building = builder.spawn_scoped(scope, || rootfs::build(spec, layout, privilege));
         let building =
             building.map_err(|e| StepFailure::new(SetupStep::MountPropagation, namespaces::io_errno(&e), "thread"));
         let building = or_report(report_fd, building);
@@ -398,7 +398,7 @@ fn container_init(
         let built = building.join().map_err(|_| StepFailure::new(SetupStep::RootLayer, Errno::EIO, "thread"));
         or_report(report_fd, built.and_then(|tree| tree))
     });
-    or_report(report_fd, rootfs::enter(tree));
+    or_report(report_fd, rootfs::finish(tree));
     if let Some(dir) = &spec.workdir {
         let made = std::fs::create_dir_all(dir)
             .map_err(|e| StepFailure::new(SetupStep::Workdir, namespaces::io_errno(&e), dir.clone()));

@@ -3,7 +3,7 @@
 //! fresh /proc, a minimal /dev, tmpfs /tmp, read-only /sys, volumes, and
 //! finally pivot_root into it.
 
-use super::spec::{IsolateSpec, RootMode, Volume};
+use super::spec::{IsolateSpec, NetMode, RootMode, Volume};
 use super::steps::{SetupStep, StepFailure, step};
 use nix::errno::Errno;
 use nix::mount::{MntFlags, MsFlags, mount, umount2};
@@ -83,16 +83,29 @@ struct HeldVolume<'a> {
     volume: &'a Volume,
 }
 
-/// The root being built at `/tmp/root`, and the volume sources held open.
+/// What the mount thread leaves for init: where the root is (or `/`, once
+/// entered), the volume sources held open, and whether it entered it.
 pub struct Tree<'a> {
     root: PathBuf,
     held: Vec<HeldVolume<'a>>,
+    entered: bool,
 }
 
-/// Builds the root at `/tmp/root` (in the block's mount namespace) up to
-/// /sys: everything that does not depend on init's network namespace, so a
-/// thread can do it while init makes that namespace.
-pub fn prepare<'a>(spec: &'a IsolateSpec, layout: &Layout, privilege: Privilege) -> Result<Tree<'a>, StepFailure> {
+/// Whether /sys can wait until after pivot_root, so that the mount thread
+/// can finish the root and enter it: when the block has a network namespace
+/// of its own (without one, a rootless block may have to bind the host's
+/// /sys, reachable only before) and no volume below /sys (which must go on
+/// top of a sysfs mounted first).
+pub fn sys_after_pivot(spec: &IsolateSpec) -> bool {
+    spec.net == NetMode::None && !spec.volumes.iter().any(|v| v.guest.starts_with("/sys"))
+}
+
+/// Builds the root at `/tmp/root` (in the block's mount namespace) except
+/// /sys, which shows the mounting task's network namespace: everything
+/// that does not depend on init's network namespace, so a thread can do it
+/// while init makes that namespace. Where /sys can wait, it also mounts
+/// the volumes and enters the root.
+pub fn build<'a>(spec: &'a IsolateSpec, layout: &Layout, privilege: Privilege) -> Result<Tree<'a>, StepFailure> {
     mount_at(SetupStep::MountPropagation, None, Path::new("/"), None, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None)?;
     // Held before /tmp is covered: the lower layer, named layer, volumes.
     let lower = if layout.lower == Path::new("/") {
@@ -120,16 +133,23 @@ pub fn prepare<'a>(spec: &'a IsolateSpec, layout: &Layout, privilege: Privilege)
     let layers = named.unwrap_or_else(|| scratch.to_path_buf());
     root_layer(spec.root_mode, &lower, &layers, &root, privilege)?;
     special_filesystems(&root, privilege)?;
-    Ok(Tree { root, held })
+    if sys_after_pivot(spec) {
+        volumes(&held, &root)?;
+        pivot_root(&root)?;
+        return Ok(Tree { root: PathBuf::from("/"), held: Vec::new(), entered: true });
+    }
+    Ok(Tree { root, held, entered: false })
 }
 
-/// Finishes the root — /sys, then the volumes — and enters it. A fresh
-/// sysfs shows the network devices of the mounting task's network
-/// namespace, hence after init has made its own.
-pub fn enter(tree: Tree) -> Result<(), StepFailure> {
+/// Finishes the root in init, once it has its network namespace: /sys,
+/// and unless the thread did so, the volumes and entering the root.
+pub fn finish(tree: Tree) -> Result<(), StepFailure> {
     sys(&tree.root)?;
-    volumes(&tree.held, &tree.root)?;
-    pivot_root(&tree.root)
+    if !tree.entered {
+        volumes(&tree.held, &tree.root)?;
+        pivot_root(&tree.root)?;
+    }
+    Ok(())
 }
 
 fn overlay_options(lower: &Path, upper: &Path, work: &Path, privilege: Privilege) -> String {
