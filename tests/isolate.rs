@@ -244,6 +244,11 @@ fn bad_rootfs_is_125_naming_the_step() {
     assert_eq!(r.status, 125);
     assert!(r.stderr.contains("isosh: isolate: step 'root layer' failed: ENOENT"), "{r:?}");
     assert!(leftovers().is_empty(), "{:?}", leftovers());
+    // The message goes where the block's own stderr goes, as a command's.
+    let r =
+        sh("isolate --rootfs /nonexistent-root < true > 2>err; echo $?; isolate --bogus < true > 2>/dev/null; cat err");
+    assert_eq!(r.stderr, "", "{r:?}");
+    assert!(r.stdout.starts_with("125\nisosh: isolate: step 'root layer' failed"), "{r:?}");
 }
 
 #[test]

@@ -98,16 +98,27 @@ pub fn layers_dir() -> Option<PathBuf> {
     Some(dirs::data_dir()?.join("isosh").join("layers"))
 }
 
-fn fail(sh: &Shell, msg: &str) -> Exec {
-    sh.error(&format!("isolate: {msg}"));
+/// Says `isolate: MSG` on the block's own stderr — its redirections
+/// applied, as a command's errors go — and gives status 125.
+fn fail(sh: &mut Shell, ops: &[FdOp], msg: &str) -> Exec {
+    say(sh, ops, &format!("isolate: {msg}"));
     Ok(STATUS_SETUP_FAILED)
+}
+
+/// Prints `isosh: MSG` with the block's redirections applied (so
+/// `isolate … < … > 2>/dev/null` silences isolate's own messages too).
+fn say(sh: &mut Shell, ops: &[FdOp], msg: &str) {
+    let _ = sh.with_redirections(ops, false, |sh| {
+        sh.error(msg);
+        Ok(0)
+    });
 }
 
 /// Runs an isolate block (`ops` are the block's own redirections).
 pub fn run_block(sh: &mut Shell, block: &IsolateBlock, ops: &[FdOp]) -> Exec {
     let words = match crate::expand::expand_words(sh, &block.options) {
         Ok(w) => w,
-        Err(e) => return fail(sh, &e.to_string()),
+        Err(e) => return fail(sh, ops, &e.to_string()),
     };
     let vars = sh.state.vars.clone();
     let request = spec::parse(&words, &|k| vars.get(k).map(String::from));
@@ -116,12 +127,12 @@ pub fn run_block(sh: &mut Shell, block: &IsolateBlock, ops: &[FdOp]) -> Exec {
         Ok(Request::Help) => return sh.with_redirections(ops, false, |sh| print(sh, spec::HELP)),
         Ok(Request::Doctor) => return sh.with_redirections(ops, false, |sh| print(sh, &doctor::report())),
         Err(e) => {
-            sh.error(&e.0);
+            say(sh, ops, &e.0);
             return Ok(STATUS_SETUP_FAILED);
         }
     };
     let Some(body) = &block.body else {
-        return fail(sh, "expected `< commands >` after the options");
+        return fail(sh, ops, "expected `< commands >` after the options");
     };
     supervise(sh, &spec, body, ops)
 }
@@ -178,11 +189,11 @@ fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
 fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List, ops: &[FdOp]) -> Exec {
     let (mut resources, layout) = match prepare(spec) {
         Ok(r) => r,
-        Err(msg) => return fail(sh, &msg),
+        Err(msg) => return fail(sh, ops, &msg),
     };
     let (report_read, report_write) = match os_pipe::pipe() {
         Ok(p) => p,
-        Err(e) => return fail(sh, &format!("pipe: {e}")),
+        Err(e) => return fail(sh, ops, &format!("pipe: {e}")),
     };
     let saved_handlers = init::catch(&init::FORWARDED);
     let privilege =
@@ -195,7 +206,7 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     // process, the whole executor).
     let Some(mut stack) = InitStack::new() else {
         init::restore(saved_handlers);
-        return fail(sh, "cannot map a stack for init");
+        return fail(sh, ops, "cannot map a stack for init");
     };
     let (uid, gid) = (nix::unistd::geteuid().as_raw(), nix::unistd::getegid().as_raw());
     let report_fd = report_write.as_raw_fd();
@@ -220,7 +231,7 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
         Err(e) => {
             init::restore(saved_handlers);
             let what = format!("{flags:?}");
-            return fail(sh, &StepFailure::new(SetupStep::Clone, e, what).to_string());
+            return fail(sh, ops, &StepFailure::new(SetupStep::Clone, e, what).to_string());
         }
     };
     drop(report_write);
@@ -253,7 +264,7 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     let left = resources.release();
     init::restore(saved_handlers);
     for path in left {
-        sh.error(&format!("isolate: could not remove {}", path.display()));
+        say(sh, ops, &format!("isolate: could not remove {}", path.display()));
     }
     if let Some(sig) = signal {
         // The shell was told to stop while the block ran: now that nothing is
@@ -263,12 +274,11 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
         }
     }
     if let Some(f) = failure {
-        sh.error(&format!("isolate: {f}"));
-        return Ok(STATUS_SETUP_FAILED);
+        return fail(sh, ops, &f.to_string());
     }
     if oom && status == 128 + libc::SIGKILL {
         let limit = spec.memory.as_ref().map(|m| m.1.as_str()).unwrap_or("?");
-        sh.error(&format!("isolate: killed by the OOM killer (memory limit {limit})"));
+        say(sh, ops, &format!("isolate: killed by the OOM killer (memory limit {limit})"));
     }
     Ok(status)
 }
