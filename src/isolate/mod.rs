@@ -106,7 +106,9 @@ fn fail(sh: &mut Shell, ops: &[FdOp], msg: &str) -> Exec {
 }
 
 /// Prints `isosh: MSG` with the block's redirections applied (so
-/// `isolate … < … > 2>/dev/null` silences isolate's own messages too).
+/// `isolate … < … > 2>/dev/null` silences isolate's own messages too), for
+/// failures before init has run: the redirections are made once, here,
+/// as for any command that fails.
 fn say(sh: &mut Shell, ops: &[FdOp], msg: &str) {
     let _ = sh.with_redirections(ops, false, |sh| {
         sh.error(msg);
@@ -253,18 +255,22 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     if let Some(sig) = init::take_pending() {
         signal = Some(sig);
     }
-    let (status, failure) = match report {
-        Some(Report::BodyEnded(status)) => (status, None),
-        Some(Report::SetupFailed(f)) => (STATUS_SETUP_FAILED, Some(f)),
+    let status = match report {
+        Some(Report::BodyEnded(status)) => status,
+        // Init said which step failed, on the block's stderr.
+        Some(Report::SetupFailed) => STATUS_SETUP_FAILED,
         // Init was killed before it could report (SIGTERM to the shell, the
         // OOM killer): its own status says how.
-        None => (init_status.unwrap_or(STATUS_SETUP_FAILED), None),
+        None => init_status.unwrap_or(STATUS_SETUP_FAILED),
     };
     let oom = resources.cgroup.as_ref().is_some_and(|c| c.oom_killed());
     let left = resources.release();
     init::restore(saved_handlers);
+    // After the block, the shell's own stderr: the block's redirections
+    // were made in init, and making them again here would redo their
+    // effects (truncate `> file`).
     for path in left {
-        say(sh, ops, &format!("isolate: could not remove {}", path.display()));
+        sh.error(&format!("isolate: could not remove {}", path.display()));
     }
     if let Some(sig) = signal {
         // The shell was told to stop while the block ran: now that nothing is
@@ -273,12 +279,9 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
             reraise(sig);
         }
     }
-    if let Some(f) = failure {
-        return fail(sh, ops, &f.to_string());
-    }
     if oom && status == 128 + libc::SIGKILL {
         let limit = spec.memory.as_ref().map(|m| m.1.as_str()).unwrap_or("?");
-        say(sh, ops, &format!("isolate: killed by the OOM killer (memory limit {limit})"));
+        sh.error(&format!("isolate: killed by the OOM killer (memory limit {limit})"));
     }
     Ok(status)
 }
@@ -351,13 +354,15 @@ fn join_cgroup(cgroup_dirs: &[PathBuf]) -> Result<(), StepFailure> {
     steps::step(SetupStep::CgroupNamespace, "unshare(CLONE_NEWCGROUP)", || nix::sched::unshare(newcgroup))
 }
 
-/// Unwraps a step's result; on failure reports it to the supervisor and
-/// exits with 125.
-fn or_report<T>(report_fd: RawFd, r: Result<T, StepFailure>) -> T {
+/// Unwraps a step's result; on failure says so on the block's stderr (init
+/// holds it, redirections and all), reports it to the supervisor and exits
+/// with 125.
+fn or_report<T>(sh: &Shell, report_fd: RawFd, r: Result<T, StepFailure>) -> T {
     match r {
         Ok(v) => v,
         Err(f) => {
-            f.send(report_fd);
+            sh.error(&format!("isolate: {f}"));
+            Report::SetupFailed.send(report_fd);
             exit_child(STATUS_SETUP_FAILED)
         }
     }
@@ -384,10 +389,10 @@ fn container_init(
         return crate::exec::STATUS_FAILED_SETUP;
     }
     if let Some((uid, gid)) = ids {
-        or_report(report_fd, namespaces::write_id_maps(uid, gid));
+        or_report(sh, report_fd, namespaces::write_id_maps(uid, gid));
     }
     // Host paths again (/sys/fs/cgroup/…): before the mount thread starts.
-    or_report(report_fd, join_cgroup(cgroup_dirs));
+    or_report(sh, report_fd, join_cgroup(cgroup_dirs));
     let privilege = if ids.is_some() { rootfs::Privilege::Rootless } else { rootfs::Privilege::Root };
     // The root's mounts and the network namespace are the two slowest
     // steps and need nothing from each other: a thread builds the root —
@@ -400,28 +405,28 @@ fn container_init(
         let building = builder.spawn_scoped(scope, || rootfs::build(spec, layout, privilege));
         let building =
             building.map_err(|e| StepFailure::new(SetupStep::MountPropagation, namespaces::io_errno(&e), "thread"));
-        let building = or_report(report_fd, building);
+        let building = or_report(sh, report_fd, building);
         if spec.net == spec::NetMode::None {
-            or_report(report_fd, namespaces::new_net());
+            or_report(sh, report_fd, namespaces::new_net());
         }
         sh.become_child();
         let built = building.join().map_err(|_| StepFailure::new(SetupStep::RootLayer, Errno::EIO, "thread"));
-        or_report(report_fd, built.and_then(|tree| tree))
+        or_report(sh, report_fd, built.and_then(|tree| tree))
     });
-    or_report(report_fd, rootfs::finish(tree));
+    or_report(sh, report_fd, rootfs::finish(tree));
     if let Some(dir) = &spec.workdir {
         let made = std::fs::create_dir_all(dir)
             .map_err(|e| StepFailure::new(SetupStep::Workdir, namespaces::io_errno(&e), dir.clone()));
-        or_report(report_fd, made);
-        or_report(report_fd, steps::step(SetupStep::Workdir, dir, || nix::unistd::chdir(dir.as_str())));
+        or_report(sh, report_fd, made);
+        or_report(sh, report_fd, steps::step(SetupStep::Workdir, dir, || nix::unistd::chdir(dir.as_str())));
     }
     let hostname = spec.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
-    or_report(report_fd, namespaces::set_hostname(&hostname));
-    or_report(report_fd, security::harden());
+    or_report(sh, report_fd, namespaces::set_hostname(&hostname));
+    or_report(sh, report_fd, security::harden());
     // Keep the fds the block's redirections name, and the report pipe.
     let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
     keep.push(report_fd);
-    or_report(report_fd, security::close_other_fds(&keep));
+    or_report(sh, report_fd, security::close_other_fds(&keep));
     sh.state.shell_pid = getpid().as_raw();
     let pwd = nix::unistd::getcwd().map(|p| p.display().to_string()).unwrap_or_else(|_| "/".into());
     sh.state.vars.set("PWD", pwd);
@@ -446,10 +451,7 @@ fn container_init(
                 exit_child(status)
             }
             Ok(ForkResult::Parent { child }) => watch_body(child),
-            Err(e) => {
-                StepFailure::new(SetupStep::StartBody, e, "").send(report_fd);
-                return STATUS_SETUP_FAILED;
-            }
+            Err(e) => or_report(sh, report_fd, Err(StepFailure::new(SetupStep::StartBody, e, ""))),
         },
     };
     init::empty_namespace();

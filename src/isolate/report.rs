@@ -1,6 +1,7 @@
 //! What init tells the supervisor, through a pipe only the two of them hold:
-//! either the setup step that failed, or — once the body has ended and
-//! nothing else is left in the pid namespace — the body's status.
+//! either that a setup step failed (init has said which on the block's
+//! stderr), or — once the body has ended and nothing else is left in the
+//! pid namespace — the body's status.
 //!
 //! The status comes through the pipe rather than from `wait4` on init
 //! because init's own exit is slow: the kernel tears down its mount and net
@@ -8,14 +9,13 @@
 //! The supervisor can go on as soon as the status arrives; bubblewrap's
 //! monitor does the same with an eventfd.
 
-use super::steps::{SetupStep, StepFailure};
 use nix::errno::Errno;
 use std::os::fd::RawFd;
 
 /// One message from init.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Report {
-    SetupFailed(StepFailure),
+    SetupFailed,
     /// The body's `$?`; every other process of the block is gone.
     BodyEnded(i32),
 }
@@ -30,51 +30,31 @@ pub enum Heard {
     Closed,
 }
 
-/// Size of one record: small enough to be written atomically (PIPE_BUF is
-/// 4096), so a reader never sees half of one.
-const RECORD: usize = 512;
-/// Kind (1), step index (1), errno or status (4), detail length (2).
-const HEADER: usize = 8;
+/// Size of one record: a kind byte and a status, written in one `write`
+/// (atomic on a pipe), so a reader never sees half of one.
+const RECORD: usize = 5;
 
 impl Report {
-    fn encode(&self) -> [u8; RECORD] {
-        let mut buf = [0u8; RECORD];
-        match self {
-            Report::SetupFailed(f) => {
-                buf[0] = 1;
-                buf[1] = SetupStep::ALL.iter().position(|s| *s == f.step).unwrap_or(0) as u8;
-                buf[2..6].copy_from_slice(&(f.errno as i32).to_le_bytes());
-                let detail = f.detail.as_bytes();
-                let n = detail.len().min(RECORD - HEADER);
-                buf[6..8].copy_from_slice(&(n as u16).to_le_bytes());
-                buf[HEADER..HEADER + n].copy_from_slice(&detail[..n]);
-            }
-            Report::BodyEnded(status) => {
-                buf[0] = 2;
-                buf[2..6].copy_from_slice(&status.to_le_bytes());
-            }
-        }
+    fn encode(self) -> [u8; RECORD] {
+        let (kind, status) = match self {
+            Report::SetupFailed => (1, 0),
+            Report::BodyEnded(status) => (2, status),
+        };
+        let mut buf = [kind, 0, 0, 0, 0];
+        buf[1..].copy_from_slice(&status.to_le_bytes());
         buf
     }
 
     fn decode(buf: &[u8; RECORD]) -> Option<Self> {
-        let number = i32::from_le_bytes(buf[2..6].try_into().ok()?);
         match buf[0] {
-            1 => {
-                let n = (u16::from_le_bytes(buf[6..8].try_into().ok()?) as usize).min(RECORD - HEADER);
-                Some(Report::SetupFailed(StepFailure {
-                    step: *SetupStep::ALL.get(buf[1] as usize)?,
-                    errno: Errno::from_raw(number),
-                    detail: String::from_utf8_lossy(&buf[HEADER..HEADER + n]).into_owned(),
-                }))
-            }
-            2 => Some(Report::BodyEnded(number)),
+            1 => Some(Report::SetupFailed),
+            2 => Some(Report::BodyEnded(i32::from_le_bytes(buf[1..].try_into().ok()?))),
             _ => None,
         }
     }
 
     /// Sends this report (from init).
-    pub fn send(&self, fd: RawFd) {
+    pub fn send(self, fd: RawFd) {
         let _ = crate::exec::spawn::write_all(fd, &self.encode());
     }
 
@@ -107,30 +87,17 @@ impl Report {
 mod tests {
     use super::*;
 
-    fn through_a_pipe(reports: &[Report]) -> Vec<Heard> {
+    #[test]
+    fn reports_round_trip_and_end_with_closed() {
         let (r, w) = os_pipe::pipe().unwrap();
         use std::os::fd::AsRawFd;
-        for report in reports {
+        for report in [Report::SetupFailed, Report::BodyEnded(137), Report::BodyEnded(-1)] {
             report.send(w.as_raw_fd());
         }
         drop(w);
-        (0..=reports.len()).map(|_| Report::receive(r.as_raw_fd())).collect()
-    }
-
-    #[test]
-    fn reports_round_trip_and_end_with_closed() {
-        let failed = Report::SetupFailed(StepFailure::new(SetupStep::PivotRoot, Errno::EPERM, "/tmp/x"));
-        let heard = through_a_pipe(&[failed.clone(), Report::BodyEnded(137)]);
-        assert_eq!(heard, vec![Heard::Report(failed), Heard::Report(Report::BodyEnded(137)), Heard::Closed]);
-        assert_eq!(through_a_pipe(&[]), vec![Heard::Closed]);
-    }
-
-    #[test]
-    fn long_details_are_cut_to_the_record() {
-        let long = Report::SetupFailed(StepFailure::new(SetupStep::Volumes, Errno::ENOENT, "x".repeat(2000)));
-        let Heard::Report(Report::SetupFailed(f)) = &through_a_pipe(&[long])[0] else { panic!("no failure heard") };
-        assert_eq!((f.step, f.errno, f.detail.len()), (SetupStep::Volumes, Errno::ENOENT, RECORD - HEADER));
-        let shown = StepFailure::new(SetupStep::PivotRoot, Errno::EPERM, "/tmp/x").to_string();
-        assert_eq!(shown, "step 'pivot_root' failed: EPERM (Operation not permitted): /tmp/x");
+        let heard: Vec<Heard> = (0..4).map(|_| Report::receive(r.as_raw_fd())).collect();
+        let expected = [Report::SetupFailed, Report::BodyEnded(137), Report::BodyEnded(-1)].map(Heard::Report);
+        assert_eq!(heard[..3], expected);
+        assert_eq!(heard[3], Heard::Closed);
     }
 }

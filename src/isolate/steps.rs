@@ -1,12 +1,10 @@
 //! The isolate setup as an ordered, named checklist. Every step has a name
-//! that error messages (and the teaching output) use; a failing step
-//! travels from init to the shell through the report pipe (`report.rs`), so
-//! the shell can say *which* step failed and give status 125 instead of a
-//! status the body could have produced.
+//! that error messages (and the teaching output) use. Init says which step
+//! failed and tells the shell through the report pipe (`report.rs`), so the
+//! block's status is 125 rather than one the body could have produced.
 
 use nix::errno::Errno;
 use std::fmt;
-use std::os::fd::RawFd;
 
 /// The steps, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,11 +133,6 @@ impl fmt::Display for StepFailure {
 impl StepFailure {
     pub fn new(step: SetupStep, errno: Errno, detail: impl Into<String>) -> Self {
         StepFailure { step, errno, detail: detail.into() }
-    }
-
-    /// Sends this failure to the shell (in a container process).
-    pub fn send(&self, fd: RawFd) {
-        super::report::Report::SetupFailed(self.clone()).send(fd);
     }
 }
 
