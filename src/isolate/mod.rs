@@ -442,7 +442,7 @@ fn container_init(
     let status = match sh.start_program(body) {
         Some(Ok(program)) => watch_body(program),
         Some(Err(status)) => status,
-        // SAFETY: single-threaded; see above.
+        // SAFETY: single-threaded again: the mount thread was joined.
         None => match unsafe { fork() } {
             Ok(ForkResult::Child) => {
                 // SAFETY: the body must not hold the report pipe.
