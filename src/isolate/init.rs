@@ -6,7 +6,7 @@
 
 use nix::errno::Errno;
 use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, kill, sigaction};
-use nix::sys::wait::{WaitStatus, waitpid};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::Pid;
 use std::sync::atomic::{AtomicI32, Ordering};
 
@@ -72,6 +72,12 @@ pub fn run(body: Pid) -> i32 {
 /// Kills every other process left in the pid namespace (`kill(-1)` from
 /// PID 1 spares only init itself) and reaps them all.
 pub fn empty_namespace() {
+    // Every process in the namespace descends from init: with no child
+    // left, there is nothing to kill (and no need to walk every process on
+    // the host, which kill(-1) does).
+    if waitpid(Pid::from_raw(-1), Some(WaitPidFlag::WNOHANG)) == Err(Errno::ECHILD) {
+        return;
+    }
     let _ = kill(Pid::from_raw(-1), Signal::SIGKILL);
     loop {
         match waitpid(Pid::from_raw(-1), None) {

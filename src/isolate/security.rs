@@ -40,18 +40,20 @@ struct CapData {
 
 const CAP_VERSION_3: u32 = 0x2008_0522;
 
-fn last_cap() -> u32 {
-    std::fs::read_to_string("/proc/sys/kernel/cap_last_cap").ok().and_then(|s| s.trim().parse().ok()).unwrap_or(40)
-}
-
 /// Drops every capability outside [`DEFAULT_CAPS`] from the bounding set
 /// and from the effective, permitted and inheritable sets.
 fn reduce_capabilities() -> Result<(), Errno> {
     let keep = |cap: u32| DEFAULT_CAPS.iter().any(|(n, _)| *n == cap);
-    for cap in 0..=last_cap() {
+    // The kernel's last capability is where PR_CAPBSET_DROP first says
+    // EINVAL (the highest one kept is far below it), so there is no need to
+    // read /proc/sys/kernel/cap_last_cap.
+    for cap in (0..64).filter(|&c| !keep(c)) {
         // SAFETY: prctl with integer arguments.
-        if !keep(cap) && unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) } < 0 {
-            return Err(Errno::last());
+        if unsafe { libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) } < 0 {
+            match Errno::last() {
+                Errno::EINVAL => break,
+                e => return Err(e),
+            }
         }
     }
     let mut data = [CapData::default(); 2];
