@@ -458,8 +458,8 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
     push(
         S::StartBody,
         format!(
-            "{start}; init reaps and forwards SIGINT/SIGTERM/SIGHUP until the body ends, then kill(-1, SIGKILL), \
-             reaps the rest and writes the body's status to the report pipe"
+            "{start}; init reaps and forwards SIGINT/SIGTERM/SIGHUP until the body ends, then, if it has a child \
+             left, kill(-1, SIGKILL) and reaps the rest, and writes the body's status to the report pipe"
         ),
     );
     v

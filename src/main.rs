@@ -27,7 +27,8 @@ fn main() {
     isosh::signals::init_shell(interactive);
     isosh::isolate::cleanup::sweep_stale();
     let mut state = State::new(invocation.arg0.clone(), invocation.positional);
-    // After the shell took its variables from the environment: see there.
+    // After State::new took the shell's variables from the environment, so
+    // they stay as they were (see users::ensure_home_for_libraries).
     isosh::users::ensure_home_for_libraries();
     state.options = invocation.options;
     state.options.interactive = interactive;
