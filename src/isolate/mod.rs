@@ -292,15 +292,22 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
 /// which ends on its own.
 fn await_report(fd: RawFd, child: Pid, got: &mut Option<Signal>) -> Option<Report> {
     loop {
+        if let Some(sig) = init::wait_readable(fd) {
+            on_signal(child, sig, got);
+            continue;
+        }
         match Report::receive(fd) {
             Heard::Report(r) => return Some(r),
             Heard::Closed => return None,
-            Heard::Interrupted => on_signal(child, got),
+            // A trap's handler: go round and see what came.
+            Heard::Interrupted => {}
         }
     }
 }
 
 /// Reaps init and gives its status, acting on signals as [`await_report`].
+/// Init is already on its way out (it reported, or it is gone), so a
+/// signal that slips in just before `waitpid` waits at most that long.
 fn wait_supervised(child: Pid, got: &mut Option<Signal>) -> i32 {
     loop {
         match waitpid(child, None) {
@@ -309,19 +316,21 @@ fn wait_supervised(child: Pid, got: &mut Option<Signal>) -> i32 {
                     return status;
                 }
             }
-            Err(nix::errno::Errno::EINTR) => on_signal(child, got),
+            Err(nix::errno::Errno::EINTR) => {
+                if let Some(sig) = init::take_pending() {
+                    on_signal(child, sig, got);
+                }
+            }
             Err(_) => return STATUS_SETUP_FAILED,
         }
     }
 }
 
-fn on_signal(child: Pid, got: &mut Option<Signal>) {
-    if let Some(sig) = init::take_pending() {
-        if sig != Signal::SIGINT {
-            let _ = kill(child, Signal::SIGKILL);
-        }
-        *got = Some(sig);
+fn on_signal(child: Pid, sig: Signal, got: &mut Option<Signal>) {
+    if sig != Signal::SIGINT {
+        let _ = kill(child, Signal::SIGKILL);
     }
+    *got = Some(sig);
 }
 
 fn reraise(sig: Signal) {
@@ -382,6 +391,10 @@ fn container_init(
     report_fd: RawFd,
 ) -> i32 {
     die_with_parent();
+    // The supervisor's handlers are ours too (see `supervise`): from here on
+    // they note what is sent to init, and init forwards it to the body once
+    // there is one. What the supervisor noted before the clone is its own.
+    let _ = init::take_pending();
     // The block's own redirections name host paths: open them before any
     // mount can cover one (the scratch tmpfs goes over /tmp).
     if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
@@ -440,7 +453,7 @@ fn container_init(
     // `supervise`), so a program started below gets them back at their
     // defaults even where the shell ignored them.
     let status = match sh.start_program(body) {
-        Some(Ok(program)) => watch_body(program),
+        Some(Ok(program)) => init::run(program),
         Some(Err(status)) => status,
         // SAFETY: single-threaded again: the mount thread was joined.
         None => match unsafe { fork() } {
@@ -450,7 +463,7 @@ fn container_init(
                 let status = sh.run_list_in_child(body);
                 exit_child(status)
             }
-            Ok(ForkResult::Parent { child }) => watch_body(child),
+            Ok(ForkResult::Parent { child }) => init::run(child),
             Err(e) => or_report(sh, report_fd, Err(StepFailure::new(SetupStep::StartBody, e, ""))),
         },
     };
@@ -464,13 +477,5 @@ fn container_init(
     }
     let _ = security::close_other_fds(&[report_fd]);
     Report::BodyEnded(status).send(report_fd);
-    status
-}
-
-/// Init's work while the body runs: reap, forward signals, until it ends.
-fn watch_body(body: Pid) -> i32 {
-    let handlers = init::catch(&init::FORWARDED);
-    let status = init::run(body);
-    init::restore(handlers);
     status
 }
