@@ -1,4 +1,13 @@
 //! The `isosh` binary: `-c`, a script file, standard input, or the REPL.
+//!
+//! `main` is glibc's, not Rust's: Rust's start-up work is nothing a shell
+//! needs, and it costs each start (and each isolate block) time. It makes
+//! the main thread's stack guard (reading `/proc/self/maps`), installs
+//! SIGSEGV/SIGBUS handlers that report a stack overflow, gives every later
+//! thread — init's mount thread among them — an alternate signal stack,
+//! and ignores SIGPIPE (which a shell must not). What a shell does need of
+//! it is done here: fds 0–2 open, and the exit status of a panic.
+#![no_main]
 
 use isosh::cli::{self, Cli, Input};
 use isosh::exec::Shell;
@@ -6,17 +15,46 @@ use isosh::state::State;
 use isosh::toplevel::{self, Origin, Outcome};
 use std::io::IsTerminal;
 
-fn main() {
+#[unsafe(no_mangle)]
+extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
+    open_missing_standard_fds();
+    // A panic unwinds to here (running the cleanup in `Drop`s on its way),
+    // and ends the shell as Rust's own `main` would.
+    let _ = std::panic::catch_unwind(run);
+    std::process::exit(101)
+}
+
+/// Opens `/dev/null` on any of fds 0–2 that is closed, so no file the
+/// shell opens for itself can become a command's stdin, stdout or stderr.
+fn open_missing_standard_fds() {
+    let mut fds = [0, 1, 2].map(|fd| libc::pollfd { fd, events: 0, revents: 0 });
+    // SAFETY: polling three pollfds of a local array, without waiting.
+    if unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) } < 0 {
+        return;
+    }
+    for pfd in fds.iter().filter(|p| p.revents & libc::POLLNVAL != 0) {
+        // SAFETY: opening a path from a C string literal; the lowest free
+        // fd is the closed one, as the three are checked in order.
+        let fd = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
+        if fd != pfd.fd {
+            return;
+        }
+    }
+}
+
+/// The shell: it always ends in `std::process::exit`, which also flushes
+/// Rust's stdout.
+fn run() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let invocation = match cli::parse(&args) {
         Ok(Cli::Run(i)) => i,
         Ok(Cli::Version) => {
             println!("isosh {}", env!("CARGO_PKG_VERSION"));
-            return;
+            std::process::exit(0);
         }
         Ok(Cli::Help) => {
             print!("{}", cli::USAGE);
-            return;
+            std::process::exit(0);
         }
         Err(msg) => {
             eprintln!("isosh: {msg}");

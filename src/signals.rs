@@ -11,9 +11,10 @@ fn set(sig: Signal, handler: SigHandler) {
     let _ = unsafe { sigaction(sig, &action) };
 }
 
-/// At startup. Rust ignores SIGPIPE by default; a shell must not, or every
-/// child would inherit the ignore (`yes | head` would then never end by
-/// SIGPIPE). An interactive shell survives Ctrl-C and Ctrl-\ while a command
+/// At startup. SIGPIPE gets its default action even when the program that
+/// started isosh left it ignored (as Rust programs do for their children
+/// unless they reset it): otherwise every child would inherit the ignore,
+/// and `yes | head` would never end by SIGPIPE. An interactive shell survives Ctrl-C and Ctrl-\ while a command
 /// runs: SIGINT gets a handler that does nothing (exec resets it to the
 /// default in children), SIGQUIT is ignored.
 pub fn init_shell(interactive: bool) {

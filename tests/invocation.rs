@@ -125,6 +125,16 @@ fn version_help_and_bad_options() {
 }
 
 #[test]
+fn closed_standard_fds_are_opened_on_dev_null_at_start() {
+    // So that no file the shell opens for itself lands on fd 0, 1 or 2.
+    let dir = Scratch::new("inv");
+    let inner =
+        format!("exec 0<&- 2>&-; {ISOSH} -c 'readlink /proc/self/fd/0 /proc/self/fd/2; ls /proc/self/fd | wc -l'");
+    let r = run_in(dir.path(), "dash", &["-c", &inner], "");
+    assert_eq!(r.stdout, "/dev/null\n/dev/null\n4\n", "{r:?}");
+}
+
+#[test]
 fn child_sees_exactly_the_planned_fds() {
     let dir = Scratch::new("inv");
     let r = run_in(dir.path(), ISOSH, &["-c", "ls /proc/self/fd; exec 7>f; ls /proc/self/fd | tr '\\n' ' '"], "");
