@@ -375,7 +375,10 @@ pub fn vfork_exec(
     pgid: Option<libc::pid_t>,
 ) -> Option<libc::pid_t> {
     const STACK: usize = 64 * 1024;
-    let mut stack = vec![0u8; STACK];
+    // Left uninitialised: the child touches only the few pages at the top
+    // it uses. Zeroing it cost a page fault per page, every time in a
+    // block's init, whose heap is a fresh copy-on-write of the shell's.
+    let mut stack = Box::<[u8]>::new_uninit_slice(STACK);
     let mut job = VforkJob { image, ops, default_signals, pgid, failed: false };
     // The stack grows down: hand clone its 16-byte aligned top.
     let top = (stack.as_mut_ptr() as usize + STACK) & !15;
