@@ -122,7 +122,7 @@ pub fn run_block(sh: &mut Shell, block: &IsolateBlock, ops: &[FdOp]) -> Exec {
         Ok(w) => w,
         Err(e) => return fail(sh, ops, &e.to_string()),
     };
-    let vars = sh.state.vars.clone();
+    let vars = &sh.state.vars;
     let request = spec::parse(&words, &|k| vars.get(k).map(String::from));
     let spec = match request {
         Ok(Request::Run(spec)) => spec,
