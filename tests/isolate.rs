@@ -260,6 +260,13 @@ fn volumes_read_write_and_read_only() {
     let d = d.display();
     let r = sh_in(&dir, &format!("isolate -v {d}:/data < echo written > /data/f >; cat {d}/f"));
     assert_eq!(r.stdout, "written\n", "{r:?}");
+    // A script without `#!` is run by isosh itself, found inside the block
+    // by its path through the block's root.
+    std::fs::write(dir.path().join("data/plain"), "echo \"plain $1\"\n").unwrap();
+    std::fs::set_permissions(dir.path().join("data/plain"), std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .unwrap();
+    let r = sh_in(&dir, &format!("isolate -v {d}:/data < /data/plain x >"));
+    assert_eq!(r.stdout, "plain x\n", "{r:?}");
     let r = sh_in(
         &dir,
         &format!("isolate -v {d}:/data:ro < cat /data/f; echo no > /data/g >; echo $?; test -e {d}/g || echo absent"),

@@ -85,8 +85,6 @@ pub struct Shell {
     launched_body: Option<Pid>,
     /// Children ignore SIGINT/SIGQUIT (inside a background job).
     ignore_interrupts: bool,
-    /// The isosh binary, to run scripts the kernel cannot execute.
-    shell_exe: Rc<CString>,
     /// The exported environment as an `envp` array, rebuilt only when an
     /// exported variable changes.
     env_block: Option<(u64, Rc<CStrArray>)>,
@@ -150,7 +148,6 @@ impl PipeFds for StagePipes {
 
 impl Shell {
     pub fn new(state: State) -> Self {
-        let exe = std::env::current_exe().ok().and_then(|p| CString::new(p.into_os_string().into_encoded_bytes()).ok());
         Shell {
             state,
             paths: PathCache::default(),
@@ -165,7 +162,6 @@ impl Shell {
             launching_body: false,
             launched_body: None,
             ignore_interrupts: false,
-            shell_exe: Rc::new(exe.unwrap_or_else(|| c"/proc/self/exe".to_owned())),
             env_block: None,
             functions: std::collections::HashMap::new(),
             loop_depth: 0,
@@ -833,7 +829,7 @@ impl Shell {
         } else {
             Rc::new(CStrArray::new(self.state.vars.environment(assigns)))
         };
-        Ok(ExecImage::new(path, argv, envp, self.shell_exe.clone()))
+        Ok(ExecImage::new(path, argv, envp))
     }
 
     fn environment(&mut self) -> Rc<CStrArray> {

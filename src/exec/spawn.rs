@@ -285,27 +285,17 @@ pub struct ExecImage {
     pub path: CString,
     pub argv: CStrArray,
     pub envp: std::rc::Rc<CStrArray>,
-    /// `[isosh, path, args…]`: a file the kernel cannot execute (ENOEXEC) is
-    /// a shell script, which POSIX says the shell runs itself.
-    pub script_argv: Vec<*const c_char>,
-    pub shell_exe: std::rc::Rc<CString>,
 }
 
 impl ExecImage {
-    pub fn new(
-        path: CString,
-        argv: Vec<CString>,
-        envp: std::rc::Rc<CStrArray>,
-        shell_exe: std::rc::Rc<CString>,
-    ) -> Self {
-        let argv = CStrArray::new(argv);
-        let mut script_argv = vec![shell_exe.as_ptr(), path.as_ptr()];
-        script_argv.extend(argv.ptrs().iter().skip(1));
-        script_argv.push(std::ptr::null());
-        ExecImage { path, argv, envp, script_argv, shell_exe }
+    pub fn new(path: CString, argv: Vec<CString>, envp: std::rc::Rc<CStrArray>) -> Self {
+        ExecImage { path, argv: CStrArray::new(argv), envp }
     }
 
     /// Replaces the process. Returns only on failure, with the errno.
+    /// Only in a forked child or the shell itself (never after vfork): a
+    /// file the kernel cannot execute (ENOEXEC) is a shell script, which
+    /// POSIX says the shell runs itself, and this allocates to run it.
     pub fn exec(&self) -> Errno {
         crate::trace::emit(|| {
             // SAFETY: argv holds NUL-terminated strings owned by self.
@@ -318,8 +308,18 @@ impl ExecImage {
         unsafe { libc::execve(self.path.as_ptr(), self.argv.as_ptr(), self.envp.as_ptr()) };
         let e = Errno::last();
         if e == Errno::ENOEXEC {
-            // SAFETY: as above.
-            unsafe { libc::execve(self.shell_exe.as_ptr(), self.script_argv.as_ptr(), self.envp.as_ptr()) };
+            // By path, not /proc/self/exe: inside an isolate block that magic
+            // link would hand the script the host's binary itself (runc
+            // CVE-2019-5736), where the path goes through the block's root.
+            let shell = std::env::current_exe()
+                .ok()
+                .and_then(|p| CString::new(p.into_os_string().into_encoded_bytes()).ok())
+                .unwrap_or_else(|| c"/proc/self/exe".to_owned());
+            let mut script_argv = vec![shell.as_ptr(), self.path.as_ptr()];
+            script_argv.extend(self.argv.ptrs().iter().skip(1));
+            script_argv.push(std::ptr::null());
+            // SAFETY: as above; `shell` and `script_argv` live to the call.
+            unsafe { libc::execve(shell.as_ptr(), script_argv.as_ptr(), self.envp.as_ptr()) };
         }
         e
     }
