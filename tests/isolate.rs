@@ -209,7 +209,7 @@ fn busybox_root(dir: &Path) -> bool {
         std::fs::create_dir_all(dir.join(d)).unwrap();
     }
     std::fs::copy(busybox, dir.join("bin/busybox")).unwrap();
-    for applet in ["sh", "ls", "cat", "echo", "hostname", "id", "touch", "mount"] {
+    for applet in ["sh", "ls", "cat", "echo", "hostname", "id", "touch", "mount", "readlink"] {
         std::os::unix::fs::symlink("busybox", dir.join("bin").join(applet)).unwrap();
     }
     std::fs::write(dir.join("etc/motd"), "busybox root\n").unwrap();
@@ -229,6 +229,13 @@ fn rootfs_from_busybox_overlay_rw_and_read_only() {
     );
     assert_eq!(r.stdout, "busybox root\nbin\ndev\netc\nproc\nsys\ntmp\nnew\n", "{r:?}");
     assert!(!dir.path().join("root/new.txt").exists(), "overlay writes must vanish");
+    // A script without `#!` runs in a new isosh, which is not in this root:
+    // it starts from a sealed copy of the binary.
+    std::fs::write(dir.path().join("root/plain"), "echo \"plain $1\"; readlink /proc/$$/exe\n").unwrap();
+    std::fs::set_permissions(dir.path().join("root/plain"), std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .unwrap();
+    let r = sh_in(&dir, &format!("PATH=/bin; isolate --rootfs {root} < /plain z >"));
+    assert_eq!(r.stdout, "plain z\n/memfd:isosh (deleted)\n", "{r:?}");
     let r = sh_in(&dir, &format!("PATH=/bin; isolate --rootfs {root} --rw < echo kept > /kept.txt >"));
     assert_eq!(r.status, 0, "{r:?}");
     assert_eq!(std::fs::read_to_string(dir.path().join("root/kept.txt")).unwrap(), "kept\n");
@@ -260,8 +267,9 @@ fn volumes_read_write_and_read_only() {
     let d = d.display();
     let r = sh_in(&dir, &format!("isolate -v {d}:/data < echo written > /data/f >; cat {d}/f"));
     assert_eq!(r.stdout, "written\n", "{r:?}");
-    // A script without `#!` is run by isosh itself, found inside the block
-    // by its path through the block's root.
+    // A script without `#!` is run by a new isosh, found inside the block
+    // by its path through the block's root (or, where that is not in the
+    // block, a sealed copy: see the --rootfs test).
     std::fs::write(dir.path().join("data/plain"), "echo \"plain $1\"\n").unwrap();
     std::fs::set_permissions(dir.path().join("data/plain"), std::os::unix::fs::PermissionsExt::from_mode(0o755))
         .unwrap();

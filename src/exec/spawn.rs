@@ -308,21 +308,56 @@ impl ExecImage {
         unsafe { libc::execve(self.path.as_ptr(), self.argv.as_ptr(), self.envp.as_ptr()) };
         let e = Errno::last();
         if e == Errno::ENOEXEC {
-            // By path, not /proc/self/exe: inside an isolate block that magic
-            // link would hand the script the host's binary itself (runc
-            // CVE-2019-5736), where the path goes through the block's root.
-            let shell = std::env::current_exe()
-                .ok()
-                .and_then(|p| CString::new(p.into_os_string().into_encoded_bytes()).ok())
-                .unwrap_or_else(|| c"/proc/self/exe".to_owned());
-            let mut script_argv = vec![shell.as_ptr(), self.path.as_ptr()];
-            script_argv.extend(self.argv.ptrs().iter().skip(1));
-            script_argv.push(std::ptr::null());
-            // SAFETY: as above; `shell` and `script_argv` live to the call.
-            unsafe { libc::execve(shell.as_ptr(), script_argv.as_ptr(), self.envp.as_ptr()) };
+            self.exec_as_script();
         }
         e
     }
+
+    /// Runs the file as a script of a new isosh, with the same arguments.
+    /// Returns only if that could not start either.
+    fn exec_as_script(&self) {
+        // By path, not /proc/self/exe: inside an isolate block that magic
+        // link would hand the script the host's binary itself (runc
+        // CVE-2019-5736), where the path goes through the block's root.
+        let shell = std::env::current_exe()
+            .ok()
+            .and_then(|p| CString::new(p.into_os_string().into_encoded_bytes()).ok())
+            .unwrap_or_else(|| c"isosh".to_owned());
+        let mut argv = vec![shell.as_ptr(), self.path.as_ptr()];
+        argv.extend(self.argv.ptrs().iter().skip(1));
+        argv.push(std::ptr::null());
+        // SAFETY: NULL-terminated arrays of C strings that outlive the call.
+        unsafe { libc::execve(shell.as_ptr(), argv.as_ptr(), self.envp.as_ptr()) };
+        // Not under this root (an isolate block with --rootfs, or isosh kept
+        // below the host's /tmp): run a sealed copy of ourselves instead.
+        if let Some(copy) = sealed_copy_of_self() {
+            use std::os::fd::AsRawFd;
+            // SAFETY: as above; `copy` is an open fd.
+            unsafe { libc::fexecve(copy.as_raw_fd(), argv.as_ptr(), self.envp.as_ptr()) };
+        }
+    }
+}
+
+/// A copy of the running binary in a memfd sealed against writes, as runc
+/// does for itself: what runs from it can neither reach nor change the file
+/// it came from.
+fn sealed_copy_of_self() -> Option<std::os::fd::OwnedFd> {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let mut original = std::fs::File::open("/proc/self/exe").ok()?;
+    // SAFETY: memfd_create with a C string literal; the fd is owned below.
+    let fd = unsafe { libc::memfd_create(c"isosh".as_ptr(), libc::MFD_CLOEXEC | libc::MFD_ALLOW_SEALING) };
+    if fd < 0 {
+        return None;
+    }
+    // SAFETY: a fresh fd nothing else owns.
+    let mut copy = std::fs::File::from(unsafe { OwnedFd::from_raw_fd(fd) });
+    std::io::copy(&mut original, &mut copy).ok()?;
+    let seals = libc::F_SEAL_SEAL | libc::F_SEAL_SHRINK | libc::F_SEAL_GROW | libc::F_SEAL_WRITE;
+    // SAFETY: fcntl on an fd we own.
+    if unsafe { libc::fcntl(fd, libc::F_ADD_SEALS, seals) } < 0 {
+        return None;
+    }
+    Some(copy.into())
 }
 
 /// What the vfork child reads: everything was prepared by the parent.
