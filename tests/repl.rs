@@ -68,17 +68,25 @@ impl Repl {
 
     /// Waits until `needle` appears after what earlier calls consumed.
     fn expect(&mut self, needle: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        if !self.appears_within(needle, Duration::from_secs(10)) {
+            let out = self.output.lock().unwrap();
+            panic!("timed out waiting for {needle:?}; terminal shows:\n{:?}", &out[self.seen..]);
+        }
+    }
+
+    /// Whether `needle` appears (and is consumed) within `time`.
+    fn appears_within(&mut self, needle: &str, time: Duration) -> bool {
+        let deadline = Instant::now() + time;
         loop {
             {
                 let out = self.output.lock().unwrap();
                 if let Some(i) = out[self.seen..].find(needle) {
                     self.seen += i + needle.len();
-                    return;
+                    return true;
                 }
-                if Instant::now() > deadline {
-                    panic!("timed out waiting for {needle:?}; terminal shows:\n{:?}", &out[self.seen..]);
-                }
+            }
+            if Instant::now() > deadline {
+                return false;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -177,8 +185,10 @@ fn ctrl_c_clears_the_line_and_interrupts_commands_not_the_shell() {
     r.send("echo never-run");
     r.send("\x03");
     r.expect("PROMPT$ ");
-    r.send("sleep 30\r");
-    std::thread::sleep(Duration::from_millis(300));
+    // The job says when it runs (its output, up-2, differs from the echoed
+    // command text): a key pressed before then would reach the shell.
+    r.send("sh -c 'echo up-$((1+1)); exec sleep 30'\r");
+    r.expect("up-2");
     let started = Instant::now();
     r.send("\x03");
     r.expect("PROMPT$ ");
@@ -194,8 +204,8 @@ fn ctrl_z_stops_and_fg_resumes() {
     let home = Scratch::new("repl");
     let mut r = Repl::start(home.path());
     r.expect("PROMPT$ ");
-    r.send("sh -c 'sleep 0.5; echo woke-up'\r");
-    std::thread::sleep(Duration::from_millis(200));
+    r.send("sh -c 'echo up-$((1+1)); sleep 1; echo woke-up'\r");
+    r.expect("up-2");
     r.send("\x1a");
     r.expect("Stopped");
     r.expect("PROMPT$ ");
@@ -222,9 +232,15 @@ fn background_jobs_are_numbered_listed_and_reported_done() {
     r.expect("Running");
     r.expect("sleep 0.3 &");
     r.expect("PROMPT$ ");
-    std::thread::sleep(Duration::from_millis(500));
-    r.send("\r");
-    r.expect("[1]+  Done");
+    // Each new prompt reports jobs that have ended since the last one.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        r.send("\r");
+        if r.appears_within("[1]+  Done", Duration::from_millis(300)) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the job was never reported done");
+    }
 }
 
 #[test]
@@ -298,12 +314,12 @@ fn an_isolate_block_stops_as_a_whole() {
     let home = Scratch::new("repl");
     let mut r = Repl::start(home.path());
     r.expect("PROMPT$ ");
-    r.send("isolate < sleep 0.6; echo block-done $$ >\r");
-    std::thread::sleep(Duration::from_millis(300));
+    r.send("isolate < echo in-$((1+1)); sleep 1; echo block-done $$ >\r");
+    r.expect("in-2");
     r.send("\x1a");
     r.expect("Stopped");
     r.expect("PROMPT$ ");
-    std::thread::sleep(Duration::from_millis(800));
+    std::thread::sleep(Duration::from_millis(1300));
     let out = r.output.lock().unwrap().clone();
     assert!(!out.contains("block-done 1"), "the block must not run on while stopped");
     r.send("fg\r");
@@ -317,8 +333,8 @@ fn bg_continues_a_stopped_job_and_job_specs_name_it() {
     let mut r = Repl::start(home.path());
     r.expect("PROMPT$ ");
     // The output (bg-2) differs from the command's text, which is echoed.
-    r.send("sh -c 'sleep 0.4; echo bg-$((1+1))'\r");
-    std::thread::sleep(Duration::from_millis(150));
+    r.send("sh -c 'echo up-$((1+1)); sleep 1; echo bg-$((1+1))'\r");
+    r.expect("up-2");
     r.send("\x1a");
     r.expect("Stopped");
     r.expect("PROMPT$ ");
