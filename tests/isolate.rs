@@ -113,16 +113,15 @@ fn mounts_inside_are_invisible_outside() {
     require_root!();
     let before = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
     let dir = Scratch::new("iso-mounts");
-    let child = Command::new(ISOSH)
-        .args(["-c", "isolate < grep -c ' /tmp ' /proc/self/mountinfo; sleep 1 >"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    let mut cmd = Command::new(ISOSH);
+    cmd.args(["-c", "isolate < echo running; grep -c ' /tmp ' /proc/self/mountinfo; sleep 0.5 >"])
+        .current_dir(dir.path());
+    let (mut child, mut output) = spawn_until_body_runs(&mut cmd);
     let during = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n", "the block has its own /tmp");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut output, &mut rest).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(rest, "1\n", "the block has its own /tmp");
     assert_eq!(before, during, "no mount of the block reached the host");
 }
 
@@ -366,15 +365,27 @@ fn wait_with_timeout(child: &mut std::process::Child) -> std::process::ExitStatu
     panic!("isosh did not stop");
 }
 
+/// Starts `cmd`, whose block first prints `running`, and returns once that
+/// line came (the block is set up and its body runs), with the rest of
+/// its output to read.
+fn spawn_until_body_runs(cmd: &mut Command) -> (std::process::Child, impl std::io::BufRead) {
+    let mut child = cmd.stdout(Stdio::piped()).spawn().unwrap();
+    let mut first = String::new();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    std::io::BufRead::read_line(&mut out, &mut first).unwrap();
+    assert_eq!(first, "running\n");
+    (child, out)
+}
+
 fn stop_shell_during_block(signal: libc::c_int, marker: &str) -> std::process::ExitStatus {
     let dir = Scratch::new("iso-signal");
     let mut cmd = Command::new(ISOSH);
-    cmd.args(["-c", &format!("isolate --pids-limit 20 < sleep {marker}; echo never >")]).current_dir(dir.path());
+    let script = format!("isolate --pids-limit 20 < echo running; sleep {marker}; echo never >");
+    cmd.args(["-c", &script]).current_dir(dir.path());
     use std::os::unix::process::CommandExt;
     cmd.process_group(0);
-    let mut child = cmd.spawn().unwrap();
+    let (mut child, _output) = spawn_until_body_runs(&mut cmd);
     let pgid = child.id() as i32;
-    std::thread::sleep(Duration::from_millis(700));
     // SIGINT goes to the whole process group, as a terminal sends Ctrl-C;
     // SIGTERM only to the shell, as `kill` does.
     let target = if signal == libc::SIGINT { -pgid } else { pgid };
@@ -451,12 +462,9 @@ fn named_layers_persist_and_can_be_removed() {
 fn a_killed_shells_leftovers_are_swept_by_the_next_shell() {
     require_root!();
     let dir = Scratch::new("iso-sweep");
-    let mut child = Command::new(ISOSH)
-        .args(["-c", "isolate --pids-limit 20 < sleep 42.4242 >"])
-        .current_dir(dir.path())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
+    let mut cmd = Command::new(ISOSH);
+    cmd.args(["-c", "isolate --pids-limit 20 < echo running; sleep 42.4242 >"]).current_dir(dir.path());
+    let (mut child, _output) = spawn_until_body_runs(&mut cmd);
     child.kill().unwrap();
     child.wait().unwrap();
     std::thread::sleep(Duration::from_millis(300));
