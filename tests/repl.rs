@@ -74,6 +74,16 @@ impl Repl {
         }
     }
 
+    /// Waits for the prompt that follows the line just entered. Every key
+    /// typed redraws the line, prompt included, so an earlier "PROMPT$ " is
+    /// no sign that the line was read; the line break that ends it is.
+    /// Input sent before then may be read together with the line, and
+    /// rustyline drops what it read past the line's end.
+    fn next_prompt(&mut self) {
+        self.expect("\r\n");
+        self.expect("PROMPT$ ");
+    }
+
     /// Whether `needle` appears (and is consumed) within `time`.
     fn appears_within(&mut self, needle: &str, time: Duration) -> bool {
         let deadline = Instant::now() + time;
@@ -126,7 +136,7 @@ fn runs_commands_and_exits_on_ctrl_d() {
     r.expect("HELLO");
     r.expect("PROMPT$ ");
     r.send("false\r");
-    r.expect("PROMPT$ ");
+    r.next_prompt();
     r.send("\x04");
     assert_eq!(r.wait_exit(), 1, "Ctrl-D exits with the last status");
     let history = std::fs::read_to_string(home.path().join("data/isosh/history")).unwrap();
@@ -167,13 +177,14 @@ fn syntax_error_shows_caret_and_keeps_running() {
     r.expect("echo a | | b");
     r.expect("         ^");
     r.expect("PROMPT$ ");
-    r.send("echo alive\r");
+    // Quotes keep the typed text apart from the output.
+    r.send("echo al''ive\r");
     r.expect("alive");
     // A failed exec ends a script but not the interactive shell.
     r.send("exec nosuch-cmd-zz\r");
     r.expect("nosuch-cmd-zz: command not found");
     r.expect("PROMPT$ ");
-    r.send("echo still alive\r");
+    r.send("echo still al''ive\r");
     r.expect("still alive");
 }
 
@@ -183,8 +194,9 @@ fn ctrl_c_clears_the_line_and_interrupts_commands_not_the_shell() {
     let mut r = Repl::start(home.path());
     r.expect("PROMPT$ ");
     r.send("echo never-run");
+    r.expect("never-run");
     r.send("\x03");
-    r.expect("PROMPT$ ");
+    r.next_prompt();
     // The job says when it runs (its output, up-2, differs from the echoed
     // command text): a key pressed before then would reach the shell.
     r.send("sh -c 'echo up-$((1+1)); exec sleep 30'\r");
@@ -204,7 +216,7 @@ fn ctrl_z_stops_and_fg_resumes() {
     let home = Scratch::new("repl");
     let mut r = Repl::start(home.path());
     r.expect("PROMPT$ ");
-    r.send("sh -c 'echo up-$((1+1)); sleep 1; echo woke-up'\r");
+    r.send("sh -c 'echo up-$((1+1)); sleep 1; echo woke-$((1+1))'\r");
     r.expect("up-2");
     r.send("\x1a");
     r.expect("Stopped");
@@ -213,7 +225,7 @@ fn ctrl_z_stops_and_fg_resumes() {
     r.expect("[1]+  Stopped");
     r.expect("PROMPT$ ");
     r.send("fg\r");
-    r.expect("woke-up");
+    r.expect("woke-2");
     r.expect("PROMPT$ ");
     r.send("echo status $?\r");
     r.expect("status 0");
@@ -252,8 +264,7 @@ fn tab_completes_commands_and_files() {
     r.send("ech\t");
     r.expect("echo");
     r.send(" done-completing\r");
-    r.expect("done-completing");
-    r.expect("PROMPT$ ");
+    r.next_prompt();
     r.send("cat uniq\t");
     r.expect("unique-file-name.txt");
     r.send("\r");
@@ -272,7 +283,7 @@ fn highlighting_colours_and_no_color_turns_it_off() {
     let mut plain = Repl::start_with(home.path(), &[("PS1", "PROMPT$ "), ("NO_COLOR", "1")]);
     plain.expect("PROMPT$ ");
     plain.send("ls /\r");
-    plain.expect("PROMPT$ ");
+    plain.next_prompt();
     let out = plain.output.lock().unwrap().clone();
     assert!(!out.contains("\x1b[32m") && !out.contains("\x1b[31m"), "{out:?}");
 }
