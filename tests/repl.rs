@@ -77,8 +77,6 @@ impl Repl {
     /// Waits for the prompt that follows the line just entered. Every key
     /// typed redraws the line, prompt included, so an earlier "PROMPT$ " is
     /// no sign that the line was read; the line break that ends it is.
-    /// Input sent before then may be read together with the line, and
-    /// rustyline drops what it read past the line's end.
     fn next_prompt(&mut self) {
         self.expect("\r\n");
         self.expect("PROMPT$ ");
@@ -141,6 +139,18 @@ fn runs_commands_and_exits_on_ctrl_d() {
     assert_eq!(r.wait_exit(), 1, "Ctrl-D exits with the last status");
     let history = std::fs::read_to_string(home.path().join("data/isosh/history")).unwrap();
     assert!(history.contains("echo hel''lo | tr a-z A-Z"), "{history}");
+}
+
+#[test]
+fn lines_typed_ahead_all_run() {
+    // Two lines arrive in one read; the second must not be lost with the
+    // rest of what the line editor read past the first (bash keeps it).
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("echo first-$((1+1))\recho second-$((2+1))\r");
+    r.expect("first-2");
+    r.expect("second-3");
 }
 
 #[test]
