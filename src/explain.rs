@@ -13,7 +13,8 @@ use crate::exec::builtins;
 use crate::exec::path::Lookup;
 use crate::exec::plan::{self, Describe, FdOp, FdTable, Redirection};
 use crate::expand;
-use crate::isolate::spec::{self, IsolateSpec, NetMode, RootMode};
+use crate::isolate::rootfs::Privilege;
+use crate::isolate::spec::{self, IsolateSpec, NetMode};
 use crate::state::State;
 use crate::syntax::ast::{Command, CompleteCommand, IsolateBlock, List, Pipeline, Redirect};
 use nu_ansi_term::Color;
@@ -382,61 +383,28 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
         );
         push(S::Loopback, "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)".into());
     }
-    push(S::MountPropagation, "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE)".into());
-    push(S::ScratchTmpfs, "mount(\"tmpfs\", \"/tmp\", \"tmpfs\", MS_NOSUID|MS_NODEV, \"mode=0755\")".into());
-    let lower = spec.rootfs.as_ref().map_or("/".to_string(), |p| p.display().to_string());
-    let layers = spec.name.as_ref().map_or("/tmp".to_string(), |n| format!("$XDG_DATA_HOME/isosh/layers/{n}"));
-    push(
-        S::RootLayer,
-        match spec.root_mode {
-            RootMode::Overlay => format!(
-                "mount(\"overlay\", \"/tmp/root\", \"lowerdir={lower},upperdir={layers}/upper,workdir={layers}/work\")"
-            ),
-            RootMode::ReadWrite => format!("mount(\"{lower}\", \"/tmp/root\", MS_BIND|MS_REC)"),
-            RootMode::ReadOnly => format!(
-                "mount(\"{lower}\", \"/tmp/root\", MS_BIND|MS_REC); mount(NULL, \"/tmp/root\", NULL, MS_BIND|MS_REMOUNT|MS_RDONLY)"
-            ),
-        },
-    );
-    push(S::Proc, "mount(\"proc\", \"/tmp/root/proc\", \"proc\", MS_NOSUID|MS_NODEV|MS_NOEXEC)".into());
-    let devices = if root {
-        "mknod null zero full random urandom tty (0666)".to_string()
-    } else {
-        ["null", "zero", "full", "random", "urandom", "tty"]
-            .iter()
-            .map(|d| format!("mount(\"/dev/{d}\", \"/tmp/root/dev/{d}\", MS_BIND)"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    push(
-        S::Dev,
-        format!(
-            "mount(\"tmpfs\", \"/tmp/root/dev\", \"tmpfs\", MS_NOSUID, \"mode=0755,size=64m\"); {devices}; \
-             mount(\"devpts\", \"/tmp/root/dev/pts\", \"devpts\", \"newinstance,ptmxmode=0666\"); /dev/shm a 1777 directory; symlinks ptmx fd stdin stdout stderr"
-        ),
-    );
-    push(S::Tmp, "mount(\"tmpfs\", \"/tmp/root/tmp\", \"tmpfs\", \"mode=1777\")".into());
-    let sys_after_pivot = crate::isolate::rootfs::sys_after_pivot(spec);
-    let sys = |at: &str| format!("init, once the thread is done: mount(\"sysfs\", \"{at}\", \"sysfs\", MS_RDONLY)");
-    if !sys_after_pivot {
-        push(S::Sys, sys("/tmp/root/sys"));
-    }
-    for vol in &spec.volumes {
-        let target = format!("/tmp/root{}", vol.guest.display());
-        let ro = if vol.read_only {
-            format!("; mount(NULL, \"{target}\", NULL, MS_BIND|MS_REMOUNT|MS_RDONLY)")
-        } else {
-            String::new()
-        };
-        push(S::Volumes, format!("mount(\"{}\", \"{target}\", MS_BIND|MS_REC){ro}", vol.host.display()));
-    }
-    let pivot = "chdir(\"/tmp/root\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH); chdir(\"/\")";
-    if sys_after_pivot {
-        // The thread enters the root too; /sys alone waits for init.
-        push(S::PivotRoot, format!("in the thread: {pivot}"));
-        push(S::Sys, sys("/sys"));
-    } else {
-        push(S::PivotRoot, pivot.into());
+    // The root's set-up: the calls the block's own code makes, written down.
+    let privilege = if root { Privilege::Root } else { Privilege::Rootless };
+    match crate::isolate::rootfs::explain(spec, privilege) {
+        Ok(calls) => {
+            let thread_until = crate::isolate::rootfs::sys_after_pivot(spec, privilege);
+            let mut grouped: Vec<(S, Vec<String>)> = Vec::new();
+            for (step, call) in calls {
+                match grouped.last_mut() {
+                    Some((s, list)) if *s == step => list.push(call),
+                    _ => grouped.push((step, vec![call])),
+                }
+            }
+            for (step, list) in grouped {
+                let who = match step {
+                    S::Sys => "init, once the thread is done: ",
+                    S::Volumes | S::PivotRoot if !thread_until => "init: ",
+                    _ => "",
+                };
+                push(step, format!("{who}{}", list.join("; ")));
+            }
+        }
+        Err(e) => push(e.step, format!("fails: {e}")),
     }
     if let Some(w) = &spec.workdir {
         push(S::Workdir, format!("mkdir -p {w}; chdir({w:?})"));

@@ -173,18 +173,22 @@ fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
             }
         }
     }
-    let named_layer = match &spec.name {
-        Some(name) => {
-            let dir = layers_dir().ok_or("no data directory for --name layers")?.join(name);
-            std::fs::create_dir_all(&dir).map_err(|e| format!("--name {name}: {}: {e}", dir.display()))?;
-            Some(dir)
-        }
-        None => None,
-    };
-    let lower = spec.rootfs.clone().unwrap_or_else(|| PathBuf::from("/"));
-    // Resolve --rootfs now, while relative paths still mean what the user meant.
-    let lower = std::fs::canonicalize(&lower).unwrap_or(lower);
-    Ok((res, rootfs::Layout { lower, named_layer }))
+    let layout = rootfs::Layout::of(spec);
+    if let Some(dir) = &layout.named_layer {
+        // Only the user reads their named layers: 0700, like docker's
+        // /var/lib/docker (a layer holds whatever a body wrote).
+        use std::os::unix::fs::DirBuilderExt;
+        let name = spec.name.as_deref().unwrap_or_default();
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| format!("--name {name}: {}: {e}", dir.display()))?;
+    }
+    if spec.name.is_some() && layout.named_layer.is_none() {
+        return Err("no data directory for --name layers".into());
+    }
+    Ok((res, layout))
 }
 
 /// The supervisor: prepare, fork the container, wait, report, clean up.
@@ -415,7 +419,7 @@ fn container_init(
     // the thread is covering /tmp and may move the root.
     let tree = std::thread::scope(|scope| {
         let builder = std::thread::Builder::new().stack_size(256 << 10);
-        let building = builder.spawn_scoped(scope, || rootfs::build(spec, layout, privilege));
+        let building = builder.spawn_scoped(scope, || rootfs::build(&mut rootfs::Kernel, spec, layout, privilege));
         let building =
             building.map_err(|e| StepFailure::new(SetupStep::MountPropagation, namespaces::io_errno(&e), "thread"));
         let building = or_report(sh, report_fd, building);
@@ -426,7 +430,7 @@ fn container_init(
         let built = building.join().map_err(|_| StepFailure::new(SetupStep::RootLayer, Errno::EIO, "thread"));
         or_report(sh, report_fd, built.and_then(|tree| tree))
     });
-    or_report(sh, report_fd, rootfs::finish(tree));
+    let entered = or_report(sh, report_fd, rootfs::finish(&mut rootfs::Kernel, tree));
     if let Some(dir) = &spec.workdir {
         let made = std::fs::create_dir_all(dir)
             .map_err(|e| StepFailure::new(SetupStep::Workdir, namespaces::io_errno(&e), dir.clone()));
@@ -435,7 +439,7 @@ fn container_init(
     }
     let hostname = spec.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
     or_report(sh, report_fd, namespaces::set_hostname(&hostname));
-    or_report(sh, report_fd, security::harden());
+    or_report(sh, report_fd, security::harden(entered == rootfs::Entered::Moved));
     // Keep the fds the block's redirections name, and the report pipe.
     let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
     keep.push(report_fd);

@@ -1,12 +1,29 @@
 //! The block's root filesystem, built inside its new mount namespace:
-//! private propagation, a scratch tmpfs, the root layer (overlay or bind),
-//! fresh /proc, a minimal /dev, tmpfs /tmp, read-only /sys, volumes, and
-//! finally pivot_root into it.
+//! private propagation, a bounded scratch tmpfs, the root layer (overlay or
+//! bind), a fresh /proc with docker's masks, a /dev of six bound host nodes,
+//! a tmpfs /tmp, a read-only /sys with its masks, volumes, and finally
+//! pivot_root into it.
+//!
+//! Every call goes through a [`Mounter`]: [`Kernel`] makes it (and reports
+//! it to `set -o trace`), [`Recorder`] only writes it down, for `explain`.
+//! Both run the same code below, so what explain shows is what a block does.
+//!
+//! Security rules this file keeps (docs/isolate.md, "Security model"):
+//! - every mount is `nodev` except the bound device nodes and devpts, so a
+//!   node made with CAP_MKNOD opens nothing;
+//! - a path the user or a root filesystem controls (a volume's guest path)
+//!   is resolved inside the new root (`openat2` with `RESOLVE_IN_ROOT`), and
+//!   the mount goes onto the resolved fd: a symlink such as
+//!   `var/run -> /run` or `evil -> /var/tmp/x` cannot land it on the host;
+//! - a root filesystem whose `proc`, `dev`, `sys` or `tmp` is a symlink is
+//!   refused;
+//! - the new root is always a mount point, so pivot_root works rootless too.
 
 use super::spec::{IsolateSpec, NetMode, RootMode, Volume};
 use super::steps::{SetupStep, StepFailure, step};
 use nix::errno::Errno;
-use nix::mount::{MntFlags, MsFlags, mount, umount2};
+use nix::mount::{MntFlags, MsFlags};
+use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 /// Where the new root is assembled: a tmpfs mounted over `/tmp` inside the
@@ -14,6 +31,24 @@ use std::path::{Path, PathBuf};
 /// is nothing to clean up; what the new root needs from under the covered
 /// `/tmp` (a `--rootfs`, a volume) is opened by fd first.
 const SCRATCH: &str = "/tmp";
+const ROOT: &str = "/tmp/root";
+
+/// `/proc` entries made read-only (docker's `ReadonlyPaths`).
+const PROC_READ_ONLY: &[&str] = &["sys", "irq", "bus", "fs", "sysrq-trigger"];
+/// `/proc` and `/sys` entries hidden (docker's `MaskedPaths`): a file gets
+/// `/dev/null` bound over it, a directory an empty read-only tmpfs.
+const PROC_MASKED: &[&str] =
+    &["kcore", "keys", "timer_list", "sched_debug", "latency_stats", "timer_stats", "acpi", "scsi", "asound"];
+const SYS_MASKED: &[&str] = &["firmware", "devices/virtual/powercap"];
+
+/// The device nodes a block gets, bound from the host's `/dev` (the only
+/// mounts without `nodev`, with devpts), and allowed by the device cgroup.
+pub const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom", "tty"];
+
+/// `mount_setattr(2)` attributes (linux/mount.h).
+const MOUNT_ATTR_RDONLY: u64 = 0x1;
+const MOUNT_ATTR_NOSUID: u64 = 0x2;
+const MOUNT_ATTR_NODEV: u64 = 0x4;
 
 /// Where the layers live, decided by the shell before the fork.
 #[derive(Debug, Clone)]
@@ -22,6 +57,18 @@ pub struct Layout {
     pub lower: PathBuf,
     /// `--name`: the persistent directory holding `upper/` and `work/`.
     pub named_layer: Option<PathBuf>,
+}
+
+impl Layout {
+    /// The layout a spec asks for. Creates nothing (the shell makes the
+    /// named layer's directory before the block, `explain` never does).
+    pub fn of(spec: &IsolateSpec) -> Layout {
+        let lower = spec.rootfs.clone().unwrap_or_else(|| PathBuf::from("/"));
+        // Resolve --rootfs now, while relative paths still mean what the user meant.
+        let lower = std::fs::canonicalize(&lower).unwrap_or(lower);
+        let named_layer = spec.name.as_ref().and_then(|n| Some(super::layers_dir()?.join(n)));
+        Layout { lower, named_layer }
+    }
 }
 
 /// Whether the root must be built without an overlay of `/` (rootless).
@@ -35,69 +82,388 @@ pub enum Privilege {
     Rootless,
 }
 
-fn c(path: &Path) -> String {
-    path.display().to_string()
+/// How the block entered its root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entered {
+    /// pivot_root, the old root detached: nothing of the host is left.
+    Pivoted,
+    /// pivot_root refused (EINVAL): the root was moved over `/` and
+    /// chrooted into, as switch_root does. The old root is still under
+    /// it, so CAP_SYS_CHROOT must go (no `chroot ..` escape).
+    Moved,
 }
 
-fn mount_at(
-    step_: SetupStep,
-    src: Option<&str>,
-    target: &Path,
-    fstype: Option<&str>,
-    flags: MsFlags,
-    data: Option<&str>,
-) -> Result<(), StepFailure> {
-    let detail =
-        format!("{} on {}{}", src.unwrap_or("none"), c(target), data.map(|d| format!(" ({d})")).unwrap_or_default());
-    trace_mount(src, target, fstype, flags, data);
-    step(step_, &detail, || mount(src, target, fstype, flags, data))
+/// The calls that build a root, made for real or written down.
+pub trait Mounter {
+    fn mount(
+        &mut self,
+        step: SetupStep,
+        src: Option<&str>,
+        target: &str,
+        fstype: Option<&str>,
+        flags: MsFlags,
+        data: Option<&str>,
+    ) -> Result<(), StepFailure>;
+    /// `mount_setattr(target, AT_RECURSIVE)`: sets `attr` on the mount at
+    /// `target` and every mount below it.
+    fn set_attr(&mut self, step: SetupStep, target: &str, attr: u64) -> Result<(), StepFailure>;
+    /// `mkdir -p` of a path the set-up itself made (a fresh tmpfs).
+    fn mkdir(&mut self, step: SetupStep, path: &str) -> Result<(), StepFailure>;
+    /// An empty file, to bind a file over.
+    fn touch(&mut self, step: SetupStep, path: &str) -> Result<(), StepFailure>;
+    fn symlink(&mut self, step: SetupStep, to: &str, at: &str) -> Result<(), StepFailure>;
+    fn chmod(&mut self, step: SetupStep, path: &str, mode: u32) -> Result<(), StepFailure>;
+    /// Makes sure `root/name` is a directory and not a symlink (creating it
+    /// when missing, never following a link).
+    fn special_dir(&mut self, step: SetupStep, root: &str, name: &str) -> Result<(), StepFailure>;
+    /// Resolves `guest` inside `root` (creating the missing directories
+    /// and, unless `dir`, an empty file at the end) and names the result as
+    /// `/proc/self/fd/N`.
+    fn resolve_in_root(&mut self, step: SetupStep, root: &str, guest: &Path, dir: bool) -> Result<String, StepFailure>;
+    /// An `O_PATH` fd for a host path, named `/proc/self/fd/N`, so it can
+    /// still be reached once `/tmp` is covered; and whether it is a
+    /// directory.
+    fn hold(&mut self, step: SetupStep, host: &Path) -> Result<(String, bool), StepFailure>;
+    fn pivot_root(&mut self, root: &str) -> Result<Entered, StepFailure>;
 }
 
-/// Reports a mount(2) call to `set -o trace` in strace's argument order.
-fn trace_mount(src: Option<&str>, target: &Path, fstype: Option<&str>, flags: MsFlags, data: Option<&str>) {
+/// `MS_NOSUID|MS_NODEV` — the names of the flags set, as strace writes them.
+pub fn flag_names(flags: MsFlags) -> String {
+    if flags.is_empty() {
+        return "0".into();
+    }
+    flags.iter_names().map(|(n, _)| n).collect::<Vec<_>>().join("|")
+}
+
+fn attr_names(attr: u64) -> String {
+    let names = [
+        (MOUNT_ATTR_RDONLY, "MOUNT_ATTR_RDONLY"),
+        (MOUNT_ATTR_NOSUID, "MOUNT_ATTR_NOSUID"),
+        (MOUNT_ATTR_NODEV, "MOUNT_ATTR_NODEV"),
+    ];
+    names.iter().filter(|(bit, _)| attr & bit != 0).map(|(_, n)| *n).collect::<Vec<_>>().join("|")
+}
+
+/// A mount(2) call in strace's argument order.
+fn describe_mount(src: Option<&str>, target: &str, fstype: Option<&str>, flags: MsFlags, data: Option<&str>) -> String {
     let quoted = |s: Option<&str>| s.map_or("NULL".to_string(), |s| format!("{s:?}"));
-    crate::trace::emit(|| {
-        format!("mount({}, {:?}, {}, {flags:?}, {})", quoted(src), c(target), quoted(fstype), quoted(data))
-    });
+    format!("mount({}, {target:?}, {}, {}, {})", quoted(src), quoted(fstype), flag_names(flags), quoted(data))
 }
 
-fn mkdir_all(step_: SetupStep, p: &Path) -> Result<(), StepFailure> {
-    std::fs::create_dir_all(p)
-        .map_err(|e| StepFailure::new(step_, super::namespaces::io_errno(&e), format!("mkdir {}", c(p))))
+fn describe_set_attr(target: &str, attr: u64) -> String {
+    format!("mount_setattr({target:?}, AT_RECURSIVE, {{attr_set={}}})", attr_names(attr))
 }
 
-/// An `O_PATH` fd for a host path, named as `/proc/self/fd/N` so it can
-/// still be reached after `/tmp` is covered.
-fn hold(step_: SetupStep, path: &Path) -> Result<PathBuf, StepFailure> {
-    let flags = nix::fcntl::OFlag::O_PATH | nix::fcntl::OFlag::O_CLOEXEC;
-    let fd = step(step_, &c(path), || nix::fcntl::open(path, flags, nix::sys::stat::Mode::empty()))?;
-    // The fd stays open until the CloseFds step (it is close-on-exec too).
-    let raw = std::os::fd::IntoRawFd::into_raw_fd(fd);
-    Ok(PathBuf::from(format!("/proc/self/fd/{raw}")))
+fn io_failure(step: SetupStep, e: &std::io::Error, detail: impl Into<String>) -> StepFailure {
+    StepFailure::new(step, super::namespaces::io_errno(e), detail)
+}
+
+/// Makes every call, and reports it to `set -o trace` as it goes.
+pub struct Kernel;
+
+impl Kernel {
+    /// `openat2(root_fd, path, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)`:
+    /// `..` and absolute symlinks stop at the root, as they will once the
+    /// root is `/`.
+    fn open_in_root(root: &OwnedFd, path: &Path, flags: i32) -> Result<OwnedFd, Errno> {
+        use std::os::unix::ffi::OsStrExt;
+        let mut bytes = path.as_os_str().as_bytes().to_vec();
+        if bytes.is_empty() {
+            bytes.push(b'.');
+        }
+        bytes.push(0);
+        // SAFETY: open_how is plain old data.
+        let mut how: libc::open_how = unsafe { std::mem::zeroed() };
+        how.flags = (flags | libc::O_CLOEXEC) as u64;
+        how.resolve = libc::RESOLVE_IN_ROOT | libc::RESOLVE_NO_MAGICLINKS;
+        // SAFETY: a NUL-terminated path and a filled open_how of its size.
+        let fd = unsafe {
+            libc::syscall(
+                libc::SYS_openat2,
+                root.as_raw_fd(),
+                bytes.as_ptr(),
+                &how as *const libc::open_how,
+                std::mem::size_of::<libc::open_how>(),
+            )
+        };
+        if fd < 0 {
+            return Err(Errno::last());
+        }
+        // SAFETY: a new fd that nothing else owns.
+        Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+    }
+
+    fn fd_path(fd: OwnedFd) -> String {
+        // The fd stays open until the CloseFds step (it is close-on-exec).
+        format!("/proc/self/fd/{}", fd.into_raw_fd())
+    }
+}
+
+fn open_path(path: &Path, flags: nix::fcntl::OFlag) -> Result<OwnedFd, Errno> {
+    nix::fcntl::open(path, flags | nix::fcntl::OFlag::O_CLOEXEC, nix::sys::stat::Mode::empty())
+}
+
+impl Mounter for Kernel {
+    fn mount(
+        &mut self,
+        s: SetupStep,
+        src: Option<&str>,
+        target: &str,
+        fstype: Option<&str>,
+        flags: MsFlags,
+        data: Option<&str>,
+    ) -> Result<(), StepFailure> {
+        crate::trace::emit(|| describe_mount(src, target, fstype, flags, data));
+        let detail =
+            || format!("{} on {target}{}", src.unwrap_or("none"), data.map(|d| format!(" ({d})")).unwrap_or_default());
+        nix::mount::mount(src, target, fstype, flags, data).map_err(|e| StepFailure::new(s, e, detail()))
+    }
+
+    fn set_attr(&mut self, s: SetupStep, target: &str, attr: u64) -> Result<(), StepFailure> {
+        crate::trace::emit(|| describe_set_attr(target, attr));
+        let mut path = target.as_bytes().to_vec();
+        path.push(0);
+        // struct mount_attr { attr_set, attr_clr, propagation, userns_fd }
+        let set: [u64; 4] = [attr, 0, 0, 0];
+        // SAFETY: a NUL-terminated path and a mount_attr of its size.
+        let r = unsafe {
+            libc::syscall(
+                libc::SYS_mount_setattr,
+                libc::AT_FDCWD,
+                path.as_ptr(),
+                libc::AT_RECURSIVE,
+                set.as_ptr(),
+                std::mem::size_of_val(&set),
+            )
+        };
+        if r < 0 {
+            return Err(StepFailure::new(s, Errno::last(), format!("mount_setattr {target}")));
+        }
+        Ok(())
+    }
+
+    fn mkdir(&mut self, s: SetupStep, path: &str) -> Result<(), StepFailure> {
+        std::fs::create_dir_all(path).map_err(|e| io_failure(s, &e, format!("mkdir {path}")))
+    }
+
+    fn touch(&mut self, s: SetupStep, path: &str) -> Result<(), StepFailure> {
+        std::fs::write(path, b"").map_err(|e| io_failure(s, &e, path.to_string()))
+    }
+
+    fn symlink(&mut self, s: SetupStep, to: &str, at: &str) -> Result<(), StepFailure> {
+        std::os::unix::fs::symlink(to, at).map_err(|e| io_failure(s, &e, format!("symlink {at}")))
+    }
+
+    fn chmod(&mut self, s: SetupStep, path: &str, mode: u32) -> Result<(), StepFailure> {
+        std::fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(mode))
+            .map_err(|e| io_failure(s, &e, path.to_string()))
+    }
+
+    fn special_dir(&mut self, s: SetupStep, root: &str, name: &str) -> Result<(), StepFailure> {
+        let path = format!("{root}/{name}");
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => Err(StepFailure::new(
+                s,
+                Errno::ELOOP,
+                format!(
+                    "/{name} in the root filesystem is a symlink; isolate mounts a fresh /{name} only on a real directory"
+                ),
+            )),
+            Ok(m) if !m.is_dir() => {
+                Err(StepFailure::new(s, Errno::ENOTDIR, format!("/{name} in the root filesystem is not a directory")))
+            }
+            Ok(_) => Ok(()),
+            // create_dir never follows a link at its last component.
+            Err(_) => std::fs::create_dir(&path).map_err(|e| io_failure(s, &e, format!("mkdir {path}"))),
+        }
+    }
+
+    fn resolve_in_root(&mut self, s: SetupStep, root: &str, guest: &Path, dir: bool) -> Result<String, StepFailure> {
+        use nix::fcntl::OFlag;
+        let fail = |e: Errno| StepFailure::new(s, e, format!("{} inside the root", guest.display()));
+        let root_fd = step(s, root, || open_path(Path::new(root), OFlag::O_PATH | OFlag::O_DIRECTORY))?;
+        let names: Vec<&std::ffi::OsStr> = guest
+            .components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(n) => Some(n),
+                _ => None,
+            })
+            .collect();
+        let mut prefix = PathBuf::new();
+        let mut parent = Kernel::open_in_root(&root_fd, &prefix, libc::O_PATH | libc::O_DIRECTORY).map_err(fail)?;
+        for (i, name) in names.iter().enumerate() {
+            let last = i + 1 == names.len();
+            prefix.push(name);
+            let want_dir = !last || dir;
+            let flags = if want_dir { libc::O_PATH | libc::O_DIRECTORY } else { libc::O_PATH };
+            let found = match Kernel::open_in_root(&root_fd, &prefix, flags) {
+                Ok(fd) => fd,
+                Err(Errno::ENOENT) => {
+                    // Made by name in the resolved parent: mkdirat and
+                    // O_CREAT|O_EXCL|O_NOFOLLOW never follow a link there.
+                    let made = if want_dir {
+                        nix::sys::stat::mkdirat(&parent, *name, nix::sys::stat::Mode::from_bits_truncate(0o755))
+                    } else {
+                        let f = OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_WRONLY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+                        nix::fcntl::openat(&parent, *name, f, nix::sys::stat::Mode::from_bits_truncate(0o644)).map(drop)
+                    };
+                    match made {
+                        Ok(()) | Err(Errno::EEXIST) => {}
+                        Err(e) => return Err(fail(e)),
+                    }
+                    Kernel::open_in_root(&root_fd, &prefix, flags).map_err(fail)?
+                }
+                Err(e) => return Err(fail(e)),
+            };
+            parent = found;
+        }
+        let fd_path = Kernel::fd_path(parent);
+        crate::trace::emit(|| {
+            format!("openat2({root:?}, {:?}, RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS) = {fd_path}", guest.display())
+        });
+        Ok(fd_path)
+    }
+
+    fn hold(&mut self, s: SetupStep, host: &Path) -> Result<(String, bool), StepFailure> {
+        let meta = std::fs::metadata(host).map_err(|e| io_failure(s, &e, host.display().to_string()))?;
+        let fd = step(s, &host.display().to_string(), || open_path(host, nix::fcntl::OFlag::O_PATH))?;
+        Ok((Kernel::fd_path(fd), meta.is_dir()))
+    }
+
+    fn pivot_root(&mut self, root: &str) -> Result<Entered, StepFailure> {
+        let s = SetupStep::PivotRoot;
+        step(s, root, || nix::unistd::chdir(root))?;
+        crate::trace::emit(|| format!("pivot_root(\".\", \".\")   (in {root})"));
+        let entered = match nix::unistd::pivot_root(".", ".") {
+            Ok(()) => {
+                step(s, "umount2(old root, MNT_DETACH)", || nix::mount::umount2(".", MntFlags::MNT_DETACH))?;
+                Entered::Pivoted
+            }
+            Err(Errno::EINVAL) => {
+                // As switch_root: the new root moves over `/`, then chroot.
+                let moved = MsFlags::MS_MOVE;
+                crate::trace::emit(|| describe_mount(Some("."), "/", None, moved, None));
+                step(s, "mount(., /, MS_MOVE)", || {
+                    nix::mount::mount(Some("."), "/", None::<&str>, moved, None::<&str>)
+                })?;
+                step(s, "chroot(.)", || nix::unistd::chroot("."))?;
+                Entered::Moved
+            }
+            Err(e) => return Err(StepFailure::new(s, e, root.to_string())),
+        };
+        step(s, "chdir(/)", || nix::unistd::chdir("/"))?;
+        // The working directory must be inside the new root (runc CVE-2024-21626).
+        let cwd = step(s, "getcwd", nix::unistd::getcwd)?;
+        if cwd != Path::new("/") {
+            let msg = format!("working directory {} is outside the new root", cwd.display());
+            return Err(StepFailure::new(s, Errno::EACCES, msg));
+        }
+        Ok(entered)
+    }
+}
+
+/// Writes the calls down instead of making them (`explain`). Questions
+/// about the host (its `/`, its mounts, which /proc entries exist) are
+/// answered by the host, as they are in a block.
+#[derive(Default)]
+pub struct Recorder {
+    pub calls: Vec<(SetupStep, String)>,
+}
+
+impl Recorder {
+    fn note(&mut self, s: SetupStep, text: String) {
+        self.calls.push((s, text));
+    }
+}
+
+impl Mounter for Recorder {
+    fn mount(
+        &mut self,
+        s: SetupStep,
+        src: Option<&str>,
+        target: &str,
+        fstype: Option<&str>,
+        flags: MsFlags,
+        data: Option<&str>,
+    ) -> Result<(), StepFailure> {
+        self.note(s, describe_mount(src, target, fstype, flags, data));
+        Ok(())
+    }
+
+    fn set_attr(&mut self, s: SetupStep, target: &str, attr: u64) -> Result<(), StepFailure> {
+        self.note(s, describe_set_attr(target, attr));
+        Ok(())
+    }
+
+    fn mkdir(&mut self, _: SetupStep, _: &str) -> Result<(), StepFailure> {
+        Ok(())
+    }
+
+    fn touch(&mut self, _: SetupStep, _: &str) -> Result<(), StepFailure> {
+        Ok(())
+    }
+
+    fn symlink(&mut self, _: SetupStep, _: &str, _: &str) -> Result<(), StepFailure> {
+        Ok(())
+    }
+
+    fn chmod(&mut self, _: SetupStep, _: &str, _: u32) -> Result<(), StepFailure> {
+        Ok(())
+    }
+
+    fn special_dir(&mut self, _: SetupStep, _: &str, _: &str) -> Result<(), StepFailure> {
+        Ok(())
+    }
+
+    fn resolve_in_root(&mut self, s: SetupStep, root: &str, guest: &Path, _: bool) -> Result<String, StepFailure> {
+        let text = format!(
+            "openat2({root:?}, {:?}, RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS) = /proc/self/fd/N   (mkdir what is missing)",
+            guest.display()
+        );
+        self.note(s, text);
+        Ok("/proc/self/fd/N".into())
+    }
+
+    fn hold(&mut self, s: SetupStep, host: &Path) -> Result<(String, bool), StepFailure> {
+        self.note(s, format!("open({:?}, O_PATH) = /proc/self/fd/N", host.display()));
+        Ok(("/proc/self/fd/N".into(), std::fs::metadata(host).map_or(true, |m| m.is_dir())))
+    }
+
+    fn pivot_root(&mut self, root: &str) -> Result<Entered, StepFailure> {
+        self.note(
+            SetupStep::PivotRoot,
+            format!("chdir({root:?}); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH); chdir(\"/\")"),
+        );
+        Ok(Entered::Pivoted)
+    }
 }
 
 /// A volume whose host side is held open.
 struct HeldVolume<'a> {
-    source: PathBuf,
+    source: String,
     is_dir: bool,
     volume: &'a Volume,
 }
 
 /// What the mount thread leaves for init: where the root is (or `/`, once
-/// entered), the volume sources held open, and whether it entered it.
+/// entered), the volume sources held open, and how it entered the root.
 pub struct Tree<'a> {
-    root: PathBuf,
+    root: String,
     held: Vec<HeldVolume<'a>>,
-    entered: bool,
+    entered: Option<Entered>,
 }
 
 /// Whether /sys can wait until after pivot_root, so that the mount thread
-/// can finish the root and enter it: when the block has a network namespace
-/// of its own (without one, a rootless block may have to bind the host's
-/// /sys, reachable only before) and no volume below /sys (which must go on
-/// top of a sysfs mounted first).
-pub fn sys_after_pivot(spec: &IsolateSpec) -> bool {
-    spec.net == NetMode::None && !spec.volumes.iter().any(|v| v.guest.starts_with("/sys"))
+/// can finish the root and enter it: as root, when the block has a network
+/// namespace of its own and no volume below /sys (which must go on top of
+/// a sysfs mounted first). Rootless, never: in a user namespace the kernel
+/// lets a fresh sysfs be mounted only while a sysfs mount is visible, so
+/// before the host's root is gone (and without a network namespace of its
+/// own, the host's /sys is bound instead).
+pub fn sys_after_pivot(spec: &IsolateSpec, privilege: Privilege) -> bool {
+    privilege == Privilege::Root
+        && spec.net == NetMode::None
+        && !spec.volumes.iter().any(|v| v.guest.starts_with("/sys"))
 }
 
 /// Builds the root at `/tmp/root` (in the block's mount namespace) except
@@ -105,194 +471,222 @@ pub fn sys_after_pivot(spec: &IsolateSpec) -> bool {
 /// that does not depend on init's network namespace, so a thread can do it
 /// while init makes that namespace. Where /sys can wait, it also mounts
 /// the volumes and enters the root.
-pub fn build<'a>(spec: &'a IsolateSpec, layout: &Layout, privilege: Privilege) -> Result<Tree<'a>, StepFailure> {
-    mount_at(SetupStep::MountPropagation, None, Path::new("/"), None, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None)?;
+pub fn build<'a, M: Mounter>(
+    m: &mut M,
+    spec: &'a IsolateSpec,
+    layout: &Layout,
+    privilege: Privilege,
+) -> Result<Tree<'a>, StepFailure> {
+    m.mount(SetupStep::MountPropagation, None, "/", None, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None)?;
     // Held before /tmp is covered: the lower layer, named layer, volumes.
     let lower = if layout.lower == Path::new("/") {
-        layout.lower.clone()
+        "/".to_string()
     } else {
-        if !layout.lower.is_dir() {
-            let msg = format!("root filesystem {} is not a directory", c(&layout.lower));
-            return Err(StepFailure::new(SetupStep::RootLayer, Errno::ENOENT, msg));
+        let (held, is_dir) = m.hold(SetupStep::RootLayer, &layout.lower)?;
+        if !is_dir {
+            let msg = format!("root filesystem {} is not a directory", layout.lower.display());
+            return Err(StepFailure::new(SetupStep::RootLayer, Errno::ENOTDIR, msg));
         }
-        hold(SetupStep::RootLayer, &layout.lower)?
+        held
     };
-    let named = layout.named_layer.as_deref().map(|d| hold(SetupStep::RootLayer, d)).transpose()?;
+    let named = layout.named_layer.as_deref().map(|d| m.hold(SetupStep::RootLayer, d)).transpose()?;
     let mut held = Vec::new();
     for volume in &spec.volumes {
-        let meta = std::fs::metadata(&volume.host);
-        let meta =
-            meta.map_err(|e| StepFailure::new(SetupStep::Volumes, super::namespaces::io_errno(&e), c(&volume.host)))?;
-        held.push(HeldVolume { source: hold(SetupStep::Volumes, &volume.host)?, is_dir: meta.is_dir(), volume });
+        let (source, is_dir) = m.hold(SetupStep::Volumes, &volume.host)?;
+        held.push(HeldVolume { source, is_dir, volume });
     }
-    let scratch = Path::new(SCRATCH);
-    let flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
-    mount_at(SetupStep::ScratchTmpfs, Some("tmpfs"), scratch, Some("tmpfs"), flags, Some("mode=0755"))?;
-    let root = scratch.join("root");
-    mkdir_all(SetupStep::ScratchTmpfs, &root)?;
-    let layers = named.unwrap_or_else(|| scratch.to_path_buf());
-    root_layer(spec.root_mode, &lower, &layers, &root, privilege)?;
-    special_filesystems(&root, privilege)?;
-    if sys_after_pivot(spec) {
-        volumes(&held, &root)?;
-        pivot_root(&root)?;
-        return Ok(Tree { root: PathBuf::from("/"), held: Vec::new(), entered: true });
+    let size = spec.scratch_bytes();
+    let nodev = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
+    let scratch_opts = format!("mode=0755,size={size}");
+    m.mount(SetupStep::ScratchTmpfs, Some("tmpfs"), SCRATCH, Some("tmpfs"), nodev, Some(&scratch_opts))?;
+    m.mkdir(SetupStep::ScratchTmpfs, ROOT)?;
+    let layers = named.map(|(d, _)| d).unwrap_or_else(|| SCRATCH.to_string());
+    root_layer(m, spec.root_mode, &lower, &layers, privilege)?;
+    special_filesystems(m, ROOT, privilege, size)?;
+    if sys_after_pivot(spec, privilege) {
+        volumes(m, &held, ROOT)?;
+        let entered = m.pivot_root(ROOT)?;
+        return Ok(Tree { root: String::new(), held: Vec::new(), entered: Some(entered) });
     }
-    Ok(Tree { root, held, entered: false })
+    Ok(Tree { root: ROOT.to_string(), held, entered: None })
 }
 
 /// Finishes the root in init, once it has its network namespace: /sys,
 /// and unless the thread did so, the volumes and entering the root.
-pub fn finish(tree: Tree) -> Result<(), StepFailure> {
-    sys(&tree.root)?;
-    if !tree.entered {
-        volumes(&tree.held, &tree.root)?;
-        pivot_root(&tree.root)?;
+pub fn finish<M: Mounter>(m: &mut M, tree: Tree) -> Result<Entered, StepFailure> {
+    sys(m, &tree.root)?;
+    match tree.entered {
+        Some(entered) => Ok(entered),
+        None => {
+            volumes(m, &tree.held, &tree.root)?;
+            m.pivot_root(&tree.root)
+        }
     }
-    Ok(())
 }
 
-fn overlay_options(lower: &Path, upper: &Path, work: &Path, privilege: Privilege) -> String {
-    let mut o = format!("lowerdir={},upperdir={},workdir={}", c(lower), c(upper), c(work));
+/// The whole root set-up as `explain` shows it: the calls [`build`] and
+/// [`finish`] make for this spec on this host.
+pub fn explain(spec: &IsolateSpec, privilege: Privilege) -> Result<Vec<(SetupStep, String)>, StepFailure> {
+    let mut r = Recorder::default();
+    let tree = build(&mut r, spec, &Layout::of(spec), privilege)?;
+    finish(&mut r, tree)?;
+    Ok(r.calls)
+}
+
+fn overlay_options(lower: &str, upper: &str, work: &str, privilege: Privilege) -> String {
+    let mut o = format!("lowerdir={lower},upperdir={upper},workdir={work}");
     if privilege == Privilege::Rootless {
         o.push_str(",userxattr");
     }
     o
 }
 
-/// The root layer at `root`: `layers` holds `upper/` and `work/`.
-fn root_layer(
+/// The root layer at `/tmp/root`: `layers` holds `upper/` and `work/`.
+fn root_layer<M: Mounter>(
+    m: &mut M,
     mode: RootMode,
-    lower: &Path,
-    layers: &Path,
-    root: &Path,
+    lower: &str,
+    layers: &str,
     privilege: Privilege,
 ) -> Result<(), StepFailure> {
     let s = SetupStep::RootLayer;
     let bind = MsFlags::MS_BIND | MsFlags::MS_REC;
     match mode {
-        RootMode::ReadWrite => mount_at(s, Some(&c(lower)), root, None, bind, None),
+        RootMode::ReadWrite => {
+            m.mount(s, Some(lower), ROOT, None, bind, None)?;
+            m.set_attr(s, ROOT, MOUNT_ATTR_NODEV)
+        }
         RootMode::ReadOnly => {
-            mount_at(s, Some(&c(lower)), root, None, bind, None)?;
-            let ro = MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY;
-            mount_at(s, None, root, None, ro, None)
+            m.mount(s, Some(lower), ROOT, None, bind, None)?;
+            m.set_attr(s, ROOT, MOUNT_ATTR_NODEV | MOUNT_ATTR_RDONLY)
         }
         RootMode::Overlay => {
-            let (upper, work) = (layers.join("upper"), layers.join("work"));
-            mkdir_all(s, &upper)?;
-            mkdir_all(s, &work)?;
-            if privilege == Privilege::Root || lower != Path::new("/") {
-                return mount_at(
-                    s,
-                    Some("overlay"),
-                    root,
-                    Some("overlay"),
-                    MsFlags::empty(),
-                    Some(&overlay_options(lower, &upper, &work, privilege)),
-                );
+            let (upper, work) = (format!("{layers}/upper"), format!("{layers}/work"));
+            m.mkdir(s, &upper)?;
+            m.mkdir(s, &work)?;
+            if privilege == Privilege::Root || lower != "/" {
+                let opts = overlay_options(lower, &upper, &work, privilege);
+                return m.mount(s, Some("overlay"), ROOT, Some("overlay"), MsFlags::MS_NODEV, Some(&opts));
             }
-            per_directory_overlays(root, &upper, &work)
+            per_directory_overlays(m, &upper, &work)
         }
     }
 }
 
 /// Rootless: `/` itself cannot be an overlay's lower layer, so each
-/// top-level directory gets its own overlay — or a recursive bind when
-/// submounts live below it (they could not be seen through an overlay).
-/// Top-level symlinks (`/bin -> usr/bin`) are recreated as symlinks.
-fn per_directory_overlays(root: &Path, upper: &Path, work: &Path) -> Result<(), StepFailure> {
+/// top-level directory gets its own overlay — or, when submounts live below
+/// it (an overlay would not show them), a read-only recursive bind. They
+/// sit on a small tmpfs of their own, so the root is a mount point and
+/// pivot_root accepts it. Top-level symlinks (`/bin -> usr/bin`) are
+/// recreated as symlinks.
+fn per_directory_overlays<M: Mounter>(m: &mut M, upper: &str, work: &str) -> Result<(), StepFailure> {
     let s = SetupStep::RootLayer;
+    let nodev = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
+    m.mount(s, Some("tmpfs"), ROOT, Some("tmpfs"), nodev, Some("mode=0755,size=1m"))?;
     let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
     let mount_points: Vec<&str> = mountinfo.lines().filter_map(|l| l.split(' ').nth(4)).collect();
-    let entries = std::fs::read_dir("/").map_err(|e| StepFailure::new(s, super::namespaces::io_errno(&e), "read /"))?;
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let name_s = name.to_string_lossy();
+    let entries = std::fs::read_dir("/").map_err(|e| io_failure(s, &e, "read /"))?;
+    let mut names: Vec<_> = entries.flatten().map(|e| e.file_name()).collect();
+    // The same order every time (and in explain as in the block).
+    names.sort();
+    for name in names {
+        let Some(name) = name.to_str() else { continue };
+        let target = format!("{ROOT}/{name}");
         // Made fresh below; the old /proc etc. are not needed.
-        if matches!(name_s.as_ref(), "proc" | "sys" | "dev" | "tmp") {
-            mkdir_all(s, &root.join(&name))?;
+        if matches!(name, "proc" | "sys" | "dev" | "tmp") {
+            m.mkdir(s, &target)?;
             continue;
         }
-        let host = Path::new("/").join(&name);
-        let target = root.join(&name);
-        let meta = std::fs::symlink_metadata(&host)
-            .map_err(|e| StepFailure::new(s, super::namespaces::io_errno(&e), c(&host)))?;
+        let host = format!("/{name}");
+        let meta = std::fs::symlink_metadata(&host).map_err(|e| io_failure(s, &e, host.clone()))?;
         if meta.file_type().is_symlink() {
-            let to = std::fs::read_link(&host)
-                .map_err(|e| StepFailure::new(s, super::namespaces::io_errno(&e), c(&host)))?;
-            std::os::unix::fs::symlink(&to, &target)
-                .map_err(|e| StepFailure::new(s, super::namespaces::io_errno(&e), c(&target)))?;
+            let to = std::fs::read_link(&host).map_err(|e| io_failure(s, &e, host.clone()))?;
+            m.symlink(s, &to.display().to_string(), &target)?;
             continue;
         }
         if !meta.is_dir() {
             continue;
         }
-        mkdir_all(s, &target)?;
-        let prefix = format!("{}/", c(&host));
-        let has_submounts = mount_points.iter().any(|m| *m == c(&host) || m.starts_with(&prefix));
-        if has_submounts {
-            mount_at(s, Some(&c(&host)), &target, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
+        m.mkdir(s, &target)?;
+        let prefix = format!("{host}/");
+        if mount_points.iter().any(|p| p.starts_with(&prefix)) {
+            m.mount(s, Some(&host), &target, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
+            m.set_attr(s, &target, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)?;
         } else {
-            let (u, w) = (upper.join(&name), work.join(&name));
-            mkdir_all(s, &u)?;
-            mkdir_all(s, &w)?;
+            let (u, w) = (format!("{upper}/{name}"), format!("{work}/{name}"));
+            m.mkdir(s, &u)?;
+            m.mkdir(s, &w)?;
             let opts = overlay_options(&host, &u, &w, Privilege::Rootless);
-            mount_at(s, Some("overlay"), &target, Some("overlay"), MsFlags::empty(), Some(&opts))?;
+            m.mount(s, Some("overlay"), &target, Some("overlay"), MsFlags::MS_NODEV, Some(&opts))?;
         }
     }
     Ok(())
 }
 
-/// The device nodes a block gets, with their major and minor numbers.
-const DEVICES: &[(&str, u64, u64)] =
-    &[("null", 1, 3), ("zero", 1, 5), ("full", 1, 7), ("random", 1, 8), ("urandom", 1, 9), ("tty", 5, 0)];
-
-/// Creates `/dev/NAME` in `dev`: as root with mknod (a file, not a mount, so
-/// the namespace has fewer mounts to build and tear down); rootless, where
-/// mknod needs CAP_MKNOD in the initial user namespace, by bind-mounting the
-/// host's node.
-fn device(dev: &Path, name: &str, major: u64, minor: u64, privilege: Privilege) -> Result<(), StepFailure> {
-    use nix::sys::stat::{Mode, SFlag, makedev, mknod};
-    let d = SetupStep::Dev;
-    let target = dev.join(name);
-    if privilege == Privilege::Root {
-        let mode = Mode::from_bits_truncate(0o666);
-        step(d, &c(&target), || mknod(&target, SFlag::S_IFCHR, mode, makedev(major, minor)))?;
-        // mknod applies the umask; the nodes must be 0666 whatever it is.
-        return std::fs::set_permissions(&target, std::os::unix::fs::PermissionsExt::from_mode(0o666))
-            .map_err(|e| StepFailure::new(d, super::namespaces::io_errno(&e), c(&target)));
-    }
-    std::fs::write(&target, b"").map_err(|e| StepFailure::new(d, super::namespaces::io_errno(&e), c(&target)))?;
-    mount_at(d, Some(&format!("/dev/{name}")), &target, None, MsFlags::MS_BIND, None)
+/// Whether `path` on the host is a directory (`Some(true)`), another kind
+/// of file (`Some(false)`), or missing. A block's fresh /proc and /sys show
+/// the same kernel, so the host's answer is the block's.
+fn host_kind(path: &str) -> Option<bool> {
+    std::fs::metadata(path).ok().map(|m| m.is_dir())
 }
 
-fn special_filesystems(root: &Path, privilege: Privilege) -> Result<(), StepFailure> {
-    let nosuid = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
-    let proc_dir = root.join("proc");
-    mkdir_all(SetupStep::Proc, &proc_dir)?;
-    mount_at(SetupStep::Proc, Some("proc"), &proc_dir, Some("proc"), nosuid | MsFlags::MS_NOEXEC, None)?;
+/// Hides `entries` of `dir` (`/proc` or `/sys`, host path `host_dir`):
+/// `/dev/null` over a file, an empty read-only tmpfs over a directory.
+fn mask<M: Mounter>(m: &mut M, s: SetupStep, dir: &str, host_dir: &str, entries: &[&str]) -> Result<(), StepFailure> {
+    let hide = MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC | MsFlags::MS_RDONLY;
+    for name in entries {
+        let target = format!("{dir}/{name}");
+        match host_kind(&format!("{host_dir}/{name}")) {
+            Some(true) => m.mount(s, Some("tmpfs"), &target, Some("tmpfs"), hide, Some("size=0,mode=0555"))?,
+            Some(false) => m.mount(s, Some("/dev/null"), &target, None, MsFlags::MS_BIND, None)?,
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+fn special_filesystems<M: Mounter>(m: &mut M, root: &str, privilege: Privilege, size: u64) -> Result<(), StepFailure> {
+    let nodev = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
+    let noexec = nodev | MsFlags::MS_NOEXEC;
+    let p = SetupStep::Proc;
+    m.special_dir(p, root, "proc")?;
+    let proc_dir = format!("{root}/proc");
+    m.mount(p, Some("proc"), &proc_dir, Some("proc"), noexec, None)?;
+    for name in PROC_READ_ONLY {
+        let target = format!("{proc_dir}/{name}");
+        if host_kind(&format!("/proc/{name}")).is_some() {
+            m.mount(p, Some(&target), &target, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
+            let ro = MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY | noexec;
+            m.mount(p, None, &target, None, ro, None)?;
+        }
+    }
+    mask(m, p, &proc_dir, "/proc", PROC_MASKED)?;
 
     let d = SetupStep::Dev;
-    let dev = root.join("dev");
-    mkdir_all(d, &dev)?;
+    m.special_dir(d, root, "dev")?;
+    let dev = format!("{root}/dev");
     // /dev/shm is a directory of this tmpfs (POSIX shared memory only needs
     // a tmpfs there), hence the size.
-    mount_at(d, Some("tmpfs"), &dev, Some("tmpfs"), MsFlags::MS_NOSUID, Some("mode=0755,size=64m"))?;
-    for (name, major, minor) in DEVICES {
-        device(&dev, name, *major, *minor, privilege)?;
+    m.mount(d, Some("tmpfs"), &dev, Some("tmpfs"), noexec, Some("mode=0755,size=64m"))?;
+    // The nodes are the host's own, bound: the only device files a block
+    // can open (its /dev tmpfs and every other mount are nodev). Root could
+    // mknod them, but a node made in a nodev tmpfs would not open.
+    for name in DEVICES {
+        let target = format!("{dev}/{name}");
+        m.touch(d, &target)?;
+        m.mount(d, Some(&format!("/dev/{name}")), &target, None, MsFlags::MS_BIND, None)?;
     }
-    let pts = dev.join("pts");
-    mkdir_all(d, &pts)?;
+    let pts = format!("{dev}/pts");
+    m.mkdir(d, &pts)?;
     let pts_opts = if privilege == Privilege::Root {
         "newinstance,ptmxmode=0666,mode=0620,gid=5"
     } else {
         "newinstance,ptmxmode=0666,mode=0620"
     };
-    mount_at(d, Some("devpts"), &pts, Some("devpts"), MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC, Some(pts_opts))?;
-    let shm = dev.join("shm");
-    mkdir_all(d, &shm)?;
-    std::fs::set_permissions(&shm, std::os::unix::fs::PermissionsExt::from_mode(0o1777))
-        .map_err(|e| StepFailure::new(d, super::namespaces::io_errno(&e), c(&shm)))?;
+    m.mount(d, Some("devpts"), &pts, Some("devpts"), MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC, Some(pts_opts))?;
+    let shm = format!("{dev}/shm");
+    m.mkdir(d, &shm)?;
+    m.chmod(d, &shm, 0o1777)?;
     for (link, to) in [
         ("ptmx", "pts/ptmx"),
         ("fd", "/proc/self/fd"),
@@ -300,83 +694,184 @@ fn special_filesystems(root: &Path, privilege: Privilege) -> Result<(), StepFail
         ("stdout", "/proc/self/fd/1"),
         ("stderr", "/proc/self/fd/2"),
     ] {
-        std::os::unix::fs::symlink(to, dev.join(link))
-            .map_err(|e| StepFailure::new(d, super::namespaces::io_errno(&e), format!("symlink /dev/{link}")))?;
+        m.symlink(d, to, &format!("{dev}/{link}"))?;
     }
 
-    let tmp = root.join("tmp");
-    mkdir_all(SetupStep::Tmp, &tmp)?;
-    mount_at(SetupStep::Tmp, Some("tmpfs"), &tmp, Some("tmpfs"), nosuid, Some("mode=1777"))?;
-
+    let t = SetupStep::Tmp;
+    m.special_dir(t, root, "tmp")?;
+    let tmp_opts = format!("mode=1777,size={size}");
+    m.mount(t, Some("tmpfs"), &format!("{root}/tmp"), Some("tmpfs"), nodev, Some(&tmp_opts))?;
     Ok(())
 }
 
-/// A read-only sysfs at `root/sys`.
-fn sys(root: &Path) -> Result<(), StepFailure> {
-    let nosuid = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
-    let sys = root.join("sys");
-    mkdir_all(SetupStep::Sys, &sys)?;
-    let ro = nosuid | MsFlags::MS_NOEXEC | MsFlags::MS_RDONLY;
+/// A read-only sysfs at `root/sys`, with docker's masks.
+fn sys<M: Mounter>(m: &mut M, root: &str) -> Result<(), StepFailure> {
+    let s = SetupStep::Sys;
+    m.special_dir(s, if root.is_empty() { "" } else { root }, "sys")?;
+    let sys = format!("{root}/sys");
+    let ro = MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC | MsFlags::MS_RDONLY;
     // A fresh sysfs needs the network namespace to be ours (not with
     // --net host when rootless); a read-only recursive bind is the fallback.
-    trace_mount(Some("sysfs"), &sys, Some("sysfs"), ro, None);
-    if mount(Some("sysfs"), &sys, Some("sysfs"), ro, None::<&str>).is_err() {
-        mount_at(SetupStep::Sys, Some("/sys"), &sys, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
-        mount_at(SetupStep::Sys, None, &sys, None, MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY, None)?;
+    if m.mount(s, Some("sysfs"), &sys, Some("sysfs"), ro, None).is_err() {
+        m.mount(s, Some("/sys"), &sys, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
+        m.set_attr(s, &sys, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)?;
     }
-    Ok(())
+    mask(m, s, &sys, "/sys", SYS_MASKED)
 }
 
-/// Bind-mounts each held volume source at its guest path.
-fn volumes(held: &[HeldVolume], root: &Path) -> Result<(), StepFailure> {
+/// Bind-mounts each held volume source at its guest path, resolved inside
+/// the root.
+fn volumes<M: Mounter>(m: &mut M, held: &[HeldVolume], root: &str) -> Result<(), StepFailure> {
     let s = SetupStep::Volumes;
     for h in held {
         let guest = &h.volume.guest;
-        let target = root.join(guest.strip_prefix("/").unwrap_or(guest));
-        if h.is_dir {
-            mkdir_all(s, &target)?;
-        } else {
-            if let Some(parent) = target.parent() {
-                mkdir_all(s, parent)?;
-            }
-            if !target.exists() {
-                std::fs::write(&target, b"")
-                    .map_err(|e| StepFailure::new(s, super::namespaces::io_errno(&e), c(&target)))?;
-            }
-        }
-        mount_at(s, Some(&c(&h.source)), &target, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
-        if h.volume.read_only {
-            mount_at(s, None, &target, None, MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY, None)?;
-        }
+        let target = m.resolve_in_root(s, root, guest, h.is_dir)?;
+        m.mount(s, Some(&h.source), &target, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
+        // The fd names the directory under the new mount; resolve again to
+        // reach the mount itself.
+        let mounted = m.resolve_in_root(s, root, guest, h.is_dir)?;
+        let ro = if h.volume.read_only { MOUNT_ATTR_RDONLY } else { 0 };
+        m.set_attr(s, &mounted, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | ro)?;
     }
     Ok(())
 }
 
-/// `pivot_root(".", ".")` stacks the old root under the new one at `/`;
-/// detaching it then leaves only the new root. chroot is a fallback for
-/// roots pivot_root refuses (EINVAL, e.g. an initramfs), and says so.
-fn pivot_root(root: &Path) -> Result<(), StepFailure> {
-    let s = SetupStep::PivotRoot;
-    step(s, &c(root), || nix::unistd::chdir(root))?;
-    crate::trace::emit(|| format!("pivot_root(\".\", \".\")   (in {})", c(root)));
-    match nix::unistd::pivot_root(".", ".") {
-        Ok(()) => step(s, "umount2(old root, MNT_DETACH)", || umount2(".", MntFlags::MNT_DETACH))?,
-        Err(Errno::EINVAL) => {
-            let msg = "isosh: isolate: pivot_root refused this root (EINVAL); using chroot instead, which leaves the old root reachable to a process with CAP_SYS_CHROOT\n";
-            let _ = crate::exec::spawn::write_all(2, msg.as_bytes());
-            step(s, "chroot(.)", || nix::unistd::chroot("."))?;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calls(spec: &str, privilege: Privilege) -> Vec<String> {
+        let words: Vec<String> = spec.split_whitespace().map(String::from).collect();
+        let super::super::spec::Request::Run(spec) = super::super::spec::parse(&words, &|_| None).unwrap() else {
+            panic!()
+        };
+        explain(&spec, privilege).unwrap().into_iter().map(|(_, c)| c).collect()
+    }
+
+    fn mounts_on<'a>(calls: &'a [String], target: &str) -> Vec<&'a String> {
+        calls.iter().filter(|c| c.contains(&format!(", \"{target}\", "))).collect()
+    }
+
+    #[test]
+    fn every_mount_is_nodev_but_the_device_nodes_and_devpts() {
+        for privilege in [Privilege::Root, Privilege::Rootless] {
+            let calls = calls("-v /etc:/data:ro --tmpfs-size 16M", privilege);
+            for c in calls.iter().filter(|c| c.starts_with("mount(")) {
+                let exempt = DEVICES.iter().any(|d| c.contains(&format!("\"/dev/{d}\", ")))
+                    || c.contains("\"devpts\"")
+                    || c.contains("MS_REMOUNT")
+                    || c.contains("MS_PRIVATE")
+                    || c.contains("\"/dev/null\", ")
+                    || c.contains("MS_BIND|MS_REC");
+                assert!(exempt || c.contains("MS_NODEV"), "{privilege:?}: {c}");
+            }
+            // Recursive binds get nodev by mount_setattr, right after.
+            for (i, c) in calls.iter().enumerate() {
+                if c.contains("MS_BIND|MS_REC") && !c.contains("/proc/") {
+                    let next = calls[i + 1..].iter().find(|n| n.starts_with("mount_setattr")).unwrap();
+                    assert!(next.contains("MOUNT_ATTR_NODEV"), "{c} then {next}");
+                }
+            }
         }
-        Err(e) => return Err(StepFailure::new(s, e, c(root))),
     }
-    step(s, "chdir(/)", || nix::unistd::chdir("/"))?;
-    // The working directory must be inside the new root (runc CVE-2024-21626).
-    let cwd = step(s, "getcwd", nix::unistd::getcwd)?;
-    if cwd != Path::new("/") {
-        return Err(StepFailure::new(
-            s,
-            Errno::EACCES,
-            format!("working directory {} is outside the new root", c(&cwd)),
-        ));
+
+    #[test]
+    fn proc_is_masked_as_dockers() {
+        let calls = calls("", Privilege::Root);
+        for ro in ["sys", "sysrq-trigger", "irq", "bus", "fs"] {
+            let target = format!("/tmp/root/proc/{ro}");
+            if Path::new(&format!("/proc/{ro}")).exists() {
+                let m = mounts_on(&calls, &target);
+                assert!(m.iter().any(|c| c.contains("MS_REMOUNT") && c.contains("MS_RDONLY")), "{ro}: {m:?}");
+            }
+        }
+        for hidden in ["kcore", "keys", "timer_list"] {
+            if Path::new(&format!("/proc/{hidden}")).exists() {
+                let m = mounts_on(&calls, &format!("/tmp/root/proc/{hidden}"));
+                assert!(m.iter().any(|c| c.starts_with("mount(\"/dev/null\"")), "{hidden}: {m:?}");
+            }
+        }
+        if Path::new("/sys/firmware").exists() {
+            assert!(calls.iter().any(|c| c.contains("\"/sys/firmware\"") && c.contains("MS_RDONLY")), "{calls:?}");
+        }
     }
-    Ok(())
+
+    #[test]
+    fn scratch_and_tmp_are_bounded() {
+        let calls = calls("--tmpfs-size 16M", Privilege::Root);
+        let size = format!("size={}", 16 << 20);
+        assert!(mounts_on(&calls, "/tmp")[0].contains(&size), "{calls:?}");
+        assert!(mounts_on(&calls, "/tmp/root/tmp")[0].contains(&size), "{calls:?}");
+    }
+
+    #[test]
+    fn rootless_root_is_a_mount_point_and_volumes_resolve_inside_it() {
+        let calls = calls("-v /etc:/var/run/x", Privilege::Rootless);
+        assert!(mounts_on(&calls, "/tmp/root")[0].contains("\"tmpfs\""), "{calls:?}");
+        let open = calls.iter().position(|c| c.starts_with("openat2(\"/tmp/root\", \"/var/run/x\"")).unwrap();
+        assert!(calls[open + 1].starts_with("mount(\"/proc/self/fd/N\", \"/proc/self/fd/N\""), "{calls:?}");
+        assert!(calls.last().unwrap().contains("pivot_root"), "{calls:?}");
+    }
+
+    /// For real, without root: a user namespace where the test is root.
+    fn in_userns(probe: impl FnOnce() -> i32) -> Option<i32> {
+        // SAFETY: the test process forks; the child only runs `probe`.
+        match unsafe { nix::unistd::fork() }.ok()? {
+            nix::unistd::ForkResult::Child => {
+                let (uid, gid) = (nix::unistd::geteuid().as_raw(), nix::unistd::getegid().as_raw());
+                let ns = nix::sched::CloneFlags::CLONE_NEWUSER | nix::sched::CloneFlags::CLONE_NEWNS;
+                let code =
+                    if nix::sched::unshare(ns).is_err() || super::super::namespaces::write_id_maps(uid, gid).is_err() {
+                        77
+                    } else {
+                        probe()
+                    };
+                crate::exec::spawn::exit_child(code)
+            }
+            nix::unistd::ForkResult::Parent { child } => match nix::sys::wait::waitpid(child, None).ok()? {
+                nix::sys::wait::WaitStatus::Exited(_, 77) => None,
+                nix::sys::wait::WaitStatus::Exited(_, c) => Some(c),
+                _ => Some(99),
+            },
+        }
+    }
+
+    #[test]
+    fn resolving_inside_a_root_never_leaves_it() {
+        let code = in_userns(|| {
+            let m = &mut Kernel;
+            let priv_ = MsFlags::MS_REC | MsFlags::MS_PRIVATE;
+            if m.mount(SetupStep::MountPropagation, None, "/", None, priv_, None).is_err() {
+                return 2;
+            }
+            let base = std::env::temp_dir().join(format!("isosh-inroot-{}", std::process::id()));
+            let (root, outside) = (base.join("root"), base.join("outside"));
+            let _ = std::fs::create_dir_all(&root);
+            let _ = std::fs::create_dir_all(&outside);
+            let _ = std::os::unix::fs::symlink(&outside, root.join("evil"));
+            let _ = std::os::unix::fs::symlink("../../..", root.join("up"));
+            let r = root.display().to_string();
+            // `evil` points at a host directory: inside the root that path
+            // does not exist, so resolving fails; nothing is made outside.
+            let a = m.resolve_in_root(SetupStep::Volumes, &r, Path::new("/evil/sub"), true);
+            // `up` climbs out: `..` stops at the root.
+            let b = m.resolve_in_root(SetupStep::Volumes, &r, Path::new("/up/x/file"), false);
+            // An absolute link is taken as relative to the root.
+            let _ = std::fs::create_dir_all(root.join("real"));
+            let _ = std::os::unix::fs::symlink("/real", root.join("abs"));
+            let c = m.resolve_in_root(SetupStep::Volumes, &r, Path::new("/abs/sub"), true);
+            let escaped = outside.join("sub").exists() || base.join("x").exists();
+            let inside = root.join("x/file").is_file() && root.join("real/sub").is_dir();
+            let _ = std::fs::remove_dir_all(&base);
+            match (a.is_err(), b.is_ok() && c.is_ok(), escaped, inside) {
+                (true, true, false, true) => 0,
+                (_, _, true, _) => 3,
+                _ => 4,
+            }
+        });
+        match code {
+            None => eprintln!("SKIP resolving_inside_a_root_never_leaves_it: no user namespaces here"),
+            Some(c) => assert_eq!(c, 0, "3: a mount target escaped the root; 4: resolution failed"),
+        }
+    }
 }

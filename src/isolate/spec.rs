@@ -22,6 +22,9 @@ pub struct IsolateSpec {
     pub rootfs: Option<PathBuf>,
     pub root_mode: RootMode,
     pub volumes: Vec<Volume>,
+    /// `--tmpfs-size SIZE`: the size of the writable layer's tmpfs and of
+    /// `/tmp` (each); see [`IsolateSpec::scratch_bytes`].
+    pub tmpfs_size: Option<u64>,
 }
 
 impl Default for IsolateSpec {
@@ -38,6 +41,7 @@ impl Default for IsolateSpec {
             rootfs: None,
             root_mode: RootMode::Overlay,
             volumes: Vec::new(),
+            tmpfs_size: None,
         }
     }
 }
@@ -47,7 +51,27 @@ impl IsolateSpec {
     pub fn has_limits(&self) -> bool {
         self.memory.is_some() || self.pids_limit.is_some() || self.cpus.is_some()
     }
+
+    /// The size of each scratch tmpfs (the throwaway writable layer and
+    /// `/tmp`): `--tmpfs-size`, else the memory limit, else
+    /// [`DEFAULT_SCRATCH_BYTES`] or a quarter of the host's RAM, whichever is
+    /// smaller. tmpfs pages are memory: without a size, a body could fill
+    /// the host's RAM with files.
+    pub fn scratch_bytes(&self) -> u64 {
+        if let Some(b) = self.tmpfs_size.or(self.memory.as_ref().map(|m| m.0)) {
+            return b;
+        }
+        // SAFETY: sysinfo fills a plain struct.
+        let ram = unsafe {
+            let mut info: libc::sysinfo = std::mem::zeroed();
+            if libc::sysinfo(&mut info) == 0 { (info.totalram as u64).saturating_mul(info.mem_unit as u64) } else { 0 }
+        };
+        if ram == 0 { DEFAULT_SCRATCH_BYTES } else { DEFAULT_SCRATCH_BYTES.min(ram / 4) }
+    }
 }
+
+/// The default size of a block's writable layer and of its `/tmp`.
+pub const DEFAULT_SCRATCH_BYTES: u64 = 1 << 30;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NetMode {
@@ -107,6 +131,8 @@ Filesystem:
   --name NAME          keep the writable layer as NAME (see the `isolates` builtin)
   -v HOST:GUEST[:ro]   bind-mount HOST at GUEST (read-only with :ro)
   --workdir DIR        start in DIR (default /)
+  --tmpfs-size SIZE    size of the writable layer and of /tmp, each (default:
+                       the --memory limit, else 1G or a quarter of RAM)
 Environment and identity:
   -e KEY=VAL           set KEY inside (-e KEY passes the outer value)
   --env-file FILE      KEY=VAL lines; # comments; bare KEY passes the outer value
@@ -248,6 +274,12 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
                 }
                 spec.name = Some(v);
             }
+            "--tmpfs-size" => {
+                let v = value()?;
+                spec.tmpfs_size = Some(parse_size(&v).ok_or_else(|| {
+                    SpecError(format!("isolate: --tmpfs-size {v}: expected a size such as 64M or 1G"))
+                })?);
+            }
             "--rootfs" => spec.rootfs = Some(PathBuf::from(value()?)),
             "--rw" => spec.root_mode = RootMode::ReadWrite,
             "--read-only" => spec.root_mode = RootMode::ReadOnly,
@@ -317,6 +349,9 @@ mod tests {
         assert!(s.has_limits());
         assert!(!spec("").has_limits());
         assert_eq!(spec("--memory=1G").memory, Some((1 << 30, "1G".into())));
+        assert_eq!(spec("--tmpfs-size 16M").scratch_bytes(), 16 << 20);
+        assert_eq!(spec("--memory 64M").scratch_bytes(), 64 << 20);
+        assert!(spec("").scratch_bytes() <= DEFAULT_SCRATCH_BYTES);
     }
 
     #[test]
@@ -328,6 +363,7 @@ mod tests {
     #[test]
     fn errors_say_what_is_wrong() {
         assert!(err("--memory lots").contains("--memory lots"));
+        assert!(err("--tmpfs-size big").contains("--tmpfs-size big"));
         assert!(err("--memory").contains("needs a value"));
         assert!(err("--pids-limit 0").contains("above 0"));
         assert!(err("--cpus x").contains("--cpus x"));
