@@ -22,6 +22,8 @@ pub struct IsolateSpec {
     pub rootfs: Option<PathBuf>,
     pub root_mode: RootMode,
     pub volumes: Vec<Volume>,
+    /// `--seccomp=unconfined` turns the block's seccomp filter off.
+    pub seccomp: SeccompMode,
 }
 
 impl Default for IsolateSpec {
@@ -38,6 +40,7 @@ impl Default for IsolateSpec {
             rootfs: None,
             root_mode: RootMode::Overlay,
             volumes: Vec::new(),
+            seccomp: SeccompMode::Default,
         }
     }
 }
@@ -66,6 +69,15 @@ pub enum RootMode {
     ReadWrite,
     /// `--read-only`: no upper layer at all.
     ReadOnly,
+}
+
+/// `--seccomp`, spelled as docker's `--security-opt seccomp=…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeccompMode {
+    /// docker's default profile (`seccomp.rs`).
+    Default,
+    /// No filter at all.
+    Unconfined,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +124,8 @@ Environment and identity:
   --env-file FILE      KEY=VAL lines; # comments; bare KEY passes the outer value
   --hostname NAME      the hostname inside (default: a short generated name)
   --net none|host      none: a new network namespace with only lo (default)
+Security:
+  --seccomp unconfined no seccomp filter (default: docker's default profile)
 Other:
   --doctor             check what this machine supports, and how to fix the rest
   --help               this text
@@ -252,6 +266,15 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
             "--rw" => spec.root_mode = RootMode::ReadWrite,
             "--read-only" => spec.root_mode = RootMode::ReadOnly,
             "-v" | "--volume" => spec.volumes.push(parse_volume(&value()?)?),
+            "--seccomp" => {
+                spec.seccomp = match value()?.as_str() {
+                    "default" => SeccompMode::Default,
+                    "unconfined" => SeccompMode::Unconfined,
+                    other => {
+                        return Err(SpecError(format!("isolate: --seccomp {other}: expected unconfined or default")));
+                    }
+                }
+            }
             other => return Err(SpecError(format!("isolate: unknown option {other} (see isolate --help)"))),
         }
     }
@@ -339,6 +362,16 @@ mod tests {
         assert!(err("--name a/b").contains("--name"));
         assert!(err("--workdir tmp").contains("absolute"));
         assert!(err("-e 1X=2").contains("bad environment variable name"));
+        assert!(err("--seccomp=strict").contains("--seccomp strict: expected unconfined or default"));
+        assert!(err("--seccomp").contains("needs a value"));
+    }
+
+    #[test]
+    fn seccomp_mode() {
+        assert_eq!(spec("").seccomp, SeccompMode::Default);
+        assert_eq!(spec("--seccomp=unconfined").seccomp, SeccompMode::Unconfined);
+        assert_eq!(spec("--seccomp unconfined").seccomp, SeccompMode::Unconfined);
+        assert_eq!(spec("--seccomp=unconfined --seccomp=default").seccomp, SeccompMode::Default);
     }
 
     #[test]
