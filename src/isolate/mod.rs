@@ -26,6 +26,7 @@ mod init;
 pub mod namespaces;
 mod report;
 pub mod rootfs;
+pub mod seccomp;
 mod security;
 pub mod spec;
 pub mod steps;
