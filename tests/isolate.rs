@@ -487,6 +487,7 @@ fn help_and_doctor() {
         .count();
     assert_eq!(probes_left, 0, "the doctor's probe directories are removed");
     assert!(r.stdout.contains("cgroup layout"), "{r:?}");
+    assert!(r.stdout.contains("ok   seccomp: docker's default profile loads"), "{r:?}");
     if is_root() {
         assert!(r.stdout.contains("ok   overlayfs"), "{r:?}");
         assert!(r.stdout.contains("ok   pivot_root"), "{r:?}");

@@ -613,7 +613,7 @@ pub fn summary(mode: SeccompMode) -> Vec<String> {
     allowed.dedup();
     let mut lines = vec![
         "mode: default (docker's default profile); any call not allowed fails with EPERM".to_string(),
-        format!("allowed: {} system calls ({} of them only as below)", allowed.len(), RULED.len()),
+        format!("allowed: {} system calls, {} of them with conditions on their arguments", allowed.len(), RULED.len()),
     ];
     lines.extend(conditions.iter().map(|c| c.to_string()));
     let denied: Vec<&str> = DENIED.iter().chain(DENIED_ARCH).map(|&(name, _)| name).collect();
