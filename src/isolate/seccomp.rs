@@ -51,8 +51,8 @@ const fn name_of(sys: &'static str) -> &'static str {
 }
 
 /// Allowed with any arguments, on every architecture isosh builds a filter
-/// for. docker's list, less what the brief of this filter denies outright:
-/// `io_uring_*` (docker dropped them too, since 2023) and
+/// for. docker's list, less two it allows and isosh does not:
+/// `io_uring_*` (dropped from docker's list in 2023 too) and
 /// `name_to_handle_at`.
 const ALLOWED: &[(&str, i64)] = syscalls!(
     SYS_accept,
