@@ -416,6 +416,11 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
         format!("prctl(PR_SET_NO_NEW_PRIVS); capabilities kept: {}; prctl(PR_SET_DUMPABLE, 0)", kept.join(" ")),
     );
     push(S::CloseFds, "close_range(3, ~0) except the block's redirections".into());
+    if spec.seccomp == crate::isolate::spec::SeccompMode::Default {
+        // Its first line says the mode, which the step's name already does.
+        let what = crate::isolate::seccomp::summary(spec.seccomp)[1..].join("; ");
+        push(S::Seccomp, format!("seccomp(SECCOMP_SET_MODE_FILTER, docker's default profile): {what}"));
+    }
     let start = match body.and_then(crate::exec::sole_program_name) {
         Some(name) => {
             let path = if name.contains('/') { format!("{name:?}") } else { format!("<{name} on $PATH>") };
@@ -578,6 +583,9 @@ mod tests {
         let host = sh.explain("isolate --net host < true >").unwrap();
         let all: String = host.pipelines[0][0].isolate.iter().map(|(_, d)| d.clone()).collect();
         assert!(!all.contains("CLONE_NEWNET") && !all.contains("cgroup.procs"));
+        assert_eq!(names[names.len() - 2..], ["seccomp", "start body"]);
+        let unconfined = sh.explain("isolate --seccomp=unconfined < true >").unwrap();
+        assert!(!unconfined.pipelines[0][0].isolate.iter().any(|(s, _)| s == "seccomp"));
     }
 
     #[test]

@@ -487,6 +487,7 @@ fn help_and_doctor() {
         .count();
     assert_eq!(probes_left, 0, "the doctor's probe directories are removed");
     assert!(r.stdout.contains("cgroup layout"), "{r:?}");
+    assert!(r.stdout.contains("ok   seccomp: docker's default profile loads"), "{r:?}");
     if is_root() {
         assert!(r.stdout.contains("ok   overlayfs"), "{r:?}");
         assert!(r.stdout.contains("ok   pivot_root"), "{r:?}");
@@ -553,6 +554,25 @@ fn docker_default_capabilities_no_new_privs_and_read_only_sys() {
     assert!(r.stdout.contains("CapBnd:\t00000000a80425fb"), "{r:?}");
     assert!(r.stdout.contains("NoNewPrivs:\t1"), "{r:?}");
     assert!(r.stdout.ends_with("sys-ro\n"), "{r:?}");
+}
+
+/// docker's default seccomp profile holds the body: keyctl and
+/// unshare(CLONE_NEWUSER) fail with EPERM (x86_64 numbers 250 and 272, as
+/// perl's `syscall` takes them); `--seccomp=unconfined` turns it off.
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn seccomp_denies_keyctl_and_new_user_namespaces_unless_unconfined() {
+    require_root!();
+    let probe = r#"perl -e 'print syscall(250, 0, -3, 0) < 0 ? "keyctl errno " . ($!+0) : "keyctl ok", "\n";
+                            print syscall(272, 0x10000000) < 0 ? "unshare errno " . ($!+0) : "unshare ok", "\n"'"#;
+    let r = sh(&format!("isolate < grep '^Seccomp:' /proc/self/status; {probe} >"));
+    assert_eq!(r.stdout, "Seccomp:\t2\nkeyctl errno 1\nunshare errno 1\n", "{r:?}");
+    assert_eq!(r.status, 0, "{r:?}");
+    let r = sh(&format!("isolate --seccomp=unconfined < grep '^Seccomp:' /proc/self/status; {probe} >"));
+    assert_eq!(r.stdout, "Seccomp:\t0\nkeyctl ok\nunshare ok\n", "{r:?}");
+    let r = sh("isolate --seccomp strict < true >");
+    assert_eq!(r.status, 125, "{r:?}");
+    assert!(r.stderr.contains("--seccomp strict"), "{r:?}");
 }
 
 #[test]

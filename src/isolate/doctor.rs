@@ -181,5 +181,19 @@ pub fn report() -> String {
         "pivot_root",
         if pivot { "works" } else { "refused; isolate falls back to chroot and says so" },
     ));
+
+    // Seccomp: the block's filter builds and loads (in a child, which it
+    // then holds).
+    let filter = super::seccomp::program();
+    let loads = filter.as_ref().is_ok_and(|p| in_child(|| super::seccomp::load(p).is_ok()));
+    let detail = match &filter {
+        Ok(_) if loads => {
+            let summary = super::seccomp::summary(super::spec::SeccompMode::Default);
+            format!("docker's default profile loads ({})", summary.get(1).map_or("", |s| s.as_str()))
+        }
+        Ok(_) => "the kernel refuses the filter (CONFIG_SECCOMP_FILTER?); blocks need --seccomp=unconfined".into(),
+        Err(e) => format!("{e}; blocks need --seccomp=unconfined"),
+    };
+    out.push_str(&line(loads, "seccomp", &detail));
     out
 }

@@ -12,8 +12,9 @@
 //!   cgroup, enters a cgroup namespace and makes a network namespace (with
 //!   `lo` up), then mounts /sys and the volumes, enters the root, sets the
 //!   hostname, drops privileges, closes
-//!   every fd the block was not given, forks the body and reaps until it
-//!   ends, then empties the namespace and sends the body's status;
+//!   every fd the block was not given, loads the seccomp filter, forks the
+//!   body and reaps until it ends, then empties the namespace and sends the
+//!   body's status;
 //! - the **body** runs the block's commands with the normal executor.
 //!
 //! The block's fds 0, 1 and 2 are whatever its stage was given: bytes move
@@ -26,6 +27,7 @@ mod init;
 pub mod namespaces;
 mod report;
 pub mod rootfs;
+pub mod seccomp;
 mod security;
 pub mod spec;
 pub mod steps;
@@ -197,6 +199,15 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
         Ok(r) => r,
         Err(msg) => return fail(sh, ops, &msg),
     };
+    // Built once per shell (the first block), before the clone: init gets
+    // it in its copy of our memory and only loads it.
+    let filter = match spec.seccomp {
+        spec::SeccompMode::Default => match seccomp::program() {
+            Ok(p) => Some(p),
+            Err(e) => return fail(sh, ops, &e.to_string()),
+        },
+        spec::SeccompMode::Unconfined => None,
+    };
     let (report_read, report_write) = match os_pipe::pipe() {
         Ok(p) => p,
         Err(e) => return fail(sh, ops, &format!("pipe: {e}")),
@@ -221,7 +232,7 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
         let sh = &mut *sh;
         let start = Box::new(|| {
             let ids = (privilege == rootfs::Privilege::Rootless).then_some((uid, gid));
-            let status = container_init(sh, spec, body, ops, &layout, &cgroup_dirs, ids, report_fd);
+            let status = container_init(sh, spec, body, ops, &layout, &cgroup_dirs, ids, report_fd, filter);
             exit_child(status)
         });
         // SAFETY: no CLONE_VM: the child has its own copy of our memory, as
@@ -393,6 +404,7 @@ fn container_init(
     cgroup_dirs: &[PathBuf],
     ids: Option<(u32, u32)>,
     report_fd: RawFd,
+    filter: Option<&'static seccompiler::BpfProgram>,
 ) -> i32 {
     die_with_parent();
     // The supervisor's handlers are ours too (see `supervise`): from here on
@@ -444,6 +456,9 @@ fn container_init(
     let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
     keep.push(report_fd);
     or_report(sh, report_fd, security::close_other_fds(&keep));
+    if let Some(filter) = filter {
+        or_report(sh, report_fd, seccomp::load(filter));
+    }
     sh.state.shell_pid = getpid().as_raw();
     let pwd = nix::unistd::getcwd().map(|p| p.display().to_string()).unwrap_or_else(|_| "/".into());
     sh.state.vars.set("PWD", pwd);

@@ -25,6 +25,8 @@ pub struct IsolateSpec {
     /// `--tmpfs-size SIZE`: the size of the writable layer's tmpfs and of
     /// `/tmp` (each); see [`IsolateSpec::scratch_bytes`].
     pub tmpfs_size: Option<u64>,
+    /// `--seccomp=unconfined` turns the block's seccomp filter off.
+    pub seccomp: SeccompMode,
 }
 
 impl Default for IsolateSpec {
@@ -42,6 +44,7 @@ impl Default for IsolateSpec {
             root_mode: RootMode::Overlay,
             volumes: Vec::new(),
             tmpfs_size: None,
+            seccomp: SeccompMode::Default,
         }
     }
 }
@@ -92,6 +95,15 @@ pub enum RootMode {
     ReadOnly,
 }
 
+/// `--seccomp`, spelled as docker's `--security-opt seccomp=…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeccompMode {
+    /// docker's default profile (`seccomp.rs`).
+    Default,
+    /// No filter at all.
+    Unconfined,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Volume {
     pub host: PathBuf,
@@ -138,6 +150,8 @@ Environment and identity:
   --env-file FILE      KEY=VAL lines; # comments; bare KEY passes the outer value
   --hostname NAME      the hostname inside (default: a short generated name)
   --net none|host      none: a new network namespace with only lo (default)
+Security:
+  --seccomp unconfined no seccomp filter (default: docker's default profile)
 Other:
   --doctor             check what this machine supports, and how to fix the rest
   --help               this text
@@ -284,6 +298,15 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
             "--rw" => spec.root_mode = RootMode::ReadWrite,
             "--read-only" => spec.root_mode = RootMode::ReadOnly,
             "-v" | "--volume" => spec.volumes.push(parse_volume(&value()?)?),
+            "--seccomp" => {
+                spec.seccomp = match value()?.as_str() {
+                    "default" => SeccompMode::Default,
+                    "unconfined" => SeccompMode::Unconfined,
+                    other => {
+                        return Err(SpecError(format!("isolate: --seccomp {other}: expected unconfined or default")));
+                    }
+                }
+            }
             other => return Err(SpecError(format!("isolate: unknown option {other} (see isolate --help)"))),
         }
     }
@@ -375,6 +398,16 @@ mod tests {
         assert!(err("--name a/b").contains("--name"));
         assert!(err("--workdir tmp").contains("absolute"));
         assert!(err("-e 1X=2").contains("bad environment variable name"));
+        assert!(err("--seccomp=strict").contains("--seccomp strict: expected unconfined or default"));
+        assert!(err("--seccomp").contains("needs a value"));
+    }
+
+    #[test]
+    fn seccomp_mode() {
+        assert_eq!(spec("").seccomp, SeccompMode::Default);
+        assert_eq!(spec("--seccomp=unconfined").seccomp, SeccompMode::Unconfined);
+        assert_eq!(spec("--seccomp unconfined").seccomp, SeccompMode::Unconfined);
+        assert_eq!(spec("--seccomp=unconfined --seccomp=default").seccomp, SeccompMode::Default);
     }
 
     #[test]

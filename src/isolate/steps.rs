@@ -50,12 +50,16 @@ pub enum SetupStep {
     /// Close every fd the block was not given — very late, after the steps
     /// that still needed the report pipe's neighbours.
     CloseFds,
+    /// The seccomp filter (docker's default profile, `seccomp.rs`): loaded
+    /// as the last step before the body starts, after no_new_privs — every
+    /// step above still needs calls the filter denies (mount, unshare, …).
+    Seccomp,
     /// Fork the process that runs the body.
     StartBody,
 }
 
 impl SetupStep {
-    pub const ALL: [SetupStep; 21] = [
+    pub const ALL: [SetupStep; 22] = [
         SetupStep::CgroupFiles,
         SetupStep::Clone,
         SetupStep::UserNamespace,
@@ -76,6 +80,7 @@ impl SetupStep {
         SetupStep::Hostname,
         SetupStep::Security,
         SetupStep::CloseFds,
+        SetupStep::Seccomp,
         SetupStep::StartBody,
     ];
 
@@ -101,6 +106,7 @@ impl SetupStep {
             SetupStep::Loopback => "loopback",
             SetupStep::Security => "security",
             SetupStep::CloseFds => "close fds",
+            SetupStep::Seccomp => "seccomp",
             SetupStep::StartBody => "start body",
         }
     }
@@ -151,5 +157,10 @@ mod tests {
         assert_eq!(names.len(), SetupStep::ALL.len());
         assert_eq!(SetupStep::ALL[0], SetupStep::CgroupFiles);
         assert_eq!(SetupStep::ALL.last(), Some(&SetupStep::StartBody));
+        let at = |s| SetupStep::ALL.iter().position(|&x| x == s).unwrap();
+        // The filter goes on last: after no_new_privs (Security), right
+        // before the body.
+        assert!(at(SetupStep::Security) < at(SetupStep::Seccomp));
+        assert_eq!(at(SetupStep::Seccomp) + 1, at(SetupStep::StartBody));
     }
 }

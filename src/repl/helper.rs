@@ -243,6 +243,7 @@ const ISOLATE_OPTIONS: &[&str] = &[
     "--env-file",
     "--hostname",
     "--net",
+    "--seccomp",
     "--doctor",
     "--help",
 ];
