@@ -18,6 +18,9 @@ fn set(sig: Signal, handler: SigHandler) {
 /// runs: SIGINT gets a handler that does nothing (exec resets it to the
 /// default in children), SIGQUIT is ignored.
 pub fn init_shell(interactive: bool) {
+    if !interactive {
+        note_ignored_on_entry();
+    }
     set(Signal::SIGPIPE, SigHandler::SigDfl);
     if interactive {
         set(Signal::SIGINT, SigHandler::Handler(note_interrupt));
@@ -29,12 +32,39 @@ pub fn init_shell(interactive: bool) {
     }
 }
 
+/// Signals that were ignored when a non-interactive shell started, one bit
+/// each. POSIX: they stay ignored — `trap` cannot catch or reset them, and
+/// children inherit the ignore — so a supervisor that started a script
+/// with SIGINT ignored keeps it so.
+static IGNORED_ON_ENTRY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn note_ignored_on_entry() {
+    let mut bits = 0u64;
+    for sig in Signal::iterator() {
+        // SAFETY: sigaction with a null new action only reads the current one.
+        let ignored = unsafe {
+            let mut old: libc::sigaction = std::mem::zeroed();
+            libc::sigaction(sig as i32, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
+        };
+        if ignored {
+            bits |= 1 << sig as i32;
+        }
+    }
+    IGNORED_ON_ENTRY.store(bits, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether `sig` was ignored when this (non-interactive) shell started.
+pub fn ignored_on_entry(sig: Signal) -> bool {
+    IGNORED_ON_ENTRY.load(std::sync::atomic::Ordering::Relaxed) & (1 << sig as i32) != 0
+}
+
 /// In a freshly forked child. Background jobs of a shell without job control
 /// ignore SIGINT and SIGQUIT (POSIX 2.11); everything else gets the default.
 pub fn init_child(ignore_interrupts: bool) {
     let h = if ignore_interrupts { SigHandler::SigIgn } else { SigHandler::SigDfl };
-    set(Signal::SIGINT, h);
-    set(Signal::SIGQUIT, h);
+    for sig in [Signal::SIGINT, Signal::SIGQUIT] {
+        set(sig, if ignored_on_entry(sig) { SigHandler::SigIgn } else { h });
+    }
     for sig in [Signal::SIGTSTP, Signal::SIGTTIN, Signal::SIGTTOU] {
         set(sig, SigHandler::SigDfl);
     }
@@ -60,6 +90,9 @@ pub enum Disposition {
 }
 
 pub fn set_disposition(sig: Signal, d: Disposition) {
+    if ignored_on_entry(sig) {
+        return;
+    }
     let handler = match d {
         Disposition::Catch => SigHandler::Handler(note_trapped),
         Disposition::Ignore => SigHandler::SigIgn,

@@ -1169,7 +1169,17 @@ fn sigint_then_sigterm_end_the_shell_and_the_block() {
         {
             std::thread::sleep(Duration::from_millis(20));
         }
-        assert!(sleeps(marker).is_empty(), "[{:?}] the block's sleep outlived the shell", host.mode);
+        let ps = Command::new("ps").args(["-eo", "pid,ppid,stat,args"]).output().unwrap();
+        assert!(
+            sleeps(marker).is_empty(),
+            "[{:?}] the block's sleep outlived the shell ({ended:?})\n{}",
+            host.mode,
+            String::from_utf8_lossy(&ps.stdout)
+                .lines()
+                .filter(|l| l.contains("isosh") || l.contains("sleep"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
         let left: Vec<&PathBuf> = cgroups.iter().filter(|d| d.exists()).collect();
         assert!(left.is_empty(), "[{:?}] the block's cgroup outlived the shell: {left:?}", host.mode);
     });

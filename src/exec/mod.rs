@@ -568,9 +568,11 @@ impl Shell {
     /// returns the status it should exit with.
     pub(crate) fn run_list_in_child(&mut self, list: &List) -> i32 {
         self.become_child();
-        for sig in [libc::SIGTERM, libc::SIGHUP] {
-            // SAFETY: resetting a disposition to SIG_DFL.
-            unsafe { libc::signal(sig, libc::SIG_DFL) };
+        for sig in [nix::sys::signal::Signal::SIGTERM, nix::sys::signal::Signal::SIGHUP] {
+            if !crate::signals::ignored_on_entry(sig) {
+                // SAFETY: resetting a disposition to SIG_DFL.
+                unsafe { libc::signal(sig as libc::c_int, libc::SIG_DFL) };
+            }
         }
         // A body that is one plain command may become that command (saves a
         // fork per block); with `set -e` or more to do, it must not.

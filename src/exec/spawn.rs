@@ -376,6 +376,11 @@ extern "C" fn vfork_child(arg: *mut libc::c_void) -> libc::c_int {
     // the parent is suspended (CLONE_VFORK).
     let job = unsafe { &mut *(arg as *mut VforkJob) };
     for &sig in job.default_signals {
+        // Ignored when the shell started: stays ignored (an atomic load,
+        // fine in the vfork child).
+        if nix::sys::signal::Signal::try_from(sig).is_ok_and(crate::signals::ignored_on_entry) {
+            continue;
+        }
         // SAFETY: resetting a disposition to SIG_DFL.
         unsafe { libc::signal(sig, libc::SIG_DFL) };
     }

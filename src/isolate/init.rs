@@ -28,7 +28,12 @@ pub fn catch(signals: &[Signal]) -> Vec<(Signal, SigAction)> {
     PENDING.store(0, Ordering::SeqCst);
     let action = SigAction::new(SigHandler::Handler(note_signal), SaFlags::empty(), SigSet::empty());
     // SAFETY: the handler only stores into an atomic.
-    signals.iter().filter_map(|&s| unsafe { sigaction(s, &action) }.ok().map(|old| (s, old))).collect()
+    // A signal ignored when a non-interactive shell started stays ignored.
+    signals
+        .iter()
+        .filter(|&&s| !crate::signals::ignored_on_entry(s))
+        .filter_map(|&s| unsafe { sigaction(s, &action) }.ok().map(|old| (s, old)))
+        .collect()
 }
 
 /// Puts back what [`catch`] replaced.

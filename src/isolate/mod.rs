@@ -129,7 +129,14 @@ pub fn run_block(sh: &mut Shell, block: &IsolateBlock, ops: &[FdOp]) -> Exec {
     let spec = match request {
         Ok(Request::Run(spec)) => spec,
         Ok(Request::Help) => return sh.with_redirections(ops, false, |sh| print(sh, spec::HELP)),
-        Ok(Request::Doctor) => return sh.with_redirections(ops, false, |sh| print(sh, &doctor::report())),
+        Ok(Request::Doctor) => {
+            // Non-zero when a check failed, so scripts and CI can rely on it.
+            let (text, healthy) = doctor::report();
+            return sh.with_redirections(ops, false, |sh| {
+                let printed = print(sh, &text)?;
+                Ok(if healthy { printed } else { 1 })
+            });
+        }
         Err(e) => {
             say(sh, ops, &e.0);
             return Ok(STATUS_SETUP_FAILED);
@@ -139,6 +146,18 @@ pub fn run_block(sh: &mut Shell, block: &IsolateBlock, ops: &[FdOp]) -> Exec {
         return fail(sh, ops, "expected `< commands >` after the options");
     };
     supervise(sh, &spec, body, ops)
+}
+
+/// Whether this process runs under a block's restrictions: a seccomp
+/// filter, or root without CAP_SYS_ADMIN. Asked only once clone has failed.
+fn inside_a_block() -> bool {
+    const CAP_SYS_ADMIN: u64 = 1 << 21;
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| status.lines().find_map(|l| l.strip_prefix(name)).map(str::trim);
+    let filtered = field("Seccomp:") == Some("2");
+    let no_sys_admin =
+        field("CapEff:").and_then(|h| u64::from_str_radix(h, 16).ok()).is_some_and(|caps| caps & CAP_SYS_ADMIN == 0);
+    filtered || (nix::unistd::geteuid().is_root() && no_sys_admin)
 }
 
 fn print(sh: &Shell, text: &str) -> Exec {
@@ -242,12 +261,19 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     drop(stack);
     let child = match child {
         Ok(pid) => {
-            crate::trace::emit(|| format!("clone({flags:?}|SIGCHLD) = {pid}"));
+            crate::trace::emit(|| format!("clone({}|SIGCHLD) = {pid}", namespaces::flag_names(flags)));
             pid
         }
         Err(e) => {
             init::restore(saved_handlers);
-            let what = format!("{flags:?}");
+            if e == Errno::EPERM && inside_a_block() {
+                return fail(
+                    sh,
+                    ops,
+                    "blocks do not nest here: this shell runs inside an isolate block, which may not create namespaces (seccomp filter, no CAP_SYS_ADMIN)",
+                );
+            }
+            let what = namespaces::flag_names(flags);
             return fail(sh, ops, &StepFailure::new(SetupStep::Clone, e, what).to_string());
         }
     };

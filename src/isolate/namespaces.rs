@@ -20,6 +20,11 @@ pub fn clone_flags(privilege: Privilege) -> CloneFlags {
     f
 }
 
+/// `CLONE_NEWPID|CLONE_NEWNS|…` — the flags' names, as strace writes them.
+pub fn flag_names(flags: CloneFlags) -> String {
+    flags.iter_names().map(|(n, _)| n).collect::<Vec<_>>().join("|")
+}
+
 /// A user namespace in which the caller's uid and gid are 0 (for
 /// `isolate --doctor`, which probes in an ordinary child).
 pub fn enter_user_namespace(uid: u32, gid: u32) -> Result<(), StepFailure> {

@@ -49,6 +49,11 @@ pub fn trap(sh: &mut Shell, argv: &[String]) -> Exec {
             continue;
         };
         let interactive = sh.state.options.interactive;
+        // Ignored when the shell started: no trap can change that (POSIX;
+        // bash and dash say nothing either).
+        if cond.is_some_and(signals::ignored_on_entry) {
+            continue;
+        }
         match action {
             "-" => {
                 sh.traps.remove(&cond);
