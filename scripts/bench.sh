@@ -108,8 +108,19 @@ mkdir /tmp/r/dev/pts /tmp/r/dev/shm && mount -t devpts -o newinstance,ptmxmode=0
 mount -t tmpfs s /tmp/r/dev/shm && mount -t tmpfs t /tmp/r/tmp && mount -t sysfs -o ro s /tmp/r/sys &&
 cd /tmp/r && pivot_root . . && umount -l . && exec /bin/true'
 SCRIPT
+    # The floor: the leads' minimal C launcher (clone of five namespaces, a
+    # bound root, /proc, pivot_root, exec), when ../shared has it.
+    floor=()
+    if [ -f ../shared/bench/isorun.c ] && command -v gcc >/dev/null; then
+      gcc -O2 -o "$work/isorun" ../shared/bench/isorun.c
+      mkdir -p "$work/floor/bin" "$work/floor/proc"
+      cp /bin/busybox "$work/floor/bin/" && ln -s busybox "$work/floor/bin/true"
+      floor=(isorun "$work/isorun $work/floor /bin/true")
+    else
+      echo "bench: ../shared/bench/isorun.c or gcc missing; no isorun column" >&2
+    fi
     bench isolate-true isosh "$isosh -c 'isolate < /bin/true >'" "unshare+chroot" "$us /bin/true" bwrap "$bw /bin/true" \
-      "unshare+same mounts" "dash $work/unshare-mounts.sh"
+      "unshare+same mounts" "dash $work/unshare-mounts.sh" "${floor[@]}"
     bench isolate-pipe isosh "$isosh -c 'echo hi | isolate < /bin/cat > >/dev/null'" \
       "unshare+chroot" "dash -c 'echo hi | $us /bin/cat >/dev/null'" bwrap "dash -c 'echo hi | $bw /bin/cat >/dev/null'"
     # 50 blocks at once: one pipeline of 50 stages.
