@@ -368,3 +368,35 @@ fn bg_continues_a_stopped_job_and_job_specs_name_it() {
     r.send("echo next\r");
     r.expect("[1]+  Done");
 }
+
+/// At the prompt a block shares the user's terminal: a program in it reads
+/// what is typed, asks the terminal's size and modes, and Ctrl-C reaches
+/// it — while pushing input into the terminal (TIOCSTI, CVE-2017-5226) is
+/// refused by the block's seccomp filter.
+#[test]
+fn a_block_uses_the_terminal_but_cannot_type_into_it() {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIP a_block_uses_the_terminal_but_cannot_type_into_it: isolate blocks need root here");
+        return;
+    }
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("isolate < stty size >/dev/null && echo size-$((1+1)); read -r x; echo got-$x-$((2+2)) >\r");
+    r.expect("size-2");
+    r.send("typed\n");
+    r.expect("got-typed-4");
+    r.next_prompt();
+    // TIOCSTI (0x5412) on fd 0 with one byte: refused with EPERM inside.
+    let sti = "perl -e 'require q(syscall.ph); my $c = q(Z); \
+               print syscall(16, 0, 0x5412, $c) == -1 ? qq(sti-refused-$!-).(6*7).qq(\\n) : qq(sti-).qq(worked\\n)'";
+    r.send(&format!("isolate < {sti} >\r"));
+    r.expect("sti-refused-Operation not permitted-42");
+    r.next_prompt();
+    r.send("isolate < echo sleeping-$((3+3)); sleep 30; echo not-$((5+5))-interrupted >; echo status-$?-$((4+4))\r");
+    r.expect("sleeping-6");
+    r.send("\x03");
+    r.expect("status-130-8");
+    let out = r.output.lock().unwrap().clone();
+    assert!(!out.contains("sti-worked") && !out.contains("not-10-interrupted"), "{out}");
+}
