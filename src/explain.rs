@@ -13,6 +13,7 @@ use crate::exec::builtins;
 use crate::exec::path::Lookup;
 use crate::exec::plan::{self, Describe, FdOp, FdTable, Redirection};
 use crate::expand;
+use crate::isolate::cgroup;
 use crate::isolate::rootfs::Privilege;
 use crate::isolate::spec::{self, IsolateSpec, NetMode};
 use crate::state::State;
@@ -346,20 +347,23 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
     let root = nix::unistd::geteuid().is_root();
     let mut v = Vec::new();
     let mut push = |s: S, d: String| v.push((s.name().to_string(), d));
-    if spec.has_limits() {
-        let mut files = Vec::new();
-        if let Some((b, _)) = &spec.memory {
-            files.push(format!("memory.max (v1: memory.limit_in_bytes) = {b}"));
+    // The cgroup module's own plan for this host (read, not made).
+    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    let proc_cgroup = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
+    let host = cgroup::Host { fs_root: std::path::Path::new("/"), mountinfo: &mountinfo, proc_cgroup: &proc_cgroup };
+    let limits = crate::isolate::limits(spec);
+    let joins = match cgroup::plan(&host, &limits, "isosh-<pid>-<n>") {
+        Ok(plan) => {
+            for line in cgroup::summary(&plan) {
+                push(S::CgroupFiles, line);
+            }
+            !plan.nodes.is_empty()
         }
-        if let Some(n) = spec.pids_limit {
-            files.push(format!("pids.max = {n}"));
+        Err(e) => {
+            push(S::CgroupFiles, format!("fails: {e}"));
+            false
         }
-        if let Some(c) = spec.cpus {
-            let q = ((c * 100_000.0).round() as u64).max(1000);
-            files.push(format!("cpu.max = \"{q} 100000\" (v1: cpu.cfs_quota_us = {q}, cpu.cfs_period_us = 100000)"));
-        }
-        push(S::CgroupFiles, format!("mkdir <shell's cgroup>/isosh-<pid>-<n>; {}", files.join("; ")));
-    }
+    };
     let mut flags = vec!["CLONE_NEWPID", "CLONE_NEWNS", "CLONE_NEWUTS", "CLONE_NEWIPC"];
     if !root {
         flags.push("CLONE_NEWUSER");
@@ -372,8 +376,8 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
             format!("/proc/self/setgroups = deny; uid_map = \"0 {uid} 1\"; gid_map = \"0 {gid} 1\""),
         );
     }
-    if spec.has_limits() {
-        push(S::JoinCgroup, "write(cgroup.procs, \"0\") in each cgroup directory".into());
+    if joins {
+        push(S::JoinCgroup, format!("write(cgroup.procs, \"0\") in each {}/ leaf", cgroup::LEAF));
     }
     push(S::CgroupNamespace, "unshare(CLONE_NEWCGROUP)".into());
     if spec.net == NetMode::None {
@@ -575,14 +579,13 @@ mod tests {
         assert_eq!(names.first(), Some(&"cgroup files"));
         assert!(names.contains(&"pivot_root") && names.contains(&"volumes"));
         let all: String = steps.iter().map(|(_, d)| d.clone()).collect::<Vec<_>>().join("\n");
-        assert!(
-            all.contains("= 67108864") && all.contains("pids.max = 20") && all.contains("\"25000 100000\""),
-            "{all}"
-        );
+        assert!(all.contains("= 67108864") && all.contains("pids.max = 20") && all.contains("25000"), "{all}");
         assert!(all.contains("CLONE_NEWNET") && all.contains("lowerdir=/") && all.contains("CAP_CHOWN"));
         let host = sh.explain("isolate --net host < true >").unwrap();
         let all: String = host.pipelines[0][0].isolate.iter().map(|(_, d)| d.clone()).collect();
-        assert!(!all.contains("CLONE_NEWNET") && !all.contains("cgroup.procs"));
+        assert!(!all.contains("CLONE_NEWNET"));
+        // Every block gets cgroups, limits or not (on a host that has them).
+        assert!(all.contains("body"), "{all}");
         assert_eq!(names[names.len() - 2..], ["seccomp", "start body"]);
         let unconfined = sh.explain("isolate --seccomp=unconfined < true >").unwrap();
         assert!(!unconfined.pipelines[0][0].isolate.iter().any(|(s, _)| s == "seccomp"));

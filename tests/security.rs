@@ -363,12 +363,19 @@ fn cgroup_dirs_of(pid: i32) -> Vec<PathBuf> {
     dirs
 }
 
-/// The block cgroups (`…/isosh-…`) the process `pid` is in.
+/// The block cgroups the process `pid` is in: each leaf (`…/isosh-…/body`)
+/// and its parent, which holds the limits.
 fn block_cgroups_of(pid: i32) -> Vec<PathBuf> {
-    cgroup_dirs_of(pid)
-        .into_iter()
-        .filter(|d| d.file_name().is_some_and(|n| n.to_string_lossy().starts_with("isosh-")))
-        .collect()
+    let mut out = Vec::new();
+    for d in cgroup_dirs_of(pid) {
+        if let Some(parent) =
+            d.parent().filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("isosh-")))
+        {
+            out.push(parent.to_path_buf());
+            out.push(d);
+        }
+    }
+    out
 }
 
 /// A tiny root filesystem: busybox-static and its applets.
@@ -680,13 +687,21 @@ fn a_block_without_limits_has_its_own_cgroup() {
             let _ = child.wait();
         }
         assert_eq!(sleep.len(), 1, "the block's sleep: {sleep:?}");
+        // Each: <shell's cgroup>/isosh-…/body (limits would sit on isosh-…).
         let own: Vec<&PathBuf> = block_dirs
             .iter()
             .filter(|d| {
-                d.file_name().is_some_and(|n| n.to_string_lossy().starts_with("isosh-"))
-                    && d.parent().is_some_and(|p| shell_dirs.iter().any(|s| s == p))
+                let parent = d.parent();
+                d.file_name().is_some_and(|n| n == "body")
+                    && parent.and_then(|p| p.file_name()).is_some_and(|n| n.to_string_lossy().starts_with("isosh-"))
+                    && parent.and_then(|p| p.parent()).is_some_and(|g| shell_dirs.iter().any(|s| s == g))
             })
             .collect();
+        // One in every hierarchy the shell is in but name=systemd.
+        assert!(
+            own.len() + 1 >= shell_dirs.len(),
+            "not in every hierarchy:\nshell {shell_dirs:?}\nblock {block_dirs:?}"
+        );
         assert!(
             !own.is_empty(),
             "the block's processes are in no isosh-* child of the shell's cgroup:\nshell {shell_dirs:?}\nblock {block_dirs:?}"
@@ -1148,9 +1163,6 @@ fn sigint_then_sigterm_end_the_shell_and_the_block() {
             spawn_until_body_runs(host.command(&format!("isolate {limit}< echo running; sleep {marker} >")));
         let sleep = sleeps(marker);
         let cgroups: Vec<PathBuf> = sleep.iter().flat_map(|&p| block_cgroups_of(p)).collect();
-        if host.mode == Mode::Rootful {
-            assert!(!cgroups.is_empty(), "a block with --pids-limit in no isosh-* cgroup: sleep {sleep:?}");
-        }
         let pid = child.id() as i32;
         // SAFETY: signals to the shell this test started.
         unsafe { libc::kill(pid, libc::SIGINT) };
@@ -1161,6 +1173,9 @@ fn sigint_then_sigterm_end_the_shell_and_the_block() {
         if ended.is_none() {
             let _ = child.kill();
             let _ = child.wait();
+        }
+        if host.mode == Mode::Rootful {
+            assert!(!cgroups.is_empty(), "a block with --pids-limit in no isosh-* cgroup: sleep {sleep:?}");
         }
         assert!(ended.is_some(), "[{:?}] the shell did not end within 5 s of SIGINT and SIGTERM", host.mode);
         let start = Instant::now();

@@ -1,20 +1,62 @@
 //! What a block creates on the host — its cgroup directories (everything
 //! else lives in its mount namespace and dies with it) — is recorded in a
-//! journal while it exists and removed afterwards: on normal exit, on error, on a signal to the shell (the
-//! supervisor's handler), and on panic ([`Resources`] cleans up in `Drop`).
-//! What a SIGKILLed shell left behind is removed by the next isosh that
-//! starts ([`sweep_stale`]). Only names isosh gives (`isosh-…`) are ever
-//! removed, and only when the journal's owner is dead.
+//! journal while it exists and removed afterwards: on normal exit, on
+//! error, on a signal to the shell (the supervisor's handler), and on panic
+//! ([`Resources`] cleans up in `Drop`). What a SIGKILLed shell left behind
+//! is removed by the next isosh that starts ([`sweep_stale`]).
+//!
+//! The journal names directories whose processes a later isosh SIGKILLs,
+//! so it must be the user's own and nobody else's (issue 10: a journal
+//! planted in a shared directory made root's isosh kill any process):
+//! - it lives in a directory only this user can write: `$XDG_RUNTIME_DIR`
+//!   when that is theirs and private, `/run/isosh` for root, else a
+//!   per-user directory under the temp dir — and that directory must be
+//!   owned by the user, mode 0700, and not a symlink, or there is no
+//!   journal at all;
+//! - the sweep acts only on directories that are on a cgroup filesystem,
+//!   below this shell's own cgroup, and named as isosh names them.
 
-use super::cgroup::{self, Cgroup};
+use super::cgroup::{self, BlockCgroup};
 use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-/// `$XDG_RUNTIME_DIR/isosh` (or a per-user directory under the temp dir).
-pub fn runtime_dir() -> PathBuf {
-    match dirs::runtime_dir() {
-        Some(d) => d.join("isosh"),
-        None => std::env::temp_dir().join(format!("isosh-runtime-{}", nix::unistd::geteuid())),
+/// Where this user's journals go, before any check.
+fn runtime_dir_candidate() -> PathBuf {
+    let euid = nix::unistd::geteuid();
+    if let Some(xdg) = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from)
+        && xdg.is_absolute()
+        && private_to_us(&xdg)
+    {
+        return xdg.join("isosh");
+    }
+    if euid.is_root() {
+        return PathBuf::from("/run/isosh");
+    }
+    std::env::temp_dir().join(format!("isosh-runtime-{euid}"))
+}
+
+/// A real directory (not a symlink), owned by the effective user, that no
+/// one else may write or enter.
+fn private_to_us(dir: &Path) -> bool {
+    std::fs::symlink_metadata(dir)
+        .is_ok_and(|m| m.file_type().is_dir() && m.uid() == nix::unistd::geteuid().as_raw() && m.mode() & 0o077 == 0)
+}
+
+/// The runtime directory if it exists and is private to us.
+fn runtime_dir() -> Option<PathBuf> {
+    let dir = runtime_dir_candidate();
+    private_to_us(&dir).then_some(dir)
+}
+
+/// The runtime directory, made (0700) if missing; `None` when it exists
+/// but is not ours alone.
+fn make_runtime_dir() -> Option<PathBuf> {
+    let dir = runtime_dir_candidate();
+    match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+        Ok(()) => Some(dir),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => private_to_us(&dir).then_some(dir),
+        Err(_) => None,
     }
 }
 
@@ -22,22 +64,32 @@ fn journal_path(dir: &Path, pid: u32) -> PathBuf {
     dir.join(format!("journal-{pid}"))
 }
 
-/// Appends one line (`cgroup PATH`) to this shell's journal.
-fn record(kind: &str, path: &Path) {
-    let dir = runtime_dir();
-    let _ = std::fs::create_dir_all(&dir);
-    if let Ok(mut f) =
-        std::fs::OpenOptions::new().create(true).append(true).open(journal_path(&dir, std::process::id()))
-    {
-        let _ = writeln!(f, "{kind} {}", path.display());
+/// Opens a journal without following a symlink planted in its place.
+fn open_journal(path: &Path, write: bool) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    if write {
+        o.create(true).append(true).mode(0o600);
+    } else {
+        o.read(true);
+    }
+    o.custom_flags(libc::O_NOFOLLOW).open(path)
+}
+
+/// Appends one line (`cgroup PATH`) per directory to this shell's journal.
+fn record(paths: &[PathBuf]) {
+    let Some(dir) = make_runtime_dir() else { return };
+    if let Ok(mut f) = open_journal(&journal_path(&dir, std::process::id()), true) {
+        let text: String = paths.iter().map(|p| format!("cgroup {}\n", p.display())).collect();
+        let _ = f.write_all(text.as_bytes());
     }
 }
 
 /// Drops lines naming `paths` from this shell's journal (and the journal
 /// when it is empty).
 fn forget(paths: &[PathBuf]) {
-    let file = journal_path(&runtime_dir(), std::process::id());
-    let Ok(text) = std::fs::read_to_string(&file) else { return };
+    let Some(dir) = runtime_dir() else { return };
+    let file = journal_path(&dir, std::process::id());
+    let Ok(text) = open_journal(&file, false).and_then(std::io::read_to_string) else { return };
     let kept: Vec<&str> = text
         .lines()
         .filter(|l| !paths.iter().any(|p| l.split_once(' ').is_some_and(|(_, lp)| Path::new(lp) == p)))
@@ -45,35 +97,29 @@ fn forget(paths: &[PathBuf]) {
     if kept.is_empty() {
         let _ = std::fs::remove_file(&file);
         // The directory goes too once no journal is left in it.
-        let _ = std::fs::remove_dir(runtime_dir());
+        let _ = std::fs::remove_dir(&dir);
     } else {
         let _ = std::fs::write(&file, kept.join("\n") + "\n");
     }
 }
 
-fn ours(path: &Path) -> bool {
-    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("isosh-"))
-}
-
 /// What one block holds on the host. Dropping it removes everything.
 #[derive(Default)]
 pub struct Resources {
-    pub cgroup: Option<Box<dyn Cgroup>>,
+    pub cgroup: Option<BlockCgroup>,
 }
 
 impl Resources {
-    pub fn adopt_cgroup(&mut self, cg: Box<dyn Cgroup>) {
-        for d in cg.dirs() {
-            record("cgroup", d);
-        }
+    pub fn adopt_cgroup(&mut self, cg: BlockCgroup) {
+        record(&cg.dirs());
         self.cgroup = Some(cg);
     }
 
     /// Removes everything; returns what could not be removed.
     pub fn release(&mut self) -> Vec<PathBuf> {
         let Some(cg) = self.cgroup.take() else { return Vec::new() };
-        let stuck = cgroup::remove(cg.as_ref());
-        let gone: Vec<PathBuf> = cg.dirs().iter().filter(|d| !stuck.contains(d)).cloned().collect();
+        let stuck = cgroup::remove(&cg);
+        let gone: Vec<PathBuf> = cg.dirs().into_iter().filter(|d| !stuck.contains(d)).collect();
         forget(&gone);
         stuck
     }
@@ -85,10 +131,38 @@ impl Drop for Resources {
     }
 }
 
+/// Whether `path` is on a cgroup filesystem (v1 or v2).
+fn on_cgroupfs(path: &Path) -> bool {
+    const CGROUP_SUPER_MAGIC: i64 = 0x27e0eb;
+    const CGROUP2_SUPER_MAGIC: i64 = 0x6367_7270;
+    nix::sys::statfs::statfs(path).is_ok_and(|s| {
+        let t = s.filesystem_type().0;
+        t == CGROUP_SUPER_MAGIC || t == CGROUP2_SUPER_MAGIC
+    })
+}
+
+/// Whether `path` is a block cgroup isosh makes (`<own>/isosh-…` or its
+/// leaf) below one of `owns`, the shell's own cgroups.
+fn a_block_cgroup_below(path: &Path, owns: &[PathBuf]) -> bool {
+    owns.iter().any(|own| {
+        let Ok(rest) = path.strip_prefix(own) else { return false };
+        let parts: Vec<_> = rest.components().collect();
+        let named = parts.first().and_then(|c| c.as_os_str().to_str()).is_some_and(|n| n.starts_with("isosh-"));
+        let shape = match parts.len() {
+            1 => true,
+            2 => parts[1].as_os_str() == cgroup::LEAF,
+            _ => false,
+        };
+        named && shape && !rest.to_string_lossy().contains("..")
+    })
+}
+
 /// Removes what shells that died without cleaning up (SIGKILL) recorded.
+/// Costs one `lstat` when there is nothing to sweep.
 pub fn sweep_stale() {
-    let dir = runtime_dir();
+    let Some(dir) = runtime_dir() else { return };
     let Ok(entries) = std::fs::read_dir(&dir) else { return };
+    let mut owns: Option<Vec<PathBuf>> = None;
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("journal-")).and_then(|p| p.parse::<u32>().ok())
@@ -98,14 +172,17 @@ pub fn sweep_stale() {
         if Path::new(&format!("/proc/{pid}")).exists() {
             continue;
         }
-        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        let owns = owns.get_or_insert_with(|| {
+            let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+            let proc_cgroup = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
+            let host = cgroup::Host { fs_root: Path::new("/"), mountinfo: &mountinfo, proc_cgroup: &proc_cgroup };
+            host.hierarchies().into_iter().map(|h| h.own).collect()
+        });
+        let text = open_journal(&entry.path(), false).and_then(std::io::read_to_string).unwrap_or_default();
         for line in text.lines() {
-            let Some((kind, path)) = line.split_once(' ') else { continue };
+            let Some(("cgroup", path)) = line.split_once(' ') else { continue };
             let path = Path::new(path);
-            if !ours(path) {
-                continue;
-            }
-            if kind == "cgroup" {
+            if a_block_cgroup_below(path, owns) && on_cgroupfs(path) {
                 cgroup::kill_procs(path);
                 cgroup::remove_dir_retrying(path);
             }
@@ -131,9 +208,9 @@ mod tests {
         let host = cgroup::Host { fs_root: Path::new("/"), mountinfo: &mountinfo, proc_cgroup: &proc_cgroup };
         let limits = cgroup::Limits { memory: Some(64 << 20), pids: Some(20), cpus: None };
         let cg = cgroup::create(&host, &limits).expect("a cgroup under the test's own");
-        let dirs = cg.dirs().to_vec();
+        let dirs = cg.dirs();
         let mut child = std::process::Command::new("sleep").arg("30").spawn().unwrap();
-        for d in &dirs {
+        for d in &cg.leaves() {
             std::fs::write(d.join("cgroup.procs"), child.id().to_string()).unwrap();
         }
         let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {

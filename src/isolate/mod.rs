@@ -169,20 +169,24 @@ fn print(sh: &Shell, text: &str) -> Exec {
 }
 
 /// The limits the spec asks for, as the cgroup module takes them.
-fn limits(spec: &IsolateSpec) -> cgroup::Limits {
+pub(crate) fn limits(spec: &IsolateSpec) -> cgroup::Limits {
     cgroup::Limits { memory: spec.memory.as_ref().map(|m| m.0), pids: spec.pids_limit, cpus: spec.cpus }
 }
 
-/// Creates the host-side resources: cgroup (only when limits are asked
-/// for) and the named layer directory.
+/// Creates the host-side resources: the block's cgroups (in every
+/// hierarchy the shell may create one in; see cgroup.rs) and the named
+/// layer directory.
 fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
     let mut res = Resources::default();
-    if spec.has_limits() {
+    {
         let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
         let proc_cgroup = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
         let host =
             cgroup::Host { fs_root: std::path::Path::new("/"), mountinfo: &mountinfo, proc_cgroup: &proc_cgroup };
-        match cgroup::create(&host, &limits(spec)) {
+        let made = cgroup::plan(&host, &limits(spec), &cgroup::next_name())
+            .and_then(|plan| cgroup::apply(&plan, &mut |op| crate::trace::emit(|| cgroup::describe(op))));
+        match made {
+            Ok(cg) if cg.made.is_empty() => {}
             Ok(cg) => res.adopt_cgroup(cg),
             Err(e) => {
                 let hint = if nix::unistd::geteuid().is_root() {
@@ -246,7 +250,7 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     };
     let (uid, gid) = (nix::unistd::geteuid().as_raw(), nix::unistd::getegid().as_raw());
     let report_fd = report_write.as_raw_fd();
-    let cgroup_dirs: Vec<PathBuf> = resources.cgroup.as_ref().map(|c| c.dirs().to_vec()).unwrap_or_default();
+    let cgroup_dirs: Vec<PathBuf> = resources.cgroup.as_ref().map(|c| c.leaves()).unwrap_or_default();
     let child = {
         let sh = &mut *sh;
         let start = Box::new(|| {

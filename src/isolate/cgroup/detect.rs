@@ -111,6 +111,63 @@ fn dir_in_mount(fs_root: &Path, mount: &CgroupMount, path: &str) -> PathBuf {
     dir
 }
 
+/// The v1 controllers isosh knows (mount options that are not these are
+/// flags such as `rw`, `xattr` or `name=`).
+pub const V1_CONTROLLERS: &[&str] = &[
+    "cpu",
+    "cpuacct",
+    "cpuset",
+    "memory",
+    "devices",
+    "freezer",
+    "net_cls",
+    "net_prio",
+    "blkio",
+    "perf_event",
+    "hugetlb",
+    "pids",
+    "rdma",
+    "misc",
+];
+
+/// A hierarchy the shell is a member of, and its own cgroup there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hierarchy {
+    /// `None` for the unified (v2) hierarchy; else its v1 controllers.
+    pub v1_controllers: Option<Vec<String>>,
+    /// The shell's own cgroup directory in it.
+    pub own: PathBuf,
+}
+
+impl Hierarchy {
+    /// Whether this is a v1 hierarchy with `controller`.
+    pub fn has_v1(&self, controller: &str) -> bool {
+        self.v1_controllers.as_ref().is_some_and(|cs| cs.iter().any(|c| c == controller))
+    }
+}
+
+/// Every hierarchy a block can have a cgroup in: the unified one (if
+/// mounted) first, then each v1 hierarchy with at least one resource
+/// controller (a named-only one, such as `name=systemd`, limits nothing).
+pub fn hierarchies(fs_root: &Path, mounts: &[CgroupMount], members: &[Membership]) -> Vec<Hierarchy> {
+    let mut out = Vec::new();
+    if let Some(own) = v2_dir(fs_root, mounts, members) {
+        out.push(Hierarchy { v1_controllers: None, own });
+    }
+    for mount in mounts {
+        let Some(opts) = &mount.v1_controllers else { continue };
+        let controllers: Vec<String> = opts.iter().filter(|o| V1_CONTROLLERS.contains(&o.as_str())).cloned().collect();
+        let Some(first) = controllers.first() else { continue };
+        // The same hierarchy mounted twice is one hierarchy.
+        if out.iter().any(|h: &Hierarchy| h.has_v1(first)) {
+            continue;
+        }
+        let Some(member) = members.iter().find(|m| m.controllers.iter().any(|x| x == first)) else { continue };
+        out.push(Hierarchy { own: dir_in_mount(fs_root, mount, &member.path), v1_controllers: Some(controllers) });
+    }
+    out
+}
+
 /// The shell's own cgroup directory in the v1 hierarchy holding `c`.
 pub fn v1_dir(fs_root: &Path, mounts: &[CgroupMount], members: &[Membership], c: Controller) -> Option<PathBuf> {
     let mount = mounts.iter().find(|m| m.v1_controllers.as_ref().is_some_and(|cs| cs.iter().any(|x| x == c.name())))?;

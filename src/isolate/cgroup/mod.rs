@@ -1,13 +1,26 @@
-//! cgroup limits for an isolate block: one [`Cgroup`] trait, a v1 and a v2
-//! backend, chosen from what the shell's own cgroup offers. The block's
-//! cgroup is always created *under the shell's own cgroup* in each
-//! hierarchy, and isosh writes only inside the directories it created.
+//! A block's cgroups. Every block gets a cgroup of its own in every
+//! hierarchy the shell may create one in (docker: every container has its
+//! cgroup, limits or not — the place its processes are counted and killed):
+//!
+//! ```text
+//! <shell's own cgroup>/isosh-<pid>-<n>/        limits and the device allowlist
+//! <shell's own cgroup>/isosh-<pid>-<n>/body/   the block's processes
+//! ```
+//!
+//! Init joins the leaf and only then makes its cgroup namespace, so the
+//! namespace is rooted at the leaf: the limits sit on its parent, outside
+//! anything the body can see or mount (issue 10: a nested user namespace
+//! could otherwise mount the hierarchy and lift them).
+//!
+//! What is created and written is built first as a [`Plan`] — plain data,
+//! which `explain` renders and the tests assert against a fake cgroupfs —
+//! then carried out by [`apply`]. isosh writes only inside the directories
+//! it created, never the shell's own cgroup files.
 
 pub mod detect;
-mod v1;
-mod v2;
+pub mod devices;
 
-use detect::Controller;
+use detect::{Controller, Hierarchy};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -29,6 +42,9 @@ pub struct Limits {
 /// CFS period for `--cpus` (the kernel's default).
 pub const CPU_PERIOD_US: u64 = 100_000;
 
+/// The leaf's name under the block's cgroup.
+pub const LEAF: &str = "body";
+
 impl Limits {
     fn controllers(&self) -> Vec<Controller> {
         let mut c = Vec::new();
@@ -44,7 +60,8 @@ impl Limits {
         c
     }
 
-    fn cpu_quota_us(&self) -> Option<u64> {
+    /// The CFS quota for `--cpus`, at least 1 ms per period.
+    pub fn cpu_quota_us(&self) -> Option<u64> {
         self.cpus.map(|c| ((c * CPU_PERIOD_US as f64).round() as u64).max(1000))
     }
 }
@@ -62,22 +79,8 @@ pub enum CgroupError {
     Create { path: PathBuf, reason: String },
     #[error("writing {value} to {path}: {reason}")]
     Write { path: PathBuf, value: String, reason: String },
-    #[error("reading {path}: {reason}")]
-    Read { path: PathBuf, reason: String },
-}
-
-/// What differs between cgroup v1 and v2.
-pub trait Cgroup {
-    /// "v1" or "v2".
-    fn version(&self) -> &'static str;
-    /// The directories this cgroup consists of (one per v1 hierarchy).
-    fn dirs(&self) -> &[PathBuf];
-    /// The files to write, in order, to apply `limits`.
-    fn limit_writes(&self, limits: &Limits) -> Vec<LimitWrite>;
-    /// Whether the OOM killer killed a process in this cgroup.
-    fn oom_killed(&self) -> bool;
-    /// Kills every process still in the cgroup (only the block's are).
-    fn kill_all(&self);
+    #[error("attaching the device program to {path}: {reason}")]
+    Attach { path: PathBuf, reason: String },
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -94,7 +97,7 @@ pub fn write_file(path: &Path, value: &str) -> Result<(), CgroupError> {
 }
 
 /// A unique name for the next block's cgroup: `isosh-<shell pid>-<n>`.
-fn next_name() -> String {
+pub fn next_name() -> String {
     static N: AtomicUsize = AtomicUsize::new(0);
     format!("isosh-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
 }
@@ -106,59 +109,342 @@ pub struct Host<'a> {
     pub proc_cgroup: &'a str,
 }
 
-/// Chooses v2 when the shell's unified cgroup offers every controller the
-/// limits need, else v1 when each has a hierarchy; creates the cgroup and
-/// applies the limits. On any error nothing created is left behind.
-pub fn create(host: &Host, limits: &Limits) -> Result<Box<dyn Cgroup>, CgroupError> {
-    let mounts = detect::cgroup_mounts(host.mountinfo);
-    let members = detect::memberships(host.proc_cgroup);
-    let needed = limits.controllers();
-    let name = next_name();
-    let v2_own = detect::v2_dir(host.fs_root, &mounts, &members);
-    let v2_offers = |c: Controller| {
-        v2_own.as_ref().is_some_and(|d| {
-            std::fs::read_to_string(d.join("cgroup.controllers"))
-                .is_ok_and(|s| s.split_whitespace().any(|x| x == c.name()))
+impl Host<'_> {
+    /// Every hierarchy the shell is in, from its mountinfo and cgroup files.
+    pub fn hierarchies(&self) -> Vec<Hierarchy> {
+        let mounts = detect::cgroup_mounts(self.mountinfo);
+        let members = detect::memberships(self.proc_cgroup);
+        detect::hierarchies(self.fs_root, &mounts, &members)
+    }
+}
+
+/// One step of making a block's cgroup in one hierarchy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CgroupOp {
+    Mkdir(PathBuf),
+    /// A value written to a file of a directory made just before; `why`
+    /// says what it is for (explain shows it).
+    Write {
+        file: PathBuf,
+        value: String,
+        why: &'static str,
+    },
+    /// One v1 `devices.allow` rule. The shell's own cgroup may allow fewer
+    /// devices than the list (EPERM): those stay denied, which is the point.
+    AllowDevice {
+        file: PathBuf,
+        rule: String,
+    },
+    /// The v2 device allowlist as a `BPF_CGROUP_DEVICE` program.
+    AttachDevicePolicy(PathBuf),
+}
+
+/// One operation as a system call, for `--trace` and `explain`.
+pub fn describe(op: &CgroupOp) -> String {
+    match op {
+        CgroupOp::Mkdir(dir) => format!("mkdir({:?}, 0755)", dir),
+        CgroupOp::Write { file, value, why } => format!("write({:?}, {value:?})  # {why}", file),
+        CgroupOp::AllowDevice { file, rule } => format!("write({:?}, {rule:?})  # devices: allow", file),
+        CgroupOp::AttachDevicePolicy(dir) => {
+            format!("bpf(BPF_PROG_ATTACH, {:?}, BPF_CGROUP_DEVICE)  # devices: allow only the list", dir)
+        }
+    }
+}
+
+/// One line per hierarchy: what is made and written there, paths shown
+/// relative to the shell's own cgroup (for explain).
+pub fn summary(plan: &Plan) -> Vec<String> {
+    plan.nodes
+        .iter()
+        .map(|node| {
+            let own = node.parent.parent().unwrap_or(Path::new("/"));
+            let short = |p: &Path| p.strip_prefix(own).unwrap_or(p).display().to_string();
+            let mut allowed = 0;
+            let mut parts = Vec::new();
+            for op in &node.ops {
+                match op {
+                    CgroupOp::Mkdir(d) => parts.push(format!("mkdir {}", short(d))),
+                    CgroupOp::Write { file, value, .. } => parts.push(format!("{} = {value}", short(file))),
+                    CgroupOp::AllowDevice { .. } => allowed += 1,
+                    CgroupOp::AttachDevicePolicy(_) => {
+                        parts.push("attach the device program (BPF_CGROUP_DEVICE)".into())
+                    }
+                }
+                if allowed == 1 && matches!(op, CgroupOp::AllowDevice { .. }) {
+                    parts.push(format!("devices.allow: the {} rules of cgroup::devices", devices::v1_rules().len()));
+                }
+            }
+            let optional = if node.required { "" } else { " (left out where the shell may not create it)" };
+            format!("{} under {}{optional}: {}", node.hierarchy, own.display(), parts.join("; "))
+        })
+        .collect()
+}
+
+/// The block's cgroup in one hierarchy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// "v1 memory", "v2", … for messages and explain.
+    pub hierarchy: String,
+    /// `isosh-<pid>-<n>`: holds the limits.
+    pub parent: PathBuf,
+    /// `isosh-<pid>-<n>/body`: holds the processes.
+    pub leaf: PathBuf,
+    /// Holds a limit the user asked for: failing to create it is an error.
+    /// Otherwise (a hierarchy the shell may not write, as for a rootless
+    /// shell without delegation) the block goes without it.
+    pub required: bool,
+    pub ops: Vec<CgroupOp>,
+}
+
+/// Everything to create and write for one block, hierarchy by hierarchy.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Plan {
+    pub nodes: Vec<Node>,
+}
+
+/// Where each limit goes: the unified hierarchy when the shell's cgroup
+/// delegates the controller to its children, else the v1 hierarchy that
+/// has it.
+fn place(hierarchies: &[Hierarchy], c: Controller) -> Result<usize, CgroupError> {
+    let delegated = |h: &Hierarchy| {
+        std::fs::read_to_string(h.own.join("cgroup.subtree_control"))
+            .is_ok_and(|s| s.split_whitespace().any(|x| x == c.name()))
+    };
+    if let Some(i) = hierarchies.iter().position(|h| h.v1_controllers.is_none() && delegated(h)) {
+        return Ok(i);
+    }
+    if let Some(i) = hierarchies.iter().position(|h| h.has_v1(c.name())) {
+        return Ok(i);
+    }
+    match hierarchies.iter().find(|h| h.v1_controllers.is_none()) {
+        // A v2 host that does not delegate the controller to the shell.
+        Some(h) => Err(CgroupError::NotDelegated { controller: c.name(), dir: h.own.clone() }),
+        None => Err(CgroupError::NoController(c.name())),
+    }
+}
+
+/// The limit files for `c` in a block cgroup `dir` of hierarchy `h`.
+fn limit_writes(h: &Hierarchy, dir: &Path, c: Controller, limits: &Limits) -> Vec<CgroupOp> {
+    let w = |file: &str, value: String, why| CgroupOp::Write { file: dir.join(file), value, why };
+    let v1 = h.v1_controllers.is_some();
+    match c {
+        Controller::Memory => {
+            let bytes = limits.memory.unwrap_or_default().to_string();
+            // No swap beyond the limit; the swap file exists only with swap
+            // accounting.
+            if v1 {
+                let mut ops = vec![w("memory.limit_in_bytes", bytes.clone(), "--memory")];
+                if h.own.join("memory.memsw.limit_in_bytes").exists() {
+                    ops.push(w("memory.memsw.limit_in_bytes", bytes, "--memory: no swap"));
+                }
+                ops
+            } else {
+                let mut ops = vec![w("memory.max", bytes, "--memory")];
+                if h.own.join("memory.swap.max").exists() || h.own.join("memory.swap.current").exists() {
+                    ops.push(w("memory.swap.max", "0".into(), "--memory: no swap"));
+                }
+                ops
+            }
+        }
+        Controller::Pids => vec![w("pids.max", limits.pids.unwrap_or_default().to_string(), "--pids-limit")],
+        Controller::Cpu => {
+            let q = limits.cpu_quota_us().unwrap_or_default();
+            if v1 {
+                vec![
+                    w("cpu.cfs_period_us", CPU_PERIOD_US.to_string(), "--cpus"),
+                    w("cpu.cfs_quota_us", q.to_string(), "--cpus"),
+                ]
+            } else {
+                vec![w("cpu.max", format!("{q} {CPU_PERIOD_US}"), "--cpus")]
+            }
+        }
+    }
+}
+
+/// What to create and write for a block cgroup named `name` with `limits`.
+/// Reads the host; writes nothing.
+pub fn plan(host: &Host, limits: &Limits, name: &str) -> Result<Plan, CgroupError> {
+    let hierarchies = host.hierarchies();
+    let mut placed: Vec<(usize, Controller)> = Vec::new();
+    for c in limits.controllers() {
+        placed.push((place(&hierarchies, c)?, c));
+    }
+    let v1_devices = hierarchies.iter().any(|h| h.has_v1("devices"));
+    let mut nodes = Vec::new();
+    for (i, h) in hierarchies.iter().enumerate() {
+        let parent = h.own.join(name);
+        let leaf = parent.join(LEAF);
+        let mut ops = vec![CgroupOp::Mkdir(parent.clone())];
+        // A new cpuset cgroup has no CPUs and no memory nodes: nothing can
+        // join it until they are set (from the shell's own).
+        let cpuset: Vec<(&str, String)> = if h.has_v1("cpuset") {
+            ["cpuset.cpus", "cpuset.mems"]
+                .iter()
+                .map(|f| (*f, std::fs::read_to_string(h.own.join(f)).unwrap_or_default().trim().to_string()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let copy_cpuset = |dir: &Path, ops: &mut Vec<CgroupOp>| {
+            for (f, v) in &cpuset {
+                ops.push(CgroupOp::Write {
+                    file: dir.join(f),
+                    value: v.clone(),
+                    why: "cpuset: the shell's CPUs and nodes",
+                });
+            }
+        };
+        copy_cpuset(&parent, &mut ops);
+        let mine: Vec<Controller> = placed.iter().filter(|(at, _)| *at == i).map(|(_, c)| *c).collect();
+        for &c in &mine {
+            ops.extend(limit_writes(h, &parent, c, limits));
+        }
+        if h.has_v1("devices") {
+            // A child copies its parent's list when it is made: set it
+            // before the leaf exists.
+            ops.push(CgroupOp::Write {
+                file: parent.join("devices.deny"),
+                value: "a".into(),
+                why: "devices: deny all",
+            });
+            for rule in devices::v1_rules() {
+                ops.push(CgroupOp::AllowDevice { file: parent.join("devices.allow"), rule });
+            }
+        } else if h.v1_controllers.is_none() && !v1_devices {
+            ops.push(CgroupOp::AttachDevicePolicy(parent.clone()));
+        }
+        ops.push(CgroupOp::Mkdir(leaf.clone()));
+        copy_cpuset(&leaf, &mut ops);
+        let hierarchy = match &h.v1_controllers {
+            None => "v2".to_string(),
+            Some(cs) => format!("v1 {}", cs.join(",")),
+        };
+        nodes.push(Node { hierarchy, parent, leaf, required: !mine.is_empty(), ops });
+    }
+    Ok(Plan { nodes })
+}
+
+/// The block's cgroups, as made. Dropping it does not remove them:
+/// [`remove`] does, once the block's processes are gone.
+#[derive(Debug, Default)]
+pub struct BlockCgroup {
+    /// `(parent, leaf)` per hierarchy, in the order they were made.
+    pub made: Vec<(PathBuf, PathBuf)>,
+}
+
+impl BlockCgroup {
+    /// The leaves, which init joins.
+    pub fn leaves(&self) -> Vec<PathBuf> {
+        self.made.iter().map(|(_, l)| l.clone()).collect()
+    }
+
+    /// Every directory, leaves before their parents (the order to remove).
+    pub fn dirs(&self) -> Vec<PathBuf> {
+        self.made.iter().flat_map(|(p, l)| [l.clone(), p.clone()]).collect()
+    }
+
+    /// Whether the OOM killer killed a process of the block. v1 counts the
+    /// kill in the cgroup of the process killed (the leaf), v2 also in
+    /// every ancestor: read both.
+    pub fn oom_killed(&self) -> bool {
+        self.dirs().iter().any(|d| {
+            let count = |file: &str| {
+                std::fs::read_to_string(d.join(file))
+                    .unwrap_or_default()
+                    .lines()
+                    .find_map(|l| l.strip_prefix("oom_kill ").map(|n| n.trim().parse::<u64>().unwrap_or(0)))
+                    .unwrap_or(0)
+            };
+            count("memory.events") > 0 || count("memory.oom_control") > 0
+        })
+    }
+
+    /// Kills every process still in the block's cgroups (only the block's
+    /// are: nothing else is ever put there).
+    pub fn kill_all(&self) {
+        for d in self.dirs() {
+            // cgroup.kill (v2, Linux ≥ 5.14) kills atomically, forks too.
+            let kill_file = d.join("cgroup.kill");
+            if !(kill_file.exists() && write_file(&kill_file, "1").is_ok()) {
+                kill_procs(&d);
+            }
+        }
+    }
+}
+
+/// Whether an error from creating a cgroup means "not yours to create"
+/// rather than a failure (a rootless shell's hierarchies, a read-only
+/// cgroupfs).
+fn not_permitted(e: &std::io::Error) -> bool {
+    matches!(e.raw_os_error(), Some(libc::EACCES | libc::EPERM | libc::EROFS))
+}
+
+/// Carries out `plan`. A hierarchy the shell may not create a cgroup in is
+/// left out unless it holds a limit; on any error what was made is removed.
+/// `on_op` sees each operation as it is done (for `--trace`).
+pub fn apply(plan: &Plan, on_op: &mut dyn FnMut(&CgroupOp)) -> Result<BlockCgroup, CgroupError> {
+    let mut made = BlockCgroup::default();
+    for node in &plan.nodes {
+        match apply_node(node, on_op) {
+            Ok(true) => made.made.push((node.parent.clone(), node.leaf.clone())),
+            Ok(false) => {}
+            Err(e) => {
+                remove(&made);
+                return Err(e);
+            }
+        }
+    }
+    Ok(made)
+}
+
+/// One hierarchy: true when made, false when left out.
+fn apply_node(node: &Node, on_op: &mut dyn FnMut(&CgroupOp)) -> Result<bool, CgroupError> {
+    let mut made: Vec<&Path> = Vec::new();
+    let undo = |made: &[&Path]| {
+        made.iter().rev().for_each(|d| {
+            remove_dir_retrying(d);
         })
     };
-    let cgroup: Box<dyn Cgroup> = match &v2_own {
-        Some(own) if needed.iter().all(|&c| v2_offers(c)) => Box::new(v2::V2::create(own, &name, &needed)?),
-        _ => {
-            let mut dirs = Vec::new();
-            for &c in &needed {
-                let own =
-                    detect::v1_dir(host.fs_root, &mounts, &members, c).ok_or(CgroupError::NoController(c.name()))?;
-                dirs.push((c, own));
-            }
-            Box::new(v1::V1::create(&dirs, &name)?)
-        }
-    };
-    for w in cgroup.limit_writes(limits) {
-        if let Err(e) = write_file(&w.file, &w.value) {
-            remove(cgroup.as_ref());
+    for op in &node.ops {
+        on_op(op);
+        let result = match op {
+            CgroupOp::Mkdir(dir) => match std::fs::create_dir(dir) {
+                Ok(()) => {
+                    made.push(dir);
+                    Ok(())
+                }
+                Err(e) if made.is_empty() && !node.required && not_permitted(&e) => return Ok(false),
+                Err(e) => Err(CgroupError::Create { path: dir.clone(), reason: io_reason(&e) }),
+            },
+            CgroupOp::Write { file, value, .. } => write_file(file, value),
+            CgroupOp::AllowDevice { file, rule } => match std::fs::write(file, rule) {
+                Err(e) if e.raw_os_error() != Some(libc::EPERM) => {
+                    Err(CgroupError::Write { path: file.clone(), value: rule.to_string(), reason: io_reason(&e) })
+                }
+                _ => Ok(()),
+            },
+            CgroupOp::AttachDevicePolicy(dir) => devices::attach(dir),
+        };
+        if let Err(e) = result {
+            undo(&made);
             return Err(e);
         }
     }
-    Ok(cgroup)
+    Ok(true)
 }
 
-/// Makes directory `dir`; an existing one is an error (it is not ours).
-fn make_dir(dir: &Path) -> Result<(), CgroupError> {
-    std::fs::create_dir(dir).map_err(|e| CgroupError::Create { path: dir.to_path_buf(), reason: io_reason(&e) })
+/// Plans and makes a block cgroup with a new name.
+pub fn create(host: &Host, limits: &Limits) -> Result<BlockCgroup, CgroupError> {
+    apply(&plan(host, limits, &next_name())?, &mut |_| {})
 }
 
-/// Removes the cgroup: kills what is left in it, then `rmdir` each
-/// directory, retrying briefly on EBUSY (a just-killed process may not have
-/// left the cgroup yet). Returns the directories it could not remove.
-pub fn remove(cgroup: &dyn Cgroup) -> Vec<PathBuf> {
+/// Removes the block's cgroups: kills what is left in them, then `rmdir`s
+/// each directory (leaf first), retrying briefly on EBUSY (a just-killed
+/// process may not have left yet). Returns the directories it could not
+/// remove.
+pub fn remove(cgroup: &BlockCgroup) -> Vec<PathBuf> {
     cgroup.kill_all();
-    let mut left = Vec::new();
-    for dir in cgroup.dirs() {
-        if !remove_dir_retrying(dir) {
-            left.push(dir.clone());
-        }
-    }
-    left
+    cgroup.dirs().into_iter().filter(|d| !remove_dir_retrying(d)).collect()
 }
 
 /// `rmdir` with up to a second of retries on EBUSY. True when it is gone.

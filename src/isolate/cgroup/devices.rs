@@ -1,0 +1,292 @@
+//! The block's device allowlist in its cgroup — a second lock behind
+//! `nodev` (rootfs.rs): the devices a block may open are the six host
+//! nodes bound into its `/dev` and its terminal, as in docker's default.
+//! Any device may be *created* (mknod; docker allows it too): a node
+//! outside the list cannot be opened.
+//!
+//! cgroup v1 says it with `devices.deny`/`devices.allow` lines; cgroup v2
+//! has no file for it, only a `BPF_CGROUP_DEVICE` program attached to the
+//! cgroup. Both are made from [`ALLOWED`].
+
+use super::CgroupError;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// One allowed device: char devices only; `minor: None` is any minor.
+pub struct Allowed {
+    pub major: u32,
+    pub minor: Option<u32>,
+    pub what: &'static str,
+}
+
+/// What a block may open (read, write, mknod).
+pub const ALLOWED: &[Allowed] = &[
+    Allowed { major: 1, minor: Some(3), what: "/dev/null" },
+    Allowed { major: 1, minor: Some(5), what: "/dev/zero" },
+    Allowed { major: 1, minor: Some(7), what: "/dev/full" },
+    Allowed { major: 1, minor: Some(8), what: "/dev/random" },
+    Allowed { major: 1, minor: Some(9), what: "/dev/urandom" },
+    Allowed { major: 5, minor: Some(0), what: "/dev/tty" },
+    Allowed { major: 5, minor: Some(2), what: "/dev/ptmx" },
+    Allowed { major: 136, minor: None, what: "/dev/pts/*" },
+];
+
+/// The v1 rules written to `devices.allow` after `devices.deny a`.
+pub fn v1_rules() -> Vec<String> {
+    let mut rules: Vec<String> = vec!["c *:* m".into(), "b *:* m".into()];
+    for a in ALLOWED {
+        let minor = a.minor.map_or("*".to_string(), |m| m.to_string());
+        rules.push(format!("c {}:{minor} rwm", a.major));
+    }
+    rules
+}
+
+// eBPF, for the few instructions of the v2 program.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Insn {
+    code: u8,
+    /// dst in the low four bits, src in the high four.
+    regs: u8,
+    off: i16,
+    imm: i32,
+}
+
+const LDX_W: u8 = 0x61; // BPF_LDX | BPF_MEM | BPF_W
+const MOV64_X: u8 = 0xbf; // BPF_ALU64 | BPF_MOV | BPF_X
+const MOV64_K: u8 = 0xb7;
+const AND64_K: u8 = 0x57;
+const RSH64_K: u8 = 0x77;
+const JEQ_K: u8 = 0x15; // BPF_JMP | BPF_JEQ | BPF_K
+const JNE_K: u8 = 0x55;
+const JA: u8 = 0x05;
+const EXIT: u8 = 0x95;
+
+fn insn(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> Insn {
+    Insn { code, regs: dst | (src << 4), off, imm }
+}
+
+/// `struct bpf_cgroup_dev_ctx { u32 access_type; u32 major; u32 minor; }`;
+/// access_type is `(access << 16) | type`.
+const DEVCG_DEV_CHAR: i32 = 2;
+const DEVCG_ACC_MKNOD: i32 = 1;
+
+/// The program: 1 (allow) for mknod alone and for the devices in
+/// [`ALLOWED`], 0 (EPERM) for anything else.
+pub fn program() -> Vec<Insn> {
+    let mut p = vec![
+        insn(LDX_W, 2, 1, 0, 0),        // r2 = access_type
+        insn(MOV64_X, 3, 2, 0, 0),      // r3 = r2
+        insn(AND64_K, 3, 0, 0, 0xffff), // r3 = type
+        insn(RSH64_K, 2, 0, 0, 16),     // r2 = access
+        insn(LDX_W, 4, 1, 4, 0),        // r4 = major
+        insn(LDX_W, 5, 1, 8, 0),        // r5 = minor
+    ];
+    // Jumps to "allow" and "deny" are patched once their places are known.
+    let mut to_allow = vec![p.len()];
+    p.push(insn(JEQ_K, 2, 0, 0, DEVCG_ACC_MKNOD));
+    let to_deny = vec![p.len()];
+    p.push(insn(JNE_K, 3, 0, 0, DEVCG_DEV_CHAR));
+    for a in ALLOWED {
+        // if major != M goto next; [if minor != N goto next;] goto allow
+        let len: i16 = if a.minor.is_some() { 2 } else { 1 };
+        p.push(insn(JNE_K, 4, 0, len, a.major as i32));
+        if let Some(minor) = a.minor {
+            p.push(insn(JNE_K, 5, 0, 1, minor as i32));
+        }
+        to_allow.push(p.len());
+        p.push(insn(JA, 0, 0, 0, 0));
+    }
+    let deny = p.len();
+    p.push(insn(MOV64_K, 0, 0, 0, 0));
+    p.push(insn(EXIT, 0, 0, 0, 0));
+    let allow = p.len();
+    p.push(insn(MOV64_K, 0, 0, 0, 1));
+    p.push(insn(EXIT, 0, 0, 0, 0));
+    for (jumps, target) in [(to_allow, allow), (to_deny, deny)] {
+        for at in jumps {
+            p[at].off = (target - at - 1) as i16;
+        }
+    }
+    p
+}
+
+const BPF_PROG_LOAD: libc::c_long = 5;
+const BPF_PROG_ATTACH: libc::c_long = 8;
+const BPF_PROG_TYPE_CGROUP_DEVICE: u32 = 15;
+const BPF_CGROUP_DEVICE: u32 = 6;
+
+#[repr(C)]
+#[derive(Default)]
+struct ProgLoadAttr {
+    prog_type: u32,
+    insn_cnt: u32,
+    insns: u64,
+    license: u64,
+    log_level: u32,
+    log_size: u32,
+    log_buf: u64,
+    kern_version: u32,
+    prog_flags: u32,
+    prog_name: [u8; 16],
+}
+
+#[repr(C)]
+#[derive(Default)]
+struct AttachAttr {
+    target_fd: u32,
+    attach_bpf_fd: u32,
+    attach_type: u32,
+    attach_flags: u32,
+}
+
+fn bpf<T>(cmd: libc::c_long, attr: &T) -> std::io::Result<libc::c_long> {
+    // SAFETY: attr is a #[repr(C)] bpf_attr prefix of the size given.
+    let r = unsafe { libc::syscall(libc::SYS_bpf, cmd, attr as *const T, std::mem::size_of::<T>()) };
+    if r < 0 { Err(std::io::Error::last_os_error()) } else { Ok(r) }
+}
+
+/// The loaded program, once per shell (its fd is close-on-exec).
+fn loaded() -> Result<RawFd, String> {
+    static PROG: OnceLock<Result<OwnedFd, String>> = OnceLock::new();
+    PROG.get_or_init(|| {
+        let code = program();
+        let license = c"GPL";
+        let mut name = [0u8; 16];
+        name[..11].copy_from_slice(b"isosh_devcg");
+        let attr = ProgLoadAttr {
+            prog_type: BPF_PROG_TYPE_CGROUP_DEVICE,
+            insn_cnt: code.len() as u32,
+            insns: code.as_ptr() as u64,
+            license: license.as_ptr() as u64,
+            prog_name: name,
+            ..Default::default()
+        };
+        let fd = bpf(BPF_PROG_LOAD, &attr).map_err(|e| format!("bpf(BPF_PROG_LOAD): {e}"))?;
+        // SAFETY: a new fd the kernel just gave us.
+        Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+    })
+    .as_ref()
+    .map(|fd| fd.as_raw_fd())
+    .map_err(Clone::clone)
+}
+
+/// Attaches the allowlist to the cgroup v2 directory `dir` (no override:
+/// nothing below may replace it).
+pub fn attach(dir: &Path) -> Result<(), CgroupError> {
+    let fail = |reason: String| CgroupError::Attach { path: dir.to_path_buf(), reason };
+    let prog = loaded().map_err(fail)?;
+    let cgroup = std::fs::File::open(dir).map_err(|e| fail(e.to_string()))?;
+    let attr = AttachAttr {
+        target_fd: cgroup.as_raw_fd() as u32,
+        attach_bpf_fd: prog as u32,
+        attach_type: BPF_CGROUP_DEVICE,
+        attach_flags: 0,
+    };
+    bpf(BPF_PROG_ATTACH, &attr).map_err(|e| fail(format!("bpf(BPF_PROG_ATTACH): {e}")))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs the program as the kernel would, for one device access.
+    fn run(p: &[Insn], access: i32, kind: i32, major: u32, minor: u32) -> i64 {
+        let ctx = [((access << 16) | kind) as u32, major, minor];
+        let mut r = [0i64; 11];
+        let mut pc = 0usize;
+        loop {
+            let i = p[pc];
+            let (dst, src) = ((i.regs & 0xf) as usize, (i.regs >> 4) as usize);
+            pc += 1;
+            match i.code {
+                LDX_W => r[dst] = ctx[i.off as usize / 4] as i64,
+                MOV64_X => r[dst] = r[src],
+                MOV64_K => r[dst] = i.imm as i64,
+                AND64_K => r[dst] &= i.imm as i64,
+                RSH64_K => r[dst] >>= i.imm,
+                JEQ_K if r[dst] == i.imm as i64 => pc = (pc as i64 + i.off as i64) as usize,
+                JNE_K if r[dst] != i.imm as i64 => pc = (pc as i64 + i.off as i64) as usize,
+                JEQ_K | JNE_K => {}
+                JA => pc = (pc as i64 + i.off as i64) as usize,
+                EXIT => return r[0],
+                other => panic!("unknown instruction {other:#x}"),
+            }
+        }
+    }
+
+    const READ: i32 = 2;
+    const WRITE: i32 = 4;
+    const BLOCK: i32 = 1;
+
+    #[test]
+    fn the_program_allows_exactly_the_list() {
+        let p = program();
+        for a in ALLOWED {
+            let minor = a.minor.unwrap_or(17);
+            assert_eq!(run(&p, READ | WRITE, DEVCG_DEV_CHAR, a.major, minor), 1, "{}", a.what);
+        }
+        // kvm, kmsg, mem, a loop device (block), fuse, hwrng, a pty master's
+        // neighbours: denied.
+        for (kind, major, minor) in
+            [(2, 10, 232), (2, 1, 11), (2, 1, 1), (BLOCK, 7, 0), (2, 10, 229), (2, 10, 183), (2, 5, 1), (2, 4, 0)]
+        {
+            assert_eq!(run(&p, READ, kind, major, minor), 0, "{kind} {major}:{minor}");
+        }
+        // Creating a node is allowed; opening it is not.
+        assert_eq!(run(&p, DEVCG_ACC_MKNOD, DEVCG_DEV_CHAR, 10, 232), 1);
+        assert_eq!(run(&p, DEVCG_ACC_MKNOD, BLOCK, 7, 0), 1);
+        assert_eq!(run(&p, DEVCG_ACC_MKNOD | READ, BLOCK, 7, 0), 0);
+    }
+
+    #[test]
+    fn v1_rules_follow_the_same_list() {
+        let rules = v1_rules();
+        assert_eq!(rules[..2], ["c *:* m", "b *:* m"]);
+        assert!(rules.contains(&"c 1:3 rwm".to_string()));
+        assert!(rules.contains(&"c 136:* rwm".to_string()));
+        assert_eq!(rules.len(), ALLOWED.len() + 2);
+    }
+
+    /// The kernel takes the program, and a process in a cgroup v2
+    /// directory it is attached to can open /dev/null but not /dev/kmsg
+    /// (read-only: harmless). Needs root and a cgroup2 mount.
+    #[test]
+    fn the_kernel_enforces_the_program() {
+        if !nix::unistd::geteuid().is_root() {
+            eprintln!("SKIP the_kernel_enforces_the_program: needs root");
+            return;
+        }
+        let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+        let proc_cgroup = std::fs::read_to_string("/proc/self/cgroup").unwrap();
+        let host = super::super::Host { fs_root: Path::new("/"), mountinfo: &mountinfo, proc_cgroup: &proc_cgroup };
+        let Some(v2) = host.hierarchies().into_iter().find(|h| h.v1_controllers.is_none()) else {
+            eprintln!("SKIP the_kernel_enforces_the_program: no cgroup2 mount");
+            return;
+        };
+        let dir = v2.own.join(format!("isosh-devtest-{}", std::process::id()));
+        std::fs::create_dir(&dir).unwrap();
+        let attached = attach(&dir);
+        use std::io::Write;
+        use std::process::{Command, Stdio};
+        // The child waits for a line, so that it is in the cgroup before it
+        // opens anything.
+        let mut child = Command::new("sh")
+            .args(["-c", "read _; cat /dev/null && echo null-ok; head -c0 /dev/kmsg && echo kmsg-opened"])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::fs::write(dir.join("cgroup.procs"), child.id().to_string()).unwrap();
+        child.stdin.take().unwrap().write_all(b"go\n").unwrap();
+        let out = child.wait_with_output().unwrap();
+        super::super::remove_dir_retrying(&dir);
+        attached.unwrap();
+        let out = String::from_utf8_lossy(&out.stdout);
+        assert!(out.contains("null-ok"), "{out}");
+        assert!(!out.contains("kmsg-opened"), "{out}");
+    }
+}
