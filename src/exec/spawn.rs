@@ -469,3 +469,16 @@ pub fn exit_child(status: i32) -> ! {
     // SAFETY: _exit is always safe to call; it does not return.
     unsafe { libc::_exit(status & 0xff) }
 }
+
+/// A close-on-exec copy of `fd` at the lowest number ≥ `floor`: where a
+/// descriptor the shell keeps for itself stays out of the way of the fds a
+/// script names (`exec 3>log`, `5>file`).
+pub fn dup_above(fd: std::os::fd::BorrowedFd, floor: RawFd) -> std::io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::{AsRawFd, FromRawFd};
+    // SAFETY: fcntl on a borrowed, open fd.
+    match unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, floor) } {
+        -1 => Err(std::io::Error::last_os_error()),
+        // SAFETY: a new fd the kernel just gave us.
+        copy => Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(copy) }),
+    }
+}

@@ -119,6 +119,18 @@ impl Resources {
     pub fn release(&mut self) -> Vec<PathBuf> {
         let Some(cg) = self.cgroup.take() else { return Vec::new() };
         let stuck = cgroup::remove(&cg);
+        self.forget_gone(cg, stuck)
+    }
+
+    /// Removes everything once nothing can be left inside: init was reaped,
+    /// and its pid namespace ended with it.
+    pub fn release_emptied(&mut self) -> Vec<PathBuf> {
+        let Some(cg) = self.cgroup.take() else { return Vec::new() };
+        let stuck = cgroup::remove_dirs(&cg);
+        self.forget_gone(cg, stuck)
+    }
+
+    fn forget_gone(&self, cg: BlockCgroup, stuck: Vec<PathBuf>) -> Vec<PathBuf> {
         let gone: Vec<PathBuf> = cg.dirs().into_iter().filter(|d| !stuck.contains(d)).collect();
         forget(&gone);
         stuck

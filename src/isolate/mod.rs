@@ -235,39 +235,75 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
         Ok(p) => p,
         Err(e) => return fail(sh, ops, &format!("pipe: {e}")),
     };
+    // Init applies the block's redirections before it reports: its end of
+    // the pipe must sit above every fd they name, or `5>file` would take it.
+    let floor = ops.iter().filter_map(FdOp::target).max().map_or(10, |t| (t + 1).max(10));
+    // Only the copy may stay open (the supervisor reads until EOF): the
+    // original is dropped at the end of this block.
+    let report_write = match spawn::dup_above(std::os::fd::AsFd::as_fd(&{ report_write }), floor) {
+        Ok(fd) => fd,
+        Err(e) => return fail(sh, ops, &format!("fcntl(F_DUPFD_CLOEXEC): {e}")),
+    };
     let saved_handlers = init::catch(&init::FORWARDED);
     let privilege =
         if nix::unistd::geteuid().is_root() { rootfs::Privilege::Root } else { rootfs::Privilege::Rootless };
     let flags = namespaces::clone_flags(privilege);
-    // Init starts in its new namespaces straight from clone(), like fork()
-    // but with the namespace flags: no intermediate process to create, wait
-    // for and tear down. It gets a copy of our memory, and its own stack
-    // for the code that runs there (the root set-up and, in the body's
-    // process, the whole executor).
-    let Some(mut stack) = InitStack::new() else {
-        init::restore(saved_handlers);
-        return fail(sh, ops, "cannot map a stack for init");
-    };
+    // Init starts in its new namespaces straight from clone3/clone, like
+    // fork() but with the namespace flags: no intermediate process to
+    // create, wait for and tear down. It gets a copy of our memory (and,
+    // from plain clone, a stack of its own for the root set-up and, in the
+    // body's process, the whole executor).
     let (uid, gid) = (nix::unistd::geteuid().as_raw(), nix::unistd::getegid().as_raw());
+    let ids = (privilege == rootfs::Privilege::Rootless).then_some((uid, gid));
     let report_fd = report_write.as_raw_fd();
-    let cgroup_dirs: Vec<PathBuf> = resources.cgroup.as_ref().map(|c| c.leaves()).unwrap_or_default();
-    let child = {
-        let sh = &mut *sh;
-        let start = Box::new(|| {
-            let ids = (privilege == rootfs::Privilege::Rootless).then_some((uid, gid));
-            let status = container_init(sh, spec, body, ops, &layout, &cgroup_dirs, ids, report_fd, filter);
-            exit_child(status)
-        });
-        // SAFETY: no CLONE_VM: the child has its own copy of our memory, as
-        // after fork; isosh is single-threaded.
-        unsafe { nix::sched::clone(start, stack.as_mut_slice(), flags, Some(libc::SIGCHLD)) }
-    };
-    drop(stack);
-    let child = match child {
-        Ok(pid) => {
-            crate::trace::emit(|| format!("clone({}|SIGCHLD) = {pid}", namespaces::flag_names(flags)));
-            pid
+    let leaves: Vec<PathBuf> = resources.cgroup.as_ref().map(|c| c.leaves()).unwrap_or_default();
+    let unified = resources.cgroup.as_ref().and_then(|c| c.unified_leaf.clone());
+    // Init starts in the block's v2 cgroup when it has one (clone3 with
+    // CLONE_INTO_CGROUP), and joins only the others itself.
+    let mut cloned = None;
+    if let Some(dir) = unified.as_ref().and_then(|leaf| std::fs::File::open(leaf).ok()) {
+        use std::os::fd::AsFd;
+        // SAFETY: isosh is single-threaded here: as fork().
+        match unsafe { namespaces::clone_into_cgroup(flags, dir.as_fd()) } {
+            Ok(None) => {
+                let others: Vec<PathBuf> = leaves.iter().filter(|l| Some(*l) != unified.as_ref()).cloned().collect();
+                exit_child(container_init(sh, spec, body, ops, &layout, &others, ids, report_fd, filter))
+            }
+            Ok(Some(pid)) => {
+                let leaf = unified.as_ref().map(|l| l.display().to_string()).unwrap_or_default();
+                crate::trace::emit(|| {
+                    format!(
+                        "clone3({}|CLONE_INTO_CGROUP, cgroup={leaf:?}, SIGCHLD) = {pid}",
+                        namespaces::flag_names(flags)
+                    )
+                });
+                cloned = Some(Ok(pid));
+            }
+            Err(Errno::ENOSYS | Errno::E2BIG) => {}
+            Err(e) => cloned = Some(Err(e)),
         }
+    }
+    let child = match cloned {
+        Some(result) => result,
+        None => {
+            let Some(mut stack) = InitStack::new() else {
+                init::restore(saved_handlers);
+                return fail(sh, ops, "cannot map a stack for init");
+            };
+            let sh = &mut *sh;
+            let start =
+                Box::new(|| exit_child(container_init(sh, spec, body, ops, &layout, &leaves, ids, report_fd, filter)));
+            // SAFETY: no CLONE_VM: the child has its own copy of our memory, as
+            // after fork; isosh is single-threaded.
+            let r = unsafe { nix::sched::clone(start, stack.as_mut_slice(), flags, Some(libc::SIGCHLD)) };
+            if let Ok(pid) = r {
+                crate::trace::emit(|| format!("clone({}|SIGCHLD) = {pid}", namespaces::flag_names(flags)));
+            }
+            r
+        }
+    };
+    let child = match child {
+        Ok(pid) => pid,
         Err(e) => {
             init::restore(saved_handlers);
             if e == Errno::EPERM && inside_a_block() {
@@ -308,8 +344,9 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
         // OOM killer): its own status says how.
         None => init_status.unwrap_or(STATUS_SETUP_FAILED),
     };
-    let oom = resources.cgroup.as_ref().is_some_and(|c| c.oom_killed());
-    let left = resources.release();
+    let oom = status == 128 + libc::SIGKILL && resources.cgroup.as_ref().is_some_and(|c| c.oom_killed());
+    // Once init is reaped its pid namespace is empty, so are the cgroups.
+    let left = if init_status.is_some() { resources.release_emptied() } else { resources.release() };
     init::restore(saved_handlers);
     // After the block, the shell's own stderr: the block's redirections
     // were made in init, and making them again here would redo their
@@ -324,7 +361,7 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
             reraise(sig);
         }
     }
-    if oom && status == 128 + libc::SIGKILL {
+    if oom {
         let limit = spec.memory.as_ref().map(|m| m.1.as_str()).unwrap_or("?");
         sh.error(&format!("isolate: killed by the OOM killer (memory limit {limit})"));
     }
@@ -395,14 +432,33 @@ fn die_with_parent() {
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) };
 }
 
-/// Joins the block's cgroup (`0` is the writer itself), then makes it the
-/// root of a new cgroup namespace.
-fn join_cgroup(cgroup_dirs: &[PathBuf]) -> Result<(), StepFailure> {
-    for dir in cgroup_dirs {
-        let procs = dir.join("cgroup.procs");
-        let detail = procs.display().to_string();
-        std::fs::write(&procs, "0")
-            .map_err(|e| StepFailure::new(SetupStep::JoinCgroup, namespaces::io_errno(&e), detail))?;
+/// Opens each leaf's `cgroup.procs`: host paths, so before the mount
+/// thread starts; [`join_cgroup`] writes them later.
+fn open_cgroup_procs(cgroup_dirs: &[PathBuf]) -> Result<Vec<(std::fs::File, PathBuf)>, StepFailure> {
+    cgroup_dirs
+        .iter()
+        .map(|dir| {
+            let procs = dir.join("cgroup.procs");
+            match std::fs::OpenOptions::new().write(true).open(&procs) {
+                Ok(f) => Ok((f, procs)),
+                Err(e) => {
+                    Err(StepFailure::new(SetupStep::JoinCgroup, namespaces::io_errno(&e), procs.display().to_string()))
+                }
+            }
+        })
+        .collect()
+}
+
+/// Joins the block's cgroups (`0` is the writer itself), then makes them
+/// the root of a new cgroup namespace. The first move into a cgroup waits
+/// for an RCU grace period in the kernel (cgroup_threadgroup_rwsem; a few
+/// ms on a busy host), so init does this while its thread builds the root.
+fn join_cgroup(procs: Vec<(std::fs::File, PathBuf)>) -> Result<(), StepFailure> {
+    use std::io::Write;
+    for (mut file, path) in procs {
+        file.write_all(b"0").map_err(|e| {
+            StepFailure::new(SetupStep::JoinCgroup, namespaces::io_errno(&e), path.display().to_string())
+        })?;
     }
     let newcgroup = nix::sched::CloneFlags::CLONE_NEWCGROUP;
     steps::step(SetupStep::CgroupNamespace, "unshare(CLONE_NEWCGROUP)", || nix::sched::unshare(newcgroup))
@@ -451,7 +507,7 @@ fn container_init(
         or_report(sh, report_fd, namespaces::write_id_maps(uid, gid));
     }
     // Host paths again (/sys/fs/cgroup/…): before the mount thread starts.
-    or_report(sh, report_fd, join_cgroup(cgroup_dirs));
+    let procs = or_report(sh, report_fd, open_cgroup_procs(cgroup_dirs));
     let privilege = if ids.is_some() { rootfs::Privilege::Rootless } else { rootfs::Privilege::Root };
     // The root's mounts and the network namespace are the two slowest
     // steps and need nothing from each other: a thread builds the root —
@@ -465,6 +521,7 @@ fn container_init(
         let building =
             building.map_err(|e| StepFailure::new(SetupStep::MountPropagation, namespaces::io_errno(&e), "thread"));
         let building = or_report(sh, report_fd, building);
+        or_report(sh, report_fd, join_cgroup(procs));
         if spec.net == spec::NetMode::None {
             or_report(sh, report_fd, namespaces::new_net());
         }

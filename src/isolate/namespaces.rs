@@ -20,6 +20,56 @@ pub fn clone_flags(privilege: Privilege) -> CloneFlags {
     f
 }
 
+/// `struct clone_args` (Linux 5.7 has every field used here).
+#[repr(C)]
+#[derive(Default)]
+struct CloneArgs {
+    flags: u64,
+    pidfd: u64,
+    child_tid: u64,
+    parent_tid: u64,
+    exit_signal: u64,
+    stack: u64,
+    stack_size: u64,
+    tls: u64,
+    set_tid: u64,
+    set_tid_size: u64,
+    cgroup: u64,
+}
+
+const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
+
+/// Clones init as fork() does — a copy of our memory, on a copy of our
+/// stack, SIGCHLD at its exit — into new namespaces `flags` and straight
+/// into the cgroup v2 directory `cgroup` (`CLONE_INTO_CGROUP`: no move
+/// into the cgroup afterwards, so no wait for an RCU grace period; see
+/// cgroup/mod.rs). `Ok(None)` in the child. ENOSYS (Linux < 5.3, or a
+/// seccomp filter such as a block's own) and E2BIG (< 5.7) mean: use
+/// clone and move init instead.
+///
+/// # Safety
+/// As fork(): the caller is single-threaded.
+pub unsafe fn clone_into_cgroup(
+    flags: CloneFlags,
+    cgroup: std::os::fd::BorrowedFd,
+) -> nix::Result<Option<nix::unistd::Pid>> {
+    use std::os::fd::AsRawFd;
+    let args = CloneArgs {
+        flags: flags.bits() as u64 | CLONE_INTO_CGROUP,
+        exit_signal: libc::SIGCHLD as u64,
+        cgroup: cgroup.as_raw_fd() as u64,
+        ..Default::default()
+    };
+    // SAFETY: no CLONE_VM and no stack: the child returns here on its copy
+    // of our stack, as from fork().
+    let r = unsafe { libc::syscall(libc::SYS_clone3, &args as *const CloneArgs, std::mem::size_of::<CloneArgs>()) };
+    match r {
+        -1 => Err(Errno::last()),
+        0 => Ok(None),
+        pid => Ok(Some(nix::unistd::Pid::from_raw(pid as i32))),
+    }
+}
+
 /// `CLONE_NEWPID|CLONE_NEWNS|…` — the flags' names, as strace writes them.
 pub fn flag_names(flags: CloneFlags) -> String {
     flags.iter_names().map(|(n, _)| n).collect::<Vec<_>>().join("|")

@@ -9,7 +9,7 @@
 //! cgroup. Both are made from [`ALLOWED`].
 
 use super::CgroupError;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -147,6 +147,9 @@ fn bpf<T>(cmd: libc::c_long, attr: &T) -> std::io::Result<libc::c_long> {
     if r < 0 { Err(std::io::Error::last_os_error()) } else { Ok(r) }
 }
 
+/// Where the program's fd goes (bash keeps its own at 255 and below).
+const PROGRAM_FD_FLOOR: RawFd = 200;
+
 /// The loaded program, once per shell (its fd is close-on-exec).
 fn loaded() -> Result<RawFd, String> {
     static PROG: OnceLock<Result<OwnedFd, String>> = OnceLock::new();
@@ -165,7 +168,9 @@ fn loaded() -> Result<RawFd, String> {
         };
         let fd = bpf(BPF_PROG_LOAD, &attr).map_err(|e| format!("bpf(BPF_PROG_LOAD): {e}"))?;
         // SAFETY: a new fd the kernel just gave us.
-        Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+        let fd = unsafe { OwnedFd::from_raw_fd(fd as RawFd) };
+        // Kept for the shell's life: high, out of the way of `exec 3>log`.
+        crate::exec::spawn::dup_above(fd.as_fd(), PROGRAM_FD_FLOOR).map_err(|e| format!("fcntl(F_DUPFD_CLOEXEC): {e}"))
     })
     .as_ref()
     .map(|fd| fd.as_raw_fd())

@@ -1,6 +1,7 @@
-//! A block's cgroups. Every block gets a cgroup of its own in every
-//! hierarchy the shell may create one in (docker: every container has its
-//! cgroup, limits or not — the place its processes are counted and killed):
+//! A block's cgroups. Every block gets a cgroup of its own (docker: every
+//! container has its cgroup, limits or not — the place its processes are
+//! counted and killed): in the unified (v2) hierarchy always, and in each v1
+//! hierarchy that holds a limit it asks for:
 //!
 //! ```text
 //! <shell's own cgroup>/isosh-<pid>-<n>/        limits and the device allowlist
@@ -16,6 +17,17 @@
 //! which `explain` renders and the tests assert against a fake cgroupfs —
 //! then carried out by [`apply`]. isosh writes only inside the directories
 //! it created, never the shell's own cgroup files.
+//!
+//! Why not every v1 hierarchy: moving a process into a cgroup (a write to
+//! `cgroup.procs`) waits for an RCU grace period in the kernel
+//! (`cgroup_threadgroup_rwsem`): 4 to 13 ms on this project's CI machine,
+//! more than a whole block takes. A v2 cgroup can be entered without a move
+//! — init is cloned straight into it (`clone3` with `CLONE_INTO_CGROUP`) —
+//! but v1 has no such call. So a v1 cgroup is made only where a limit pays
+//! for the wait; the v2 leaf, free to enter, carries the device allowlist
+//! (a BPF program) and the accounting, and the cgroup namespace hides the
+//! shell's v1 cgroups from the body (which can mount no cgroupfs: no
+//! CAP_SYS_ADMIN, no user namespaces, seccomp).
 
 pub mod detect;
 pub mod devices;
@@ -194,6 +206,8 @@ pub struct Node {
     /// shell without delegation) the block goes without it.
     pub required: bool,
     pub ops: Vec<CgroupOp>,
+    /// The unified (v2) hierarchy: init can be cloned straight into its leaf.
+    pub unified: bool,
 }
 
 /// Everything to create and write for one block, hierarchy by hierarchy.
@@ -269,9 +283,17 @@ pub fn plan(host: &Host, limits: &Limits, name: &str) -> Result<Plan, CgroupErro
     for c in limits.controllers() {
         placed.push((place(&hierarchies, c)?, c));
     }
-    let v1_devices = hierarchies.iter().any(|h| h.has_v1("devices"));
+    let v2_present = hierarchies.iter().any(|h| h.v1_controllers.is_none());
+    let v1_limited = placed.iter().any(|(at, _)| hierarchies[*at].v1_controllers.is_some());
+    // Without a v2 hierarchy (a legacy host) the device allowlist can only
+    // be v1's: made when a v1 limit already pays for the move.
+    let v1_devices = !v2_present && v1_limited && hierarchies.iter().any(|h| h.has_v1("devices"));
     let mut nodes = Vec::new();
     for (i, h) in hierarchies.iter().enumerate() {
+        let mine: Vec<Controller> = placed.iter().filter(|(at, _)| *at == i).map(|(_, c)| *c).collect();
+        if h.v1_controllers.is_some() && mine.is_empty() && !(v1_devices && h.has_v1("devices")) {
+            continue;
+        }
         let parent = h.own.join(name);
         let leaf = parent.join(LEAF);
         let mut ops = vec![CgroupOp::Mkdir(parent.clone())];
@@ -295,11 +317,10 @@ pub fn plan(host: &Host, limits: &Limits, name: &str) -> Result<Plan, CgroupErro
             }
         };
         copy_cpuset(&parent, &mut ops);
-        let mine: Vec<Controller> = placed.iter().filter(|(at, _)| *at == i).map(|(_, c)| *c).collect();
         for &c in &mine {
             ops.extend(limit_writes(h, &parent, c, limits));
         }
-        if h.has_v1("devices") {
+        if v1_devices && h.has_v1("devices") {
             // A child copies its parent's list when it is made: set it
             // before the leaf exists.
             ops.push(CgroupOp::Write {
@@ -319,7 +340,14 @@ pub fn plan(host: &Host, limits: &Limits, name: &str) -> Result<Plan, CgroupErro
             None => "v2".to_string(),
             Some(cs) => format!("v1 {}", cs.join(",")),
         };
-        nodes.push(Node { hierarchy, parent, leaf, required: !mine.is_empty(), ops });
+        nodes.push(Node {
+            hierarchy,
+            parent,
+            leaf,
+            required: !mine.is_empty(),
+            ops,
+            unified: h.v1_controllers.is_none(),
+        });
     }
     Ok(Plan { nodes })
 }
@@ -330,6 +358,8 @@ pub fn plan(host: &Host, limits: &Limits, name: &str) -> Result<Plan, CgroupErro
 pub struct BlockCgroup {
     /// `(parent, leaf)` per hierarchy, in the order they were made.
     pub made: Vec<(PathBuf, PathBuf)>,
+    /// The v2 leaf, when one was made.
+    pub unified_leaf: Option<PathBuf>,
 }
 
 impl BlockCgroup {
@@ -386,7 +416,12 @@ pub fn apply(plan: &Plan, on_op: &mut dyn FnMut(&CgroupOp)) -> Result<BlockCgrou
     let mut made = BlockCgroup::default();
     for node in &plan.nodes {
         match apply_node(node, on_op) {
-            Ok(true) => made.made.push((node.parent.clone(), node.leaf.clone())),
+            Ok(true) => {
+                made.made.push((node.parent.clone(), node.leaf.clone()));
+                if node.unified {
+                    made.unified_leaf = Some(node.leaf.clone());
+                }
+            }
             Ok(false) => {}
             Err(e) => {
                 remove(&made);
@@ -444,6 +479,11 @@ pub fn create(host: &Host, limits: &Limits) -> Result<BlockCgroup, CgroupError> 
 /// remove.
 pub fn remove(cgroup: &BlockCgroup) -> Vec<PathBuf> {
     cgroup.kill_all();
+    remove_dirs(cgroup)
+}
+
+/// `rmdir`s the block's cgroups, leaves first; what could not be removed.
+pub fn remove_dirs(cgroup: &BlockCgroup) -> Vec<PathBuf> {
     cgroup.dirs().into_iter().filter(|d| !remove_dir_retrying(d)).collect()
 }
 

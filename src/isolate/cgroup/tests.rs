@@ -163,40 +163,24 @@ fn hybrid_host_makes_one_cgroup_per_hierarchy_with_limits_on_v1() {
     let plan = plan(&host, &limits, "isosh-7-0").unwrap();
     let at = |p: &Path| p.strip_prefix(fake.0.join("sys/fs/cgroup")).unwrap().display().to_string();
     let parents: Vec<String> = plan.nodes.iter().map(|n| at(&n.parent)).collect();
-    // name=systemd limits nothing and gets none; the memory cgroup is made
-    // under the shell's own (a service's), never beside it.
-    assert_eq!(
-        parents,
-        [
-            "unified/isosh-7-0",
-            "cpu/isosh-7-0",
-            "cpuset/isosh-7-0",
-            "devices/isosh-7-0",
-            "memory/process_api/abc/isosh-7-0",
-            "pids/isosh-7-0"
-        ]
-    );
+    // v2 always; v1 only where a limit is (a move into a v1 cgroup waits
+    // for an RCU grace period). The memory cgroup is made under the
+    // shell's own (a service's), never beside it.
+    assert_eq!(parents, ["unified/isosh-7-0", "cpu/isosh-7-0", "memory/process_api/abc/isosh-7-0", "pids/isosh-7-0"]);
     let required: Vec<bool> = plan.nodes.iter().map(|n| n.required).collect();
-    assert_eq!(required, [false, true, false, false, true, true]);
-    // v1 devices hold the allowlist: no BPF program on the v2 side.
-    assert!(!plan.nodes.iter().flat_map(|n| &n.ops).any(|op| matches!(op, CgroupOp::AttachDevicePolicy(_))));
+    assert_eq!(required, [false, true, true, true]);
+    // The device allowlist is the v2 BPF program.
+    assert!(matches!(plan.nodes[0].ops[1], CgroupOp::AttachDevicePolicy(_)));
+    let mut plan = plan;
+    plan.nodes[0].ops.remove(1);
     let cg = apply(&plan, &mut |_| {}).unwrap();
     let dir = |n: usize| &cg.made[n].0;
-    assert_eq!(read(&dir(4).join("memory.limit_in_bytes")), "33554432");
-    assert_eq!(read(&dir(5).join("pids.max")), "10");
+    assert_eq!(read(&dir(2).join("memory.limit_in_bytes")), "33554432");
+    assert_eq!(read(&dir(3).join("pids.max")), "10");
     assert_eq!(read(&dir(1).join("cpu.cfs_quota_us")), "50000");
     assert_eq!(read(&dir(1).join("cpu.cfs_period_us")), "100000");
-    assert_eq!(read(&dir(2).join("cpuset.cpus")), "0-1");
-    assert_eq!(read(&cg.made[2].1.join("cpuset.mems")), "0", "the leaf gets its CPUs and nodes too");
-    // The fake keeps only the last write of devices.allow; the plan has them all.
-    assert_eq!(read(&dir(3).join("devices.deny")), "a");
-    let allows: Vec<&CgroupOp> =
-        plan.nodes[3].ops.iter().filter(|op| matches!(op, CgroupOp::AllowDevice { .. })).collect();
-    assert_eq!(allows.len(), devices::v1_rules().len());
-    let leaf_made_after_devices = plan.nodes[3].ops.iter().rposition(|op| matches!(op, CgroupOp::AllowDevice { .. }))
-        < plan.nodes[3].ops.iter().position(|op| op == &CgroupOp::Mkdir(cg.made[3].1.clone()));
-    assert!(leaf_made_after_devices, "a v1 child copies its parent's device list when made");
-    fs::write(cg.made[4].1.join("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n").unwrap();
+    assert_eq!(cg.unified_leaf.as_ref(), Some(&cg.made[0].1));
+    fs::write(cg.made[2].1.join("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n").unwrap();
     assert!(cg.oom_killed());
     empty_files(&cg.dirs());
     assert!(remove(&cg).is_empty());
@@ -231,4 +215,40 @@ fn missing_controller_is_a_clear_error() {
     let host = Host { fs_root: &fake.0, mountinfo: "", proc_cgroup: "0::/\n" };
     let err = create(&host, &Limits { pids: Some(5), ..Limits::default() }).err().unwrap();
     assert_eq!(err.to_string(), "no cgroup hierarchy of this shell offers the pids controller");
+}
+
+/// A legacy host (v1 only, cpu and cpuset mounted together): no BPF, so
+/// the device allowlist is v1's, made beside the limit that pays for the
+/// move; a cpuset cgroup gets the shell's CPUs and nodes, leaf included.
+#[test]
+fn legacy_v1_host_gets_v1_devices_and_cpuset_copies() {
+    let fake = FakeRoot::new("legacy");
+    let mountinfo = "\
+30 25 0:26 / /sys/fs/cgroup/cpu,cpuset rw - cgroup cgroup rw,cpuset,cpu
+32 25 0:28 / /sys/fs/cgroup/devices rw - cgroup cgroup rw,devices
+";
+    let proc_cgroup = "5:devices:/\n1:cpuset,cpu:/user\n";
+    fake.put("sys/fs/cgroup/cpu,cpuset/user/cpuset.cpus", "0-3\n");
+    fake.put("sys/fs/cgroup/cpu,cpuset/user/cpuset.mems", "0\n");
+    fs::create_dir_all(fake.0.join("sys/fs/cgroup/devices")).unwrap();
+    let host = Host { fs_root: &fake.0, mountinfo, proc_cgroup };
+    let plan = plan(&host, &Limits { cpus: Some(1.0), ..Limits::default() }, "isosh-9-0").unwrap();
+    assert_eq!(plan.nodes.len(), 2, "{plan:?}");
+    assert!(!plan.nodes.iter().flat_map(|n| &n.ops).any(|op| matches!(op, CgroupOp::AttachDevicePolicy(_))));
+    let cg = apply(&plan, &mut |_| {}).unwrap();
+    let (cpu, cpu_leaf) = &cg.made[0];
+    assert_eq!(read(&cpu.join("cpuset.cpus")), "0-3");
+    assert_eq!(read(&cpu_leaf.join("cpuset.mems")), "0", "the leaf gets its CPUs and nodes too");
+    assert_eq!(read(&cpu.join("cpu.cfs_quota_us")), "100000");
+    let (devices, _) = &cg.made[1];
+    assert_eq!(read(&devices.join("devices.deny")), "a");
+    let ops = &plan.nodes[1].ops;
+    let allows = ops.iter().filter(|op| matches!(op, CgroupOp::AllowDevice { .. })).count();
+    assert_eq!(allows, devices::v1_rules().len());
+    let last_allow = ops.iter().rposition(|op| matches!(op, CgroupOp::AllowDevice { .. }));
+    let leaf_made = ops.iter().position(|op| op == &CgroupOp::Mkdir(cg.made[1].1.clone()));
+    assert!(last_allow < leaf_made, "a v1 child copies its parent's device list when made");
+    assert_eq!(cg.unified_leaf, None);
+    empty_files(&cg.dirs());
+    assert!(remove(&cg).is_empty());
 }
