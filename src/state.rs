@@ -48,10 +48,9 @@ impl Vars {
     /// All variables of the process environment, exported.
     pub fn from_environment() -> Self {
         let mut vars = Vars::default();
+        // Every entry, whatever bytes it holds (see crate::bytes).
         for (k, v) in std::env::vars_os() {
-            if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {
-                vars.map.insert(k, Var { value: v, exported: true });
-            }
+            vars.map.insert(crate::bytes::from_os(&k), Var { value: crate::bytes::from_os(&v), exported: true });
         }
         vars
     }
@@ -146,7 +145,7 @@ impl Vars {
         exported
             .map(|(k, v)| (k.as_str(), v.value.as_str()))
             .chain(overrides.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .filter_map(|(k, v)| CString::new(format!("{k}={v}")).ok())
+            .filter_map(|(k, v)| CString::new(crate::bytes::encode(&format!("{k}={v}")).into_owned()).ok())
             .collect()
     }
 }
@@ -262,7 +261,7 @@ impl State {
         if let Ok(cwd) = std::env::current_dir() {
             let pwd_ok = vars.get("PWD").is_some_and(|p| same_file(p, &cwd));
             if !pwd_ok {
-                vars.set("PWD", cwd.to_string_lossy());
+                vars.set("PWD", crate::bytes::from_os(cwd.as_os_str()));
                 vars.export("PWD");
             }
         }
@@ -286,7 +285,7 @@ impl State {
 /// Whether two paths name the same file (by device and inode).
 fn same_file(a: &str, b: &std::path::Path) -> bool {
     use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
+    match (std::fs::metadata(crate::bytes::path(a)), std::fs::metadata(b)) {
         (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
         _ => false,
     }

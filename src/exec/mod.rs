@@ -184,7 +184,7 @@ impl Shell {
 
     /// `isosh: MESSAGE` for messages that carry their own location.
     pub fn error_unlocated(&self, msg: &str) {
-        let _ = write_all(2, format!("isosh: {msg}\n").as_bytes());
+        let _ = spawn::write_str(2, &format!("isosh: {msg}\n"));
     }
 
     /// `FILE:LINE` of the command running, in a script or sourced file
@@ -740,8 +740,7 @@ impl Shell {
             && let Some(usage) = builtins::usage(name)
         {
             let text = format!("usage: {usage}\n");
-            return self
-                .with_redirections(ops, false, |_| Ok(if write_all(1, text.as_bytes()).is_ok() { 0 } else { 1 }));
+            return self.with_redirections(ops, false, |_| Ok(if spawn::write_str(1, &text).is_ok() { 0 } else { 1 }));
         }
         match builtins::find(name) {
             None => self.run_external(name, argv, assigns, ops, last),
@@ -841,9 +840,9 @@ impl Shell {
         let Lookup::Found(path) = self.lookup_path(name) else {
             return Err(Unrunnable::NotFound);
         };
-        let path = CString::new(path.into_os_string().into_encoded_bytes());
-        let argv: Result<Vec<CString>, _> = argv.iter().map(|a| CString::new(a.as_str())).collect();
-        let (Ok(path), Ok(argv)) = (path, argv) else {
+        let path = CString::new(path.into_os_string().into_encoded_bytes()).ok();
+        let argv: Option<Vec<CString>> = argv.iter().map(|a| crate::bytes::cstring(a)).collect();
+        let (Some(path), Some(argv)) = (path, argv) else {
             return Err(Unrunnable::NulByte);
         };
         let envp = if assigns.is_empty() {
@@ -965,7 +964,7 @@ impl Shell {
         let words = assigns.iter().map(|(k, v)| format!("{k}={}", quote(v))).chain(argv.iter().map(|a| quote(a)));
         line.push_str(&words.collect::<Vec<_>>().join(" "));
         line.push('\n');
-        let _ = write_all(2, line.as_bytes());
+        let _ = spawn::write_str(2, &line);
     }
 }
 
@@ -1023,7 +1022,12 @@ impl expand::Context for Shell {
                 let status = self.wait_reporting(child);
                 self.state.last_status = status;
                 self.substitution_status = Some(status);
-                let mut text = String::from_utf8_lossy(&bytes).into_owned();
+                if bytes.contains(&0) {
+                    // As bash: the NULs go, with a warning.
+                    self.error("warning: command substitution: ignored null byte in input");
+                    bytes.retain(|&b| b != 0);
+                }
+                let mut text = crate::bytes::decode_vec(bytes);
                 text.truncate(text.trim_end_matches('\n').len());
                 Ok(text)
             }
@@ -1062,7 +1066,7 @@ pub(crate) enum PlanFailure {
 
 /// Quotes a word for display so that the shell would read it back the same.
 pub fn quote(s: &str) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "_-./,:=+@%^".contains(c);
+    let safe = |c: char| c.is_ascii_alphanumeric() || !c.is_ascii() || "_-./,:=+@%^".contains(c);
     if !s.is_empty() && s.chars().all(safe) { s.to_string() } else { quote_always(s) }
 }
 

@@ -121,7 +121,8 @@ impl<'a> Parser<'a> {
                 }
                 let (line, after) = match rest.find('\n') {
                     Some(n) => (&rest[..n], &rest[n + 1..]),
-                    None => (rest, ""),
+                    // The end of the text (a slice of it, so spans still work).
+                    None => (rest, &rest[rest.len()..]),
                 };
                 rest = after;
                 let line = if h.strip_tabs { line.trim_start_matches('\t') } else { line };
