@@ -13,6 +13,7 @@ pub mod explain;
 pub mod isolate;
 pub mod repl;
 pub mod signals;
+pub mod stack;
 pub mod state;
 pub mod syntax;
 pub mod toplevel;

@@ -18,6 +18,7 @@ use std::io::IsTerminal;
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
     open_missing_standard_fds();
+    isosh::stack::init_main_thread();
     // A panic unwinds to here (running the cleanup in `Drop`s on its way),
     // and ends the shell as Rust's own `main` would.
     let _ = std::panic::catch_unwind(run);

@@ -250,3 +250,51 @@ fn nul_in_command_substitution_is_dropped_with_a_warning() {
     assert_eq!((out.as_slice(), status), (&b"ab\n"[..], 0));
     assert!(err.contains("ignored null byte"), "{err}");
 }
+
+/// Writes `text` as a script and runs it with `shell` (and options).
+fn run_script(dir: &Scratch, shell: &str, opts: &[&str], name: &str, text: &str) -> (String, String, i32) {
+    std::fs::write(dir.path().join(name), text).unwrap();
+    let mut args: Vec<&[u8]> = opts.iter().map(|o| o.as_bytes()).collect();
+    args.push(name.as_bytes());
+    let (out, err, status) = run_bytes(dir, shell, &args, b"");
+    (String::from_utf8_lossy(&out).into_owned(), err, status)
+}
+
+#[test]
+fn deep_nesting_runs_as_dash_does() {
+    let dir = Scratch::new("inv");
+    let n = 4000;
+    let subshells = format!("{}echo deep{}\n", "(".repeat(n), ")".repeat(n));
+    let arith = format!("echo $(({}1{}))\n", "(".repeat(5000), ")".repeat(5000));
+    for (name, text) in [("sub.sh", &subshells), ("arith.sh", &arith)] {
+        let ours = run_script(&dir, ISOSH, &[], name, text);
+        let theirs = run_script(&dir, "/bin/dash", &[], name, text);
+        assert_eq!((&ours.0, ours.2), (&theirs.0, theirs.2), "{name}: {}", ours.1);
+    }
+    // 7000 nested $( ) parse (bash and dash crash here).
+    let subst = format!("echo {}x{}\n", "$(echo ".repeat(7000), ")".repeat(7000));
+    let (_, err, status) = run_script(&dir, ISOSH, &["-n"], "subst.sh", &subst);
+    assert_eq!(status, 0, "{err}");
+    // Runs too: a few hundred nested substitutions (each a process).
+    let subst = format!("echo {}x{}\n", "$(echo ".repeat(300), ")".repeat(300));
+    assert_eq!(run_script(&dir, ISOSH, &[], "subst2.sh", &subst).0, "x\n");
+    // 10000 nested brace groups and ifs run.
+    let braces = format!("{}echo b;{}\n", "{ ".repeat(10000), " }".repeat(10000));
+    assert_eq!(run_script(&dir, ISOSH, &[], "braces.sh", &braces).0, "b\n");
+}
+
+#[test]
+fn nesting_beyond_the_limit_is_an_error_not_a_crash() {
+    let dir = Scratch::new("inv");
+    let ifs = format!("{}echo x{}\n", "if true; then ".repeat(100_000), "; fi".repeat(100_000));
+    let (out, err, status) = run_script(&dir, ISOSH, &["-n"], "ifs.sh", &ifs);
+    assert_eq!((out.as_str(), status), ("", 2), "{err}");
+    assert!(err.contains("ifs.sh:1:") && err.contains("nesting too deep"), "{err}");
+    let arith = format!("echo $(({}1{}))\n", "(".repeat(30_000), ")".repeat(30_000));
+    let (_, err, status) = run_script(&dir, ISOSH, &[], "arith.sh", &arith);
+    assert_eq!(status, 2, "{err}");
+    assert!(err.contains("nesting too deep"), "{err}");
+    let (_, err, status) = run_script(&dir, ISOSH, &[], "rec.sh", "f() { f; }; f\necho never\n");
+    assert_eq!(status, 2, "{err}");
+    assert!(err.contains("f: nesting too deep"), "{err}");
+}

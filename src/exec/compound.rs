@@ -17,6 +17,10 @@ impl Shell {
     /// Runs a compound command; `last`: this process exits after it (see
     /// [`Shell::run_list_as`]).
     pub(crate) fn run_compound(&mut self, cc: &CompoundCommand, last: bool) -> Exec {
+        crate::stack::deep(|| self.run_compound_at(cc, last))
+    }
+
+    fn run_compound_at(&mut self, cc: &CompoundCommand, last: bool) -> Exec {
         let ops = match self.redirect_ops(&cc.redirects) {
             Ok(ops) => ops,
             Err(failure) => return self.plan_failed(failure),
@@ -168,6 +172,10 @@ impl Shell {
     /// Calls a function: new positional parameters and a frame for `local`;
     /// `return` ends it.
     pub(crate) fn call_function(&mut self, body: &CompoundCommand, argv: &[String]) -> Exec {
+        if self.frames.len() >= crate::stack::MAX_CALLS {
+            self.error(&format!("{}: {}", argv[0], crate::stack::TOO_DEEP));
+            return Err(self.fatal_unless_interactive(super::STATUS_FAILED_SETUP));
+        }
         let saved = std::mem::replace(&mut self.state.positional, argv[1..].to_vec());
         let saved_loops = std::mem::take(&mut self.loop_depth);
         self.frames.push(Vec::new());
