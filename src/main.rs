@@ -71,6 +71,7 @@ fn run() {
     // they stay as they were (see users::ensure_home_for_libraries).
     isosh::users::ensure_home_for_libraries();
     state.options = invocation.options;
+    state.vars.allexport = state.options.allexport;
     state.options.interactive = interactive;
     isosh::trace::sync(state.options.trace);
     let mut sh = Shell::new(state);
@@ -122,6 +123,6 @@ fn run() {
         Outcome::Exit(status) => status,
     };
     sh.state.last_status = status;
-    sh.run_exit_trap();
+    let status = sh.run_exit_trap(status);
     std::process::exit(status & 0xff);
 }

@@ -42,6 +42,8 @@ pub struct Vars {
     env_generation: u64,
     /// Names made `readonly`.
     readonly: std::collections::HashSet<String>,
+    /// `set -a`: every variable assigned is exported.
+    pub allexport: bool,
 }
 
 impl Vars {
@@ -82,13 +84,17 @@ impl Vars {
         let value = value.into();
         match self.map.get_mut(name) {
             Some(v) => {
+                v.exported |= self.allexport;
                 if v.exported {
                     self.env_generation += 1;
                 }
                 v.value = value;
             }
             None => {
-                self.map.insert(name.to_string(), Var { value, exported: false });
+                if self.allexport {
+                    self.env_generation += 1;
+                }
+                self.map.insert(name.to_string(), Var { value, exported: self.allexport });
             }
         }
     }
@@ -165,6 +171,8 @@ pub struct Options {
     pub noglob: bool,
     /// `-C`: `>` does not overwrite existing regular files.
     pub noclobber: bool,
+    /// `-a`: export every variable assigned.
+    pub allexport: bool,
     /// `-o pipefail`: a pipeline fails when any stage fails.
     pub pipefail: bool,
     /// `-v`: print input to stderr as it is read.
@@ -177,7 +185,7 @@ pub struct Options {
 
 impl Options {
     /// The single-letter options, in `$-` order.
-    pub const LETTERS: &'static [char] = &['e', 'f', 'n', 'u', 'v', 'x', 'C'];
+    pub const LETTERS: &'static [char] = &['a', 'e', 'f', 'n', 'u', 'v', 'x', 'C'];
 
     /// Long names accepted by `set -o`, with their letter if they have one.
     pub const NAMES: &'static [(&'static str, Option<char>)] = &[
@@ -188,12 +196,14 @@ impl Options {
         ("verbose", Some('v')),
         ("xtrace", Some('x')),
         ("noclobber", Some('C')),
+        ("allexport", Some('a')),
         ("pipefail", None),
         ("trace", None),
     ];
 
     pub fn flag_mut(&mut self, letter: char) -> Option<&mut bool> {
         Some(match letter {
+            'a' => &mut self.allexport,
             'e' => &mut self.errexit,
             'f' => &mut self.noglob,
             'n' => &mut self.noexec,
@@ -252,6 +262,9 @@ impl State {
         vars.set("IFS", " \t\n");
         // Lets scripts tell isosh apart, as BASH_VERSION does for bash.
         vars.set("ISOSH_VERSION", env!("CARGO_PKG_VERSION"));
+        // SAFETY: getppid cannot fail.
+        vars.set("PPID", unsafe { libc::getppid() }.to_string());
+        vars.set("OPTIND", "1");
         // No PS1 default: the prompt then shows the directory and status.
         for (name, value) in [("PS2", "> "), ("PS4", "+ ")] {
             if vars.get(name).is_none() {

@@ -55,7 +55,7 @@ impl Shell {
                     exit_child(super::STATUS_FAILED_SETUP);
                 }
                 let status = self.run_list_as(list, true).unwrap_or_else(Abort::status);
-                exit_child(status)
+                self.exit_subshell(status)
             }
             Ok(ForkResult::Parent { child }) => {
                 self.adopt_foreground(child);
@@ -128,6 +128,10 @@ impl Shell {
                     for pattern in &arm.patterns {
                         let p = expand::expand_pattern(self, pattern).map_err(|e| self.expansion_failed(e))?;
                         if expand::pattern_matches(&p, &subject) {
+                            // An empty arm is a command that succeeds.
+                            if arm.body.items.is_empty() {
+                                return Ok(0);
+                            }
                             return self.run_list_as(&arm.body, last);
                         }
                     }
@@ -161,6 +165,10 @@ impl Shell {
     fn run_for(&mut self, var: &str, items: &[String], body: &List) -> Exec {
         let mut status = 0;
         for item in items {
+            if self.state.vars.is_readonly(var) {
+                self.error(&format!("{var}: is read only"));
+                return Err(self.fatal_unless_interactive(super::STATUS_FAILED_SETUP));
+            }
             self.state.vars.set(var, item.clone());
             if let Next::Stop = self.loop_body(body, &mut status)? {
                 break;

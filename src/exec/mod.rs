@@ -400,6 +400,13 @@ impl Shell {
         }
         // The stage's command is the last thing this process does.
         let status = self.run_command(cmd, true).unwrap_or_else(Abort::status);
+        self.exit_subshell(status)
+    }
+
+    /// Ends a forked subshell: its own EXIT trap first (one it set itself;
+    /// the parent's were reset when it started).
+    pub(crate) fn exit_subshell(&mut self, status: i32) -> ! {
+        let status = self.run_exit_trap(status);
         exit_child(status)
     }
 
@@ -434,10 +441,16 @@ impl Shell {
         Ok(())
     }
 
-    /// The EXIT trap, run once as the shell ends.
-    pub fn run_exit_trap(&mut self) {
-        if let Some(action) = self.traps.remove(&None) {
-            let _ = self.run_source(&action, "trap");
+    /// The EXIT trap, run once as the shell ends with `status`; returns
+    /// the status to exit with (an `exit N` in the trap changes it).
+    pub fn run_exit_trap(&mut self, status: i32) -> i32 {
+        let Some(action) = self.traps.remove(&None) else {
+            return status;
+        };
+        self.state.last_status = status;
+        match self.run_source(&action, "trap") {
+            Err(Abort::Exit(s)) => s,
+            _ => status,
         }
     }
 
@@ -460,7 +473,7 @@ impl Shell {
                     self.error(&format!("/dev/null: {}", crate::exec::spawn::errno_text(e)));
                 }
                 let status = self.run_and_or(ao, true).unwrap_or_else(Abort::status);
-                exit_child(status)
+                self.exit_subshell(status)
             }
             Ok(ForkResult::Parent { child }) => {
                 self.background.push(child);
@@ -1013,7 +1026,8 @@ impl expand::Context for Shell {
                 if moved.is_err() {
                     exit_child(STATUS_FAILED_SETUP);
                 }
-                exit_child(self.run_list_in_child(list))
+                let status = self.run_list_in_child(list);
+                self.exit_subshell(status)
             }
             Ok(ForkResult::Parent { child }) => {
                 drop(writer);

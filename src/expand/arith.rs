@@ -138,6 +138,9 @@ impl Eval<'_> {
             let rhs = self.assignment(live)?;
             let value = if op == "=" { rhs } else { apply(&op[..op.len() - 1], self.var(&name)?, rhs)? };
             if live {
+                if self.state.vars.is_readonly(&name) {
+                    return Err(ArithError(format!("{name}: is read only")));
+                }
                 self.state.vars.set(&name, value.to_string());
             }
             return Ok(value);
