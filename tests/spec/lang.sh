@@ -137,3 +137,35 @@ sleep 0.2 & p=$!; ps -o comm= -p $p; wait
 ## stdout:
 ## 3
 ## status: 0
+
+#### unquoted $* in an assignment joins with the first IFS character
+IFS=:; set -- a b; x=$*; echo "$x"
+## stdout:
+## a:b
+## status: 0
+
+#### ${v=$*} in double quotes joins with the first IFS character
+IFS=:; set -- a b; y="${v=$*}"; echo "$y $v"
+## stdout:
+## a:b a:b
+## status: 0
+
+#### case word $* joins with the first IFS character
+IFS=:; set -- a b; case $* in "a:b") echo joined;; *) echo other;; esac
+## stdout:
+## joined
+## status: 0
+
+#### empty IFS joins $* with nothing in an assignment
+set -- a b; IFS=; x=$*; echo "[$x]"
+## stdout:
+## [ab]
+## status: 0
+
+#### unquoted $* still splits into fields as a command's words
+set -- "a b" c; for w in $*; do echo "<$w>"; done
+## stdout:
+## <a>
+## <b>
+## <c>
+## status: 0
