@@ -5,6 +5,7 @@
 //! fields) → [`exec`] (a plain-data plan of fd operations per process, then
 //! carried out by `spawn`). [`repl`] is the interactive front end.
 
+pub mod bytes;
 pub mod cli;
 pub mod exec;
 pub mod expand;
@@ -12,6 +13,7 @@ pub mod explain;
 pub mod isolate;
 pub mod repl;
 pub mod signals;
+pub mod stack;
 pub mod state;
 pub mod syntax;
 pub mod toplevel;

@@ -18,6 +18,7 @@ use std::io::IsTerminal;
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
     open_missing_standard_fds();
+    isosh::stack::init_main_thread();
     // A panic unwinds to here (running the cleanup in `Drop`s on its way),
     // and ends the shell as Rust's own `main` would.
     let _ = std::panic::catch_unwind(run);
@@ -45,7 +46,8 @@ fn open_missing_standard_fds() {
 /// The shell: it always ends in `std::process::exit`, which also flushes
 /// Rust's stdout.
 fn run() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Arguments are bytes: any of them may be non-UTF-8 (see isosh::bytes).
+    let args: Vec<String> = std::env::args_os().skip(1).map(|a| isosh::bytes::from_os(&a)).collect();
     let invocation = match cli::parse(&args) {
         Ok(Cli::Run(i)) => i,
         Ok(Cli::Version) => {
@@ -69,13 +71,16 @@ fn run() {
     // they stay as they were (see users::ensure_home_for_libraries).
     isosh::users::ensure_home_for_libraries();
     state.options = invocation.options;
+    state.vars.allexport = state.options.allexport;
     state.options.interactive = interactive;
     isosh::trace::sync(state.options.trace);
     let mut sh = Shell::new(state);
     if invocation.explain {
         let text = match &invocation.input {
             Input::Command(t) => Ok(t.clone()),
-            Input::Script(p) => std::fs::read_to_string(p).map_err(|e| format!("{p}: {e}")),
+            Input::Script(p) => std::fs::read(isosh::bytes::path(p))
+                .map(toplevel::script_text)
+                .map_err(|e| format!("{p}: {}", isosh::exec::builtins::io_reason(&e))),
             Input::Stdin => Err("--explain needs -c COMMAND or a script".to_string()),
         };
         let status = match text.map(|t| (sh.explain(&t), t)) {
@@ -96,8 +101,15 @@ fn run() {
     }
     let outcome = match invocation.input {
         Input::Command(text) => toplevel::run_text(&mut sh, &text, Origin { name: "-c", first_line: 1 }),
-        Input::Script(path) => match std::fs::read_to_string(&path) {
-            Ok(text) => toplevel::run_text(&mut sh, &text, Origin { name: &path, first_line: 1 }),
+        Input::Script(path) => match std::fs::read(isosh::bytes::path(&path)) {
+            Ok(bytes) if toplevel::looks_binary(&bytes) => {
+                sh.error(&format!("{path}: cannot execute binary file"));
+                Outcome::Exit(126)
+            }
+            Ok(bytes) => {
+                let text = toplevel::script_text(bytes);
+                toplevel::run_text(&mut sh, &text, Origin { name: &path, first_line: 1 })
+            }
             Err(e) => {
                 sh.error(&format!("{path}: {}", isosh::exec::builtins::io_reason(&e)));
                 Outcome::Exit(127)
@@ -111,6 +123,6 @@ fn run() {
         Outcome::Exit(status) => status,
     };
     sh.state.last_status = status;
-    sh.run_exit_trap();
+    let status = sh.run_exit_trap(status);
     std::process::exit(status & 0xff);
 }

@@ -42,16 +42,17 @@ pub struct Vars {
     env_generation: u64,
     /// Names made `readonly`.
     readonly: std::collections::HashSet<String>,
+    /// `set -a`: every variable assigned is exported.
+    pub allexport: bool,
 }
 
 impl Vars {
     /// All variables of the process environment, exported.
     pub fn from_environment() -> Self {
         let mut vars = Vars::default();
+        // Every entry, whatever bytes it holds (see crate::bytes).
         for (k, v) in std::env::vars_os() {
-            if let (Ok(k), Ok(v)) = (k.into_string(), v.into_string()) {
-                vars.map.insert(k, Var { value: v, exported: true });
-            }
+            vars.map.insert(crate::bytes::from_os(&k), Var { value: crate::bytes::from_os(&v), exported: true });
         }
         vars
     }
@@ -83,13 +84,17 @@ impl Vars {
         let value = value.into();
         match self.map.get_mut(name) {
             Some(v) => {
+                v.exported |= self.allexport;
                 if v.exported {
                     self.env_generation += 1;
                 }
                 v.value = value;
             }
             None => {
-                self.map.insert(name.to_string(), Var { value, exported: false });
+                if self.allexport {
+                    self.env_generation += 1;
+                }
+                self.map.insert(name.to_string(), Var { value, exported: self.allexport });
             }
         }
     }
@@ -146,7 +151,7 @@ impl Vars {
         exported
             .map(|(k, v)| (k.as_str(), v.value.as_str()))
             .chain(overrides.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .filter_map(|(k, v)| CString::new(format!("{k}={v}")).ok())
+            .filter_map(|(k, v)| CString::new(crate::bytes::encode(&format!("{k}={v}")).into_owned()).ok())
             .collect()
     }
 }
@@ -166,6 +171,8 @@ pub struct Options {
     pub noglob: bool,
     /// `-C`: `>` does not overwrite existing regular files.
     pub noclobber: bool,
+    /// `-a`: export every variable assigned.
+    pub allexport: bool,
     /// `-o pipefail`: a pipeline fails when any stage fails.
     pub pipefail: bool,
     /// `-v`: print input to stderr as it is read.
@@ -178,7 +185,7 @@ pub struct Options {
 
 impl Options {
     /// The single-letter options, in `$-` order.
-    pub const LETTERS: &'static [char] = &['e', 'f', 'n', 'u', 'v', 'x', 'C'];
+    pub const LETTERS: &'static [char] = &['a', 'e', 'f', 'n', 'u', 'v', 'x', 'C'];
 
     /// Long names accepted by `set -o`, with their letter if they have one.
     pub const NAMES: &'static [(&'static str, Option<char>)] = &[
@@ -189,12 +196,14 @@ impl Options {
         ("verbose", Some('v')),
         ("xtrace", Some('x')),
         ("noclobber", Some('C')),
+        ("allexport", Some('a')),
         ("pipefail", None),
         ("trace", None),
     ];
 
     pub fn flag_mut(&mut self, letter: char) -> Option<&mut bool> {
         Some(match letter {
+            'a' => &mut self.allexport,
             'e' => &mut self.errexit,
             'f' => &mut self.noglob,
             'n' => &mut self.noexec,
@@ -253,6 +262,9 @@ impl State {
         vars.set("IFS", " \t\n");
         // Lets scripts tell isosh apart, as BASH_VERSION does for bash.
         vars.set("ISOSH_VERSION", env!("CARGO_PKG_VERSION"));
+        // SAFETY: getppid cannot fail.
+        vars.set("PPID", unsafe { libc::getppid() }.to_string());
+        vars.set("OPTIND", "1");
         // No PS1 default: the prompt then shows the directory and status.
         for (name, value) in [("PS2", "> "), ("PS4", "+ ")] {
             if vars.get(name).is_none() {
@@ -262,7 +274,7 @@ impl State {
         if let Ok(cwd) = std::env::current_dir() {
             let pwd_ok = vars.get("PWD").is_some_and(|p| same_file(p, &cwd));
             if !pwd_ok {
-                vars.set("PWD", cwd.to_string_lossy());
+                vars.set("PWD", crate::bytes::from_os(cwd.as_os_str()));
                 vars.export("PWD");
             }
         }
@@ -286,7 +298,7 @@ impl State {
 /// Whether two paths name the same file (by device and inode).
 fn same_file(a: &str, b: &std::path::Path) -> bool {
     use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
+    match (std::fs::metadata(crate::bytes::path(a)), std::fs::metadata(b)) {
         (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
         _ => false,
     }

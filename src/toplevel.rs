@@ -75,32 +75,50 @@ fn run_parsed(sh: &mut Shell, text: &str, origin: Origin) -> Outcome {
 fn run_verbosely(sh: &mut Shell, text: &str, cmd: &crate::syntax::ast::CompleteCommand) -> crate::exec::Exec {
     if sh.state.options.verbose {
         let line = crate::syntax::span::line_text(text, cmd.span.start);
-        let _ = crate::exec::spawn::write_all(2, format!("{line}\n").as_bytes());
+        let _ = crate::exec::spawn::write_str(2, &format!("{line}\n"));
     }
     sh.run_complete_command(cmd)
 }
 
+/// A script's bytes as shell text: any bytes (see [`crate::bytes`]); NUL
+/// bytes are dropped, as bash does.
+pub fn script_text(mut bytes: Vec<u8>) -> String {
+    bytes.retain(|&b| b != 0);
+    crate::bytes::decode_vec(bytes)
+}
+
+/// Whether a file is a program rather than a script, as bash decides: a NUL
+/// byte in its first line, within the first 80 bytes.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    bytes.iter().take(80).take_while(|&&b| b != b'\n').any(|&b| b == 0)
+}
+
 /// Reads commands from a non-terminal standard input, running each as soon
 /// as it is complete (so `yes 'echo y' | isosh` makes progress).
-pub fn run_reader(sh: &mut Shell, input: impl BufRead, name: &str) -> Outcome {
+pub fn run_reader(sh: &mut Shell, mut input: impl BufRead, name: &str) -> Outcome {
     let mut pending = String::new();
     let mut first_line = 1;
-    let mut lines = input.lines();
+    let mut line = Vec::new();
     loop {
-        let line = lines.next();
-        let at_end = line.is_none();
-        match line {
-            Some(Ok(l)) => {
-                pending.push_str(&l);
-                pending.push('\n');
+        line.clear();
+        let at_end = match input.read_until(b'\n', &mut line) {
+            Ok(0) => true,
+            Ok(_) => {
+                if line.last() != Some(&b'\n') {
+                    line.push(b'\n');
+                }
+                pending.push_str(&script_text(std::mem::take(&mut line)));
+                false
             }
-            Some(Err(e)) => {
+            Err(e) => {
                 sh.error(&format!("{name}: {e}"));
                 return Outcome::Exit(2);
             }
-            None => {}
-        }
-        let complete = !matches!(crate::syntax::parse(&pending), Err(e) if e.incomplete);
+        };
+        // A line that ends in a backslash continues on the next one.
+        let backslashes =
+            pending.strip_suffix('\n').unwrap_or(&pending).chars().rev().take_while(|&c| c == '\\').count();
+        let complete = backslashes % 2 == 0 && !matches!(crate::syntax::parse(&pending), Err(e) if e.incomplete);
         if complete || at_end {
             let outcome = run_text(sh, &pending, Origin { name, first_line });
             first_line += pending.matches('\n').count();

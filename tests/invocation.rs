@@ -180,3 +180,121 @@ fn explain_shows_the_plan_and_runs_nothing() {
     let r = run_in(dir.path(), ISOSH, &["--explain", "-c", "echo |"], "");
     assert_eq!(r.status, 2);
 }
+
+/// Runs `program args…` (arguments as raw bytes) with `stdin`, returning
+/// (stdout bytes, stderr text, status).
+fn run_bytes(dir: &Scratch, program: &str, args: &[&[u8]], stdin: &[u8]) -> (Vec<u8>, String, i32) {
+    use std::io::Write;
+    use std::os::unix::ffi::OsStrExt;
+    let mut child = std::process::Command::new(program)
+        .args(args.iter().map(|a| std::ffi::OsStr::from_bytes(a)))
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("LC_ALL", "C")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    (out.stdout, String::from_utf8_lossy(&out.stderr).into_owned(), out.status.code().unwrap_or(-1))
+}
+
+/// The same run under isosh and dash must give the same bytes and status.
+fn same_as_dash(dir: &Scratch, args: &[&[u8]], stdin: &[u8]) -> Vec<u8> {
+    let ours = run_bytes(dir, ISOSH, args, stdin);
+    let theirs = run_bytes(dir, "/bin/dash", args, stdin);
+    assert_eq!((&ours.0, ours.2), (&theirs.0, theirs.2), "args {args:?}; isosh stderr: {}", ours.1);
+    ours.0
+}
+
+#[test]
+fn non_utf8_command_string_and_arguments_are_bytes() {
+    let dir = Scratch::new("inv");
+    assert_eq!(same_as_dash(&dir, &[b"-c", b"echo \xff"], b""), b"\xff\n");
+    assert_eq!(same_as_dash(&dir, &[b"-c", b"printf %s \"$0|$1\"", b"n\xe9", b"\xfe\xff"], b""), b"n\xe9|\xfe\xff");
+    assert_eq!(same_as_dash(&dir, &[b"-c", b"echo ${#1}", b"x", b"\xfe\xff"], b""), b"2\n");
+}
+
+#[test]
+fn latin1_script_files_and_stdin_run() {
+    let dir = Scratch::new("inv");
+    let text = b"# caf\xe9 in a comment\necho w\xe9 \"$1\"\ncase $1 in \xff) echo matched;; esac\n";
+    std::fs::write(dir.path().join("l1.sh"), text).unwrap();
+    let out = same_as_dash(&dir, &[b"l1.sh", b"\xff"], b"");
+    assert_eq!(out, b"w\xe9 \xff\nmatched\n");
+    same_as_dash(&dir, &[], b"echo \xe9\\\nx\necho done\n");
+}
+
+#[test]
+fn binary_file_as_script_is_126() {
+    let dir = Scratch::new("inv");
+    std::fs::write(dir.path().join("prog"), b"\x7fELF\x02\x01\x01\0\0\0echo never\n").unwrap();
+    let (out, err, status) = run_bytes(&dir, ISOSH, &[b"prog"], b"");
+    assert_eq!((out.as_slice(), status), (&b""[..], 126));
+    assert!(err.contains("prog: cannot execute binary file"), "{err}");
+    // A NUL later in a script is dropped, as bash does.
+    std::fs::write(dir.path().join("nul.sh"), b"echo a\necho b\0c\n").unwrap();
+    let (out, _, status) = run_bytes(&dir, ISOSH, &[b"nul.sh"], b"");
+    assert_eq!((out.as_slice(), status), (&b"a\nbc\n"[..], 0));
+}
+
+#[test]
+fn nul_in_command_substitution_is_dropped_with_a_warning() {
+    let dir = Scratch::new("inv");
+    let (out, err, status) = run_bytes(&dir, ISOSH, &[b"-c", b"x=$(printf 'a\\0b'); echo $x"], b"");
+    assert_eq!((out.as_slice(), status), (&b"ab\n"[..], 0));
+    assert!(err.contains("ignored null byte"), "{err}");
+}
+
+/// Writes `text` as a script and runs it with `shell` (and options).
+fn run_script(dir: &Scratch, shell: &str, opts: &[&str], name: &str, text: &str) -> (String, String, i32) {
+    std::fs::write(dir.path().join(name), text).unwrap();
+    let mut args: Vec<&[u8]> = opts.iter().map(|o| o.as_bytes()).collect();
+    args.push(name.as_bytes());
+    let (out, err, status) = run_bytes(dir, shell, &args, b"");
+    (String::from_utf8_lossy(&out).into_owned(), err, status)
+}
+
+#[test]
+fn deep_nesting_runs_as_dash_does() {
+    let dir = Scratch::new("inv");
+    let n = 4000;
+    let subshells = format!("{}echo deep{}\n", "(".repeat(n), ")".repeat(n));
+    let arith = format!("echo $(({}1{}))\n", "(".repeat(5000), ")".repeat(5000));
+    for (name, text) in [("sub.sh", &subshells), ("arith.sh", &arith)] {
+        let ours = run_script(&dir, ISOSH, &[], name, text);
+        let theirs = run_script(&dir, "/bin/dash", &[], name, text);
+        assert_eq!((&ours.0, ours.2), (&theirs.0, theirs.2), "{name}: {}", ours.1);
+    }
+    // 7000 nested $( ) parse (bash and dash crash here).
+    let subst = format!("echo {}x{}\n", "$(echo ".repeat(7000), ")".repeat(7000));
+    let (_, err, status) = run_script(&dir, ISOSH, &["-n"], "subst.sh", &subst);
+    assert_eq!(status, 0, "{err}");
+    // Runs too: a few hundred nested substitutions (each a process).
+    let subst = format!("echo {}x{}\n", "$(echo ".repeat(300), ")".repeat(300));
+    assert_eq!(run_script(&dir, ISOSH, &[], "subst2.sh", &subst).0, "x\n");
+    // 10000 nested brace groups and ifs run.
+    let braces = format!("{}echo b;{}\n", "{ ".repeat(10000), " }".repeat(10000));
+    assert_eq!(run_script(&dir, ISOSH, &[], "braces.sh", &braces).0, "b\n");
+}
+
+#[test]
+fn nesting_beyond_the_limit_is_an_error_not_a_crash() {
+    let dir = Scratch::new("inv");
+    let ifs = format!("{}echo x{}\n", "if true; then ".repeat(100_000), "; fi".repeat(100_000));
+    let (out, err, status) = run_script(&dir, ISOSH, &["-n"], "ifs.sh", &ifs);
+    assert_eq!((out.as_str(), status), ("", 2), "{err}");
+    assert!(err.contains("ifs.sh:1:") && err.contains("nesting too deep"), "{err}");
+    let arith = format!("echo $(({}1{}))\n", "(".repeat(30_000), ")".repeat(30_000));
+    let (_, err, status) = run_script(&dir, ISOSH, &[], "arith.sh", &arith);
+    assert_eq!(status, 2, "{err}");
+    assert!(err.contains("nesting too deep"), "{err}");
+    let (_, err, status) = run_script(&dir, ISOSH, &[], "rec.sh", "f() { f; }; f\necho never\n");
+    assert_eq!(status, 2, "{err}");
+    assert!(err.contains("f: nesting too deep"), "{err}");
+}

@@ -14,19 +14,34 @@ enum Next {
 }
 
 impl Shell {
-    pub(crate) fn run_compound(&mut self, cc: &CompoundCommand) -> Exec {
+    /// Runs a compound command; `last`: this process exits after it (see
+    /// [`Shell::run_list_as`]).
+    pub(crate) fn run_compound(&mut self, cc: &CompoundCommand, last: bool) -> Exec {
+        crate::stack::deep(|| self.run_compound_at(cc, last))
+    }
+
+    fn run_compound_at(&mut self, cc: &CompoundCommand, last: bool) -> Exec {
         let ops = match self.redirect_ops(&cc.redirects) {
             Ok(ops) => ops,
             Err(failure) => return self.plan_failed(failure),
         };
         if let CompoundKind::Subshell(list) = &cc.kind {
-            return self.run_subshell(list, &ops);
+            return self.run_subshell(list, &ops, last);
         }
-        self.with_redirections(&ops, false, |sh| sh.run_compound_kind(&cc.kind))
+        self.with_redirections_as(&ops, false, last, |sh| sh.run_compound_kind(&cc.kind, last))
     }
 
-    /// `( list )`: a forked copy of the shell runs the list.
-    fn run_subshell(&mut self, list: &List, ops: &[super::plan::FdOp]) -> Exec {
+    /// `( list )`: a forked copy of the shell runs the list — or, when
+    /// this process ends with it anyway, this process.
+    fn run_subshell(&mut self, list: &List, ops: &[super::plan::FdOp], last: bool) -> Exec {
+        if last {
+            self.become_child();
+            if let Err((op, e)) = super::spawn::apply_all(ops, &super::spawn::NoPipes) {
+                self.error(&super::spawn::describe_failure(op, e));
+                return Ok(super::STATUS_FAILED_SETUP);
+            }
+            return Ok(self.run_list_as(list, true).unwrap_or_else(Abort::status));
+        }
         let pgid = self.child_pgid();
         // SAFETY: isosh is single-threaded; the child continues with its copy.
         match unsafe { fork() } {
@@ -39,8 +54,8 @@ impl Shell {
                     self.error(&super::spawn::describe_failure(op, e));
                     exit_child(super::STATUS_FAILED_SETUP);
                 }
-                let status = self.run_list(list).unwrap_or_else(Abort::status);
-                exit_child(status)
+                let status = self.run_list_as(list, true).unwrap_or_else(Abort::status);
+                self.exit_subshell(status)
             }
             Ok(ForkResult::Parent { child }) => {
                 self.adopt_foreground(child);
@@ -77,17 +92,17 @@ impl Shell {
         }
     }
 
-    fn run_compound_kind(&mut self, kind: &CompoundKind) -> Exec {
+    fn run_compound_kind(&mut self, kind: &CompoundKind, last: bool) -> Exec {
         match kind {
-            CompoundKind::Brace(list) | CompoundKind::Subshell(list) => self.run_list(list),
+            CompoundKind::Brace(list) | CompoundKind::Subshell(list) => self.run_list_as(list, last),
             CompoundKind::If { branches, otherwise } => {
                 for (cond, body) in branches {
                     if self.condition(cond)? == 0 {
-                        return self.run_list(body);
+                        return self.run_list_as(body, last);
                     }
                 }
                 match otherwise {
-                    Some(body) => self.run_list(body),
+                    Some(body) => self.run_list_as(body, last),
                     None => Ok(0),
                 }
             }
@@ -113,7 +128,11 @@ impl Shell {
                     for pattern in &arm.patterns {
                         let p = expand::expand_pattern(self, pattern).map_err(|e| self.expansion_failed(e))?;
                         if expand::pattern_matches(&p, &subject) {
-                            return self.run_list(&arm.body);
+                            // An empty arm is a command that succeeds.
+                            if arm.body.items.is_empty() {
+                                return Ok(0);
+                            }
+                            return self.run_list_as(&arm.body, last);
                         }
                     }
                 }
@@ -146,6 +165,10 @@ impl Shell {
     fn run_for(&mut self, var: &str, items: &[String], body: &List) -> Exec {
         let mut status = 0;
         for item in items {
+            if self.state.vars.is_readonly(var) {
+                self.error(&format!("{var}: is read only"));
+                return Err(self.fatal_unless_interactive(super::STATUS_FAILED_SETUP));
+            }
             self.state.vars.set(var, item.clone());
             if let Next::Stop = self.loop_body(body, &mut status)? {
                 break;
@@ -157,10 +180,14 @@ impl Shell {
     /// Calls a function: new positional parameters and a frame for `local`;
     /// `return` ends it.
     pub(crate) fn call_function(&mut self, body: &CompoundCommand, argv: &[String]) -> Exec {
+        if self.frames.len() >= crate::stack::MAX_CALLS {
+            self.error(&format!("{}: {}", argv[0], crate::stack::TOO_DEEP));
+            return Err(self.fatal_unless_interactive(super::STATUS_FAILED_SETUP));
+        }
         let saved = std::mem::replace(&mut self.state.positional, argv[1..].to_vec());
         let saved_loops = std::mem::take(&mut self.loop_depth);
         self.frames.push(Vec::new());
-        let r = self.run_compound(body);
+        let r = self.run_compound(body, false);
         self.pop_frame();
         self.loop_depth = saved_loops;
         self.state.positional = saved;

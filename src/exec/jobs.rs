@@ -115,7 +115,7 @@ impl Shell {
     }
 
     fn error_unlocated_raw(&self, line: &str) {
-        let _ = super::spawn::write_all(2, format!("{line}\n").as_bytes());
+        let _ = super::spawn::write_str(2, &format!("{line}\n"));
     }
 
     /// Adds a job with the lowest free number.

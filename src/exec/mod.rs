@@ -74,10 +74,6 @@ pub struct Shell {
     pub(crate) stopped_now: Vec<Pid>,
     /// `exit` with stopped jobs warns once.
     pub(crate) warned_stopped: bool,
-    /// The command about to run is the last thing this forked process will
-    /// do (a pipeline stage): an external command replaces the process
-    /// instead of forking, and redirections need not be undone.
-    last_command: bool,
     /// Set while an isolate block's init starts a body that is one program:
     /// the program's process is then handed over in `launched_body` instead
     /// of waited for, since init must reap and forward signals meanwhile.
@@ -158,7 +154,6 @@ impl Shell {
             fg_pgid: None,
             stopped_now: Vec::new(),
             warned_stopped: false,
-            last_command: false,
             launching_body: false,
             launched_body: None,
             ignore_interrupts: false,
@@ -189,7 +184,7 @@ impl Shell {
 
     /// `isosh: MESSAGE` for messages that carry their own location.
     pub fn error_unlocated(&self, msg: &str) {
-        let _ = write_all(2, format!("isosh: {msg}\n").as_bytes());
+        let _ = spawn::write_str(2, &format!("isosh: {msg}\n"));
     }
 
     /// `FILE:LINE` of the command running, in a script or sourced file
@@ -232,30 +227,49 @@ impl Shell {
     }
 
     pub(crate) fn run_list(&mut self, list: &List) -> Exec {
+        self.run_list_as(list, false)
+    }
+
+    /// Whether a command run with `last` set may replace this process: it
+    /// is the last thing the process does (dash's `EV_EXIT`) and no trap
+    /// is waiting to run after it.
+    fn may_exec_in_place(&self, last: bool) -> bool {
+        last && self.traps.values().all(String::is_empty)
+    }
+
+    /// Runs a list; `last`: when it ends, this (forked) process exits with
+    /// its status, so its final command may replace the process.
+    pub(crate) fn run_list_as(&mut self, list: &List, last: bool) -> Exec {
         let mut status = self.state.last_status;
-        for item in &list.items {
+        let n = list.items.len();
+        for (i, item) in list.items.iter().enumerate() {
             // `set -n` takes effect at once, even later on the same line; an
             // interactive shell ignores it (it could never be undone).
             if self.state.options.noexec && !self.state.options.interactive {
                 return Ok(status);
             }
-            status = if item.background { self.run_background(&item.and_or)? } else { self.run_and_or(&item.and_or)? };
+            status = if item.background {
+                self.run_background(&item.and_or)?
+            } else {
+                self.run_and_or(&item.and_or, last && i + 1 == n)?
+            };
             self.state.last_status = status;
             self.run_pending_traps()?;
         }
         Ok(status)
     }
 
-    fn run_and_or(&mut self, ao: &AndOr) -> Exec {
-        let mut status = self.run_pipeline(&ao.first)?;
+    fn run_and_or(&mut self, ao: &AndOr, in_place: bool) -> Exec {
+        let mut status = self.run_pipeline(&ao.first, in_place && ao.rest.is_empty())?;
         let mut last = &ao.first;
-        for (op, p) in &ao.rest {
+        let n = ao.rest.len();
+        for (i, (op, p)) in ao.rest.iter().enumerate() {
             let run = match op {
                 AndOrOp::And => status == 0,
                 AndOrOp::Or => status != 0,
             };
             if run {
-                status = self.run_pipeline(p)?;
+                status = self.run_pipeline(p, in_place && i + 1 == n)?;
                 last = p;
             }
         }
@@ -272,14 +286,14 @@ impl Shell {
         Ok(status)
     }
 
-    fn run_pipeline(&mut self, p: &Pipeline) -> Exec {
+    fn run_pipeline(&mut self, p: &Pipeline, last: bool) -> Exec {
         self.fg_pgid = None;
         let status = match p.commands.as_slice() {
             // Under job control an isolate block gets a supervisor process
             // of its own, in the job's process group: Ctrl-Z then stops the
             // block as a whole, and its cleanup waits for it wherever it runs.
             [one @ Command::Isolate(_)] if self.terminal.is_some() => Ok(self.run_stages(std::slice::from_ref(one))),
-            [one] => self.run_command(one),
+            [one] => self.run_command(one, last && !p.negated),
             many => Ok(self.run_stages(many)),
         };
         if self.terminal.is_some() {
@@ -291,10 +305,10 @@ impl Shell {
         Ok(status)
     }
 
-    fn run_command(&mut self, cmd: &Command) -> Exec {
+    fn run_command(&mut self, cmd: &Command, last: bool) -> Exec {
         match cmd {
-            Command::Simple(sc) => self.run_simple(sc),
-            Command::Compound(cc) => self.run_compound(cc),
+            Command::Simple(sc) => self.run_simple(sc, last),
+            Command::Compound(cc) => self.run_compound(cc, last),
             Command::FunctionDef(def) => {
                 let origin = self.sources.last().cloned();
                 self.functions.insert(def.name.clone(), (def.body.clone(), origin));
@@ -302,8 +316,7 @@ impl Shell {
             }
             Command::Isolate(block) => {
                 // The block's processes are forked by its supervisor; nothing
-                // in it may replace the current process.
-                self.last_command = false;
+                // in it replaces the current process.
                 match self.redirect_ops(&block.redirects) {
                     Ok(ops) => crate::isolate::run_block(self, block, &ops),
                     Err(failure) => self.plan_failed(failure),
@@ -380,13 +393,20 @@ impl Shell {
 
     fn run_stage_child(&mut self, cmd: &Command, pipes: &StagePipes, stages: usize) -> ! {
         self.become_child();
-        self.last_command = true;
         let ops = plan::pipe_ops(pipes.index, stages);
         if let Err((op, e)) = spawn::apply_all(&ops, pipes) {
             self.error(&spawn::describe_failure(op, e));
             exit_child(STATUS_FAILED_SETUP);
         }
-        let status = self.run_command(cmd).unwrap_or_else(Abort::status);
+        // The stage's command is the last thing this process does.
+        let status = self.run_command(cmd, true).unwrap_or_else(Abort::status);
+        self.exit_subshell(status)
+    }
+
+    /// Ends a forked subshell: its own EXIT trap first (one it set itself;
+    /// the parent's were reset when it started).
+    pub(crate) fn exit_subshell(&mut self, status: i32) -> ! {
+        let status = self.run_exit_trap(status);
         exit_child(status)
     }
 
@@ -421,10 +441,16 @@ impl Shell {
         Ok(())
     }
 
-    /// The EXIT trap, run once as the shell ends.
-    pub fn run_exit_trap(&mut self) {
-        if let Some(action) = self.traps.remove(&None) {
-            let _ = self.run_source(&action, "trap");
+    /// The EXIT trap, run once as the shell ends with `status`; returns
+    /// the status to exit with (an `exit N` in the trap changes it).
+    pub fn run_exit_trap(&mut self, status: i32) -> i32 {
+        let Some(action) = self.traps.remove(&None) else {
+            return status;
+        };
+        self.state.last_status = status;
+        match self.run_source(&action, "trap") {
+            Err(Abort::Exit(s)) => s,
+            _ => status,
         }
     }
 
@@ -446,8 +472,8 @@ impl Shell {
                 if !job_control && let Err(e) = spawn::apply_op(&plan::background_stdin(), &NoPipes) {
                     self.error(&format!("/dev/null: {}", crate::exec::spawn::errno_text(e)));
                 }
-                let status = self.run_and_or(ao).unwrap_or_else(Abort::status);
-                exit_child(status)
+                let status = self.run_and_or(ao, true).unwrap_or_else(Abort::status);
+                self.exit_subshell(status)
             }
             Ok(ForkResult::Parent { child }) => {
                 self.background.push(child);
@@ -574,12 +600,8 @@ impl Shell {
                 unsafe { libc::signal(sig as libc::c_int, libc::SIG_DFL) };
             }
         }
-        // A body that is one plain command may become that command (saves a
-        // fork per block); with `set -e` or more to do, it must not.
-        if single_simple_command(list).is_some() {
-            self.last_command = true;
-        }
-        self.run_list(list).unwrap_or_else(Abort::status)
+        // The list's last command may become this process (saves a fork).
+        self.run_list_as(list, true).unwrap_or_else(Abort::status)
     }
 
     /// For an isolate block's init: when `list` is one simple command whose
@@ -617,7 +639,7 @@ impl Shell {
         Ok(ops)
     }
 
-    fn run_simple(&mut self, sc: &SimpleCommand) -> Exec {
+    fn run_simple(&mut self, sc: &SimpleCommand, last: bool) -> Exec {
         self.substitution_status = None;
         self.current_offset = sc.span.start;
         if !self.aliases.is_empty()
@@ -658,7 +680,7 @@ impl Shell {
             }
         }
         if result.is_ok() {
-            result = self.run_expanded(sc, &argv, &assigns);
+            result = self.run_expanded(sc, &argv, &assigns, last);
         }
         for (k, old) in undo.into_iter().rev() {
             match old {
@@ -689,7 +711,7 @@ impl Shell {
 
     /// The rest of a simple command once its words and assignments are
     /// expanded: redirections, tracing, running.
-    fn run_expanded(&mut self, sc: &SimpleCommand, argv: &[String], assigns: &[(String, String)]) -> Exec {
+    fn run_expanded(&mut self, sc: &SimpleCommand, argv: &[String], assigns: &[(String, String)], last: bool) -> Exec {
         let ops = match self.redirect_ops(&sc.redirects) {
             Ok(ops) => ops,
             Err(failure) => return self.plan_failed(failure),
@@ -702,15 +724,15 @@ impl Shell {
             // (creating files) and undone; the status is that of the last
             // command substitution, if any.
             let status = self.substitution_status.unwrap_or(0);
-            return self.with_redirections(&ops, true, |_| Ok(status));
+            return self.with_redirections_as(&ops, true, last, |_| Ok(status));
         }
-        self.dispatch(argv, assigns, &ops)
+        self.dispatch(argv, assigns, &ops, last)
     }
 
     /// Runs an expanded, non-empty command line: a builtin or a program.
     /// `assigns` are already in the shell's variables; a program also gets
     /// them in its environment.
-    fn dispatch(&mut self, argv: &[String], assigns: &[(String, String)], ops: &[FdOp]) -> Exec {
+    fn dispatch(&mut self, argv: &[String], assigns: &[(String, String)], ops: &[FdOp], last: bool) -> Exec {
         let name = &argv[0];
         // Special builtins come before functions, functions before the rest.
         if !builtins::find(name).is_some_and(|b| b.special)
@@ -721,24 +743,23 @@ impl Shell {
                 None => sh.call_function(&body, argv),
             });
         }
-        self.dispatch_command(argv, assigns, ops)
+        self.dispatch_command(argv, assigns, ops, last)
     }
 
     /// A builtin or a program (not a function).
-    fn dispatch_command(&mut self, argv: &[String], assigns: &[(String, String)], ops: &[FdOp]) -> Exec {
+    fn dispatch_command(&mut self, argv: &[String], assigns: &[(String, String)], ops: &[FdOp], last: bool) -> Exec {
         let name = &argv[0];
         if argv.get(1).is_some_and(|a| a == "--help")
             && let Some(usage) = builtins::usage(name)
         {
             let text = format!("usage: {usage}\n");
-            return self
-                .with_redirections(ops, false, |_| Ok(if write_all(1, text.as_bytes()).is_ok() { 0 } else { 1 }));
+            return self.with_redirections(ops, false, |_| Ok(if spawn::write_str(1, &text).is_ok() { 0 } else { 1 }));
         }
         match builtins::find(name) {
-            None => self.run_external(name, argv, assigns, ops),
+            None => self.run_external(name, argv, assigns, ops, last),
             Some(b) => match b.kind {
                 builtins::Kind::Exec => self.exec_builtin(&argv[1..], assigns, ops),
-                builtins::Kind::Run(run) => self.with_redirections(ops, b.special, |sh| run(sh, argv)),
+                builtins::Kind::Run(run) => self.with_redirections_as(ops, b.special, last, |sh| run(sh, argv)),
             },
         }
     }
@@ -746,7 +767,7 @@ impl Shell {
     /// `command NAME args…`: runs an already expanded command line,
     /// skipping functions.
     pub fn run_argv(&mut self, argv: &[String]) -> Exec {
-        self.dispatch_command(argv, &[], &[])
+        self.dispatch_command(argv, &[], &[], false)
     }
 
     /// Where `name` would run from, under the current `$PATH`.
@@ -763,11 +784,22 @@ impl Shell {
         special: bool,
         body: impl FnOnce(&mut Self) -> Exec,
     ) -> Exec {
+        self.with_redirections_as(ops, special, false, body)
+    }
+
+    /// [`Shell::with_redirections`]; with `last` (nothing runs in this
+    /// process afterwards) the redirections are not undone.
+    pub(crate) fn with_redirections_as(
+        &mut self,
+        ops: &[FdOp],
+        special: bool,
+        last: bool,
+        body: impl FnOnce(&mut Self) -> Exec,
+    ) -> Exec {
         if ops.is_empty() {
-            self.last_command = false;
             return body(self);
         }
-        if std::mem::take(&mut self.last_command) {
+        if last {
             if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
                 self.error(&spawn::describe_failure(op, e));
                 return Ok(STATUS_FAILED_SETUP);
@@ -821,9 +853,9 @@ impl Shell {
         let Lookup::Found(path) = self.lookup_path(name) else {
             return Err(Unrunnable::NotFound);
         };
-        let path = CString::new(path.into_os_string().into_encoded_bytes());
-        let argv: Result<Vec<CString>, _> = argv.iter().map(|a| CString::new(a.as_str())).collect();
-        let (Ok(path), Ok(argv)) = (path, argv) else {
+        let path = CString::new(path.into_os_string().into_encoded_bytes()).ok();
+        let argv: Option<Vec<CString>> = argv.iter().map(|a| crate::bytes::cstring(a)).collect();
+        let (Some(path), Some(argv)) = (path, argv) else {
             return Err(Unrunnable::NulByte);
         };
         let envp = if assigns.is_empty() {
@@ -852,7 +884,14 @@ impl Shell {
         if e == nix::errno::Errno::ENOENT { STATUS_NOT_FOUND } else { STATUS_NOT_EXECUTABLE }
     }
 
-    fn run_external(&mut self, name: &str, argv: &[String], assigns: &[(String, String)], ops: &[FdOp]) -> Exec {
+    fn run_external(
+        &mut self,
+        name: &str,
+        argv: &[String],
+        assigns: &[(String, String)],
+        ops: &[FdOp],
+        last: bool,
+    ) -> Exec {
         let image = self.exec_image(name, argv, assigns);
         if let Err(u) = image
             && ops.is_empty()
@@ -860,8 +899,8 @@ impl Shell {
             // Nothing to redirect first: no need to fork just to complain.
             return Ok(u.report(self, name));
         }
-        if std::mem::take(&mut self.last_command) {
-            // Already a forked stage: become the command.
+        if self.may_exec_in_place(last) {
+            // The last thing this forked process does: become the command.
             return Ok(self.wire_and_exec(name, &image, ops));
         }
         // Tracing takes the fork path: it writes from the child, which the
@@ -938,7 +977,7 @@ impl Shell {
         let words = assigns.iter().map(|(k, v)| format!("{k}={}", quote(v))).chain(argv.iter().map(|a| quote(a)));
         line.push_str(&words.collect::<Vec<_>>().join(" "));
         line.push('\n');
-        let _ = write_all(2, line.as_bytes());
+        let _ = spawn::write_str(2, &line);
     }
 }
 
@@ -987,7 +1026,8 @@ impl expand::Context for Shell {
                 if moved.is_err() {
                     exit_child(STATUS_FAILED_SETUP);
                 }
-                exit_child(self.run_list_in_child(list))
+                let status = self.run_list_in_child(list);
+                self.exit_subshell(status)
             }
             Ok(ForkResult::Parent { child }) => {
                 drop(writer);
@@ -996,7 +1036,12 @@ impl expand::Context for Shell {
                 let status = self.wait_reporting(child);
                 self.state.last_status = status;
                 self.substitution_status = Some(status);
-                let mut text = String::from_utf8_lossy(&bytes).into_owned();
+                if bytes.contains(&0) {
+                    // As bash: the NULs go, with a warning.
+                    self.error("warning: command substitution: ignored null byte in input");
+                    bytes.retain(|&b| b != 0);
+                }
+                let mut text = crate::bytes::decode_vec(bytes);
                 text.truncate(text.trim_end_matches('\n').len());
                 Ok(text)
             }
@@ -1035,7 +1080,7 @@ pub(crate) enum PlanFailure {
 
 /// Quotes a word for display so that the shell would read it back the same.
 pub fn quote(s: &str) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "_-./,:=+@%^".contains(c);
+    let safe = |c: char| c.is_ascii_alphanumeric() || !c.is_ascii() || "_-./,:=+@%^".contains(c);
     if !s.is_empty() && s.chars().all(safe) { s.to_string() } else { quote_always(s) }
 }
 

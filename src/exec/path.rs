@@ -28,7 +28,7 @@ impl PathCache {
     /// is returned when nothing better exists, so exec reports EACCES (126).
     pub fn lookup(&mut self, name: &str, path_var: &str) -> Lookup {
         if name.contains('/') {
-            return Lookup::Found(PathBuf::from(name));
+            return Lookup::Found(crate::bytes::path(name));
         }
         if self.path_var != path_var {
             self.hits.clear();
@@ -43,7 +43,7 @@ impl PathCache {
         }
         let mut fallback = None;
         for dir in path_var.split(':') {
-            let candidate = Path::new(if dir.is_empty() { "." } else { dir }).join(name);
+            let candidate = crate::bytes::path(if dir.is_empty() { "." } else { dir }).join(crate::bytes::path(name));
             if is_executable_file(&candidate) {
                 self.hits.insert(name.to_string(), candidate.clone());
                 return Lookup::Found(candidate);

@@ -128,7 +128,7 @@ pub enum PlanError {
 pub fn redirection_ops(redirs: &[Redirection], noclobber: bool, out: &mut Vec<FdOp>) -> Result<(), PlanError> {
     for r in redirs {
         let fd = r.fd.unwrap_or(r.op.default_fd());
-        let path = || CString::new(r.target.as_str()).map_err(|_| PlanError::NulInPath(r.target.clone()));
+        let path = || crate::bytes::cstring(&r.target).ok_or_else(|| PlanError::NulInPath(r.target.clone()));
         let out_mode = if noclobber { OpenMode::NoClobber } else { OpenMode::Truncate };
         match r.op {
             RedirOp::In => out.push(FdOp::Open { fd, path: path()?, mode: OpenMode::Read }),
@@ -145,7 +145,9 @@ pub fn redirection_ops(redirs: &[Redirection], noclobber: bool, out: &mut Vec<Fd
                 }
             }
             // The target of a here-document is its expanded body.
-            RedirOp::HereDoc { .. } => out.push(FdOp::HereDoc { fd, body: r.target.clone().into_bytes() }),
+            RedirOp::HereDoc { .. } => {
+                out.push(FdOp::HereDoc { fd, body: crate::bytes::encode(&r.target).into_owned() })
+            }
             RedirOp::OutErr | RedirOp::AppendOutErr => {
                 let mode = if r.op == RedirOp::OutErr { out_mode } else { OpenMode::Append };
                 out.push(FdOp::Open { fd: 1, path: path()?, mode });

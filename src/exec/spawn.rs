@@ -447,6 +447,11 @@ pub fn vfork_exec(
 }
 
 /// Writes all of `bytes` to `fd`, retrying on EINTR and short writes.
+/// Writes shell text to `fd` as the bytes it stands for (see [`crate::bytes`]).
+pub fn write_str(fd: RawFd, text: &str) -> Result<(), Errno> {
+    write_all(fd, &crate::bytes::encode(text))
+}
+
 pub fn write_all(fd: RawFd, mut bytes: &[u8]) -> Result<(), Errno> {
     while !bytes.is_empty() {
         // SAFETY: the pointer and length describe a live slice.

@@ -69,6 +69,8 @@ struct Eval<'a> {
     toks: Vec<Tok>,
     pos: usize,
     state: &'a mut State,
+    /// How deeply the expression nests so far.
+    depth: usize,
 }
 
 /// Binary operator levels, loosest first (below `?:` and assignment).
@@ -111,6 +113,22 @@ impl Eval<'_> {
 
     /// assignment: NAME op= assignment | ternary
     fn assignment(&mut self, live: bool) -> R<i64> {
+        self.nested(|e| e.assignment_at(live))
+    }
+
+    /// One level deeper: on a fresh stack segment if needed, and an error
+    /// past the nesting limit.
+    fn nested(&mut self, f: impl FnOnce(&mut Self) -> R<i64>) -> R<i64> {
+        if self.depth >= crate::stack::MAX_NESTING {
+            return Err(ArithError(crate::stack::TOO_DEEP.into()));
+        }
+        self.depth += 1;
+        let r = crate::stack::deep(|| f(self));
+        self.depth -= 1;
+        r
+    }
+
+    fn assignment_at(&mut self, live: bool) -> R<i64> {
         if let (Some(Tok::Name(name)), Some(Tok::Op(op))) = (self.toks.get(self.pos), self.toks.get(self.pos + 1))
             && op.ends_with('=')
             && !matches!(*op, "==" | "!=" | "<=" | ">=")
@@ -120,6 +138,9 @@ impl Eval<'_> {
             let rhs = self.assignment(live)?;
             let value = if op == "=" { rhs } else { apply(&op[..op.len() - 1], self.var(&name)?, rhs)? };
             if live {
+                if self.state.vars.is_readonly(&name) {
+                    return Err(ArithError(format!("{name}: is read only")));
+                }
                 self.state.vars.set(&name, value.to_string());
             }
             return Ok(value);
@@ -167,7 +188,7 @@ impl Eval<'_> {
         match self.toks.get(self.pos).cloned() {
             Some(Tok::Op(op @ ("-" | "+" | "!" | "~"))) => {
                 self.pos += 1;
-                let v = self.unary(live)?;
+                let v = self.nested(|e| e.unary(live))?;
                 Ok(match op {
                     "-" => v.wrapping_neg(),
                     "+" => v,
@@ -224,7 +245,7 @@ pub fn eval(state: &mut State, text: &str) -> Result<i64, ArithError> {
     if toks.is_empty() {
         return Err(ArithError("expression expected".into()));
     }
-    let mut e = Eval { toks, pos: 0, state };
+    let mut e = Eval { toks, pos: 0, state, depth: 0 };
     let v = e.assignment(true)?;
     if e.pos != e.toks.len() {
         return Err(ArithError(format!("syntax error in '{text}'")));

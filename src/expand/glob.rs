@@ -8,7 +8,6 @@
 
 use super::Field;
 use glob::{MatchOptions, Pattern};
-use std::path::Path;
 
 const OPTIONS: MatchOptions =
     MatchOptions { case_sensitive: true, require_literal_separator: true, require_literal_leading_dot: true };
@@ -51,12 +50,12 @@ fn matching_paths(pattern: &str) -> Vec<String> {
         };
         let mut next = Vec::new();
         for base in &paths {
-            let Ok(entries) = std::fs::read_dir(if base.is_empty() { "." } else { base }) else {
+            let Ok(entries) = std::fs::read_dir(crate::bytes::path(if base.is_empty() { "." } else { base })) else {
                 continue;
             };
             let mut names: Vec<String> = entries
                 .flatten()
-                .filter_map(|e| e.file_name().into_string().ok())
+                .map(|e| crate::bytes::from_os(&e.file_name()))
                 .filter(|n| pat.matches_with(n, OPTIONS))
                 .collect();
             // `.*` also names `.` and `..`, as in dash and bash.
@@ -69,9 +68,12 @@ fn matching_paths(pattern: &str) -> Vec<String> {
         paths = next;
     }
     let want_dir = pattern.ends_with('/');
-    paths.retain(|p| match Path::new(p).metadata() {
-        Ok(m) => !want_dir || m.is_dir(),
-        Err(_) => Path::new(p).symlink_metadata().is_ok() && !want_dir,
+    paths.retain(|p| {
+        let path = crate::bytes::path(p);
+        match path.metadata() {
+            Ok(m) => !want_dir || m.is_dir(),
+            Err(_) => path.symlink_metadata().is_ok() && !want_dir,
+        }
     });
     if want_dir {
         paths.iter_mut().for_each(|p| p.push('/'));

@@ -69,7 +69,10 @@ pub enum Segment {
     /// The value of an unquoted expansion: split on `$IFS`, then globbed.
     Expanded(String),
     /// A field boundary between positional parameters of `$@`.
-    Break,
+    /// Where nothing is split (an assignment, `${v=…}`, a `case` word) the
+    /// fields are joined instead: by a space for `$@` (as bash), by the
+    /// first character of `$IFS` (none when it is empty) for `$*` (POSIX).
+    Break(Option<char>),
 }
 
 /// Expands words into the fields of a command line (argv).

@@ -92,7 +92,7 @@ pub fn split_fields(segments: &[Segment], ifs: &str) -> Vec<Field> {
                 s.text();
             }
             Segment::Expanded(t) => s.expanded(t),
-            Segment::Break => {
+            Segment::Break(_) => {
                 if s.begun {
                     s.finish_field();
                 }
@@ -113,7 +113,11 @@ pub fn pattern_unsplit(segments: &[Segment]) -> String {
         match seg {
             Segment::Literal(t) | Segment::Expanded(t) => t.chars().for_each(|c| f.push_unquoted(c)),
             Segment::Quoted(t) => f.push_quoted(t),
-            Segment::Break => f.push_unquoted(' '),
+            Segment::Break(joiner) => {
+                if let Some(c) = joiner {
+                    f.push_unquoted(*c);
+                }
+            }
         }
     }
     f.pattern
@@ -125,7 +129,7 @@ pub fn join_unsplit(segments: &[Segment]) -> String {
     for seg in segments {
         match seg {
             Segment::Literal(t) | Segment::Quoted(t) | Segment::Expanded(t) => out.push_str(t),
-            Segment::Break => out.push(' '),
+            Segment::Break(joiner) => out.extend(*joiner),
         }
     }
     out

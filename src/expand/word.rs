@@ -113,17 +113,20 @@ fn tilde_prefix(ctx: &dyn Context, s: &str, mode: TildeMode) -> Option<(String, 
 fn param(ctx: &mut dyn Context, p: &Param, quoted: bool, out: &mut Vec<Segment>) -> Result<(), ExpandError> {
     let state = ctx.state();
     match p {
-        Param::Special(SpecialParam::At) => {
+        // Unquoted `$*` behaves like unquoted `$@` (but joins with the first
+        // character of IFS where nothing is split); quoted, it is one field
+        // joined by that character.
+        Param::Special(which @ (SpecialParam::At | SpecialParam::Star))
+            if matches!(which, SpecialParam::At) || !quoted =>
+        {
+            let joiner = if matches!(which, SpecialParam::At) { Some(' ') } else { state.ifs().chars().next() };
             for (i, arg) in state.positional.iter().enumerate() {
                 if i > 0 {
-                    out.push(Segment::Break);
+                    out.push(Segment::Break(joiner));
                 }
                 out.push(if quoted { Segment::Quoted(arg.clone()) } else { Segment::Expanded(arg.clone()) });
             }
         }
-        // Unquoted `$*` behaves like unquoted `$@`; quoted, it is one field
-        // joined by the first character of IFS.
-        Param::Special(SpecialParam::Star) if !quoted => param(ctx, &Param::Special(SpecialParam::At), false, out)?,
         Param::Special(SpecialParam::Star) => {
             let sep = state.ifs().chars().next().map(String::from).unwrap_or_default();
             out.push(Segment::Quoted(state.positional.join(&sep)));

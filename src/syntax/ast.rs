@@ -368,8 +368,25 @@ impl fmt::Display for CompleteCommand {
     }
 }
 
+/// Dropping a deeply nested list recurses once per level: on a fresh
+/// stack segment when needed (see [`crate::stack`]).
+impl Drop for List {
+    fn drop(&mut self) {
+        let items = std::mem::take(&mut self.items);
+        if !items.is_empty() {
+            crate::stack::deep(move || drop(items));
+        }
+    }
+}
+
 impl fmt::Display for List {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::stack::deep(|| self.fmt_items(f))
+    }
+}
+
+impl List {
+    fn fmt_items(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, item) in self.items.iter().enumerate() {
             if i > 0 {
                 f.write_str(" ")?;

@@ -112,7 +112,12 @@ impl<'a> Lexer<'a> {
     /// Where `at` (a slice of the source, not always running to its end)
     /// starts in the source.
     fn offset(&self, at: &str) -> usize {
-        at.as_ptr() as usize - self.src.as_ptr() as usize
+        // Every slice the lexer hands around is part of the source; should
+        // one not be, its place is the end rather than a panic.
+        (at.as_ptr() as usize)
+            .checked_sub(self.src.as_ptr() as usize)
+            .filter(|&o| o <= self.src.len())
+            .unwrap_or(self.src.len())
     }
 
     /// Skips blanks, line continuations and a comment.

@@ -121,7 +121,8 @@ impl<'a> Parser<'a> {
                 }
                 let (line, after) = match rest.find('\n') {
                     Some(n) => (&rest[..n], &rest[n + 1..]),
-                    None => (rest, ""),
+                    // The end of the text (a slice of it, so spans still work).
+                    None => (rest, &rest[rest.len()..]),
                 };
                 rest = after;
                 let line = if h.strip_tabs { line.trim_start_matches('\t') } else { line };
@@ -255,6 +256,13 @@ impl<'a> Parser<'a> {
 
     fn command(&mut self) -> PResult<Command> {
         let tok = self.peek()?;
+        let Some(_level) = crate::stack::Level::enter() else {
+            return Err(ParseError::new(crate::stack::TOO_DEEP, tok.span));
+        };
+        crate::stack::deep(|| self.command_at(tok))
+    }
+
+    fn command_at(&mut self, tok: Token) -> PResult<Command> {
         let keyword = match &tok.kind {
             TokenKind::Word(w) => w.as_plain_literal().map(String::from),
             TokenKind::LParen => Some("(".to_string()),
@@ -654,6 +662,13 @@ fn assignment(word: &Word) -> Option<Assignment> {
 /// `$(…)`: the list from byte `start` of `src` up to its `)`; returns the
 /// list and the offset just after the `)`.
 pub(crate) fn parse_substitution(src: &str, start: usize) -> PResult<(List, usize)> {
+    let Some(_level) = crate::stack::Level::enter() else {
+        return Err(ParseError::new(crate::stack::TOO_DEEP, Span::new(start.saturating_sub(2), start)));
+    };
+    crate::stack::deep(|| parse_substitution_at(src, start))
+}
+
+fn parse_substitution_at(src: &str, start: usize) -> PResult<(List, usize)> {
     let mut p = Parser::new(src);
     p.rest = &src[start..];
     p.skip_newlines()?;
@@ -670,9 +685,12 @@ pub(crate) fn parse_substitution(src: &str, start: usize) -> PResult<(List, usiz
 
 /// A whole separate text (the inside of backquotes) as one list.
 pub(crate) fn parse_detached(text: &str) -> PResult<List> {
+    let Some(_level) = crate::stack::Level::enter() else {
+        return Err(ParseError::new(crate::stack::TOO_DEEP, Span::new(0, 0)));
+    };
     let mut items = Vec::new();
-    for c in parse(text)? {
-        items.extend(c.list.items);
+    for mut c in crate::stack::deep(|| parse(text))? {
+        items.append(&mut c.list.items);
     }
     Ok(List { items })
 }

@@ -77,11 +77,20 @@ pub fn run_in(dir: &Path, program: &str, args: &[&str], stdin: &str) -> Run {
     let _ = writer.join();
     use std::os::unix::process::ExitStatusExt;
     let status = out.status.code().unwrap_or_else(|| 128 + out.status.signal().unwrap_or(0));
-    Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        status,
+    Run { stdout: bytes_text(&out.stdout), stderr: bytes_text(&out.stderr), status }
+}
+
+/// Output as text, byte-exact: UTF-8 as it is, any other byte as `\xHH`
+/// (so two outputs compare equal only when their bytes do).
+pub fn bytes_text(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            text.push_str(&format!("\\x{b:02x}"));
+        }
     }
+    text
 }
 
 /// `isosh -c script` in a fresh scratch directory.

@@ -52,17 +52,17 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Exec {
     };
     let old = sh.state.vars.get("PWD").map(String::from);
     let logical = match (&old, dir.starts_with('/')) {
-        (Some(pwd), false) if !physical => normalize(&Path::new(pwd).join(&dir)),
-        _ => normalize(Path::new(&dir)),
+        (Some(pwd), false) if !physical => normalize(&crate::bytes::path(pwd).join(crate::bytes::path(&dir))),
+        _ => normalize(&crate::bytes::path(&dir)),
     };
-    let target = if physical { PathBuf::from(&dir) } else { logical.clone() };
+    let target = if physical { crate::bytes::path(&dir) } else { logical.clone() };
     if let Err(e) = std::env::set_current_dir(&target) {
         return fail(sh, &format!("cd: can't cd to {dir}: {}", io_reason(&e)));
     }
     let new_pwd = if physical {
-        std::env::current_dir().map(|p| p.to_string_lossy().into_owned()).unwrap_or(dir)
+        std::env::current_dir().map(|p| crate::bytes::from_os(p.as_os_str())).unwrap_or(dir)
     } else {
-        logical.to_string_lossy().into_owned()
+        crate::bytes::from_os(logical.as_os_str())
     };
     if let Some(o) = old {
         sh.state.vars.set("OLDPWD", o);
@@ -93,11 +93,13 @@ pub fn pwd(sh: &mut Shell, argv: &[String]) -> Exec {
         Err(e) => return fail(sh, &format!("pwd: {}", io_reason(&e))),
     };
     let logical = sh.state.vars.get("PWD").filter(|p| {
-        p.starts_with('/') && std::fs::canonicalize(p).ok().as_deref() == std::fs::canonicalize(&cwd).ok().as_deref()
+        p.starts_with('/')
+            && std::fs::canonicalize(crate::bytes::path(p)).ok().as_deref()
+                == std::fs::canonicalize(&cwd).ok().as_deref()
     });
     let shown = match logical {
         Some(p) if !physical => p.to_string(),
-        _ => cwd.to_string_lossy().into_owned(),
+        _ => crate::bytes::from_os(cwd.as_os_str()),
     };
     out(sh, "pwd", &format!("{shown}\n"))
 }

@@ -89,16 +89,16 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Exec {
         return usage_error(sh, true, ".: usage: . FILE [ARG...]");
     };
     let path = if name.contains('/') {
-        Some(std::path::PathBuf::from(name))
+        Some(crate::bytes::path(name))
     } else {
         let path_var = sh.state.vars.get("PATH").unwrap_or_default().to_string();
         path_var
             .split(':')
-            .map(|d| std::path::Path::new(if d.is_empty() { "." } else { d }).join(name))
+            .map(|d| crate::bytes::path(if d.is_empty() { "." } else { d }).join(crate::bytes::path(name)))
             .find(|p| p.is_file())
     };
-    let text = match path.as_ref().map(std::fs::read_to_string) {
-        Some(Ok(t)) => t,
+    let text = match path.as_ref().map(std::fs::read) {
+        Some(Ok(t)) => crate::toplevel::script_text(t),
         Some(Err(e)) => return usage_error(sh, true, &format!(".: {name}: {}", super::io_reason(&e))),
         None => return usage_error(sh, true, &format!(".: {name}: not found")),
     };

@@ -41,7 +41,7 @@ pub fn fg(sh: &mut Shell, argv: &[String]) -> Exec {
         Ok(i) => i,
         Err(e) => return e,
     };
-    let _ = crate::exec::spawn::write_all(1, format!("{}\n", sh.jobs[index].text).as_bytes());
+    let _ = crate::exec::spawn::write_str(1, &format!("{}\n", sh.jobs[index].text));
     Ok(sh.continue_job(index, true))
 }
 
@@ -53,6 +53,6 @@ pub fn bg(sh: &mut Shell, argv: &[String]) -> Exec {
         Ok(i) => i,
         Err(e) => return e,
     };
-    let _ = crate::exec::spawn::write_all(1, format!("[{}] {} &\n", sh.jobs[index].id, sh.jobs[index].text).as_bytes());
+    let _ = crate::exec::spawn::write_str(1, &format!("[{}] {} &\n", sh.jobs[index].id, sh.jobs[index].text));
     Ok(sh.continue_job(index, false))
 }

@@ -27,7 +27,7 @@ fn meaning(sh: &mut Shell, name: &str) -> Meaning {
         return Meaning::Builtin { special: false };
     }
     match sh.lookup_path(name) {
-        Lookup::Found(p) if p.is_file() => Meaning::File(p.to_string_lossy().into_owned()),
+        Lookup::Found(p) if p.is_file() => Meaning::File(crate::bytes::from_os(p.as_os_str())),
         _ => Meaning::Unknown,
     }
 }

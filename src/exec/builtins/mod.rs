@@ -18,7 +18,6 @@ mod test;
 mod trap;
 mod vars;
 
-use super::spawn::write_all;
 use super::{Abort, Exec, Shell};
 
 /// How the shell runs a builtin.
@@ -145,7 +144,7 @@ pub fn find(name: &str) -> Option<&'static Builtin> {
 
 /// Writes a builtin's output to fd 1; a failed write is the builtin's error.
 fn out(sh: &Shell, name: &str, text: &str) -> Exec {
-    match write_all(1, text.as_bytes()) {
+    match crate::exec::spawn::write_str(1, text) {
         Ok(()) => Ok(0),
         Err(e) => {
             sh.error(&format!("{name}: write error: {}", crate::exec::spawn::errno_text(e)));

@@ -117,7 +117,7 @@ fn escape(chars: &mut std::iter::Peekable<std::str::Chars>, out: &mut String, in
                     None => break,
                 }
             }
-            out.push(char::from_u32(value & 0xff).unwrap_or('\0'));
+            out.push(crate::bytes::byte_char((value & 0xff) as u8));
         }
         other => {
             out.push('\\');
@@ -130,7 +130,7 @@ fn escape(chars: &mut std::iter::Peekable<std::str::Chars>, out: &mut String, in
 /// A number argument: decimal, octal, hex, or `'c` for a character code.
 fn number(arg: &str) -> Result<i64, String> {
     if let Some(rest) = arg.strip_prefix(['\'', '"']) {
-        return Ok(rest.chars().next().map_or(0, |c| c as i64));
+        return Ok(rest.chars().next().map_or(0, |c| crate::bytes::raw_byte(c).map_or(c as i64, i64::from)));
     }
     if arg.trim().is_empty() {
         return Ok(0);

@@ -13,7 +13,7 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Exec {
             "-r" => raw = true,
             "-p" => {
                 let Some(prompt) = args.next() else { return usage_error(sh, false, "read: -p needs a prompt") };
-                let _ = crate::exec::spawn::write_all(2, prompt.as_bytes());
+                let _ = crate::exec::spawn::write_str(2, prompt);
             }
             "--" => names.extend(args.by_ref().cloned()),
             _ => names.push(a.clone()),
@@ -63,20 +63,17 @@ fn read_line(raw: bool) -> (Vec<(char, bool)>, bool) {
     }
 }
 
+/// The line as shell text (bytes that are not UTF-8 kept as they are, see
+/// [`crate::bytes`]), each char with the mark of its first byte.
 fn decode(bytes: &[u8], escaped: &[bool]) -> Vec<(char, bool)> {
-    // Non-UTF-8 input is taken byte by byte, as Latin-1.
-    match std::str::from_utf8(bytes) {
-        Ok(s) => {
-            let mut out = Vec::new();
-            let mut i = 0;
-            for c in s.chars() {
-                out.push((c, escaped.get(i).copied().unwrap_or(false)));
-                i += c.len_utf8();
-            }
-            out
-        }
-        Err(_) => bytes.iter().zip(escaped).map(|(b, e)| (*b as char, *e)).collect(),
+    let text = crate::bytes::decode(bytes);
+    let mut out = Vec::with_capacity(text.len());
+    let mut i = 0;
+    for c in text.chars() {
+        out.push((c, escaped.get(i).copied().unwrap_or(false)));
+        i += if crate::bytes::raw_byte(c).is_some() { 1 } else { c.len_utf8() };
     }
+    out
 }
 
 /// Splits into at most `n` values: the last takes the rest of the line,

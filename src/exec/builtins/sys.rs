@@ -109,6 +109,24 @@ pub fn kill(sh: &mut Shell, argv: &[String]) -> Exec {
     let mut sig = Some(Signal::SIGTERM);
     let mut rest = &argv[1..];
     match rest.first().map(String::as_str) {
+        Some("-l") if rest.len() > 1 => {
+            // `kill -l N`: the name of signal N (or of the one an exit status
+            // 128+N stands for); `kill -l NAME`: its number.
+            let mut text = String::new();
+            for a in &rest[1..] {
+                let line = match a.parse::<i32>() {
+                    Ok(n) => Signal::try_from(if n > 128 { n - 128 } else { n })
+                        .ok()
+                        .map(|s| s.as_str().trim_start_matches("SIG").to_string()),
+                    Err(_) => super::trap::parse_condition(a).flatten().map(|s| (s as i32).to_string()),
+                };
+                match line {
+                    Some(l) => text.push_str(&format!("{l}\n")),
+                    None => return usage_error(sh, false, &format!("kill: {a}: bad signal")),
+                }
+            }
+            return out(sh, "kill", &text);
+        }
         Some("-l") => {
             let names: Vec<&str> = Signal::iterator().map(|s| s.as_str().trim_start_matches("SIG")).collect();
             return out(sh, "kill", &format!("{}\n", names.join(" ")));

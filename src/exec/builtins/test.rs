@@ -137,10 +137,10 @@ fn unary(op: &str, a: &str) -> T {
         return Ok(unsafe { libc::isatty(fd) } == 1);
     }
     if matches!(op, "-h" | "-L") {
-        return Ok(std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink()));
+        return Ok(std::fs::symlink_metadata(crate::bytes::path(a)).is_ok_and(|m| m.file_type().is_symlink()));
     }
-    let access = |mode| nix::unistd::access(a, mode).is_ok();
-    let Ok(m) = std::fs::metadata(a) else { return Ok(false) };
+    let access = |mode| nix::unistd::access(crate::bytes::path(a).as_path(), mode).is_ok();
+    let Ok(m) = std::fs::metadata(crate::bytes::path(a)) else { return Ok(false) };
     let ft = m.file_type();
     Ok(match op {
         "-e" => true,
@@ -164,7 +164,7 @@ fn unary(op: &str, a: &str) -> T {
 }
 
 fn binary(a: &str, op: &str, b: &str) -> T {
-    let mtime = |p: &str| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let mtime = |p: &str| std::fs::metadata(crate::bytes::path(p)).and_then(|m| m.modified()).ok();
     Ok(match op {
         "=" | "==" => a == b,
         "!=" => a != b,
@@ -182,7 +182,7 @@ fn binary(a: &str, op: &str, b: &str) -> T {
         "-ot" => {
             matches!((mtime(a), mtime(b)), (Some(x), Some(y)) if x < y) || (mtime(a).is_none() && mtime(b).is_some())
         }
-        "-ef" => match (std::fs::metadata(a), std::fs::metadata(b)) {
+        "-ef" => match (std::fs::metadata(crate::bytes::path(a)), std::fs::metadata(crate::bytes::path(b))) {
             (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
             _ => false,
         },

@@ -27,7 +27,10 @@ fn condition_name(c: Option<Signal>) -> String {
 }
 
 pub fn trap(sh: &mut Shell, argv: &[String]) -> Exec {
-    let args = &argv[1..];
+    let args = match argv.get(1) {
+        Some(dd) if dd == "--" => &argv[2..],
+        _ => &argv[1..],
+    };
     if args.is_empty() || args[0] == "-p" {
         let mut text = String::new();
         let mut listed: Vec<_> = sh.traps.iter().collect();

@@ -124,13 +124,14 @@ pub fn set(sh: &mut Shell, argv: &[String]) -> Exec {
         sh.state.positional = p;
     }
     crate::trace::sync(sh.state.options.trace);
+    sh.state.vars.allexport = sh.state.options.allexport;
     Ok(0)
 }
 
 /// `set -o` (a table) and `set +o` (commands that restore the settings).
 fn list_options(sh: &mut Shell, table: bool) -> Exec {
     let mut opts = sh.state.options;
-    let mut text = String::new();
+    let mut text = if table { "Current option settings\n".to_string() } else { String::new() };
     for (name, _) in Options::NAMES {
         let on = opts.named_mut(name).is_some_and(|f| *f);
         if table {
