@@ -250,8 +250,8 @@ fn background_jobs_are_numbered_listed_and_reported_done() {
     r.expect("[1] ");
     r.expect("PROMPT$ ");
     r.send("jobs -l\r");
-    r.expect("[1]+  ");
-    r.expect("Running");
+    r.expect("[1]+ ");
+    r.expect(" Running");
     r.expect("sleep 0.3 &");
     r.expect("PROMPT$ ");
     // Each new prompt reports jobs that have ended since the last one.
@@ -399,4 +399,40 @@ fn a_block_uses_the_terminal_but_cannot_type_into_it() {
     r.expect("status-130-8");
     let out = r.output.lock().unwrap().clone();
     assert!(!out.contains("sti-worked") && !out.contains("not-10-interrupted"), "{out}");
+}
+
+/// `kill %N` on a stopped job continues it too, so it dies now (as in
+/// bash), the next prompt says how it ended, and its number is free again.
+#[test]
+fn kill_ends_a_stopped_job_and_jobs_columns_match_bash() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("sleep 0.5 &\r");
+    r.next_prompt();
+    r.send("jobs\r");
+    // bash: the command starts in column 25.
+    r.expect("[1]+  Running                 sleep 0.5 &");
+    r.next_prompt();
+    r.send("sleep 30\r");
+    std::thread::sleep(Duration::from_millis(200));
+    r.send("\x1a");
+    r.expect("Stopped");
+    r.expect("PROMPT$ ");
+    r.send("kill '%sleep 30'\r");
+    r.next_prompt();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        r.send("\r");
+        if r.appears_within("Terminated              sleep 30", Duration::from_millis(300)) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the stopped job was never reported terminated");
+    }
+    r.send("sleep 40 &\r");
+    r.expect("] ");
+    r.next_prompt();
+    r.send("jobs -l\r");
+    r.expect("+ ");
+    r.expect(" Running                 sleep 40 &");
 }
