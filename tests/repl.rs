@@ -436,3 +436,30 @@ fn kill_ends_a_stopped_job_and_jobs_columns_match_bash() {
     r.expect("+ ");
     r.expect(" Running                 sleep 40 &");
 }
+
+/// PS1 and PS2 get their escapes, then parameter expansion, command
+/// substitution and arithmetic (as in dash and bash); `$?` survives.
+#[test]
+fn ps1_expands_parameters_and_escapes() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start_with(
+        home.path(),
+        &[("PS1", "[$?] $USER-$((6*7)) \\W \\j\\$ "), ("USER", "ann"), ("PS2", "more-$((1+1))> ")],
+    );
+    let sign = if nix::unistd::geteuid().is_root() { "#" } else { "$" };
+    let dir = "~"; // \W of $HOME
+    r.expect(&format!("[0] ann-42 {dir} 0{sign} "));
+    r.send("false\r");
+    r.expect(&format!("[1] ann-42 {dir} 0{sign} "));
+    r.send("sleep 5 &\r");
+    r.expect(&format!("[0] ann-42 {dir} 1{sign} "));
+    r.send("PS1='$(echo sub)\\n\\A> '; (exit 3)\r");
+    r.expect("sub\r\n");
+    r.expect("> ");
+    r.send("echo \"status $?\"\r");
+    r.expect("status 3");
+    r.send("if true\r");
+    r.expect("more-2> ");
+    r.send("then echo in-if; fi\r");
+    r.expect("in-if");
+}

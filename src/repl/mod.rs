@@ -32,16 +32,20 @@ fn refresh_helper(editor: &mut Editor<ShellHelper, DefaultHistory>, sh: &Shell) 
 
 /// Reads one complete command, asking with `$PS2` for more lines while the
 /// parser says the input is incomplete. `Ok(None)` at end of input.
-fn read_command(editor: &mut Editor<ShellHelper, DefaultHistory>, sh: &Shell) -> Result<Option<String>, ReadlineError> {
+fn read_command(
+    editor: &mut Editor<ShellHelper, DefaultHistory>,
+    sh: &mut Shell,
+) -> Result<Option<String>, ReadlineError> {
     refresh_helper(editor, sh);
-    let ps1 = prompt::primary(&sh.state);
-    let ps2 = prompt::expand(sh.state.vars.get("PS2").unwrap_or("> "), &sh.state);
+    let ps1 = prompt::primary(sh);
     let mut text = match editor.readline(&ps1) {
         Ok(line) => line,
         Err(ReadlineError::Eof) => return Ok(None),
         Err(e) => return Err(e),
     };
     while matches!(syntax::parse(&text), Err(e) if e.incomplete) {
+        let ps2 = sh.state.vars.get("PS2").unwrap_or("> ").to_string();
+        let ps2 = prompt::expand(&ps2, sh);
         match editor.readline(&ps2) {
             Ok(more) => {
                 text.push('\n');
