@@ -100,6 +100,21 @@ impl Repl {
         }
     }
 
+    /// Waits until the terminal has shown nothing new for a while (the
+    /// line editor is idle, waiting for keys).
+    fn quiet(&mut self) {
+        let mut last = usize::MAX;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let len = self.output.lock().unwrap().len();
+            if len == last || Instant::now() > deadline {
+                return;
+            }
+            last = len;
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
     fn send(&mut self, text: &str) {
         self.master.write_all(text.as_bytes()).unwrap();
     }
@@ -462,4 +477,72 @@ fn ps1_expands_parameters_and_escapes() {
     r.expect("more-2> ");
     r.send("then echo in-if; fi\r");
     r.expect("in-if");
+}
+
+/// A second Tab lists the candidates with what each is; completion knows
+/// commands inside a block and after `|`, isolate options and their values,
+/// variables inside double quotes and file names with spaces in a quote.
+#[test]
+fn tab_lists_candidates_with_descriptions_in_every_context() {
+    let home = Scratch::new("repl");
+    std::fs::write(home.path().join("my file.txt"), "in-the-file\n").unwrap();
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("isolate --ne\t");
+    r.expect("--net");
+    r.send("\t");
+    r.expect("--net  (network: none or host)");
+    r.expect("--network  (network: none or host)");
+    r.send("\x03");
+    r.next_prompt();
+    r.quiet();
+    r.send("isolate --net \t\t");
+    r.expect("none");
+    r.expect("host");
+    r.send("\x03");
+    r.next_prompt();
+    r.quiet();
+    r.send("true | ech\t");
+    r.expect("echo");
+    r.send("\x03");
+    r.next_prompt();
+    r.quiet();
+    r.send("jo\t\t");
+    r.expect("jobs  (builtin)");
+    r.expect("join  (command)");
+    r.send("\x03");
+    r.next_prompt();
+    r.quiet();
+    r.send("mytool_a() { :; }; alias mytool_b='ls -l'\r");
+    r.next_prompt();
+    r.send("mytool_\t\t");
+    r.expect("mytool_a  (function)");
+    r.expect("mytool_b  (alias for ls -l)");
+    r.send("\x03");
+    r.next_prompt();
+    r.quiet();
+    r.send("cat \"my\t");
+    r.expect("my file.txt\"");
+    r.send("\r");
+    r.expect("in-the-file");
+    r.expect("PROMPT$ ");
+    r.send("isoshvar_one=1 isoshvar_two=2\r");
+    r.next_prompt();
+    r.send("echo \"${isoshvar_t\t");
+    r.expect("${isoshvar_two}");
+    r.send("\"\r");
+    r.expect("\r\n2\r\n");
+}
+
+/// Inside a block the first word is a command again.
+#[test]
+fn tab_completes_commands_inside_an_isolate_body() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("isolate --memory 64M < ech\t");
+    r.expect("echo");
+    r.send("\x03");
+    r.next_prompt();
+    r.quiet();
 }
