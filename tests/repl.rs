@@ -546,3 +546,19 @@ fn tab_completes_commands_inside_an_isolate_body() {
     r.next_prompt();
     r.quiet();
 }
+
+/// `>file` inside a block redirects inside it, so the block stays open:
+/// the continuation prompt comes with the `> >` hint.
+#[test]
+fn an_unclosed_block_with_a_redirection_hints_at_the_two_closing_forms() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start_with(home.path(), &[("PS1", "PROMPT$ "), ("PS2", "MORE> ")]);
+    r.expect("PROMPT$ ");
+    r.send("isolate < ls / >out.txt\r");
+    r.expect("to close the block and redirect its output, write `> >out.txt`");
+    r.expect("MORE> ");
+    r.send("\x03");
+    r.next_prompt();
+    r.send("echo still-$((1+1))\r");
+    r.expect("still-2");
+}

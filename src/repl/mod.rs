@@ -45,7 +45,18 @@ fn read_command(
         Err(ReadlineError::Eof) => return Ok(None),
         Err(e) => return Err(e),
     };
-    while matches!(syntax::parse(&text), Err(e) if e.incomplete) {
+    let mut hinted = None;
+    while let Err(e) = syntax::parse(&text)
+        && e.incomplete
+    {
+        // An unclosed block that may have meant `> >` says so now, not
+        // only after Ctrl-D.
+        if let Some(hint) = e.hint
+            && hinted.as_ref() != Some(&hint)
+        {
+            sh.error_unlocated(&format!("note: {hint}"));
+            hinted = Some(hint);
+        }
         let ps2 = sh.state.vars.get("PS2").unwrap_or("> ").to_string();
         let ps2 = prompt::expand(&ps2, sh);
         match editor.readline(&ps2) {
