@@ -562,3 +562,26 @@ fn an_unclosed_block_with_a_redirection_hints_at_the_two_closing_forms() {
     r.send("echo still-$((1+1))\r");
     r.expect("still-2");
 }
+
+/// Only fds 0–2 cross into a block; `--fd N` passes another, and a body
+/// that names one left outside is told how.
+#[test]
+fn fds_cross_into_a_block_only_with_fd_option() {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIP fds_cross_into_a_block_only_with_fd_option: isolate blocks need root here");
+        return;
+    }
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("exec 3>fdlog\r");
+    r.next_prompt();
+    r.send("isolate < echo hi >&3 >\r");
+    r.expect("3: Bad file descriptor (fd 3 stays outside the block; pass it with `isolate --fd 3`)");
+    r.next_prompt();
+    r.send("isolate --fd 3 < echo crossed-$((1+1)) >&3 >; cat fdlog\r");
+    r.expect("\r\ncrossed-2");
+    r.next_prompt();
+    r.send("isolate --fd 7 < true >\r");
+    r.expect("--fd 7: fd 7 is not open in the shell");
+}
