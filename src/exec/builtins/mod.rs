@@ -8,6 +8,7 @@ mod echo;
 mod fds;
 mod flow;
 mod getopts;
+mod help;
 mod isolates;
 mod jobs;
 mod lookup;
@@ -89,6 +90,7 @@ pub const BUILTINS: &[Builtin] = &[
     regular("alias", alias::alias),
     regular("unalias", alias::unalias),
     regular("isolates", isolates::isolates),
+    regular("help", help::help),
 ];
 
 /// Words that are reserved in command position.
@@ -131,6 +133,7 @@ pub fn usage(name: &str) -> Option<&'static str> {
         "fg" => "fg [%JOB]",
         "bg" => "bg [%JOB]",
         "unalias" => "unalias [-a] NAME...",
+        "help" => "help [NAME]",
         _ => return None,
     })
 }
