@@ -585,3 +585,23 @@ fn fds_cross_into_a_block_only_with_fd_option() {
     r.send("isolate --fd 7 < true >\r");
     r.expect("--fd 7: fd 7 is not open in the shell");
 }
+
+/// Ctrl-C on a block at the prompt leaves the echoed `^C` on its line, as
+/// for any interrupted command, and `$?` is 130.
+#[test]
+fn ctrl_c_on_a_block_keeps_the_echoed_ctrl_c() {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIP ctrl_c_on_a_block_keeps_the_echoed_ctrl_c: isolate blocks need root here");
+        return;
+    }
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("isolate < echo started-$((1+1)); sleep 30 >\r");
+    r.expect("started-2");
+    r.send("\x03");
+    r.expect("^C\r\n");
+    r.expect("PROMPT$ ");
+    r.send("echo status-$?\r");
+    r.expect("status-130");
+}

@@ -146,6 +146,11 @@ pub fn run_block(sh: &mut Shell, block: &IsolateBlock, ops: &[FdOp]) -> Exec {
     };
     let vars = &sh.state.vars;
     let request = spec::parse(&words, &|k| vars.get(k).map(String::from));
+    if matches!(request, Ok(Request::Help | Request::Doctor)) && block.body.is_some() {
+        let which = if matches!(request, Ok(Request::Help)) { "--help" } else { "--doctor" };
+        sh.error(&format!("isolate: {which} runs no block; write `isolate {which}` alone"));
+        return Ok(2);
+    }
     let spec = match request {
         Ok(Request::Run(spec)) => spec,
         Ok(Request::Help) => return sh.with_redirections(ops, false, |sh| print(sh, spec::HELP)),
@@ -344,7 +349,12 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     if let Some(sig) = signal {
         // The shell was told to stop while the block ran: now that nothing is
         // left behind, stop as the signal says (SIGINT only ends a script).
-        if sig != Signal::SIGINT || !sh.state.options.interactive {
+        // A block forked as a job's process at the prompt ends by the
+        // signal too, so the shell reports it as any interrupted command
+        // (and the prompt starts after the echoed ^C).
+        // (A forked process has no hold on the terminal.)
+        let forked_job = sh.terminal.is_none();
+        if sig != Signal::SIGINT || !sh.state.options.interactive || forked_job {
             reraise(sig);
         }
     }

@@ -214,8 +214,13 @@ fn parse_volume(text: &str) -> Result<Volume, SpecError> {
         Some("ro") => true,
         Some(_) => return Err(bad()),
     };
-    if parts.next().is_some() || host.is_empty() || !guest.starts_with('/') {
+    if parts.next().is_some() || host.is_empty() {
         return Err(bad());
+    }
+    if !guest.starts_with('/') {
+        return Err(SpecError(format!(
+            "isolate: -v {text}: GUEST ({guest}) must be an absolute path, such as /{guest}"
+        )));
     }
     Ok(Volume { host: PathBuf::from(host), guest: PathBuf::from(guest), read_only })
 }
@@ -407,9 +412,10 @@ mod tests {
         assert!(err("--cpus x").contains("--cpus x"));
         assert!(err("--net bridge").contains("none or host"));
         assert!(err("-v /a").contains("HOST:GUEST"));
-        assert!(err("-v /a:rel").contains("HOST:GUEST"));
+        assert!(err("-v /a:rel").contains("GUEST (rel) must be an absolute path"));
         assert!(err("--bogus").contains("unknown option --bogus"));
         assert_eq!(spec("--fd 3 --fd=7").fds, [3, 7]);
+        assert!(err("-v /tmp:rel").contains("GUEST (rel) must be an absolute path"));
         assert!(err("--fd 1").contains("always cross"));
         assert!(err("--fd x").contains("--fd x: expected an fd number"));
         assert!(err("--rw").contains("--rootfs"));

@@ -178,7 +178,11 @@ fn explain(sh: &mut Shell, argv: &[String]) -> Exec {
             let rendered = if json { crate::explain::render_json(&e) } else { crate::explain::render(&e, color) };
             out(sh, "explain", &rendered)
         }
-        Err(e) => usage_error(sh, false, &format!("explain: {}", e.render("explain", &text, 1))),
+        // With the line and a caret under the column, as at the prompt.
+        Err(e) => {
+            let hint = e.hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default();
+            usage_error(sh, false, &format!("explain: {e}{hint}\n{}", e.caret_lines(&text)))
+        }
     }
 }
 
