@@ -22,6 +22,8 @@ pub struct Invocation {
     pub norc: bool,
     /// `--explain`: print what the input would do instead of running it.
     pub explain: bool,
+    /// `--json`: with `--explain`, the plan as JSON.
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +36,12 @@ pub enum Cli {
 pub const USAGE: &str = "\
 usage: isosh [-efnuxC] [-o option] [-c COMMAND [NAME [ARG...]] | FILE [ARG...]]
 
+A POSIX shell that shows what it does: `explain` prints the processes,
+system calls and fd tables of a command line without running it, `fds` the
+shell's own open files, and `isolate [options] < commands >` runs part of a
+line in a throwaway container (see `isolate --help`). At the prompt, `help`
+lists the builtins.
+
 With no operand, isosh reads commands from the terminal (an interactive
 prompt) or from standard input.
 
@@ -45,13 +53,18 @@ prompt) or from standard input.
   -f           no pathname expansion (globbing)
   -C           `>` refuses to overwrite an existing file (use `>|`)
   -o NAME      set an option by name (errexit, nounset, xtrace, noexec,
-               noglob, noclobber, pipefail); +o NAME unsets it
+               noglob, noclobber, pipefail, trace); +o NAME unsets it
   --norc       do not read $XDG_CONFIG_HOME/isosh/rc at the prompt
   --trace      print the system calls isosh makes as it runs (set -o trace)
   --explain    with -c or a script: show the processes, system calls and fd
                tables the commands would make, and run nothing
+  --json       with --explain: the same as JSON, for tools
   --version    print the version
-  --help       print this help
+  -h, --help   print this help
+
+Learn more: `man isosh` (docs/isosh.1), the hands-on course in
+docs/tutorial/ (fds, redirections, pipes, namespaces, cgroups), and
+docs/isolate.md.
 ";
 
 pub fn parse(args: &[String]) -> Result<Cli, String> {
@@ -59,11 +72,12 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
     let mut command = false;
     let mut norc = false;
     let mut explain = false;
+    let mut json = false;
     let mut i = 0;
     while let Some(a) = args.get(i) {
         match a.as_str() {
             "--version" => return Ok(Cli::Version),
-            "--help" => return Ok(Cli::Help),
+            "--help" | "-h" => return Ok(Cli::Help),
             "--norc" => {
                 norc = true;
                 i += 1;
@@ -79,9 +93,17 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
                 i += 1;
                 continue;
             }
+            "--json" => {
+                json = true;
+                i += 1;
+                continue;
+            }
             "--" => {
                 i += 1;
                 break;
+            }
+            long if long.starts_with("--") => {
+                return Err(format!("{long}: unknown option (isosh --help lists them)"));
             }
             _ => {}
         }
@@ -99,9 +121,17 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
                     i += 1;
                     *options.named_mut(name).ok_or_else(|| format!("-o {name}: unknown option"))? = on;
                 }
-                l => *options.flag_mut(l).ok_or_else(|| format!("-{l}: unknown option\n{USAGE}"))? = on,
+                l => {
+                    let sign = if on { '-' } else { '+' };
+                    *options
+                        .flag_mut(l)
+                        .ok_or_else(|| format!("{sign}{l}: unknown option (isosh --help lists them)"))? = on
+                }
             }
         }
+    }
+    if json && !explain {
+        return Err("--json goes with --explain".into());
     }
     let rest = &args[i.min(args.len())..];
     let invocation = if command {
@@ -110,7 +140,7 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
             Some((n, p)) => (n.clone(), p.to_vec()),
             None => ("isosh".to_string(), Vec::new()),
         };
-        Invocation { input: Input::Command(text.clone()), arg0, positional, options, norc, explain }
+        Invocation { input: Input::Command(text.clone()), arg0, positional, options, norc, explain, json }
     } else if let Some((file, positional)) = rest.split_first() {
         Invocation {
             input: Input::Script(file.clone()),
@@ -119,9 +149,10 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
             options,
             norc,
             explain,
+            json,
         }
     } else {
-        Invocation { input: Input::Stdin, arg0: "isosh".into(), positional: Vec::new(), options, norc, explain }
+        Invocation { input: Input::Stdin, arg0: "isosh".into(), positional: Vec::new(), options, norc, explain, json }
     };
     Ok(Cli::Run(invocation))
 }
@@ -161,5 +192,13 @@ mod tests {
         assert!(parse(&["-c".into()]).is_err());
         assert!(parse(&["-z".into()]).is_err());
         assert_eq!(parse(&["--version".into()]), Ok(Cli::Version));
+        assert_eq!(parse(&["-h".into()]), Ok(Cli::Help));
+        let err = |a: &[&str]| parse(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap_err();
+        assert!(err(&["--bogus"]).starts_with("--bogus: unknown option"));
+        assert!(err(&["-ez"]).starts_with("-z: unknown option"));
+        assert!(err(&["+q"]).starts_with("+q: unknown option"));
+        assert!(err(&["--json", "-c", "x"]).contains("--explain"));
+        let i = run(&["--explain", "--json", "-c", "ls"]);
+        assert!(i.explain && i.json);
     }
 }

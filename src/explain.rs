@@ -217,7 +217,18 @@ impl Shell {
             let mut state = self.state.clone();
             let in_shell = n == 1 && self.runs_in_shell(cmd);
             let mut ops = plan::pipe_ops(i, n);
-            let (what, redirects) = self.describe_command(&mut state, cmd, notes);
+            let (mut what, redirects) = self.describe_command(&mut state, cmd, notes);
+            if what.trim().is_empty()
+                && let Command::Simple(sc) = cmd
+            {
+                // `x=1`: no command, the shell sets variables (no fork).
+                let names: Vec<String> = sc.assignments.iter().map(|a| a.to_string()).collect();
+                what = if names.is_empty() {
+                    "(only redirections: files are opened and closed, nothing runs)".into()
+                } else {
+                    format!("{}   (assignments: the shell sets them, nothing runs)", names.join(" "))
+                };
+            }
             ops.extend(redirect_ops(&mut state, redirects, notes));
             let mut child_fds = shell_fds.clone();
             let mut fd_calls: Vec<String> = Vec::new();

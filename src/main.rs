@@ -85,7 +85,11 @@ fn run() {
         };
         let status = match text.map(|t| (sh.explain(&t), t)) {
             Ok((Ok(e), _)) => {
-                print!("{}", isosh::explain::render(&e, false));
+                if invocation.json {
+                    print!("{}", isosh::explain::render_json(&e));
+                } else {
+                    print!("{}", isosh::explain::render(&e, false));
+                }
                 0
             }
             Ok((Err(e), t)) => {
@@ -109,6 +113,11 @@ fn run() {
             Ok(bytes) => {
                 let text = toplevel::script_text(bytes);
                 toplevel::run_text(&mut sh, &text, Origin { name: &path, first_line: 1 })
+            }
+            // As bash: a directory is there but cannot run (126).
+            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
+                sh.error(&format!("{path}: is a directory"));
+                Outcome::Exit(126)
             }
             Err(e) => {
                 sh.error(&format!("{path}: {}", isosh::exec::builtins::io_reason(&e)));

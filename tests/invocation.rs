@@ -298,3 +298,69 @@ fn nesting_beyond_the_limit_is_an_error_not_a_crash() {
     assert_eq!(status, 2, "{err}");
     assert!(err.contains("f: nesting too deep"), "{err}");
 }
+
+#[test]
+fn help_options_explain_json_and_unknown_option_names() {
+    let dir = Scratch::new("inv");
+    for flag in ["--help", "-h"] {
+        let r = run_in(dir.path(), ISOSH, &[flag], "");
+        assert_eq!(r.status, 0);
+        for word in ["isolate", "explain", "fds", "--json", "docs/tutorial", "man isosh"] {
+            assert!(r.stdout.contains(word), "{flag} should mention {word}:\n{}", r.stdout);
+        }
+    }
+    let r = run_in(dir.path(), ISOSH, &["--explain", "--json", "-c", "ls | wc -l"], "");
+    assert_eq!(r.status, 0, "{r:?}");
+    assert!(r.stdout.starts_with('{') && r.stdout.contains("\"pipelines\""), "{}", r.stdout);
+    let r = run_in(dir.path(), ISOSH, &["--bogus", "-c", "true"], "");
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.starts_with("isosh: --bogus: unknown option"), "{}", r.stderr);
+    let r = run_in(dir.path(), ISOSH, &["--json", "-c", "true"], "");
+    assert!(r.stderr.contains("--json goes with --explain"), "{}", r.stderr);
+}
+
+#[test]
+fn a_directory_as_script_is_126() {
+    let dir = Scratch::new("inv");
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let r = run_in(dir.path(), ISOSH, &["sub"], "");
+    assert_eq!((r.status, r.stderr.as_str()), (126, "isosh: sub: is a directory\n"));
+}
+
+#[test]
+fn help_builtin_lists_every_builtin_and_the_man_page_names_them() {
+    let dir = Scratch::new("inv");
+    let r = run_in(dir.path(), ISOSH, &["-c", "help"], "");
+    assert_eq!(r.status, 0);
+    let names: Vec<&str> =
+        r.stdout.lines().filter(|l| l.starts_with("  ")).filter_map(|l| l.split_whitespace().next()).collect();
+    assert!(names.len() > 40 && names.contains(&"fds") && names.contains(&"isolates"), "{names:?}");
+    for line in r.stdout.lines().filter(|l| l.starts_with("  ")) {
+        assert!(line.split_whitespace().count() > 1, "every builtin has a summary: {line:?}");
+    }
+    let man = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/isosh.1")).unwrap();
+    for name in &names {
+        let roff = name.replace('-', "\\-");
+        assert!(man.contains(&format!("\\fB{roff}\\fR")), "docs/isosh.1 does not name the builtin {name}");
+    }
+    let r = run_in(dir.path(), ISOSH, &["-c", "help cd; cd --help; help nosuch"], "");
+    assert!(r.stdout.starts_with("usage: cd [-L|-P] [DIR|-]\nchange the working directory"), "{}", r.stdout);
+    assert!(r.stderr.contains("help: no builtin named nosuch"), "{}", r.stderr);
+    assert_eq!(r.status, 1);
+    // The page renders without warnings where groff is installed.
+    if std::path::Path::new("/usr/bin/groff").exists() {
+        let out = std::process::Command::new("groff")
+            .args(["-man", "-ww", "-z", concat!(env!("CARGO_MANIFEST_DIR"), "/docs/isosh.1")])
+            .output()
+            .unwrap();
+        assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn an_unclosed_block_with_a_redirection_suggests_closing_it_first() {
+    let dir = Scratch::new("inv");
+    let r = run_in(dir.path(), ISOSH, &["-c", "isolate < ls / >out.txt"], "");
+    assert_eq!(r.status, 2);
+    assert!(r.stderr.contains("not closed with '>'") && r.stderr.contains("write `> >out.txt`"), "{}", r.stderr);
+}

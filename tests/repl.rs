@@ -100,6 +100,21 @@ impl Repl {
         }
     }
 
+    /// Waits until the terminal has shown nothing new for a while (the
+    /// line editor is idle, waiting for keys).
+    fn quiet(&mut self) {
+        let mut last = usize::MAX;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let len = self.output.lock().unwrap().len();
+            if len == last || Instant::now() > deadline {
+                return;
+            }
+            last = len;
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
     fn send(&mut self, text: &str) {
         self.master.write_all(text.as_bytes()).unwrap();
     }
@@ -250,8 +265,8 @@ fn background_jobs_are_numbered_listed_and_reported_done() {
     r.expect("[1] ");
     r.expect("PROMPT$ ");
     r.send("jobs -l\r");
-    r.expect("[1]+  ");
-    r.expect("Running");
+    r.expect("[1]+ ");
+    r.expect(" Running");
     r.expect("sleep 0.3 &");
     r.expect("PROMPT$ ");
     // Each new prompt reports jobs that have ended since the last one.
@@ -399,4 +414,194 @@ fn a_block_uses_the_terminal_but_cannot_type_into_it() {
     r.expect("status-130-8");
     let out = r.output.lock().unwrap().clone();
     assert!(!out.contains("sti-worked") && !out.contains("not-10-interrupted"), "{out}");
+}
+
+/// `kill %N` on a stopped job continues it too, so it dies now (as in
+/// bash), the next prompt says how it ended, and its number is free again.
+#[test]
+fn kill_ends_a_stopped_job_and_jobs_columns_match_bash() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("sleep 0.5 &\r");
+    r.next_prompt();
+    r.send("jobs\r");
+    // bash: the command starts in column 25.
+    r.expect("[1]+  Running                 sleep 0.5 &");
+    r.next_prompt();
+    r.send("sleep 30\r");
+    std::thread::sleep(Duration::from_millis(200));
+    r.send("\x1a");
+    r.expect("Stopped");
+    r.expect("PROMPT$ ");
+    r.send("kill '%sleep 30'\r");
+    r.next_prompt();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        r.send("\r");
+        if r.appears_within("Terminated              sleep 30", Duration::from_millis(300)) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the stopped job was never reported terminated");
+    }
+    r.send("sleep 40 &\r");
+    r.expect("] ");
+    r.next_prompt();
+    r.send("jobs -l\r");
+    r.expect("+ ");
+    r.expect(" Running                 sleep 40 &");
+}
+
+/// PS1 and PS2 get their escapes, then parameter expansion, command
+/// substitution and arithmetic (as in dash and bash); `$?` survives.
+#[test]
+fn ps1_expands_parameters_and_escapes() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start_with(
+        home.path(),
+        &[("PS1", "[$?] $USER-$((6*7)) \\W \\j\\$ "), ("USER", "ann"), ("PS2", "more-$((1+1))> ")],
+    );
+    let sign = if nix::unistd::geteuid().is_root() { "#" } else { "$" };
+    let dir = "~"; // \W of $HOME
+    r.expect(&format!("[0] ann-42 {dir} 0{sign} "));
+    r.send("false\r");
+    r.expect(&format!("[1] ann-42 {dir} 0{sign} "));
+    r.send("sleep 5 &\r");
+    r.expect(&format!("[0] ann-42 {dir} 1{sign} "));
+    r.send("PS1='$(echo sub)\\n\\A> '; (exit 3)\r");
+    r.expect("sub\r\n");
+    r.expect("> ");
+    r.send("echo \"status $?\"\r");
+    r.expect("status 3");
+    r.send("if true\r");
+    r.expect("more-2> ");
+    r.send("then echo in-if; fi\r");
+    r.expect("in-if");
+}
+
+/// A second Tab lists the candidates with what each is; completion knows
+/// commands inside a block and after `|`, isolate options and their values,
+/// variables inside double quotes and file names with spaces in a quote.
+#[test]
+fn tab_lists_candidates_with_descriptions_in_every_context() {
+    let home = Scratch::new("repl");
+    std::fs::write(home.path().join("my file.txt"), "in-the-file\n").unwrap();
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("isolate --ne\t");
+    r.expect("--net");
+    r.send("\t");
+    r.expect("--net  (network: none or host)");
+    r.expect("--network  (network: none or host)");
+    r.send("\x03");
+    r.next_prompt();
+    r.quiet();
+    r.send("isolate --net \t\t");
+    r.expect("none");
+    r.expect("host");
+    r.send("\x03");
+    r.next_prompt();
+    r.quiet();
+    r.send("true | ech\t");
+    r.expect("echo");
+    r.send("\x03");
+    r.next_prompt();
+    r.quiet();
+    r.send("jo\t\t");
+    r.expect("jobs  (builtin)");
+    r.expect("join  (command)");
+    r.send("\x03");
+    r.next_prompt();
+    r.quiet();
+    r.send("mytool_a() { :; }; alias mytool_b='ls -l'\r");
+    r.next_prompt();
+    r.send("mytool_\t\t");
+    r.expect("mytool_a  (function)");
+    r.expect("mytool_b  (alias for ls -l)");
+    r.send("\x03");
+    r.next_prompt();
+    r.quiet();
+    r.send("cat \"my\t");
+    r.expect("my file.txt\"");
+    r.send("\r");
+    r.expect("in-the-file");
+    r.expect("PROMPT$ ");
+    r.send("isoshvar_one=1 isoshvar_two=2\r");
+    r.next_prompt();
+    r.send("echo \"${isoshvar_t\t");
+    r.expect("${isoshvar_two}");
+    r.send("\"\r");
+    r.expect("\r\n2\r\n");
+}
+
+/// Inside a block the first word is a command again.
+#[test]
+fn tab_completes_commands_inside_an_isolate_body() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("isolate --memory 64M < ech\t");
+    r.expect("echo");
+    r.send("\x03");
+    r.next_prompt();
+    r.quiet();
+}
+
+/// `>file` inside a block redirects inside it, so the block stays open:
+/// the continuation prompt comes with the `> >` hint.
+#[test]
+fn an_unclosed_block_with_a_redirection_hints_at_the_two_closing_forms() {
+    let home = Scratch::new("repl");
+    let mut r = Repl::start_with(home.path(), &[("PS1", "PROMPT$ "), ("PS2", "MORE> ")]);
+    r.expect("PROMPT$ ");
+    r.send("isolate < ls / >out.txt\r");
+    r.expect("to close the block and redirect its output, write `> >out.txt`");
+    r.expect("MORE> ");
+    r.send("\x03");
+    r.next_prompt();
+    r.send("echo still-$((1+1))\r");
+    r.expect("still-2");
+}
+
+/// Only fds 0–2 cross into a block; `--fd N` passes another, and a body
+/// that names one left outside is told how.
+#[test]
+fn fds_cross_into_a_block_only_with_fd_option() {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIP fds_cross_into_a_block_only_with_fd_option: isolate blocks need root here");
+        return;
+    }
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("exec 3>fdlog\r");
+    r.next_prompt();
+    r.send("isolate < echo hi >&3 >\r");
+    r.expect("3: Bad file descriptor (fd 3 stays outside the block; pass it with `isolate --fd 3`)");
+    r.next_prompt();
+    r.send("isolate --fd 3 < echo crossed-$((1+1)) >&3 >; cat fdlog\r");
+    r.expect("\r\ncrossed-2");
+    r.next_prompt();
+    r.send("isolate --fd 7 < true >\r");
+    r.expect("--fd 7: fd 7 is not open in the shell");
+}
+
+/// Ctrl-C on a block at the prompt leaves the echoed `^C` on its line, as
+/// for any interrupted command, and `$?` is 130.
+#[test]
+fn ctrl_c_on_a_block_keeps_the_echoed_ctrl_c() {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIP ctrl_c_on_a_block_keeps_the_echoed_ctrl_c: isolate blocks need root here");
+        return;
+    }
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("isolate < echo started-$((1+1)); sleep 30 >\r");
+    r.expect("started-2");
+    r.send("\x03");
+    r.expect("^C\r\n");
+    r.expect("PROMPT$ ");
+    r.send("echo status-$?\r");
+    r.expect("status-130");
 }

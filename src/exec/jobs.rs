@@ -16,6 +16,24 @@ pub enum JobState {
     Running,
     Stopped,
     Done(i32),
+    /// Ended by a signal (`kill %N`): "Terminated", "Killed"…
+    Killed(Signal),
+}
+
+impl JobState {
+    /// The word `jobs` and the notices show: bash's "Running", "Stopped",
+    /// "Done", "Exit N", or the signal's description.
+    pub fn describe(self) -> String {
+        match self {
+            JobState::Running => "Running".into(),
+            JobState::Stopped => "Stopped".into(),
+            JobState::Done(0) => "Done".into(),
+            JobState::Done(n) => format!("Exit {n}"),
+            JobState::Killed(sig) => super::wait::Ended::Signaled(sig, false)
+                .message()
+                .unwrap_or_else(|| if sig == Signal::SIGINT { "Interrupt".into() } else { "Broken pipe".into() }),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -60,6 +78,18 @@ impl Terminal {
         if let Some(m) = &self.modes {
             let _ = tcsetattr(tty(), SetArg::TCSADRAIN, m);
         }
+    }
+}
+
+/// The mark after a job's number: `+` the current job (the latest), `-`
+/// the one before, else a space.
+pub fn job_mark(index: usize, jobs: usize) -> char {
+    if index + 1 == jobs {
+        '+'
+    } else if index + 2 == jobs {
+        '-'
+    } else {
+        ' '
     }
 }
 
@@ -150,7 +180,7 @@ impl Shell {
                     false
                 }
                 Ok(WaitStatus::Signaled(_, sig, _)) => {
-                    job.state = JobState::Done(128 + sig as i32);
+                    job.state = JobState::Killed(sig);
                     false
                 }
                 Ok(WaitStatus::Stopped(..)) => {
@@ -167,16 +197,17 @@ impl Shell {
         }
         let interactive = self.terminal.is_some();
         let mut done = Vec::new();
-        self.jobs.retain(|j| match j.state {
-            JobState::Done(_) => {
-                done.push((j.id, j.text.clone()));
-                false
+        let n = self.jobs.len();
+        for (i, j) in self.jobs.iter().enumerate() {
+            if matches!(j.state, JobState::Done(_) | JobState::Killed(_)) {
+                let text = j.text.strip_suffix(" &").unwrap_or(&j.text);
+                done.push(format!("[{}]{}  {:<24}{text}", j.id, job_mark(i, n), j.state.describe()));
             }
-            _ => true,
-        });
+        }
+        self.jobs.retain(|j| !matches!(j.state, JobState::Done(_) | JobState::Killed(_)));
         if interactive {
-            for (id, text) in done {
-                self.error_unlocated_raw(&format!("[{id}]+  Done                    {text}"));
+            for line in done {
+                self.error_unlocated_raw(&line);
             }
         }
     }
@@ -205,6 +236,19 @@ impl Shell {
         }
         self.finish_foreground(&job.text);
         status
+    }
+
+    /// `kill %N` with SIGTERM or SIGHUP on a stopped job also continues it,
+    /// so it can act on the signal now rather than at the next `fg` (as
+    /// bash does).
+    pub(crate) fn wake_if_stopped(&mut self, pgid: Pid, sig: Signal) {
+        if !matches!(sig, Signal::SIGTERM | Signal::SIGHUP) {
+            return;
+        }
+        if let Some(job) = self.jobs.iter_mut().find(|j| j.pgid == pgid && j.state == JobState::Stopped) {
+            let _ = killpg(pgid, Signal::SIGCONT);
+            job.state = JobState::Running;
+        }
     }
 
     pub(crate) fn has_stopped_jobs(&self) -> bool {

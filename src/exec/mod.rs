@@ -221,7 +221,14 @@ impl Shell {
 
     /// Runs one complete command (a line of input).
     pub fn run_complete_command(&mut self, cmd: &CompleteCommand) -> Exec {
-        wait::reap_finished(&mut self.background);
+        if self.terminal.is_some() {
+            // At the prompt the job table reaps its jobs (before each
+            // prompt), so the notice can say how each ended.
+            let jobs = &self.jobs;
+            self.background.retain(|p| jobs.iter().any(|j| j.pids.contains(p)));
+        } else {
+            wait::reap_finished(&mut self.background);
+        }
         wait::reap_finished(&mut self.exiting_inits);
         self.run_list(&cmd.list)
     }

@@ -189,6 +189,11 @@ pub fn describe_failure(op: &FdOp, e: Errno) -> String {
             format!("{}: cannot overwrite existing file", path.to_string_lossy())
         }
         (FdOp::Open { path, .. }, e) => format!("{}: {}", path.to_string_lossy(), errno_text(e)),
+        (FdOp::Dup { src: FdRef::Fd(fd), .. }, Errno::EBADF)
+            if let Some(hint) = crate::isolate::outside_fd_hint(*fd) =>
+        {
+            format!("{fd}: {} ({hint})", errno_text(Errno::EBADF))
+        }
         (FdOp::Dup { src, .. }, e) => format!("{src}: {}", errno_text(e)),
         (FdOp::Close { fd }, e) => format!("{fd}: {}", errno_text(e)),
         (FdOp::HereDoc { .. }, e) => format!("here-document: {}", errno_text(e)),

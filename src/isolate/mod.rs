@@ -47,6 +47,26 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
 use steps::{SetupStep, StepFailure};
 
+/// The shell's own fds 3–63 (a bit each) that were open, and not close-on-
+/// exec, when this block started, but stayed outside it: an error about one
+/// of them in the body says how to pass it (`--fd N`).
+static LEFT_OUTSIDE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The hint for a bad fd `fd` inside a block, when the shell has it open.
+pub fn outside_fd_hint(fd: RawFd) -> Option<String> {
+    let bits = LEFT_OUTSIDE.load(std::sync::atomic::Ordering::Relaxed);
+    ((0..64).contains(&fd) && bits & (1 << fd) != 0)
+        .then(|| format!("fd {fd} stays outside the block; pass it with `isolate --fd {fd}`"))
+}
+
+/// Whether `fd` is one of the shell's open files that commands inherit
+/// (open, not close-on-exec).
+fn inheritable(fd: RawFd) -> bool {
+    // SAFETY: F_GETFD only reads the fd's flags.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+    flags >= 0 && flags & libc::FD_CLOEXEC == 0
+}
+
 /// The stack init starts on (in its own copy of the shell's memory): an
 /// anonymous mapping, so its pages cost nothing until used. (A zeroed Vec
 /// of this size came from the heap after the first block — glibc raises its
@@ -126,6 +146,11 @@ pub fn run_block(sh: &mut Shell, block: &IsolateBlock, ops: &[FdOp]) -> Exec {
     };
     let vars = &sh.state.vars;
     let request = spec::parse(&words, &|k| vars.get(k).map(String::from));
+    if matches!(request, Ok(Request::Help | Request::Doctor)) && block.body.is_some() {
+        let which = if matches!(request, Ok(Request::Help)) { "--help" } else { "--doctor" };
+        sh.error(&format!("isolate: {which} runs no block; write `isolate {which}` alone"));
+        return Ok(2);
+    }
     let spec = match request {
         Ok(Request::Run(spec)) => spec,
         Ok(Request::Help) => return sh.with_redirections(ops, false, |sh| print(sh, spec::HELP)),
@@ -218,6 +243,14 @@ fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
 
 /// The supervisor: prepare, fork the container, wait, report, clean up.
 fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List, ops: &[FdOp]) -> Exec {
+    let named: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
+    if let Some(fd) = spec.fds.iter().find(|fd| !named.contains(fd) && !inheritable(**fd)) {
+        return fail(
+            sh,
+            ops,
+            &format!("--fd {fd}: fd {fd} is not open in the shell (open it first: `exec {fd}>FILE`)"),
+        );
+    }
     let (mut resources, layout) = match prepare(spec) {
         Ok(r) => r,
         Err(msg) => return fail(sh, ops, &msg),
@@ -357,7 +390,12 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     if let Some(sig) = signal {
         // The shell was told to stop while the block ran: now that nothing is
         // left behind, stop as the signal says (SIGINT only ends a script).
-        if sig != Signal::SIGINT || !sh.state.options.interactive {
+        // A block forked as a job's process at the prompt ends by the
+        // signal too, so the shell reports it as any interrupted command
+        // (and the prompt starts after the echoed ^C).
+        // (A forked process has no hold on the terminal.)
+        let forked_job = sh.terminal.is_none();
+        if sig != Signal::SIGINT || !sh.state.options.interactive || forked_job {
             reraise(sig);
         }
     }
@@ -539,8 +577,12 @@ fn container_init(
     let hostname = spec.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
     or_report(sh, report_fd, namespaces::set_hostname(&hostname));
     or_report(sh, report_fd, security::harden(entered == rootfs::Entered::Moved));
-    // Keep the fds the block's redirections name, and the report pipe.
+    // Keep the fds the block's redirections name, those passed with --fd,
+    // and the report pipe.
     let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
+    keep.extend(&spec.fds);
+    let outside = (3..64).filter(|fd| !keep.contains(fd) && inheritable(*fd)).fold(0u64, |m, fd| m | 1 << fd);
+    LEFT_OUTSIDE.store(outside, std::sync::atomic::Ordering::Relaxed);
     keep.push(report_fd);
     or_report(sh, report_fd, security::close_other_fds(&keep));
     if let Some(filter) = filter {

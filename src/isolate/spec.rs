@@ -27,6 +27,8 @@ pub struct IsolateSpec {
     pub tmpfs_size: Option<u64>,
     /// `--seccomp=unconfined` turns the block's seccomp filter off.
     pub seccomp: SeccompMode,
+    /// `--fd N`: shell fds above 2 that cross into the block too.
+    pub fds: Vec<i32>,
 }
 
 impl Default for IsolateSpec {
@@ -45,6 +47,7 @@ impl Default for IsolateSpec {
             volumes: Vec::new(),
             tmpfs_size: None,
             seccomp: SeccompMode::Default,
+            fds: Vec::new(),
         }
     }
 }
@@ -149,6 +152,8 @@ Environment and identity:
   -e KEY=VAL           set KEY inside (-e KEY passes the outer value)
   --env-file FILE      KEY=VAL lines; # comments; bare KEY passes the outer value
   --hostname NAME      the hostname inside (default: a short generated name)
+  --fd N               pass the shell's fd N (opened with `exec N>…`) into the
+                       block too; only 0, 1 and 2 cross by default
   --net none|host      none: a new network namespace with only lo (default)
 Security:
   --seccomp unconfined no seccomp filter (default: docker's default profile)
@@ -209,8 +214,13 @@ fn parse_volume(text: &str) -> Result<Volume, SpecError> {
         Some("ro") => true,
         Some(_) => return Err(bad()),
     };
-    if parts.next().is_some() || host.is_empty() || !guest.starts_with('/') {
+    if parts.next().is_some() || host.is_empty() {
         return Err(bad());
+    }
+    if !guest.starts_with('/') {
+        return Err(SpecError(format!(
+            "isolate: -v {text}: GUEST ({guest}) must be an absolute path, such as /{guest}"
+        )));
     }
     Ok(Volume { host: PathBuf::from(host), guest: PathBuf::from(guest), read_only })
 }
@@ -307,6 +317,16 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
                     }
                 }
             }
+            "--fd" => {
+                let v = value()?;
+                match v.parse::<i32>() {
+                    Ok(0..=2) => {
+                        return Err(SpecError(format!("isolate: --fd {v}: fds 0, 1 and 2 always cross into a block")));
+                    }
+                    Ok(n @ 3..=1023) => spec.fds.push(n),
+                    _ => return Err(SpecError(format!("isolate: --fd {v}: expected an fd number such as 3"))),
+                }
+            }
             other => return Err(SpecError(format!("isolate: unknown option {other} (see isolate --help)"))),
         }
     }
@@ -392,8 +412,12 @@ mod tests {
         assert!(err("--cpus x").contains("--cpus x"));
         assert!(err("--net bridge").contains("none or host"));
         assert!(err("-v /a").contains("HOST:GUEST"));
-        assert!(err("-v /a:rel").contains("HOST:GUEST"));
+        assert!(err("-v /a:rel").contains("GUEST (rel) must be an absolute path"));
         assert!(err("--bogus").contains("unknown option --bogus"));
+        assert_eq!(spec("--fd 3 --fd=7").fds, [3, 7]);
+        assert!(err("-v /tmp:rel").contains("GUEST (rel) must be an absolute path"));
+        assert!(err("--fd 1").contains("always cross"));
+        assert!(err("--fd x").contains("--fd x: expected an fd number"));
         assert!(err("--rw").contains("--rootfs"));
         assert!(err("--name a/b").contains("--name"));
         assert!(err("--workdir tmp").contains("absolute"));

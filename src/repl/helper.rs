@@ -3,81 +3,25 @@
 //! and hints from history. It works from a snapshot of what the shell knows
 //! (functions, aliases, variables, `$PATH`), refreshed before each prompt.
 
-use crate::exec::builtins::{BUILTINS, KEYWORDS};
+pub use super::complete::Knowledge;
+use crate::exec::builtins::KEYWORDS;
 use crate::syntax::lexer::{Lexer, TokenKind};
 use nu_ansi_term::{Color, Style};
-use rustyline::completion::{Completer, FilenameCompleter, Pair};
+use rustyline::completion::{Completer, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 use std::borrow::Cow;
-use std::collections::BTreeSet;
-
-/// What the helper knows about the shell.
-#[derive(Default)]
-pub struct Knowledge {
-    pub functions: BTreeSet<String>,
-    pub aliases: BTreeSet<String>,
-    pub variables: BTreeSet<String>,
-    pub color: bool,
-    /// `$PATH` and the commands found on it.
-    path: String,
-    commands: BTreeSet<String>,
-}
-
-impl Knowledge {
-    /// Rescans `$PATH` only when it changed.
-    pub fn set_path(&mut self, path: &str) {
-        if path == self.path {
-            return;
-        }
-        self.path = path.to_string();
-        self.commands.clear();
-        for dir in path.split(':').filter(|d| !d.is_empty()) {
-            if let Ok(entries) = std::fs::read_dir(dir) {
-                for e in entries.flatten() {
-                    use std::os::unix::fs::PermissionsExt;
-                    // Follows symlinks (`/usr/bin/sh -> dash`).
-                    let meta = std::fs::metadata(e.path());
-                    let executable = meta.is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
-                    if executable && let Ok(name) = e.file_name().into_string() {
-                        self.commands.insert(name);
-                    }
-                }
-            }
-        }
-    }
-
-    /// Whether `name` runs something: a builtin, function, alias or program.
-    pub fn is_command(&self, name: &str) -> bool {
-        name.contains('/') && std::path::Path::new(name).is_file()
-            || BUILTINS.iter().any(|b| b.name == name)
-            || self.functions.contains(name)
-            || self.aliases.contains(name)
-            || self.commands.contains(name)
-    }
-
-    fn command_names(&self) -> impl Iterator<Item = &str> {
-        BUILTINS
-            .iter()
-            .map(|b| b.name)
-            .chain(KEYWORDS.iter().copied())
-            .chain(self.functions.iter().map(String::as_str))
-            .chain(self.aliases.iter().map(String::as_str))
-            .chain(self.commands.iter().map(String::as_str))
-    }
-}
 
 pub struct ShellHelper {
     pub knowledge: Knowledge,
-    files: FilenameCompleter,
     hints: HistoryHinter,
 }
 
 impl Default for ShellHelper {
     fn default() -> Self {
-        ShellHelper { knowledge: Knowledge::default(), files: FilenameCompleter::new(), hints: HistoryHinter::new() }
+        ShellHelper { knowledge: Knowledge::default(), hints: HistoryHinter::new() }
     }
 }
 
@@ -94,6 +38,10 @@ pub enum Class {
     Redirection,
     /// The `<` and `>` of an isolate block.
     IsolateBracket,
+    /// A valid isolate option (`--memory`, `--net=host`).
+    IsolateOption,
+    /// A word in an isolate header that is no option.
+    UnknownOption,
     Comment,
 }
 
@@ -109,6 +57,8 @@ impl Class {
             Class::Operator => Style::new().bold(),
             Class::Redirection => Color::Blue.normal(),
             Class::IsolateBracket => Color::Purple.bold().on(Color::Fixed(236)),
+            Class::IsolateOption => Color::LightCyan.normal(),
+            Class::UnknownOption => Color::Red.bold().underline(),
             Class::Comment => Color::DarkGray.normal(),
         }
     }
@@ -123,6 +73,8 @@ pub fn classify(line: &str, knows: &Knowledge) -> Vec<(usize, usize, Class)> {
     let mut isolate_depth = 0usize;
     // After `isolate`, its options come until the `<` that opens the block.
     let mut in_isolate_header = false;
+    // The next header word is the value of the option before it.
+    let mut option_value = false;
     loop {
         // Comments are skipped by the lexer; colour them from the text.
         let trimmed = rest.trim_start_matches([' ', '\t']);
@@ -135,6 +87,21 @@ pub fn classify(line: &str, knows: &Knowledge) -> Vec<(usize, usize, Class)> {
         let (s, e) = (tok.span.start, tok.span.end);
         match tok.kind {
             TokenKind::Eof => break,
+            TokenKind::Word(_) if in_isolate_header => {
+                let text = &line[s..e];
+                let class = if std::mem::take(&mut option_value) {
+                    Class::Word
+                } else {
+                    match super::complete::isolate_option(text) {
+                        Some((_, value)) => {
+                            option_value = value != super::complete::Value::Flag && !text.contains('=');
+                            Class::IsolateOption
+                        }
+                        None => Class::UnknownOption,
+                    }
+                };
+                out.push((s, e, class));
+            }
             TokenKind::Word(w) => {
                 let text = &line[s..e];
                 let class = if command_position && w.as_plain_literal().is_some_and(|t| KEYWORDS.contains(&t)) {
@@ -228,74 +195,11 @@ impl Hinter for ShellHelper {
     }
 }
 
-/// The isolate options, for completion after `isolate`.
-const ISOLATE_OPTIONS: &[&str] = &[
-    "--memory",
-    "--pids-limit",
-    "--cpus",
-    "--rootfs",
-    "--rw",
-    "--read-only",
-    "--name",
-    "--volume",
-    "--workdir",
-    "--env",
-    "--env-file",
-    "--hostname",
-    "--net",
-    "--seccomp",
-    "--doctor",
-    "--help",
-];
-
 impl Completer for ShellHelper {
     type Candidate = Pair;
 
-    fn complete(&self, line: &str, pos: usize, ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let before = &line[..pos];
-        let start = before.rfind([' ', '\t', '|', ';', '&', '(', '<', '>']).map_or(0, |i| i + 1);
-        let word = &before[start..];
-        let pair = |s: String| Pair { display: s.clone(), replacement: s };
-        // $VARIABLE
-        if let Some(prefix) = word.strip_prefix('$') {
-            let found = self
-                .knowledge
-                .variables
-                .iter()
-                .filter(|v| v.starts_with(prefix))
-                .map(|v| pair(format!("${v}")))
-                .collect();
-            return Ok((start, found));
-        }
-        // ~user
-        if let Some(prefix) = word.strip_prefix('~')
-            && !prefix.contains('/')
-        {
-            let mut found = Vec::new();
-            if let Ok(passwd) = std::fs::read_to_string("/etc/passwd") {
-                for user in passwd.lines().filter_map(|l| l.split(':').next()).filter(|u| u.starts_with(prefix)) {
-                    found.push(pair(format!("~{user}/")));
-                }
-            }
-            return Ok((start, found));
-        }
-        // isolate options
-        let words: Vec<&str> = before[..start].split_whitespace().collect();
-        let after_isolate = words.iter().rposition(|w| *w == "isolate").is_some_and(|i| !words[i..].contains(&"<"));
-        if after_isolate && word.starts_with('-') {
-            let found = ISOLATE_OPTIONS.iter().filter(|o| o.starts_with(word)).map(|o| pair(o.to_string())).collect();
-            return Ok((start, found));
-        }
-        // A command name in command position.
-        let prev = before[..start].trim_end();
-        let command_position =
-            prev.is_empty() || prev.ends_with(['|', ';', '&', '(']) || prev.ends_with("then") || prev.ends_with("do");
-        if command_position && !word.contains('/') && !word.is_empty() {
-            let found: BTreeSet<&str> = self.knowledge.command_names().filter(|c| c.starts_with(word)).collect();
-            return Ok((start, found.into_iter().map(|c| pair(c.to_string())).collect()));
-        }
-        // File names (rustyline quotes names with spaces).
-        self.files.complete(line, pos, ctx)
+    fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+        Ok(super::complete::complete(line, pos, &self.knowledge))
     }
 }
 
@@ -345,6 +249,20 @@ mod tests {
             c.iter().filter(|(_, k)| *k == Class::IsolateBracket).map(|(t, _)| t.as_str()).collect();
         assert_eq!(brackets, ["<", ">"]);
         assert_eq!(c.iter().find(|(t, _)| t == "sort").unwrap().1, Class::Command);
+    }
+
+    #[test]
+    fn isolate_options_are_options_and_typos_are_flagged() {
+        let c = classes("isolate --memory 64M --net=host -v /a:/b --bogus < ls >");
+        let of = |t: &str| c.iter().find(|(w, _)| w == t).unwrap().1;
+        assert_eq!(of("--memory"), Class::IsolateOption);
+        assert_eq!(of("64M"), Class::Word);
+        assert_eq!(of("--net=host"), Class::IsolateOption);
+        assert_eq!(of("-v"), Class::IsolateOption);
+        assert_eq!(of("/a:/b"), Class::Word);
+        assert_eq!(of("--bogus"), Class::UnknownOption);
+        assert_eq!(of("ls"), Class::Command);
+        assert_ne!(Class::IsolateOption.style(), Class::UnknownCommand.style());
     }
 
     #[test]

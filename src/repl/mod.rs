@@ -1,6 +1,7 @@
 //! The interactive shell: a rustyline prompt, history in the data dir, a
 //! continuation prompt while the input is incomplete.
 
+mod complete;
 mod helper;
 pub mod prompt;
 
@@ -10,7 +11,7 @@ use crate::toplevel::{self, Origin, Outcome};
 use helper::ShellHelper;
 use rustyline::error::ReadlineError;
 use rustyline::history::{DefaultHistory, History};
-use rustyline::{Config, Editor};
+use rustyline::{CompletionType, Config, Editor};
 use std::path::PathBuf;
 
 /// `$XDG_DATA_HOME/isosh/history` (or the platform's data dir).
@@ -23,7 +24,8 @@ fn refresh_helper(editor: &mut Editor<ShellHelper, DefaultHistory>, sh: &Shell) 
     if let Some(h) = editor.helper_mut() {
         let k = &mut h.knowledge;
         k.functions = sh.functions.keys().cloned().collect();
-        k.aliases = sh.aliases.keys().cloned().collect();
+        k.aliases = sh.aliases.iter().map(|(n, v)| (n.clone(), v.clone())).collect();
+        k.jobs = sh.jobs.iter().map(|j| (j.id, j.text.clone())).collect();
         k.variables = sh.state.vars.sorted().into_iter().map(|(n, _)| n.to_string()).collect();
         k.color = prompt::color_enabled(&sh.state);
         k.set_path(sh.state.vars.get("PATH").unwrap_or(""));
@@ -32,16 +34,31 @@ fn refresh_helper(editor: &mut Editor<ShellHelper, DefaultHistory>, sh: &Shell) 
 
 /// Reads one complete command, asking with `$PS2` for more lines while the
 /// parser says the input is incomplete. `Ok(None)` at end of input.
-fn read_command(editor: &mut Editor<ShellHelper, DefaultHistory>, sh: &Shell) -> Result<Option<String>, ReadlineError> {
+fn read_command(
+    editor: &mut Editor<ShellHelper, DefaultHistory>,
+    sh: &mut Shell,
+) -> Result<Option<String>, ReadlineError> {
     refresh_helper(editor, sh);
-    let ps1 = prompt::primary(&sh.state);
-    let ps2 = prompt::expand(sh.state.vars.get("PS2").unwrap_or("> "), &sh.state);
+    let ps1 = prompt::primary(sh);
     let mut text = match editor.readline(&ps1) {
         Ok(line) => line,
         Err(ReadlineError::Eof) => return Ok(None),
         Err(e) => return Err(e),
     };
-    while matches!(syntax::parse(&text), Err(e) if e.incomplete) {
+    let mut hinted = None;
+    while let Err(e) = syntax::parse(&text)
+        && e.incomplete
+    {
+        // An unclosed block that may have meant `> >` says so now, not
+        // only after Ctrl-D.
+        if let Some(hint) = e.hint
+            && hinted.as_ref() != Some(&hint)
+        {
+            sh.error_unlocated(&format!("note: {hint}"));
+            hinted = Some(hint);
+        }
+        let ps2 = sh.state.vars.get("PS2").unwrap_or("> ").to_string();
+        let ps2 = prompt::expand(&ps2, sh);
         match editor.readline(&ps2) {
             Ok(more) => {
                 text.push('\n');
@@ -73,11 +90,16 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
         return status;
     }
     let size = sh.state.vars.get("HISTSIZE").and_then(|s| s.parse().ok()).unwrap_or(1000);
-    let config =
-        Config::builder().auto_add_history(false).history_ignore_dups(true).and_then(|c| c.max_history_size(size));
+    // Tab completes as far as the candidates agree; a second Tab lists
+    // them, with what each is (as bash, with fish's descriptions).
+    let config = Config::builder()
+        .auto_add_history(false)
+        .completion_type(CompletionType::List)
+        .history_ignore_dups(true)
+        .and_then(|c| c.max_history_size(size));
     let config = match config {
         Ok(c) => c.build(),
-        Err(_) => Config::builder().auto_add_history(false).build(),
+        Err(_) => Config::builder().auto_add_history(false).completion_type(CompletionType::List).build(),
     };
     let mut editor = match Editor::with_config(config) {
         Ok(e) => e,

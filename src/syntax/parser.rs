@@ -495,7 +495,7 @@ impl<'a> Parser<'a> {
         let TokenKind::Redir { fd, op } = tok.kind else {
             return Err(self.unexpected(&tok));
         };
-        if op == RedirOp::Append && self.isolate_depth > 0 {
+        if matches!(op, RedirOp::Append | RedirOp::Out) && fd.is_none() && self.isolate_depth > 0 {
             self.append_in_isolate = Some(tok.span);
         }
         let target = self.peek()?;
@@ -575,7 +575,18 @@ impl<'a> Parser<'a> {
         let append = std::mem::replace(&mut self.append_in_isolate, saved_append);
         self.isolate_depth -= 1;
         let body = body.map_err(|e| match (e.incomplete, append) {
-            (true, Some(_)) => e.with_hint("did you mean `> >`? `>>` right after a command appends to a file"),
+            (true, Some(at)) if self.text(at) == ">>" => {
+                e.with_hint("did you mean `> >`? `>>` right after a command appends to a file")
+            }
+            // `isolate < ls / >out.txt`: the `>` took the word as its file.
+            (true, Some(at)) => {
+                let redirect = self.src[at.start..].split(['\n', ' ', '\t']).find(|w| *w != ">").unwrap_or("");
+                let redirect = if redirect.starts_with('>') { redirect.to_string() } else { format!("> {redirect}") };
+                e.with_hint(format!(
+                    "`{redirect}` redirects a command inside the block; to close the block and redirect \
+                     its output, write `> {redirect}`"
+                ))
+            }
             _ => e,
         })?;
         let mut block = IsolateBlock { options, body: Some(body), redirects: Vec::new(), span: keyword };

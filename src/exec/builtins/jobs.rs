@@ -1,7 +1,7 @@
 //! `jobs [-l]`, `fg [%job]`, `bg [%job]`.
 
 use super::{Exec, Shell, out, usage_error};
-use crate::exec::jobs::JobState;
+use crate::exec::jobs::job_mark;
 
 pub fn jobs(sh: &mut Shell, argv: &[String]) -> Exec {
     sh.notify_jobs();
@@ -9,20 +9,12 @@ pub fn jobs(sh: &mut Shell, argv: &[String]) -> Exec {
     let n = sh.jobs.len();
     let mut text = String::new();
     for (i, job) in sh.jobs.iter().enumerate() {
-        let mark = if i + 1 == n {
-            '+'
-        } else if i + 2 == n {
-            '-'
-        } else {
-            ' '
-        };
-        let state = match job.state {
-            JobState::Running => "Running",
-            JobState::Stopped => "Stopped",
-            JobState::Done(_) => "Done",
-        };
-        let pid = if long { format!("{} ", job.pgid) } else { String::new() };
-        text.push_str(&format!("[{}]{mark}  {pid}{state:<22} {}\n", job.id, job.text));
+        let mark = job_mark(i, n);
+        let state = job.state.describe();
+        // bash's columns: `[1]+  Running                 cmd &`, and with
+        // -l `[1]+ 4242 Running                 cmd &`.
+        let pid = if long { format!(" {} ", job.pgid) } else { "  ".to_string() };
+        text.push_str(&format!("[{}]{mark}{pid}{state:<24}{}\n", job.id, job.text));
     }
     out(sh, "jobs", &text)
 }

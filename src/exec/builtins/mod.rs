@@ -8,6 +8,7 @@ mod echo;
 mod fds;
 mod flow;
 mod getopts;
+mod help;
 mod isolates;
 mod jobs;
 mod lookup;
@@ -88,6 +89,7 @@ pub const BUILTINS: &[Builtin] = &[
     regular("alias", alias::alias),
     regular("unalias", alias::unalias),
     regular("isolates", isolates::isolates),
+    regular("help", help::help),
 ];
 
 /// Words that are reserved in command position.
@@ -130,6 +132,7 @@ pub fn usage(name: &str) -> Option<&'static str> {
         "fg" => "fg [%JOB]",
         "bg" => "bg [%JOB]",
         "unalias" => "unalias [-a] NAME...",
+        "help" => "help [NAME]",
         _ => return None,
     })
 }
@@ -174,7 +177,11 @@ fn explain(sh: &mut Shell, argv: &[String]) -> Exec {
             let rendered = if json { crate::explain::render_json(&e) } else { crate::explain::render(&e, color) };
             out(sh, "explain", &rendered)
         }
-        Err(e) => usage_error(sh, false, &format!("explain: {}", e.render("explain", &text, 1))),
+        // With the line and a caret under the column, as at the prompt.
+        Err(e) => {
+            let hint = e.hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default();
+            usage_error(sh, false, &format!("explain: {e}{hint}\n{}", e.caret_lines(&text)))
+        }
     }
 }
 

@@ -167,6 +167,10 @@ pub fn kill(sh: &mut Shell, argv: &[String]) -> Exec {
         if let Err(e) = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig) {
             sh.error(&format!("kill: ({pid}): {}", crate::exec::spawn::errno_text(e)));
             status = 1;
+        } else if let Some(sig) = sig
+            && pid < 0
+        {
+            sh.wake_if_stopped(nix::unistd::Pid::from_raw(-pid), sig);
         }
     }
     Ok(status)
