@@ -27,6 +27,9 @@ pub struct IsolateSpec {
     pub tmpfs_size: Option<u64>,
     /// `--seccomp=unconfined` turns the block's seccomp filter off.
     pub seccomp: SeccompMode,
+    /// `--image REF`: an OCI image (`oci:DIR[:TAG]`, `docker-archive:FILE`)
+    /// whose layers are the lower layers.
+    pub image: Option<String>,
 }
 
 impl Default for IsolateSpec {
@@ -45,6 +48,7 @@ impl Default for IsolateSpec {
             volumes: Vec::new(),
             tmpfs_size: None,
             seccomp: SeccompMode::Default,
+            image: None,
         }
     }
 }
@@ -138,6 +142,9 @@ Resources:
   --cpus FLOAT         CPU time limit (0.5 = half of one CPU)
 Filesystem:
   --rootfs DIR         DIR is the lower layer instead of the host's /
+  --image REF          an OCI image as the lower layers: oci:DIR[:TAG] or
+                       docker-archive:FILE.tar (`isolate --image REF < >`
+                       runs the image's Entrypoint and Cmd)
   --rw                 with --rootfs: write straight into DIR
   --read-only          no writable layer at all
   --name NAME          keep the writable layer as NAME (see the `isolates` builtin)
@@ -295,6 +302,11 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
                 })?);
             }
             "--rootfs" => spec.rootfs = Some(PathBuf::from(value()?)),
+            "--image" => {
+                let v = value()?;
+                super::image::ImageRef::parse(&v).map_err(|e| SpecError(format!("isolate: {e}")))?;
+                spec.image = Some(v);
+            }
             "--rw" => spec.root_mode = RootMode::ReadWrite,
             "--read-only" => spec.root_mode = RootMode::ReadOnly,
             "-v" | "--volume" => spec.volumes.push(parse_volume(&value()?)?),
@@ -312,6 +324,12 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
     }
     if spec.root_mode == RootMode::ReadWrite && spec.rootfs.is_none() {
         return Err(SpecError("isolate: --rw needs --rootfs DIR (the host's / is never written)".into()));
+    }
+    if spec.image.is_some() && spec.rootfs.is_some() {
+        return Err(SpecError("isolate: --image and --rootfs both name the lower layer; give one".into()));
+    }
+    if spec.image.is_some() && spec.root_mode == RootMode::ReadWrite {
+        return Err(SpecError("isolate: --rw writes into --rootfs DIR; an image's layers are never written".into()));
     }
     if spec.name.is_some() && spec.root_mode != RootMode::Overlay {
         return Err(SpecError(

@@ -8,6 +8,7 @@ mod echo;
 mod fds;
 mod flow;
 mod getopts;
+mod images;
 mod isolates;
 mod jobs;
 mod lookup;
@@ -89,6 +90,7 @@ pub const BUILTINS: &[Builtin] = &[
     regular("alias", alias::alias),
     regular("unalias", alias::unalias),
     regular("isolates", isolates::isolates),
+    regular("images", images::images),
 ];
 
 /// Words that are reserved in command position.
@@ -109,6 +111,7 @@ pub fn usage(name: &str) -> Option<&'static str> {
         "type" => "type NAME...",
         "fds" => "fds   (the shell's own open files, from /proc/self/fd)",
         "isolates" => "isolates [ls] | isolates rm NAME...",
+        "images" => "images [ls] | images rm REF... | images prune",
         "break" => "break [N]",
         "continue" => "continue [N]",
         "return" => "return [N]",
