@@ -219,6 +219,12 @@ fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
 
 /// The supervisor: prepare, fork the container, wait, report, clean up.
 fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List, ops: &[FdOp]) -> Exec {
+    if let Some(dir) = &spec.export_bundle {
+        return match image::bundle::write(spec, body, dir) {
+            Ok(()) => Ok(0),
+            Err(e) => fail(sh, ops, &e),
+        };
+    }
     let (mut resources, layout) = match prepare(spec) {
         Ok(r) => r,
         Err(msg) => return fail(sh, ops, &msg),

@@ -34,12 +34,12 @@ const SCRATCH: &str = "/tmp";
 const ROOT: &str = "/tmp/root";
 
 /// `/proc` entries made read-only (docker's `ReadonlyPaths`).
-const PROC_READ_ONLY: &[&str] = &["sys", "irq", "bus", "fs", "sysrq-trigger"];
+pub const PROC_READ_ONLY: &[&str] = &["sys", "irq", "bus", "fs", "sysrq-trigger"];
 /// `/proc` and `/sys` entries hidden (docker's `MaskedPaths`): a file gets
 /// `/dev/null` bound over it, a directory an empty read-only tmpfs.
-const PROC_MASKED: &[&str] =
+pub const PROC_MASKED: &[&str] =
     &["kcore", "keys", "timer_list", "sched_debug", "latency_stats", "timer_stats", "acpi", "scsi", "asound"];
-const SYS_MASKED: &[&str] = &["firmware", "devices/virtual/powercap"];
+pub const SYS_MASKED: &[&str] = &["firmware", "devices/virtual/powercap"];
 
 /// The device nodes a block gets, bound from the host's `/dev` (the only
 /// mounts without `nodev`, with devpts), and allowed by the device cgroup.

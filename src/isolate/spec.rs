@@ -30,6 +30,8 @@ pub struct IsolateSpec {
     /// `--image REF`: an OCI image (`oci:DIR[:TAG]`, `docker-archive:FILE`)
     /// whose layers are the lower layers.
     pub image: Option<String>,
+    /// `--export-bundle DIR`: write an OCI runtime bundle instead of running.
+    pub export_bundle: Option<PathBuf>,
 }
 
 impl Default for IsolateSpec {
@@ -49,6 +51,7 @@ impl Default for IsolateSpec {
             tmpfs_size: None,
             seccomp: SeccompMode::Default,
             image: None,
+            export_bundle: None,
         }
     }
 }
@@ -145,6 +148,8 @@ Filesystem:
   --image REF          an OCI image as the lower layers: oci:DIR[:TAG] or
                        docker-archive:FILE.tar (`isolate --image REF < >`
                        runs the image's Entrypoint and Cmd)
+  --export-bundle DIR  write an OCI runtime bundle (config.json, rootfs/) for
+                       crun/runc instead of running the block
   --rw                 with --rootfs: write straight into DIR
   --read-only          no writable layer at all
   --name NAME          keep the writable layer as NAME (see the `isolates` builtin)
@@ -307,6 +312,7 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
                 super::image::ImageRef::parse(&v).map_err(|e| SpecError(format!("isolate: {e}")))?;
                 spec.image = Some(v);
             }
+            "--export-bundle" => spec.export_bundle = Some(PathBuf::from(value()?)),
             "--rw" => spec.root_mode = RootMode::ReadWrite,
             "--read-only" => spec.root_mode = RootMode::ReadOnly,
             "-v" | "--volume" => spec.volumes.push(parse_volume(&value()?)?),

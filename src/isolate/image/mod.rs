@@ -9,6 +9,7 @@
 //! place only when complete, so a failure never leaves a half-written
 //! layer. A block stacks the layers as overlay lowerdirs (rootfs.rs).
 
+pub mod bundle;
 pub mod docker;
 pub mod store;
 pub mod unpack;
@@ -341,18 +342,23 @@ pub fn load(reference: &str) -> Result<Image, String> {
 /// up in the block's own `/etc/passwd` and `/etc/group` (init is in the
 /// new root by now).
 pub fn lookup_user(user: &str) -> Result<(u32, u32), String> {
+    lookup_user_in(user, Path::new("/"))
+}
+
+/// [`lookup_user`] in the root filesystem at `root`.
+pub fn lookup_user_in(user: &str, root: &Path) -> Result<(u32, u32), String> {
     let (u, g) = match user.split_once(':') {
         Some((u, g)) => (u, Some(g)),
         None => (user, None),
     };
-    let table = |file: &str| std::fs::read_to_string(file).unwrap_or_default();
+    let table = |file: &str| std::fs::read_to_string(root.join(file)).unwrap_or_default();
     let find = |text: &str, name: &str, field: usize| {
         text.lines().find_map(|l| {
             let f: Vec<&str> = l.split(':').collect();
             (f.first() == Some(&name)).then(|| f.get(field).and_then(|v| v.parse::<u32>().ok())).flatten()
         })
     };
-    let passwd = table("/etc/passwd");
+    let passwd = table("etc/passwd");
     let uid = match u.parse::<u32>() {
         Ok(n) => n,
         Err(_) => find(&passwd, u, 2).ok_or_else(|| format!("user {u:?} of the image is not in its /etc/passwd"))?,
@@ -360,7 +366,7 @@ pub fn lookup_user(user: &str) -> Result<(u32, u32), String> {
     let gid = match g {
         Some(g) => match g.parse::<u32>() {
             Ok(n) => n,
-            Err(_) => find(&table("/etc/group"), g, 2)
+            Err(_) => find(&table("etc/group"), g, 2)
                 .ok_or_else(|| format!("group {g:?} of the image is not in its /etc/group"))?,
         },
         // The user's primary group, else the uid's own number (docker: 0).
