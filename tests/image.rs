@@ -324,7 +324,7 @@ fn base_layer() -> Vec<u8> {
         E::Dir("sys"),
         E::Dir("tmp"),
     ];
-    for applet in ["sh", "cat", "ls", "id", "grep", "touch", "rm", "sleep", "env", "hostname"] {
+    for applet in ["sh", "cat", "ls", "id", "grep", "touch", "rm", "sleep", "env", "hostname", "mkdir"] {
         entries.push(E::Link(Box::leak(format!("bin/{applet}").into_boxed_str()), "busybox"));
     }
     tar_of(&entries)
@@ -691,4 +691,51 @@ fn an_exported_bundle_runs_under_crun_and_runc_as_the_block_does() {
         let _ = run_root(host.path(), runtime, &["delete", "-f", &id]);
         assert_eq!((got.stdout.as_str(), got.status), (block.stdout.as_str(), 3), "{runtime}: {got:?}");
     }
+}
+
+#[test]
+fn a_committed_image_loads_again_and_other_tools_read_it() {
+    require_root!();
+    each_mode("commit", |host, _| {
+        standard_image(host.path());
+        let r = host.run(
+            "isolate --image oci:img:v1 --commit oci:out:v2 < \
+               echo committed > /etc/motd; rm /etc/passwd; mkdir /srv; echo s > /srv/s; rm /opt/keep/c; \
+               rm -rf /bin/../opt; mkdir -p /opt/fresh; echo f > /opt/fresh/f >",
+        );
+        assert_ok(&r, "");
+        let r = host.run(
+            "isolate --image oci:out:v2 < cat /etc/motd /srv/s /opt/fresh/f; test -e /etc/passwd || echo no passwd; \
+             ls /opt; cat /etc/group >",
+        );
+        assert_ok(&r, "committed\ns\nf\nno passwd\nfresh\nroot:x:0:\napp:x:1000:\n");
+        // The throwaway layer directory is gone; the layout is complete.
+        let left: Vec<_> = std::fs::read_dir(host.store()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert!(!left.iter().any(|n| n.to_string_lossy().starts_with("commit-")), "{left:?}");
+        let out = host.path().join("out");
+        let skopeo_out = Command::new("skopeo").args(["inspect", &format!("oci:{}:v2", out.display())]).output();
+        match skopeo_out {
+            Err(_) => eprintln!("SKIP skopeo inspect: skopeo not installed (apt-get install skopeo)"),
+            Ok(o) => {
+                assert!(o.status.success(), "skopeo: {}", String::from_utf8_lossy(&o.stderr));
+                let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+                assert_eq!(v["Layers"].as_array().unwrap().len(), 3, "{v}");
+                assert_eq!(v["Architecture"], host_arch(), "{v}");
+            }
+        }
+        match Command::new("umoci").args(["ls", "--layout", &out.display().to_string()]).output() {
+            Err(_) => eprintln!("SKIP umoci ls: umoci not installed (apt-get install umoci)"),
+            Ok(o) => {
+                assert!(o.status.success(), "umoci: {}", String::from_utf8_lossy(&o.stderr));
+                assert_eq!(String::from_utf8_lossy(&o.stdout), "v2\n");
+            }
+        }
+        // A commit on a commit, into the same layout: both tags stay.
+        let r = host.run(
+            "isolate --image oci:out:v2 --commit oci:out:v3 < echo three > /three >; \
+                          isolate --image oci:out:v3 < cat /three /etc/motd >",
+        );
+        assert_ok(&r, "three\ncommitted\n");
+        assert_eq!(host.run("isolate --commit oci:x < true >").status, 125);
+    });
 }

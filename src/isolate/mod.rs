@@ -200,6 +200,9 @@ fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
         let loaded = image::load(reference).map_err(|e| format!("--image {reference}: {e}"))?;
         layout.image = Some(Box::new(loaded));
     }
+    if spec.commit.is_some() && layout.named_layer.is_none() {
+        layout.named_layer = Some(image::commit::scratch_layer()?);
+    }
     if let Some(dir) = &layout.named_layer {
         // Only the user reads their named layers: 0700, like docker's
         // /var/lib/docker (a layer holds whatever a body wrote).
@@ -298,7 +301,10 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     // wait for it when something needs it gone: the cgroup can only be
     // removed once it is empty, and the next block with the same --name
     // must not mount the layer this block's overlay still holds.
-    let can_leave = matches!(report, Some(Report::BodyEnded(_))) && resources.cgroup.is_none() && spec.name.is_none();
+    let can_leave = matches!(report, Some(Report::BodyEnded(_)))
+        && resources.cgroup.is_none()
+        && spec.name.is_none()
+        && spec.commit.is_none();
     let init_status = if can_leave {
         sh.note_exiting_init(child);
         None
@@ -310,7 +316,7 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     if let Some(sig) = init::take_pending() {
         signal = Some(sig);
     }
-    let status = match report {
+    let mut status = match report {
         Some(Report::BodyEnded(status)) => status,
         // Init said which step failed, on the block's stderr.
         Some(Report::SetupFailed) => STATUS_SETUP_FAILED,
@@ -318,6 +324,16 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
         // OOM killer): its own status says how.
         None => init_status.unwrap_or(STATUS_SETUP_FAILED),
     };
+    if let (Some(target), Some(base), Some(dir)) = (&spec.commit, &spec.image, &layout.named_layer) {
+        let ended = matches!(report, Some(Report::BodyEnded(_)));
+        match image::commit::finish(base, dir, spec.name.is_none(), target) {
+            Err(e) if ended => {
+                sh.error(&format!("isolate: {e}"));
+                status = STATUS_SETUP_FAILED;
+            }
+            _ => {}
+        }
+    }
     let oom = resources.cgroup.as_ref().is_some_and(|c| c.oom_killed());
     let left = resources.release();
     init::restore(saved_handlers);

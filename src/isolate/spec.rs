@@ -32,6 +32,8 @@ pub struct IsolateSpec {
     pub image: Option<String>,
     /// `--export-bundle DIR`: write an OCI runtime bundle instead of running.
     pub export_bundle: Option<PathBuf>,
+    /// `--commit oci:DIR[:TAG]`: keep the writable layer as a new image.
+    pub commit: Option<String>,
 }
 
 impl Default for IsolateSpec {
@@ -52,6 +54,7 @@ impl Default for IsolateSpec {
             seccomp: SeccompMode::Default,
             image: None,
             export_bundle: None,
+            commit: None,
         }
     }
 }
@@ -148,6 +151,8 @@ Filesystem:
   --image REF          an OCI image as the lower layers: oci:DIR[:TAG] or
                        docker-archive:FILE.tar (`isolate --image REF < >`
                        runs the image's Entrypoint and Cmd)
+  --commit oci:DIR[:TAG]  after the body, keep its writable layer as a new
+                       image on top of --image (an OCI layout at DIR)
   --export-bundle DIR  write an OCI runtime bundle (config.json, rootfs/) for
                        crun/runc instead of running the block
   --rw                 with --rootfs: write straight into DIR
@@ -312,6 +317,11 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
                 super::image::ImageRef::parse(&v).map_err(|e| SpecError(format!("isolate: {e}")))?;
                 spec.image = Some(v);
             }
+            "--commit" => {
+                let v = value()?;
+                super::image::commit::target(&v).map_err(|e| SpecError(format!("isolate: {e}")))?;
+                spec.commit = Some(v);
+            }
             "--export-bundle" => spec.export_bundle = Some(PathBuf::from(value()?)),
             "--rw" => spec.root_mode = RootMode::ReadWrite,
             "--read-only" => spec.root_mode = RootMode::ReadOnly,
@@ -336,6 +346,11 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
     }
     if spec.image.is_some() && spec.root_mode == RootMode::ReadWrite {
         return Err(SpecError("isolate: --rw writes into --rootfs DIR; an image's layers are never written".into()));
+    }
+    if spec.commit.is_some() && (spec.image.is_none() || spec.root_mode != RootMode::Overlay) {
+        return Err(SpecError(
+            "isolate: --commit puts the writable layer on an image: it needs --image (and an overlay)".into(),
+        ));
     }
     if spec.name.is_some() && spec.root_mode != RootMode::Overlay {
         return Err(SpecError(

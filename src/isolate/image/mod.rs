@@ -10,6 +10,7 @@
 //! layer. A block stacks the layers as overlay lowerdirs (rootfs.rs).
 
 pub mod bundle;
+pub mod commit;
 pub mod docker;
 pub mod store;
 pub mod unpack;

@@ -310,10 +310,18 @@ pub fn remove_tree_at(dir: OwnedFd) {
         if nix::unistd::unlinkat(fd, name, nix::unistd::UnlinkatFlags::NoRemoveDir).is_ok() {
             continue;
         }
+        // A directory left unreadable (overlay's work/work is 000): make
+        // it ours first, through an O_PATH fd of the directory itself (no
+        // link followed), then open it for reading.
+        let path_flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+        if let Ok(p) = nix::fcntl::openat(fd, name, path_flags, Mode::empty()) {
+            let _ = std::fs::set_permissions(
+                format!("/proc/self/fd/{}", p.as_raw_fd()),
+                std::os::unix::fs::PermissionsExt::from_mode(0o700),
+            );
+        }
         let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
         if let Ok(sub) = nix::fcntl::openat(fd, name, flags, Mode::empty()) {
-            // A directory left read-only by an image: make it writable first.
-            let _ = nix::sys::stat::fchmod(&sub, Mode::from_bits_truncate(0o700));
             remove_tree_at(sub);
         }
         let _ = nix::unistd::unlinkat(fd, name, nix::unistd::UnlinkatFlags::RemoveDir);
