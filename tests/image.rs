@@ -421,6 +421,21 @@ fn the_image_root_is_nodev_and_masked_like_any_root() {
 }
 
 #[test]
+fn explain_shows_the_layer_stack() {
+    require_root!();
+    each_mode("explain", |host, _| {
+        standard_image(host.path());
+        // Loaded once, so the store holds the layers explain names.
+        assert_ok(&host.run("isolate --image oci:img < true >"), "");
+        let r = host.run("explain 'isolate --image oci:img < true >'");
+        assert_eq!(r.status, 0, "{r:?}");
+        let layers = host.store().join("layers");
+        assert_eq!(r.stdout.matches(&format!("open(\"{}/", layers.display())).count(), 2, "{}", r.stdout);
+        assert!(r.stdout.contains("lowerdir=/proc/self/fd/N:/proc/self/fd/N,"), "{}", r.stdout);
+    });
+}
+
+#[test]
 fn layers_shared_by_two_images_are_stored_once() {
     require_root!();
     each_mode("shared_layers", |host, _| {

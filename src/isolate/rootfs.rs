@@ -485,6 +485,10 @@ pub fn build<'a, M: Mounter>(
 ) -> Result<Tree<'a>, StepFailure> {
     m.mount(SetupStep::MountPropagation, None, "/", None, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None)?;
     // Held before /tmp is covered: the lower layer, named layer, volumes.
+    if spec.image.is_some() && layout.image.is_none() {
+        let msg = format!("image {} could not be read", spec.image.as_deref().unwrap_or_default());
+        return Err(StepFailure::new(SetupStep::RootLayer, Errno::ENOENT, msg));
+    }
     let lower = if let Some(image) = &layout.image {
         // overlay's lowerdir lists the top layer first.
         let mut held = Vec::new();

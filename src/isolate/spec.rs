@@ -442,6 +442,20 @@ mod tests {
     }
 
     #[test]
+    fn image_options() {
+        let s = spec("--image oci:/srv/img:v1 --commit oci:/srv/out:v2 --export-bundle /tmp/b");
+        assert_eq!(s.image.as_deref(), Some("oci:/srv/img:v1"));
+        assert_eq!(s.commit.as_deref(), Some("oci:/srv/out:v2"));
+        assert_eq!(s.export_bundle, Some(PathBuf::from("/tmp/b")));
+        assert!(err("--image busybox").contains("oci:DIR[:TAG] or docker-archive:FILE.tar"));
+        assert!(err("--image oci:a --rootfs /r").contains("give one"));
+        assert!(err("--image oci:a --rw").contains("never written"));
+        assert!(err("--commit oci:out").contains("needs --image"));
+        assert!(err("--image oci:a --read-only --commit oci:out").contains("needs --image"));
+        assert!(err("--image oci:a --commit docker-archive:x.tar").contains("oci:DIR[:TAG]"));
+    }
+
+    #[test]
     fn seccomp_mode() {
         assert_eq!(spec("").seccomp, SeccompMode::Default);
         assert_eq!(spec("--seccomp=unconfined").seccomp, SeccompMode::Unconfined);
