@@ -736,6 +736,17 @@ fn a_committed_image_loads_again_and_other_tools_read_it() {
                 let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
                 assert_eq!(v["Layers"].as_array().unwrap().len(), 3, "{v}");
                 assert_eq!(v["Architecture"], host_arch(), "{v}");
+                // skopeo's own copy of it (its layout writer) loads too.
+                let copied = host.path().join("copied");
+                let o = Command::new("skopeo")
+                    .args(["copy", &format!("oci:{}:v2", out.display()), &format!("oci:{}:v2", copied.display())])
+                    .output()
+                    .unwrap();
+                assert!(o.status.success(), "skopeo copy: {}", String::from_utf8_lossy(&o.stderr));
+                if let Some((uid, gid)) = host.ids {
+                    let _ = Command::new("chown").args(["-R", &format!("{uid}:{gid}")]).arg(&copied).status();
+                }
+                assert_ok(&host.run("isolate --image oci:copied:v2 < cat /etc/motd >"), "committed\n");
             }
         }
         match Command::new("umoci").args(["ls", "--layout", &out.display().to_string()]).output() {
