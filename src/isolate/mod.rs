@@ -23,6 +23,7 @@
 pub mod cgroup;
 pub mod cleanup;
 mod doctor;
+pub mod image;
 mod init;
 pub mod namespaces;
 mod report;
@@ -223,7 +224,14 @@ fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
             }
         }
     }
-    let layout = rootfs::Layout::of(spec);
+    let mut layout = rootfs::Layout::of(spec);
+    if let Some(reference) = &spec.image {
+        let loaded = image::load(reference).map_err(|e| format!("--image {reference}: {e}"))?;
+        layout.image = Some(Box::new(loaded));
+    }
+    if spec.commit.is_some() && layout.named_layer.is_none() {
+        layout.named_layer = Some(image::commit::scratch_layer()?);
+    }
     if let Some(dir) = &layout.named_layer {
         // Only the user reads their named layers: 0700, like docker's
         // /var/lib/docker (a layer holds whatever a body wrote).
@@ -251,10 +259,19 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
             &format!("--fd {fd}: fd {fd} is not open in the shell (open it first: `exec {fd}>FILE`)"),
         );
     }
+    if let Some(dir) = &spec.export_bundle {
+        return match image::bundle::write(spec, body, dir) {
+            Ok(()) => Ok(0),
+            Err(e) => fail(sh, ops, &e),
+        };
+    }
     let (mut resources, layout) = match prepare(spec) {
         Ok(r) => r,
         Err(msg) => return fail(sh, ops, &msg),
     };
+    if body.items.is_empty() && layout.image.as_ref().is_none_or(|i| i.command().is_empty()) {
+        return fail(sh, ops, "the block's body is empty and the image has no Entrypoint or Cmd to run");
+    }
     // Built once per shell (the first block), before the clone: init gets
     // it in its copy of our memory and only loads it.
     let filter = match spec.seccomp {
@@ -357,7 +374,10 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     // wait for it when something needs it gone: the cgroup can only be
     // removed once it is empty, and the next block with the same --name
     // must not mount the layer this block's overlay still holds.
-    let can_leave = matches!(report, Some(Report::BodyEnded(_))) && resources.cgroup.is_none() && spec.name.is_none();
+    let can_leave = matches!(report, Some(Report::BodyEnded(_)))
+        && resources.cgroup.is_none()
+        && spec.name.is_none()
+        && spec.commit.is_none();
     let init_status = if can_leave {
         sh.note_exiting_init(child);
         None
@@ -369,7 +389,7 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
     if let Some(sig) = init::take_pending() {
         signal = Some(sig);
     }
-    let status = match report {
+    let mut status = match report {
         Some(Report::BodyEnded(status)) => status,
         // Init said which step failed, on the block's stderr.
         Some(Report::SetupFailed) => STATUS_SETUP_FAILED,
@@ -377,6 +397,16 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
         // OOM killer): its own status says how.
         None => init_status.unwrap_or(STATUS_SETUP_FAILED),
     };
+    if let (Some(target), Some(base), Some(dir)) = (&spec.commit, &spec.image, &layout.named_layer) {
+        let ended = matches!(report, Some(Report::BodyEnded(_)));
+        match image::commit::finish(base, dir, spec.name.is_none(), target) {
+            Err(e) if ended => {
+                sh.error(&format!("isolate: {e}"));
+                status = STATUS_SETUP_FAILED;
+            }
+            _ => {}
+        }
+    }
     let oom = status == 128 + libc::SIGKILL && resources.cgroup.as_ref().is_some_and(|c| c.oom_killed());
     // Once init is reaped its pid namespace is empty, so are the cgroups.
     let left = if init_status.is_some() { resources.release_emptied() } else { resources.release() };
@@ -568,7 +598,8 @@ fn container_init(
         or_report(sh, report_fd, built.and_then(|tree| tree))
     });
     let entered = or_report(sh, report_fd, rootfs::finish(&mut rootfs::Kernel, tree));
-    if let Some(dir) = &spec.workdir {
+    let image = layout.image.as_deref();
+    if let Some(dir) = spec.workdir.as_ref().or(image.and_then(|i| i.workdir()).as_ref()) {
         let made = std::fs::create_dir_all(dir)
             .map_err(|e| StepFailure::new(SetupStep::Workdir, namespaces::io_errno(&e), dir.clone()));
         or_report(sh, report_fd, made);
@@ -577,6 +608,10 @@ fn container_init(
     let hostname = spec.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
     or_report(sh, report_fd, namespaces::set_hostname(&hostname));
     or_report(sh, report_fd, security::harden(entered == rootfs::Entered::Moved));
+    if let Some(user) = image.and_then(|i| i.user()) {
+        let switched = image::switch_user(&user, ids.is_some());
+        or_report(sh, report_fd, switched.map_err(|e| StepFailure::new(SetupStep::Security, Errno::EPERM, e)));
+    }
     // Keep the fds the block's redirections name, those passed with --fd,
     // and the report pipe.
     let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
@@ -593,26 +628,38 @@ fn container_init(
     sh.state.vars.set("PWD", pwd);
     sh.state.vars.export("PWD");
     sh.state.vars.set("HOSTNAME", hostname);
-    for (k, v) in &spec.env {
+    for (k, v) in image.map(|i| i.env()).unwrap_or_default().iter().chain(&spec.env) {
         sh.state.vars.set(k, v.clone());
         sh.state.vars.export(k);
     }
     // SIGTERM and SIGHUP are caught here (the supervisor's handlers, see
     // `supervise`), so a program started below gets them back at their
     // defaults even where the shell ignored them.
-    let status = match sh.start_program(body) {
-        Some(Ok(program)) => init::run(program),
-        Some(Err(status)) => status,
-        // SAFETY: single-threaded again: the mount thread was joined.
-        None => match unsafe { fork() } {
+    let image_command = if body.items.is_empty() { image.map(|i| i.command()) } else { None };
+    let status = match image_command {
+        Some(argv) => match unsafe { fork() } {
             Ok(ForkResult::Child) => {
                 // SAFETY: the body must not hold the report pipe.
                 unsafe { libc::close(report_fd) };
-                let status = sh.run_list_in_child(body);
-                exit_child(status)
+                exit_child(image::exec(&argv, &sh.state.vars.environment(&[])))
             }
             Ok(ForkResult::Parent { child }) => init::run(child),
             Err(e) => or_report(sh, report_fd, Err(StepFailure::new(SetupStep::StartBody, e, ""))),
+        },
+        None => match sh.start_program(body) {
+            Some(Ok(program)) => init::run(program),
+            Some(Err(status)) => status,
+            // SAFETY: single-threaded again: the mount thread was joined.
+            None => match unsafe { fork() } {
+                Ok(ForkResult::Child) => {
+                    // SAFETY: the body must not hold the report pipe.
+                    unsafe { libc::close(report_fd) };
+                    let status = sh.run_list_in_child(body);
+                    exit_child(status)
+                }
+                Ok(ForkResult::Parent { child }) => init::run(child),
+                Err(e) => or_report(sh, report_fd, Err(StepFailure::new(SetupStep::StartBody, e, ""))),
+            },
         },
     };
     init::empty_namespace();

@@ -34,12 +34,12 @@ const SCRATCH: &str = "/tmp";
 const ROOT: &str = "/tmp/root";
 
 /// `/proc` entries made read-only (docker's `ReadonlyPaths`).
-const PROC_READ_ONLY: &[&str] = &["sys", "irq", "bus", "fs", "sysrq-trigger"];
+pub const PROC_READ_ONLY: &[&str] = &["sys", "irq", "bus", "fs", "sysrq-trigger"];
 /// `/proc` and `/sys` entries hidden (docker's `MaskedPaths`): a file gets
 /// `/dev/null` bound over it, a directory an empty read-only tmpfs.
-const PROC_MASKED: &[&str] =
+pub const PROC_MASKED: &[&str] =
     &["kcore", "keys", "timer_list", "sched_debug", "latency_stats", "timer_stats", "acpi", "scsi", "asound"];
-const SYS_MASKED: &[&str] = &["firmware", "devices/virtual/powercap"];
+pub const SYS_MASKED: &[&str] = &["firmware", "devices/virtual/powercap"];
 
 /// The device nodes a block gets, bound from the host's `/dev` (the only
 /// mounts without `nodev`, with devpts), and allowed by the device cgroup.
@@ -57,6 +57,9 @@ pub struct Layout {
     pub lower: PathBuf,
     /// `--name`: the persistent directory holding `upper/` and `work/`.
     pub named_layer: Option<PathBuf>,
+    /// `--image`: the image whose unpacked layers are the lower layers
+    /// (then `lower` is unused).
+    pub image: Option<Box<super::image::Image>>,
 }
 
 impl Layout {
@@ -67,7 +70,10 @@ impl Layout {
         // Resolve --rootfs now, while relative paths still mean what the user meant.
         let lower = std::fs::canonicalize(&lower).unwrap_or(lower);
         let named_layer = spec.name.as_ref().and_then(|n| Some(super::layers_dir()?.join(n)));
-        Layout { lower, named_layer }
+        // What the store would hold (explain unpacks nothing); the shell
+        // loads the image for real before a block (`image::load`).
+        let image = spec.image.as_deref().and_then(|r| super::image::plan(r).ok()).map(Box::new);
+        Layout { lower, named_layer, image }
     }
 }
 
@@ -479,7 +485,18 @@ pub fn build<'a, M: Mounter>(
 ) -> Result<Tree<'a>, StepFailure> {
     m.mount(SetupStep::MountPropagation, None, "/", None, MsFlags::MS_REC | MsFlags::MS_PRIVATE, None)?;
     // Held before /tmp is covered: the lower layer, named layer, volumes.
-    let lower = if layout.lower == Path::new("/") {
+    if spec.image.is_some() && layout.image.is_none() {
+        let msg = format!("image {} could not be read", spec.image.as_deref().unwrap_or_default());
+        return Err(StepFailure::new(SetupStep::RootLayer, Errno::ENOENT, msg));
+    }
+    let lower = if let Some(image) = &layout.image {
+        // overlay's lowerdir lists the top layer first.
+        let mut held = Vec::new();
+        for dir in image.layers.iter().rev() {
+            held.push(m.hold(SetupStep::RootLayer, dir)?.0);
+        }
+        held.join(":")
+    } else if layout.lower == Path::new("/") {
         "/".to_string()
     } else {
         let (held, is_dir) = m.hold(SetupStep::RootLayer, &layout.lower)?;
@@ -501,7 +518,7 @@ pub fn build<'a, M: Mounter>(
     m.mount(SetupStep::ScratchTmpfs, Some("tmpfs"), SCRATCH, Some("tmpfs"), nodev, Some(&scratch_opts))?;
     m.mkdir(SetupStep::ScratchTmpfs, ROOT)?;
     let layers = named.map(|(d, _)| d).unwrap_or_else(|| SCRATCH.to_string());
-    root_layer(m, spec.root_mode, &lower, &layers, privilege)?;
+    root_layer(m, spec.root_mode, &lower, &layers, privilege, layout.image.is_some())?;
     special_filesystems(m, ROOT, privilege, size)?;
     if sys_after_pivot(spec, privilege) {
         volumes(m, &held, ROOT)?;
@@ -548,6 +565,7 @@ fn root_layer<M: Mounter>(
     lower: &str,
     layers: &str,
     privilege: Privilege,
+    image: bool,
 ) -> Result<(), StepFailure> {
     let s = SetupStep::RootLayer;
     let bind = MsFlags::MS_BIND | MsFlags::MS_REC;
@@ -555,6 +573,15 @@ fn root_layer<M: Mounter>(
         RootMode::ReadWrite => {
             m.mount(s, Some(lower), ROOT, None, bind, None)?;
             m.set_attr(s, ROOT, MOUNT_ATTR_NODEV)
+        }
+        // An image's layers stack only in an overlay: read-only, its upper
+        // layer takes no writes.
+        RootMode::ReadOnly if image => {
+            let (upper, work) = (format!("{layers}/upper"), format!("{layers}/work"));
+            m.mkdir(s, &upper)?;
+            m.mkdir(s, &work)?;
+            let opts = overlay_options(lower, &upper, &work, privilege);
+            m.mount(s, Some("overlay"), ROOT, Some("overlay"), MsFlags::MS_NODEV | MsFlags::MS_RDONLY, Some(&opts))
         }
         RootMode::ReadOnly => {
             m.mount(s, Some(lower), ROOT, None, bind, None)?;

@@ -685,6 +685,31 @@ pub fn summary(mode: SeccompMode) -> Vec<String> {
     lines
 }
 
+/// The profile as lists, for an OCI bundle's `linux.seccomp`
+/// (image/bundle.rs): the same calls and rules the filter is built from.
+pub struct Lists {
+    /// Allowed whatever their arguments.
+    pub allowed: Vec<&'static str>,
+    /// `clone` and `unshare` are allowed when `flags & namespace_flags == 0`.
+    pub namespace_flags: u64,
+    /// `ioctl` is allowed unless its request is one of these.
+    pub denied_ioctls: [u64; 2],
+    /// `socket` is allowed unless its domain is this one.
+    pub denied_socket_domain: u64,
+    /// `personality` is allowed with these values.
+    pub personalities: [u64; 5],
+}
+
+pub fn lists() -> Lists {
+    Lists {
+        allowed: allowed_unconditionally().map(|&(name, _)| name).collect(),
+        namespace_flags: NAMESPACE_FLAGS,
+        denied_ioctls: [TIOCSTI, TIOCLINUX],
+        denied_socket_domain: AF_VSOCK,
+        personalities: PERSONALITIES,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,13 @@ pub struct IsolateSpec {
     pub seccomp: SeccompMode,
     /// `--fd N`: shell fds above 2 that cross into the block too.
     pub fds: Vec<i32>,
+    /// `--image REF`: an OCI image (`oci:DIR[:TAG]`, `docker-archive:FILE`)
+    /// whose layers are the lower layers.
+    pub image: Option<String>,
+    /// `--export-bundle DIR`: write an OCI runtime bundle instead of running.
+    pub export_bundle: Option<PathBuf>,
+    /// `--commit oci:DIR[:TAG]`: keep the writable layer as a new image.
+    pub commit: Option<String>,
 }
 
 impl Default for IsolateSpec {
@@ -48,6 +55,9 @@ impl Default for IsolateSpec {
             tmpfs_size: None,
             seccomp: SeccompMode::Default,
             fds: Vec::new(),
+            image: None,
+            export_bundle: None,
+            commit: None,
         }
     }
 }
@@ -141,6 +151,13 @@ Resources:
   --cpus FLOAT         CPU time limit (0.5 = half of one CPU)
 Filesystem:
   --rootfs DIR         DIR is the lower layer instead of the host's /
+  --image REF          an OCI image as the lower layers: oci:DIR[:TAG] or
+                       docker-archive:FILE.tar (`isolate --image REF < >`
+                       runs the image's Entrypoint and Cmd)
+  --commit oci:DIR[:TAG]  after the body, keep its writable layer as a new
+                       image on top of --image (an OCI layout at DIR)
+  --export-bundle DIR  write an OCI runtime bundle (config.json, rootfs/) for
+                       crun/runc instead of running the block
   --rw                 with --rootfs: write straight into DIR
   --read-only          no writable layer at all
   --name NAME          keep the writable layer as NAME (see the `isolates` builtin)
@@ -305,6 +322,17 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
                 })?);
             }
             "--rootfs" => spec.rootfs = Some(PathBuf::from(value()?)),
+            "--image" => {
+                let v = value()?;
+                super::image::ImageRef::parse(&v).map_err(|e| SpecError(format!("isolate: {e}")))?;
+                spec.image = Some(v);
+            }
+            "--commit" => {
+                let v = value()?;
+                super::image::commit::target(&v).map_err(|e| SpecError(format!("isolate: {e}")))?;
+                spec.commit = Some(v);
+            }
+            "--export-bundle" => spec.export_bundle = Some(PathBuf::from(value()?)),
             "--rw" => spec.root_mode = RootMode::ReadWrite,
             "--read-only" => spec.root_mode = RootMode::ReadOnly,
             "-v" | "--volume" => spec.volumes.push(parse_volume(&value()?)?),
@@ -332,6 +360,17 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
     }
     if spec.root_mode == RootMode::ReadWrite && spec.rootfs.is_none() {
         return Err(SpecError("isolate: --rw needs --rootfs DIR (the host's / is never written)".into()));
+    }
+    if spec.image.is_some() && spec.rootfs.is_some() {
+        return Err(SpecError("isolate: --image and --rootfs both name the lower layer; give one".into()));
+    }
+    if spec.image.is_some() && spec.root_mode == RootMode::ReadWrite {
+        return Err(SpecError("isolate: --rw writes into --rootfs DIR; an image's layers are never written".into()));
+    }
+    if spec.commit.is_some() && (spec.image.is_none() || spec.root_mode != RootMode::Overlay) {
+        return Err(SpecError(
+            "isolate: --commit puts the writable layer on an image: it needs --image (and an overlay)".into(),
+        ));
     }
     if spec.name.is_some() && spec.root_mode != RootMode::Overlay {
         return Err(SpecError(
@@ -424,6 +463,20 @@ mod tests {
         assert!(err("-e 1X=2").contains("bad environment variable name"));
         assert!(err("--seccomp=strict").contains("--seccomp strict: expected unconfined or default"));
         assert!(err("--seccomp").contains("needs a value"));
+    }
+
+    #[test]
+    fn image_options() {
+        let s = spec("--image oci:/srv/img:v1 --commit oci:/srv/out:v2 --export-bundle /tmp/b");
+        assert_eq!(s.image.as_deref(), Some("oci:/srv/img:v1"));
+        assert_eq!(s.commit.as_deref(), Some("oci:/srv/out:v2"));
+        assert_eq!(s.export_bundle, Some(PathBuf::from("/tmp/b")));
+        assert!(err("--image busybox").contains("oci:DIR[:TAG] or docker-archive:FILE.tar"));
+        assert!(err("--image oci:a --rootfs /r").contains("give one"));
+        assert!(err("--image oci:a --rw").contains("never written"));
+        assert!(err("--commit oci:out").contains("needs --image"));
+        assert!(err("--image oci:a --read-only --commit oci:out").contains("needs --image"));
+        assert!(err("--image oci:a --commit docker-archive:x.tar").contains("oci:DIR[:TAG]"));
     }
 
     #[test]

@@ -571,7 +571,10 @@ impl<'a> Parser<'a> {
         self.advance();
         self.isolate_depth += 1;
         let saved_append = self.append_in_isolate.take();
-        let body = self.isolate_body(open);
+        // `isolate --image REF < >` runs the image's own command.
+        let image =
+            options.iter().any(|w| w.as_plain_literal().is_some_and(|o| o == "--image" || o.starts_with("--image=")));
+        let body = self.isolate_body(open, image);
         let append = std::mem::replace(&mut self.append_in_isolate, saved_append);
         self.isolate_depth -= 1;
         let body = body.map_err(|e| match (e.incomplete, append) {
@@ -597,10 +600,14 @@ impl<'a> Parser<'a> {
         Ok(block)
     }
 
-    fn isolate_body(&mut self, open: Span) -> PResult<List> {
+    fn isolate_body(&mut self, open: Span, may_be_empty: bool) -> PResult<List> {
         self.skip_newlines()?;
         let first = self.peek()?;
         match first.kind {
+            TokenKind::IsolateClose if may_be_empty => {
+                self.advance();
+                return Ok(List { items: Vec::new() });
+            }
             TokenKind::IsolateClose => {
                 return Err(ParseError::new("isolate block has an empty body", first.span));
             }

@@ -45,6 +45,7 @@ fn summary(name: &str) -> &'static str {
         "alias" => "define or list aliases",
         "unalias" => "remove aliases",
         "isolates" => "list or remove the layers kept by isolate --name",
+        "images" => "list the OCI images and layers in the store; images rm REF; images prune",
         "help" => "this list, or what one builtin does",
         _ => "",
     }

@@ -9,6 +9,7 @@ mod fds;
 mod flow;
 mod getopts;
 mod help;
+mod images;
 mod isolates;
 mod jobs;
 mod lookup;
@@ -90,6 +91,7 @@ pub const BUILTINS: &[Builtin] = &[
     regular("unalias", alias::unalias),
     regular("isolates", isolates::isolates),
     regular("help", help::help),
+    regular("images", images::images),
 ];
 
 /// Words that are reserved in command position.
@@ -110,6 +112,7 @@ pub fn usage(name: &str) -> Option<&'static str> {
         "type" => "type NAME...",
         "fds" => "fds   (the shell's own open files, from /proc/self/fd)",
         "isolates" => "isolates [ls] | isolates rm NAME...",
+        "images" => "images [ls] | images rm REF... | images prune",
         "break" => "break [N]",
         "continue" => "continue [N]",
         "return" => "return [N]",

@@ -1,0 +1,314 @@
+//! `isolate --export-bundle DIR [options] < body >`: instead of running the
+//! block, writes an OCI runtime bundle — `DIR/config.json` (runtime-spec,
+//! written with oci-spec's types) and `DIR/rootfs` (the image's layers
+//! merged, whiteouts applied, or a copy of `--rootfs`) — from the same
+//! spec and the same lists the block runs with: rootfs.rs's mounts, masked
+//! and read-only paths, security.rs's capabilities, seccomp.rs's profile,
+//! the cgroup limits, the process's args, env, cwd and user, the hostname.
+//! `crun run` and `runc run` of the bundle behave as the block does.
+
+use super::super::spec::{IsolateSpec, NetMode, RootMode};
+use super::super::{rootfs, seccomp, security};
+use super::Image;
+use super::unpack::remove_tree;
+use crate::syntax::ast::List;
+use oci_spec::runtime::{
+    Arch, Capability, LinuxBuilder, LinuxCapabilitiesBuilder, LinuxCpuBuilder, LinuxIdMappingBuilder,
+    LinuxMemoryBuilder, LinuxNamespaceBuilder, LinuxNamespaceType, LinuxPidsBuilder, LinuxResourcesBuilder,
+    LinuxSeccompAction, LinuxSeccompArgBuilder, LinuxSeccompBuilder, LinuxSeccompOperator, LinuxSyscall,
+    LinuxSyscallBuilder, Mount, MountBuilder, ProcessBuilder, RootBuilder, SpecBuilder, UserBuilder,
+};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+use std::path::Path;
+
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// Whether a directory of a layer carries overlay's opaque mark.
+fn opaque(dir: &Path) -> bool {
+    let mut path = dir.as_os_str().as_bytes().to_vec();
+    path.push(0);
+    [&b"trusted.overlay.opaque\0"[..], b"user.overlay.opaque\0"].iter().any(|attr| {
+        let mut value = [0u8; 4];
+        // SAFETY: NUL-terminated strings and a buffer of the size given.
+        let n = unsafe {
+            libc::lgetxattr(path.as_ptr().cast(), attr.as_ptr().cast(), value.as_mut_ptr().cast(), value.len())
+        };
+        n == 1 && value[0] == b'y'
+    })
+}
+
+/// Applies one unpacked layer (overlay whiteouts and all) onto `dst`, as
+/// overlay would show it stacked: a whiteout removes the name, an opaque
+/// directory replaces what was there. Hard links become copies.
+pub fn merge_layer(src: &Path, dst: &Path) -> Result<(), String> {
+    let privileged = nix::unistd::geteuid().is_root();
+    let entries = std::fs::read_dir(src).map_err(|e| format!("{}: {e}", src.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(err)?;
+        let (from, to) = (entry.path(), dst.join(entry.file_name()));
+        let meta = std::fs::symlink_metadata(&from).map_err(|e| format!("{}: {e}", from.display()))?;
+        let kind = meta.file_type();
+        let existing = std::fs::symlink_metadata(&to).ok();
+        if kind.is_char_device() && meta.rdev() == 0 {
+            remove_tree(&to).map_err(|e| format!("{}: {e}", to.display()))?;
+            continue;
+        }
+        if kind.is_dir() {
+            let keep = existing.as_ref().is_some_and(|m| m.is_dir()) && !opaque(&from);
+            if !keep {
+                remove_tree(&to).map_err(|e| format!("{}: {e}", to.display()))?;
+                std::fs::create_dir(&to).map_err(|e| format!("{}: {e}", to.display()))?;
+            }
+            merge_layer(&from, &to)?;
+            std::fs::set_permissions(&to, std::fs::Permissions::from_mode(meta.mode() & 0o7777)).map_err(err)?;
+        } else {
+            if existing.is_some() {
+                remove_tree(&to).map_err(|e| format!("{}: {e}", to.display()))?;
+            }
+            if kind.is_symlink() {
+                let target = std::fs::read_link(&from).map_err(err)?;
+                std::os::unix::fs::symlink(target, &to).map_err(|e| format!("{}: {e}", to.display()))?;
+            } else if kind.is_file() {
+                std::fs::copy(&from, &to).map_err(|e| format!("{}: {e}", to.display()))?;
+            } else {
+                // FIFOs and sockets: nothing a root filesystem needs.
+                continue;
+            }
+        }
+        if privileged {
+            let _ = std::os::unix::fs::lchown(&to, Some(meta.uid()), Some(meta.gid()));
+            if kind.is_file() {
+                // chown clears set-id bits: put the mode back.
+                let _ = std::fs::set_permissions(&to, std::fs::Permissions::from_mode(meta.mode() & 0o7777));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn mount(dest: &str, typ: &str, source: &str, options: &[&str]) -> Result<Mount, String> {
+    MountBuilder::default()
+        .destination(dest)
+        .typ(typ)
+        .source(source)
+        .options(options.iter().map(|o| o.to_string()).collect::<Vec<_>>())
+        .build()
+        .map_err(err)
+}
+
+/// The mounts rootfs.rs makes, as runtime-spec mounts.
+fn mounts(spec: &IsolateSpec) -> Result<Vec<Mount>, String> {
+    let size = format!("size={}", spec.scratch_bytes());
+    let mut out = vec![
+        mount("/proc", "proc", "proc", &["nosuid", "noexec", "nodev"])?,
+        mount("/dev", "tmpfs", "tmpfs", &["nosuid", "noexec", "strictatime", "mode=755", "size=64m"])?,
+        mount(
+            "/dev/pts",
+            "devpts",
+            "devpts",
+            &["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"],
+        )?,
+        mount("/dev/shm", "tmpfs", "shm", &["nosuid", "noexec", "nodev", "mode=1777", "size=64m"])?,
+        mount("/tmp", "tmpfs", "tmpfs", &["nosuid", "nodev", "mode=1777", &size])?,
+        mount("/sys", "sysfs", "sysfs", &["nosuid", "noexec", "nodev", "ro"])?,
+    ];
+    for v in &spec.volumes {
+        let host = std::fs::canonicalize(&v.host).map_err(|e| format!("-v {}: {e}", v.host.display()))?;
+        let mut options = vec!["rbind", "nosuid", "nodev"];
+        options.push(if v.read_only { "ro" } else { "rw" });
+        let guest = v.guest.display().to_string();
+        out.push(mount(&guest, "bind", &host.display().to_string(), &options)?);
+    }
+    Ok(out)
+}
+
+/// seccomp.rs's profile as runtime-spec `linux.seccomp`.
+fn seccomp_profile() -> Result<oci_spec::runtime::LinuxSeccomp, String> {
+    let lists = seccomp::lists();
+    let arg = |index: usize, op: LinuxSeccompOperator, value: u64, two: Option<u64>| {
+        let mut b = LinuxSeccompArgBuilder::default().index(index).value(value).op(op);
+        if let Some(t) = two {
+            b = b.value_two(t);
+        }
+        b.build().map_err(err)
+    };
+    let rule = |names: &[&str], args: Vec<oci_spec::runtime::LinuxSeccompArg>| -> Result<LinuxSyscall, String> {
+        let mut b = LinuxSyscallBuilder::default()
+            .names(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+            .action(LinuxSeccompAction::ScmpActAllow);
+        if !args.is_empty() {
+            b = b.args(args);
+        }
+        b.build().map_err(err)
+    };
+    use LinuxSeccompOperator::{ScmpCmpEq, ScmpCmpMaskedEq, ScmpCmpNe};
+    let mut syscalls = vec![rule(&lists.allowed, Vec::new())?];
+    let no_ns = arg(0, ScmpCmpMaskedEq, lists.namespace_flags, Some(0))?;
+    syscalls.push(rule(&["clone", "unshare"], vec![no_ns])?);
+    let [sti, linux] = lists.denied_ioctls;
+    syscalls.push(rule(&["ioctl"], vec![arg(1, ScmpCmpNe, sti, None)?, arg(1, ScmpCmpNe, linux, None)?])?);
+    syscalls.push(rule(&["socket"], vec![arg(0, ScmpCmpNe, lists.denied_socket_domain, None)?])?);
+    for p in lists.personalities {
+        syscalls.push(rule(&["personality"], vec![arg(0, ScmpCmpEq, p, None)?])?);
+    }
+    // clone3 says ENOSYS, so libc falls back to clone, whose flags a
+    // filter can read.
+    syscalls.push(
+        LinuxSyscallBuilder::default()
+            .names(vec!["clone3".to_string()])
+            .action(LinuxSeccompAction::ScmpActErrno)
+            .errno_ret(libc::ENOSYS as u32)
+            .build()
+            .map_err(err)?,
+    );
+    let arch = match std::env::consts::ARCH {
+        "aarch64" => Arch::ScmpArchAarch64,
+        _ => Arch::ScmpArchX86_64,
+    };
+    LinuxSeccompBuilder::default()
+        .default_action(LinuxSeccompAction::ScmpActErrno)
+        .default_errno_ret(libc::EPERM as u32)
+        .architectures(vec![arch])
+        .syscalls(syscalls)
+        .build()
+        .map_err(err)
+}
+
+/// `--export-bundle DIR`: loads the image (if any) and writes the bundle.
+pub fn write(spec: &IsolateSpec, body: &List, dir: &Path) -> Result<(), String> {
+    let image = match &spec.image {
+        Some(r) => Some(super::load(r).map_err(|e| format!("--image {r}: {e}"))?),
+        None => None,
+    };
+    export(spec, body, image.as_ref(), dir).map_err(|e| format!("--export-bundle {}: {e}", dir.display()))
+}
+
+/// Writes the bundle for `spec` and `body` into `dir`.
+pub fn export(spec: &IsolateSpec, body: &List, image: Option<&Image>, dir: &Path) -> Result<(), String> {
+    let rootfs_dir = dir.join("rootfs");
+    if rootfs_dir.exists() || dir.join("config.json").exists() {
+        return Err(format!("--export-bundle {}: already holds a bundle", dir.display()));
+    }
+    std::fs::create_dir_all(&rootfs_dir).map_err(|e| format!("{}: {e}", rootfs_dir.display()))?;
+    std::fs::set_permissions(&rootfs_dir, std::fs::Permissions::from_mode(0o755)).map_err(err)?;
+    match (image, &spec.rootfs) {
+        (Some(image), _) => {
+            for layer in &image.layers {
+                merge_layer(layer, &rootfs_dir)?;
+            }
+        }
+        (None, Some(root)) => merge_layer(root, &rootfs_dir)?,
+        (None, None) => {
+            return Err("--export-bundle needs --image or --rootfs (the host's / is no bundle's root)".into());
+        }
+    }
+    let args = if body.items.is_empty() {
+        image.map(|i| i.command()).unwrap_or_default()
+    } else {
+        vec!["/bin/sh".into(), "-c".into(), body.to_string()]
+    };
+    if args.is_empty() {
+        return Err("the block's body is empty and the image has no Entrypoint or Cmd".into());
+    }
+    let hostname = spec.hostname.clone().unwrap_or_else(super::super::namespaces::generated_hostname);
+    let mut env: Vec<(String, String)> =
+        vec![("PATH".into(), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into())];
+    for (k, v) in image.map(|i| i.env()).unwrap_or_default().into_iter().chain(spec.env.iter().cloned()) {
+        env.retain(|(e, _)| *e != k);
+        env.push((k, v));
+    }
+    env.push(("HOSTNAME".into(), hostname.clone()));
+    let cwd = spec.workdir.clone().or_else(|| image.and_then(|i| i.workdir())).unwrap_or_else(|| "/".into());
+    let (uid, gid) = match image.and_then(|i| i.user()) {
+        Some(u) => super::lookup_user_in(&u, &rootfs_dir)?,
+        None => (0, 0),
+    };
+    let caps: std::collections::HashSet<Capability> = security::DEFAULT_CAPS
+        .iter()
+        .filter_map(|(_, name)| name.strip_prefix("CAP_").unwrap_or(name).parse().ok())
+        .collect();
+    let capabilities = LinuxCapabilitiesBuilder::default()
+        .bounding(caps.clone())
+        .effective(caps.clone())
+        .permitted(caps)
+        .inheritable(std::collections::HashSet::new())
+        .ambient(std::collections::HashSet::new())
+        .build()
+        .map_err(err)?;
+    let process = ProcessBuilder::default()
+        .terminal(false)
+        .user(UserBuilder::default().uid(uid).gid(gid).build().map_err(err)?)
+        .args(args)
+        .env(env.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>())
+        .cwd(cwd)
+        .capabilities(capabilities)
+        .no_new_privileges(true)
+        .build()
+        .map_err(err)?;
+    let mut namespaces = vec![
+        LinuxNamespaceType::Pid,
+        LinuxNamespaceType::Mount,
+        LinuxNamespaceType::Uts,
+        LinuxNamespaceType::Ipc,
+        LinuxNamespaceType::Cgroup,
+    ];
+    if spec.net == NetMode::None {
+        namespaces.push(LinuxNamespaceType::Network);
+    }
+    let rootless = !nix::unistd::geteuid().is_root();
+    if rootless {
+        namespaces.push(LinuxNamespaceType::User);
+    }
+    let namespaces = namespaces
+        .into_iter()
+        .map(|t| LinuxNamespaceBuilder::default().typ(t).build().map_err(err))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut resources = LinuxResourcesBuilder::default();
+    if let Some((bytes, _)) = &spec.memory {
+        // Swap off, as the block's memory.swap.max = 0: memory+swap = memory.
+        let m = LinuxMemoryBuilder::default().limit(*bytes as i64).swap(*bytes as i64).build().map_err(err)?;
+        resources = resources.memory(m);
+    }
+    if let Some(n) = spec.pids_limit {
+        resources = resources.pids(LinuxPidsBuilder::default().limit(n as i64).build().map_err(err)?);
+    }
+    if let Some(cpus) = spec.cpus {
+        let period: u64 = 100_000;
+        let quota = (cpus * period as f64).round() as i64;
+        resources = resources.cpu(LinuxCpuBuilder::default().quota(quota).period(period).build().map_err(err)?);
+    }
+    let mut linux = LinuxBuilder::default()
+        .namespaces(namespaces)
+        .resources(resources.build().map_err(err)?)
+        .masked_paths(
+            rootfs::PROC_MASKED
+                .iter()
+                .map(|p| format!("/proc/{p}"))
+                .chain(rootfs::SYS_MASKED.iter().map(|p| format!("/sys/{p}")))
+                .collect::<Vec<_>>(),
+        )
+        .readonly_paths(rootfs::PROC_READ_ONLY.iter().map(|p| format!("/proc/{p}")).collect::<Vec<_>>());
+    if spec.seccomp == super::super::spec::SeccompMode::Default {
+        linux = linux.seccomp(seccomp_profile()?);
+    }
+    if rootless {
+        let (u, g) = (nix::unistd::geteuid().as_raw(), nix::unistd::getegid().as_raw());
+        let map = |host: u32| LinuxIdMappingBuilder::default().host_id(host).container_id(0u32).size(1u32).build();
+        linux = linux.uid_mappings(vec![map(u).map_err(err)?]).gid_mappings(vec![map(g).map_err(err)?]);
+    }
+    let root =
+        RootBuilder::default().path("rootfs").readonly(spec.root_mode == RootMode::ReadOnly).build().map_err(err)?;
+    let config = SpecBuilder::default()
+        .version("1.0.2")
+        .root(root)
+        .hostname(hostname)
+        .process(process)
+        .mounts(mounts(spec)?)
+        .linux(linux.build().map_err(err)?)
+        .build()
+        .map_err(err)?;
+    config.save(dir.join("config.json")).map_err(|e| format!("{}/config.json: {e}", dir.display()))
+}

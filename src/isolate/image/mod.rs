@@ -1,0 +1,458 @@
+//! Images in: `isolate --image oci:DIR[:TAG]` (an OCI image layout, as
+//! skopeo, umoci, buildah and `podman save --format oci-dir` write it) and
+//! `docker-archive:FILE.tar` (`docker save`, `podman save`).
+//!
+//! Every blob is checked against its sha256 digest (and size) before it is
+//! used; layers are unpacked once into a content-addressed store under
+//! `$XDG_DATA_HOME/isosh/images/layers/<diff id>` (a layer two images
+//! share is stored once), each into a temporary directory renamed into
+//! place only when complete, so a failure never leaves a half-written
+//! layer. A block stacks the layers as overlay lowerdirs (rootfs.rs).
+
+pub mod bundle;
+pub mod commit;
+pub mod docker;
+pub mod store;
+pub mod unpack;
+
+use oci_spec::image::{Descriptor, ImageConfiguration, ImageIndex, ImageManifest, MediaType};
+use sha2::{Digest as _, Sha256};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Where an image comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageRef {
+    /// `oci:DIR[:TAG]`
+    Oci { dir: PathBuf, tag: Option<String> },
+    /// `docker-archive:FILE`
+    DockerArchive { file: PathBuf },
+}
+
+impl ImageRef {
+    pub fn parse(text: &str) -> Result<ImageRef, String> {
+        if let Some(rest) = text.strip_prefix("oci:") {
+            if rest.is_empty() {
+                return Err(format!("--image {text}: expected oci:DIR[:TAG]"));
+            }
+            // A tag is what follows the last ':' unless the whole is a directory.
+            if let Some((dir, tag)) = rest.rsplit_once(':')
+                && !tag.contains('/')
+                && !Path::new(rest).is_dir()
+            {
+                if tag.is_empty() || dir.is_empty() {
+                    return Err(format!("--image {text}: expected oci:DIR[:TAG]"));
+                }
+                return Ok(ImageRef::Oci { dir: PathBuf::from(dir), tag: Some(tag.to_string()) });
+            }
+            return Ok(ImageRef::Oci { dir: PathBuf::from(rest), tag: None });
+        }
+        if let Some(file) = text.strip_prefix("docker-archive:") {
+            if file.is_empty() {
+                return Err(format!("--image {text}: expected docker-archive:FILE.tar"));
+            }
+            return Ok(ImageRef::DockerArchive { file: PathBuf::from(file) });
+        }
+        Err(format!("--image {text}: expected oci:DIR[:TAG] or docker-archive:FILE.tar"))
+    }
+}
+
+/// An image ready for a block: its config and its unpacked layers.
+#[derive(Debug, Clone)]
+pub struct Image {
+    /// As the user wrote it.
+    pub reference: String,
+    /// `sha256:…` of the manifest (for docker archives, of the config).
+    pub id: String,
+    pub config: ImageConfiguration,
+    /// Unpacked layer directories, bottom first (manifest order).
+    pub layers: Vec<PathBuf>,
+}
+
+impl Image {
+    /// `Env` as pairs.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let list = self.config.config().as_ref().and_then(|c| c.env().clone()).unwrap_or_default();
+        list.iter()
+            .filter_map(|e| e.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+            .filter(|(k, _)| crate::syntax::lexer::is_valid_name(k))
+            .collect()
+    }
+
+    pub fn workdir(&self) -> Option<String> {
+        let dir = self.config.config().as_ref()?.working_dir().clone()?;
+        (dir.starts_with('/')).then_some(dir)
+    }
+
+    pub fn user(&self) -> Option<String> {
+        self.config.config().as_ref()?.user().clone().filter(|u| !u.is_empty())
+    }
+
+    /// `Entrypoint` followed by `Cmd`: what an empty body runs.
+    pub fn command(&self) -> Vec<String> {
+        let Some(c) = self.config.config().as_ref() else { return Vec::new() };
+        let mut argv = c.entrypoint().clone().unwrap_or_default();
+        argv.extend(c.cmd().clone().unwrap_or_default());
+        argv
+    }
+}
+
+/// The architecture name images use for this machine (GOARCH).
+pub fn host_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        "powerpc64" => "ppc64le",
+        "loongarch64" => "loong64",
+        other => other,
+    }
+}
+
+/// A `sha256:<64 hex>` digest's hex part; anything else is refused (the
+/// hex names files, so it must never hold a `/` or `..`).
+pub fn sha256_hex(digest: &str) -> Result<&str, String> {
+    let hex = digest.strip_prefix("sha256:").ok_or_else(|| format!("unsupported digest {digest:?} (only sha256)"))?;
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Err(format!("malformed digest {digest:?}"));
+    }
+    Ok(hex)
+}
+
+/// A reader that hashes (and counts) what passes through it.
+pub struct Hashing<R> {
+    pub inner: R,
+    pub hasher: Sha256,
+    pub count: u64,
+}
+
+impl<R: Read> Hashing<R> {
+    pub fn new(inner: R) -> Self {
+        Hashing { inner, hasher: Sha256::new(), count: 0 }
+    }
+
+    /// Reads what is left, then gives `sha256:<hex>` and the byte count.
+    pub fn finish(mut self) -> std::io::Result<(String, u64)> {
+        std::io::copy(&mut self, &mut std::io::sink())?;
+        Ok((format!("sha256:{}", hex(&self.hasher.finalize())), self.count))
+    }
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// `sha256:<hex>` of some bytes.
+pub fn digest_of(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex(&Sha256::digest(bytes)))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// Checks an OCI layout's blob against its descriptor, streaming, and
+/// gives its path.
+fn checked_blob(dir: &Path, desc: &Descriptor) -> Result<PathBuf, String> {
+    let digest = desc.digest().to_string();
+    let path = dir.join("blobs/sha256").join(sha256_hex(&digest)?);
+    let file = std::fs::File::open(&path).map_err(|e| format!("blob {digest}: {}: {e}", path.display()))?;
+    let (got, size) = Hashing::new(std::io::BufReader::with_capacity(1 << 16, file))
+        .finish()
+        .map_err(|e| format!("blob {digest}: {e}"))?;
+    if got != digest {
+        return Err(format!("digest mismatch: blob {} is {got}, the manifest says {digest}", path.display()));
+    }
+    if size != desc.size() {
+        return Err(format!("size mismatch: blob {digest} has {size} bytes, its descriptor says {}", desc.size()));
+    }
+    Ok(path)
+}
+
+/// A small JSON blob (index, manifest, config), checked and read.
+fn small_blob(dir: &Path, desc: &Descriptor) -> Result<Vec<u8>, String> {
+    if desc.size() > 16 << 20 {
+        return Err(format!("blob {} is too large for a manifest or config ({} bytes)", desc.digest(), desc.size()));
+    }
+    let path = checked_blob(dir, desc)?;
+    std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn platform_text(desc: &Descriptor) -> Option<String> {
+    desc.platform().as_ref().map(|p| format!("{}/{}", p.os(), p.architecture()))
+}
+
+fn for_this_machine(desc: &Descriptor) -> bool {
+    desc.platform()
+        .as_ref()
+        .is_none_or(|p| p.architecture().to_string() == host_arch() && p.os().to_string() == "linux")
+}
+
+/// Picks the manifest for `tag` (or the only one) and this machine's
+/// platform from an index, following nested indexes.
+fn pick_manifest(dir: &Path, index: &ImageIndex, tag: Option<&str>, depth: u32) -> Result<Descriptor, String> {
+    const REF_NAME: &str = "org.opencontainers.image.ref.name";
+    let tag_of = |d: &Descriptor| d.annotations().as_ref().and_then(|a| a.get(REF_NAME).cloned());
+    let mut candidates: Vec<&Descriptor> = index.manifests().iter().collect();
+    if let Some(tag) = tag {
+        let tags: Vec<String> = candidates.iter().filter_map(|d| tag_of(d)).collect();
+        candidates.retain(|d| tag_of(d).as_deref() == Some(tag));
+        if candidates.is_empty() {
+            let known = if tags.is_empty() { "none".to_string() } else { tags.join(", ") };
+            return Err(format!("no image tagged {tag:?} in {} (tags: {known})", dir.display()));
+        }
+    }
+    let platforms: Vec<String> = candidates.iter().filter_map(|d| platform_text(d)).collect();
+    candidates.retain(|d| for_this_machine(d));
+    let desc = match candidates.as_slice() {
+        [] if platforms.is_empty() => return Err(format!("{}: the index lists no image", dir.display())),
+        [] => {
+            return Err(format!(
+                "wrong architecture: the image is for {}, this machine is linux/{}",
+                platforms.join(", "),
+                host_arch()
+            ));
+        }
+        [one] => (*one).clone(),
+        many if tag.is_none() && many.iter().filter(|d| tag_of(d).is_some()).count() > 1 => {
+            let tags: Vec<String> = many.iter().filter_map(|d| tag_of(d)).collect();
+            return Err(format!(
+                "{} holds several images; name one as oci:DIR:TAG ({})",
+                dir.display(),
+                tags.join(", ")
+            ));
+        }
+        [first, ..] => (*first).clone(),
+    };
+    if *desc.media_type() == MediaType::ImageIndex {
+        if depth > 4 {
+            return Err("image indexes nested too deep".into());
+        }
+        let bytes = small_blob(dir, &desc)?;
+        let nested = ImageIndex::from_reader(&bytes[..]).map_err(|e| format!("index {}: {e}", desc.digest()))?;
+        return pick_manifest(dir, &nested, None, depth + 1);
+    }
+    Ok(desc)
+}
+
+/// Checks that a config is for this machine.
+pub fn check_platform(config: &ImageConfiguration) -> Result<(), String> {
+    let (arch, os) = (config.architecture().to_string(), config.os().to_string());
+    if arch != host_arch() || os != "linux" {
+        return Err(format!("wrong architecture: the image is for {os}/{arch}, this machine is linux/{}", host_arch()));
+    }
+    Ok(())
+}
+
+/// A layer as an image names it: where its bytes are and what they must
+/// hash to.
+pub struct LayerSource {
+    /// Opens the (possibly compressed) layer stream, already checked
+    /// against the blob digest where the format has one.
+    pub open: Box<dyn Fn() -> Result<Box<dyn Read>, String>>,
+    /// `sha256:…` of the uncompressed tar (the config's diff id).
+    pub diff_id: String,
+    pub what: String,
+}
+
+/// What an image format yields before unpacking.
+pub struct Resolved {
+    pub id: String,
+    pub config: ImageConfiguration,
+    pub layers: Vec<LayerSource>,
+}
+
+fn resolve_oci(dir: &Path, tag: Option<&str>) -> Result<Resolved, String> {
+    if !dir.join("oci-layout").is_file() {
+        return Err(format!("{}: not an OCI image layout (no oci-layout file)", dir.display()));
+    }
+    let index =
+        ImageIndex::from_file(dir.join("index.json")).map_err(|e| format!("{}/index.json: {e}", dir.display()))?;
+    let desc = pick_manifest(dir, &index, tag, 0)?;
+    let bytes = small_blob(dir, &desc)?;
+    let manifest = ImageManifest::from_reader(&bytes[..]).map_err(|e| format!("manifest {}: {e}", desc.digest()))?;
+    let config_bytes = small_blob(dir, manifest.config())?;
+    let config = ImageConfiguration::from_reader(&config_bytes[..])
+        .map_err(|e| format!("config {}: {e}", manifest.config().digest()))?;
+    check_platform(&config)?;
+    let diff_ids = config.rootfs().diff_ids();
+    if diff_ids.len() != manifest.layers().len() {
+        return Err(format!(
+            "the manifest lists {} layers, the config {} diff ids",
+            manifest.layers().len(),
+            diff_ids.len()
+        ));
+    }
+    let mut layers = Vec::new();
+    for (layer, diff_id) in manifest.layers().iter().zip(diff_ids) {
+        sha256_hex(diff_id)?;
+        let (dir, layer) = (dir.to_path_buf(), layer.clone());
+        let what = format!("layer {}", layer.digest());
+        layers.push(LayerSource {
+            open: Box::new(move || {
+                let path = checked_blob(&dir, &layer)?;
+                let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                Ok(Box::new(file) as Box<dyn Read>)
+            }),
+            diff_id: diff_id.clone(),
+            what,
+        });
+    }
+    Ok(Resolved { id: desc.digest().to_string(), config, layers })
+}
+
+fn resolve(reference: &str) -> Result<Resolved, String> {
+    match ImageRef::parse(reference)? {
+        ImageRef::Oci { dir, tag } => resolve_oci(&dir, tag.as_deref()),
+        ImageRef::DockerArchive { file } => docker::resolve(&file),
+    }
+}
+
+/// The image as a block would see it, its layers where the store keeps
+/// them, unpacking nothing (`explain`).
+pub fn plan(reference: &str) -> Result<Image, String> {
+    let resolved = resolve(reference)?;
+    let store = store::Store { root: store::Store::dir().ok_or("no data directory for the image store")? };
+    let layers = resolved.layers.iter().map(|l| store.layer_dir(&l.diff_id)).collect::<Result<_, _>>()?;
+    Ok(Image { reference: reference.to_string(), id: resolved.id, config: resolved.config, layers })
+}
+
+/// Resolves a reference (checking every digest) and unpacks what the
+/// store does not have yet.
+pub fn load(reference: &str) -> Result<Image, String> {
+    let resolved = resolve(reference)?;
+    let store = store::Store::open()?;
+    let mut layers = Vec::new();
+    for layer in &resolved.layers {
+        layers.push(store.ensure_layer(layer)?);
+    }
+    store.record(reference, &resolved)?;
+    Ok(Image { reference: reference.to_string(), id: resolved.id, config: resolved.config, layers })
+}
+
+/// The image's `User` (`uid`, `uid:gid`, `name`, `name:group`), looked
+/// up in the block's own `/etc/passwd` and `/etc/group` (init is in the
+/// new root by now).
+pub fn lookup_user(user: &str) -> Result<(u32, u32), String> {
+    lookup_user_in(user, Path::new("/"))
+}
+
+/// [`lookup_user`] in the root filesystem at `root`.
+pub fn lookup_user_in(user: &str, root: &Path) -> Result<(u32, u32), String> {
+    let (u, g) = match user.split_once(':') {
+        Some((u, g)) => (u, Some(g)),
+        None => (user, None),
+    };
+    let table = |file: &str| std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    let find = |text: &str, name: &str, field: usize| {
+        text.lines().find_map(|l| {
+            let f: Vec<&str> = l.split(':').collect();
+            (f.first() == Some(&name)).then(|| f.get(field).and_then(|v| v.parse::<u32>().ok())).flatten()
+        })
+    };
+    let passwd = table("etc/passwd");
+    let uid = match u.parse::<u32>() {
+        Ok(n) => n,
+        Err(_) => find(&passwd, u, 2).ok_or_else(|| format!("user {u:?} of the image is not in its /etc/passwd"))?,
+    };
+    let gid = match g {
+        Some(g) => match g.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => find(&table("etc/group"), g, 2)
+                .ok_or_else(|| format!("group {g:?} of the image is not in its /etc/group"))?,
+        },
+        // The user's primary group, else the uid's own number (docker: 0).
+        None => passwd
+            .lines()
+            .find_map(|l| {
+                let f: Vec<&str> = l.split(':').collect();
+                (f.get(2).and_then(|v| v.parse::<u32>().ok()) == Some(uid)).then(|| f.get(3)?.parse().ok()).flatten()
+            })
+            .unwrap_or(0),
+    };
+    Ok((uid, gid))
+}
+
+/// Becomes the image's user (after the capabilities were reduced: a
+/// change away from uid 0 clears them all, as in docker).
+pub fn switch_user(user: &str, rootless: bool) -> Result<(), String> {
+    let (uid, gid) = lookup_user(user)?;
+    if rootless && (uid != 0 || gid != 0) {
+        return Err(format!(
+            "the image runs as user {uid}:{gid}, but a rootless block maps only uid 0 (run as root, or -e it away with --user 0 in the image)"
+        ));
+    }
+    let (u, g) = (nix::unistd::Uid::from_raw(uid), nix::unistd::Gid::from_raw(gid));
+    if !rootless {
+        nix::unistd::setgroups(&[g]).map_err(|e| format!("setgroups: {e}"))?;
+    }
+    nix::unistd::setresgid(g, g, g).map_err(|e| format!("setgid {gid}: {e}"))?;
+    nix::unistd::setresuid(u, u, u).map_err(|e| format!("setuid {uid}: {e}"))?;
+    Ok(())
+}
+
+/// In the body's process: runs the image's command (`Entrypoint` + `Cmd`)
+/// with `env`, looking the program up in the `PATH` it holds.
+pub fn exec(argv: &[String], env: &[std::ffi::CString]) -> i32 {
+    use std::ffi::CString;
+    let Some(name) = argv.first() else { return 0 };
+    let path = env
+        .iter()
+        .find_map(|e| e.to_str().ok()?.strip_prefix("PATH=").map(String::from))
+        .unwrap_or_else(|| "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into());
+    let candidates: Vec<String> = if name.contains('/') {
+        vec![name.clone()]
+    } else {
+        path.split(':').map(|d| format!("{}/{name}", if d.is_empty() { "." } else { d })).collect()
+    };
+    let Ok(args) = argv.iter().map(|a| CString::new(a.as_str())).collect::<Result<Vec<_>, _>>() else {
+        eprintln!("isosh: isolate: the image's command holds a NUL byte");
+        return 126;
+    };
+    let mut denied = false;
+    for c in candidates {
+        let Ok(prog) = CString::new(c) else { continue };
+        match nix::unistd::execve(&prog, &args, env) {
+            Err(nix::errno::Errno::EACCES) => denied = true,
+            Err(_) => {}
+        }
+    }
+    let (what, status) = if denied { ("permission denied", 126) } else { ("not found", 127) };
+    eprintln!("isosh: {name}: {what}");
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references() {
+        assert_eq!(
+            ImageRef::parse("oci:/srv/img:v1").unwrap(),
+            ImageRef::Oci { dir: "/srv/img".into(), tag: Some("v1".into()) }
+        );
+        assert_eq!(ImageRef::parse("oci:img").unwrap(), ImageRef::Oci { dir: "img".into(), tag: None });
+        assert_eq!(ImageRef::parse("docker-archive:a.tar").unwrap(), ImageRef::DockerArchive { file: "a.tar".into() });
+        assert!(ImageRef::parse("busybox").unwrap_err().contains("oci:DIR"));
+        assert!(ImageRef::parse("oci:").is_err());
+    }
+
+    #[test]
+    fn digests_name_no_paths() {
+        let ok = format!("sha256:{}", "a".repeat(64));
+        assert!(sha256_hex(&ok).is_ok());
+        assert!(sha256_hex("sha256:../../etc").is_err());
+        assert!(sha256_hex(&format!("sha512:{}", "a".repeat(128))).is_err());
+        assert_eq!(digest_of(b""), "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+}

@@ -1,0 +1,205 @@
+//! The content-addressed layer store, `$XDG_DATA_HOME/isosh/images`:
+//!
+//! - `layers/<hex>/`: a layer unpacked, named by its diff id (the sha256
+//!   of its uncompressed tar), so a layer two images share is stored once;
+//!   made as `layers/.tmp-…` and renamed into place only when complete
+//!   and verified;
+//! - `refs/<hex>.json`: one record per image reference loaded (what the
+//!   `images` builtin lists), naming its layers.
+
+use super::unpack::{Unpacker, remove_tree};
+use super::{Hashing, LayerSource, Resolved, sha256_hex};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+pub struct Store {
+    pub root: PathBuf,
+}
+
+/// One image the store has a record of.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub reference: String,
+    pub id: String,
+    pub diff_ids: Vec<String>,
+    pub file: PathBuf,
+}
+
+fn mkdir_private(dir: &Path) -> Result<(), String> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+/// A layer stream, decompressed by what its first bytes say: gzip,
+/// zstd, or a plain tar.
+pub fn decompressed(raw: Box<dyn Read>) -> Result<Box<dyn Read>, String> {
+    let mut buf = BufReader::with_capacity(1 << 16, raw);
+    let head = buf.fill_buf().map_err(|e| format!("reading the layer: {e}"))?;
+    Ok(if head.starts_with(&[0x1f, 0x8b]) {
+        Box::new(flate2::read::MultiGzDecoder::new(buf))
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Box::new(zstd::stream::read::Decoder::with_buffer(buf).map_err(|e| format!("zstd: {e}"))?)
+    } else {
+        Box::new(buf)
+    })
+}
+
+impl Store {
+    pub fn dir() -> Option<PathBuf> {
+        Some(dirs::data_dir()?.join("isosh").join("images"))
+    }
+
+    pub fn open() -> Result<Store, String> {
+        let root = Store::dir().ok_or("no data directory for the image store ($XDG_DATA_HOME or $HOME)")?;
+        mkdir_private(&root.join("layers"))?;
+        mkdir_private(&root.join("refs"))?;
+        Ok(Store { root })
+    }
+
+    pub fn layer_dir(&self, diff_id: &str) -> Result<PathBuf, String> {
+        Ok(self.root.join("layers").join(sha256_hex(diff_id)?))
+    }
+
+    /// The unpacked layer, unpacking it first if the store lacks it.
+    pub fn ensure_layer(&self, layer: &LayerSource) -> Result<PathBuf, String> {
+        let dir = self.layer_dir(&layer.diff_id)?;
+        if dir.is_dir() {
+            return Ok(dir);
+        }
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let hex = sha256_hex(&layer.diff_id)?;
+        let tmp = self.root.join("layers").join(format!(".tmp-{hex}-{}-{n}", std::process::id()));
+        let _ = remove_tree(&tmp);
+        std::fs::create_dir(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        let unpacked = self.unpack_into(&tmp, layer);
+        if let Err(e) = unpacked {
+            let _ = remove_tree(&tmp);
+            return Err(format!("{}: {e}", layer.what));
+        }
+        if let Err(e) = std::fs::rename(&tmp, &dir) {
+            // Another isosh unpacked the same layer meanwhile: keep theirs.
+            let _ = remove_tree(&tmp);
+            if !dir.is_dir() {
+                return Err(format!("{}: {e}", dir.display()));
+            }
+        }
+        Ok(dir)
+    }
+
+    fn unpack_into(&self, tmp: &Path, layer: &LayerSource) -> Result<(), String> {
+        let raw = (layer.open)()?;
+        let hashing = Hashing::new(decompressed(raw)?);
+        let mut archive = tar::Archive::new(hashing);
+        let privileged = nix::unistd::geteuid().is_root();
+        Unpacker::new(tmp, privileged)?.unpack(&mut archive)?;
+        let (got, _) = archive.into_inner().finish().map_err(|e| format!("reading the layer: {e}"))?;
+        if got != layer.diff_id {
+            return Err(format!("digest mismatch: the uncompressed layer is {got}, the config says {}", layer.diff_id));
+        }
+        Ok(())
+    }
+
+    /// Notes that `reference` names this image (for `images`).
+    pub fn record(&self, reference: &str, image: &Resolved) -> Result<(), String> {
+        let diff_ids: Vec<&str> = image.layers.iter().map(|l| l.diff_id.as_str()).collect();
+        let value = serde_json::json!({ "reference": reference, "id": image.id, "layers": diff_ids });
+        let name = super::digest_of(reference.as_bytes());
+        let path = self.root.join("refs").join(format!("{}.json", sha256_hex(&name)?));
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, value.to_string()).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    pub fn records(&self) -> Vec<Record> {
+        let Ok(entries) = std::fs::read_dir(self.root.join("refs")) else { return Vec::new() };
+        let mut out: Vec<Record> = entries
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+            .filter_map(|e| {
+                let text = std::fs::read_to_string(e.path()).ok()?;
+                let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+                Some(Record {
+                    reference: v["reference"].as_str()?.to_string(),
+                    id: v["id"].as_str()?.to_string(),
+                    diff_ids: v["layers"].as_array()?.iter().filter_map(|d| d.as_str().map(String::from)).collect(),
+                    file: e.path(),
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.reference.cmp(&b.reference));
+        out
+    }
+
+    /// Unpacked layers by diff id, with their disk use.
+    pub fn layers(&self) -> Vec<(String, u64)> {
+        let Ok(entries) = std::fs::read_dir(self.root.join("layers")) else { return Vec::new() };
+        let mut out: Vec<(String, u64)> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_str()?.to_string();
+                let digest = format!("sha256:{name}");
+                sha256_hex(&digest).ok()?;
+                Some((digest, disk_use(&e.path())))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Forgets the images `reference` names.
+    pub fn remove(&self, reference: &str) -> Result<(), String> {
+        let found: Vec<Record> = self.records().into_iter().filter(|r| r.reference == reference).collect();
+        if found.is_empty() {
+            return Err(format!("no such image: {reference}"));
+        }
+        for r in found {
+            std::fs::remove_file(&r.file).map_err(|e| format!("{}: {e}", r.file.display()))?;
+        }
+        Ok(())
+    }
+
+    /// Removes layers no record names, and leftovers of unpacks that
+    /// died; gives what went and the bytes freed.
+    pub fn prune(&self) -> (Vec<String>, u64) {
+        let used: std::collections::HashSet<String> =
+            self.records().into_iter().flat_map(|r| r.diff_ids.into_iter()).collect();
+        let mut gone = Vec::new();
+        let mut freed = 0;
+        let Ok(entries) = std::fs::read_dir(self.root.join("layers")) else { return (gone, freed) };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stale_tmp = name.starts_with(".tmp-") && !tmp_owner_alive(&name);
+            let digest = format!("sha256:{name}");
+            if stale_tmp || (sha256_hex(&digest).is_ok() && !used.contains(&digest)) {
+                let size = disk_use(&e.path());
+                if remove_tree(&e.path()).is_ok() {
+                    freed += size;
+                    gone.push(if stale_tmp { name } else { digest });
+                }
+            }
+        }
+        gone.sort();
+        (gone, freed)
+    }
+}
+
+/// `.tmp-<hex>-<pid>-<n>`: whether the isosh unpacking it still runs.
+fn tmp_owner_alive(name: &str) -> bool {
+    let mut parts = name.rsplitn(3, '-');
+    let _n = parts.next();
+    match parts.next().and_then(|p| p.parse::<i32>().ok()) {
+        Some(pid) => Path::new(&format!("/proc/{pid}")).exists(),
+        None => false,
+    }
+}
+
+/// Bytes used by the files under `path` (links not followed).
+pub fn disk_use(path: &Path) -> u64 {
+    let Ok(meta) = std::fs::symlink_metadata(path) else { return 0 };
+    if !meta.is_dir() {
+        return meta.len();
+    }
+    let Ok(entries) = std::fs::read_dir(path) else { return 0 };
+    entries.flatten().map(|e| disk_use(&e.path())).sum()
+}
