@@ -60,58 +60,53 @@ fn make_runtime_dir() -> Option<PathBuf> {
     }
 }
 
-fn journal_path(dir: &Path, pid: u32) -> PathBuf {
-    dir.join(format!("journal-{pid}"))
+/// This block's journal: `journal-<shell pid>-<n>`, one file per block, so
+/// that a block's cleanup removes its own file and never rewrites another's.
+fn new_journal_path(dir: &Path) -> PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    dir.join(format!("journal-{}-{n}", std::process::id()))
 }
 
-/// Opens a journal without following a symlink planted in its place.
-fn open_journal(path: &Path, write: bool) -> std::io::Result<std::fs::File> {
+/// The shell pid a journal's name records (`journal-PID` or `journal-PID-N`).
+fn journal_owner(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix("journal-")?;
+    rest.split('-').next()?.parse().ok()
+}
+
+/// Opens a journal without following a symlink planted in its place; a new
+/// one must not exist yet.
+fn open_journal(path: &Path, create: bool) -> std::io::Result<std::fs::File> {
     let mut o = std::fs::OpenOptions::new();
-    if write {
-        o.create(true).append(true).mode(0o600);
+    if create {
+        o.write(true).create_new(true).mode(0o600);
     } else {
         o.read(true);
     }
     o.custom_flags(libc::O_NOFOLLOW).open(path)
 }
 
-/// Appends one line (`cgroup PATH`) per directory to this shell's journal.
-fn record(paths: &[PathBuf]) {
-    let Some(dir) = make_runtime_dir() else { return };
-    if let Ok(mut f) = open_journal(&journal_path(&dir, std::process::id()), true) {
-        let text: String = paths.iter().map(|p| format!("cgroup {}\n", p.display())).collect();
-        let _ = f.write_all(text.as_bytes());
-    }
-}
-
-/// Drops lines naming `paths` from this shell's journal (and the journal
-/// when it is empty).
-fn forget(paths: &[PathBuf]) {
-    let Some(dir) = runtime_dir() else { return };
-    let file = journal_path(&dir, std::process::id());
-    let Ok(text) = open_journal(&file, false).and_then(std::io::read_to_string) else { return };
-    let kept: Vec<&str> = text
-        .lines()
-        .filter(|l| !paths.iter().any(|p| l.split_once(' ').is_some_and(|(_, lp)| Path::new(lp) == p)))
-        .collect();
-    if kept.is_empty() {
-        let _ = std::fs::remove_file(&file);
-        // The directory goes too once no journal is left in it.
-        let _ = std::fs::remove_dir(&dir);
-    } else {
-        let _ = std::fs::write(&file, kept.join("\n") + "\n");
-    }
+/// Writes one line (`cgroup PATH`) per directory to a new journal.
+fn record(paths: &[PathBuf]) -> Option<PathBuf> {
+    let dir = make_runtime_dir()?;
+    let path = new_journal_path(&dir);
+    let mut f = open_journal(&path, true).ok()?;
+    let text: String = paths.iter().map(|p| format!("cgroup {}\n", p.display())).collect();
+    f.write_all(text.as_bytes()).ok()?;
+    Some(path)
 }
 
 /// What one block holds on the host. Dropping it removes everything.
 #[derive(Default)]
 pub struct Resources {
     pub cgroup: Option<BlockCgroup>,
+    /// The journal naming the cgroup, while it exists.
+    journal: Option<PathBuf>,
 }
 
 impl Resources {
     pub fn adopt_cgroup(&mut self, cg: BlockCgroup) {
-        record(&cg.dirs());
+        self.journal = record(&cg.dirs());
         self.cgroup = Some(cg);
     }
 
@@ -119,7 +114,8 @@ impl Resources {
     pub fn release(&mut self) -> Vec<PathBuf> {
         let Some(cg) = self.cgroup.take() else { return Vec::new() };
         let stuck = cgroup::remove(&cg);
-        self.forget_gone(cg, stuck)
+        self.forget_if_gone(&stuck);
+        stuck
     }
 
     /// Removes everything once nothing can be left inside: init was reaped,
@@ -127,13 +123,18 @@ impl Resources {
     pub fn release_emptied(&mut self) -> Vec<PathBuf> {
         let Some(cg) = self.cgroup.take() else { return Vec::new() };
         let stuck = cgroup::remove_dirs(&cg);
-        self.forget_gone(cg, stuck)
+        self.forget_if_gone(&stuck);
+        stuck
     }
 
-    fn forget_gone(&self, cg: BlockCgroup, stuck: Vec<PathBuf>) -> Vec<PathBuf> {
-        let gone: Vec<PathBuf> = cg.dirs().into_iter().filter(|d| !stuck.contains(d)).collect();
-        forget(&gone);
-        stuck
+    /// The journal goes with the last directory; while one is left the
+    /// next isosh's sweep still finds it there.
+    fn forget_if_gone(&mut self, stuck: &[PathBuf]) {
+        if let Some(journal) = self.journal.take()
+            && stuck.is_empty()
+        {
+            let _ = std::fs::remove_file(journal);
+        }
     }
 }
 
@@ -177,8 +178,7 @@ pub fn sweep_stale() {
     let mut owns: Option<Vec<PathBuf>> = None;
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix("journal-")).and_then(|p| p.parse::<u32>().ok())
-        else {
+        let Some(pid) = name.to_str().and_then(journal_owner) else {
             continue;
         };
         if Path::new(&format!("/proc/{pid}")).exists() {
