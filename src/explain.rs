@@ -359,9 +359,8 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
     let mut v = Vec::new();
     let mut push = |s: S, d: String| v.push((s.name().to_string(), d));
     // The cgroup module's own plan for this host (read, not made).
-    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-    let proc_cgroup = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
-    let host = cgroup::Host { fs_root: std::path::Path::new("/"), mountinfo: &mountinfo, proc_cgroup: &proc_cgroup };
+    let files = cgroup::SelfFiles::read();
+    let host = files.host();
     let limits = crate::isolate::limits(spec);
     let joins = match cgroup::plan(&host, &limits, "isosh-<pid>-<n>") {
         Ok(plan) => {

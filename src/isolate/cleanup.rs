@@ -185,9 +185,8 @@ pub fn sweep_stale() {
             continue;
         }
         let owns = owns.get_or_insert_with(|| {
-            let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-            let proc_cgroup = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
-            let host = cgroup::Host { fs_root: Path::new("/"), mountinfo: &mountinfo, proc_cgroup: &proc_cgroup };
+            let files = cgroup::SelfFiles::read();
+            let host = files.host();
             host.hierarchies().into_iter().map(|h| h.own).collect()
         });
         let text = open_journal(&entry.path(), false).and_then(std::io::read_to_string).unwrap_or_default();
@@ -215,9 +214,8 @@ mod tests {
             eprintln!("SKIP a_panic_removes_the_blocks_cgroup_and_kills_what_is_in_it: needs root to make a cgroup");
             return;
         }
-        let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
-        let proc_cgroup = std::fs::read_to_string("/proc/self/cgroup").unwrap();
-        let host = cgroup::Host { fs_root: Path::new("/"), mountinfo: &mountinfo, proc_cgroup: &proc_cgroup };
+        let files = cgroup::SelfFiles::read();
+        let host = files.host();
         let limits = cgroup::Limits { memory: Some(64 << 20), pids: Some(20), cpus: None };
         let cg = cgroup::create(&host, &limits).expect("a cgroup under the test's own");
         let dirs = cg.dirs();

@@ -205,10 +205,8 @@ pub(crate) fn limits(spec: &IsolateSpec) -> cgroup::Limits {
 fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
     let mut res = Resources::default();
     {
-        let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-        let proc_cgroup = std::fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
-        let host =
-            cgroup::Host { fs_root: std::path::Path::new("/"), mountinfo: &mountinfo, proc_cgroup: &proc_cgroup };
+        let files = cgroup::SelfFiles::read();
+        let host = files.host();
         let made = cgroup::plan(&host, &limits(spec), &cgroup::next_name())
             .and_then(|plan| cgroup::apply(&plan, &mut |op| crate::trace::emit(|| cgroup::describe(op))));
         match made {

@@ -264,9 +264,8 @@ mod tests {
             eprintln!("SKIP the_kernel_enforces_the_program: needs root");
             return;
         }
-        let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
-        let proc_cgroup = std::fs::read_to_string("/proc/self/cgroup").unwrap();
-        let host = super::super::Host { fs_root: Path::new("/"), mountinfo: &mountinfo, proc_cgroup: &proc_cgroup };
+        let files = super::super::SelfFiles::read();
+        let host = files.host();
         let Some(v2) = host.hierarchies().into_iter().find(|h| h.v1_controllers.is_none()) else {
             eprintln!("SKIP the_kernel_enforces_the_program: no cgroup2 mount");
             return;
