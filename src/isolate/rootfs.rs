@@ -83,7 +83,7 @@ pub enum Privilege {
     Root,
     /// In a user namespace, `/` carries locked submounts (/proc, /sys, …):
     /// an overlay with `lowerdir=/` fails with EINVAL, so the root is built
-    /// from one overlay (or recursive bind) per top-level directory, and
+    /// from one overlay per top-level directory, and
     /// overlay needs `userxattr`.
     Rootless,
 }
@@ -601,9 +601,12 @@ fn root_layer<M: Mounter>(
 }
 
 /// Rootless: `/` itself cannot be an overlay's lower layer, so each
-/// top-level directory gets its own overlay — or, when submounts live below
-/// it (an overlay would not show them), a read-only recursive bind. They
-/// sit on a small tmpfs of their own, so the root is a mount point and
+/// top-level directory gets its own overlay. Submounts below one (`/run/user/N`,
+/// `/boot/efi`) are not shown, as in a rootful block, whose overlay of `/`
+/// does not show them either. (They once came in by a recursive bind, which
+/// let host daemons' unix sockets — the session bus, an ssh agent, docker's
+/// — be connected from inside: a socket is found by its inode, which an
+/// overlay replaces and a bind keeps.) They sit on a small tmpfs of their own, so the root is a mount point and
 /// pivot_root accepts it. Top-level symlinks (`/bin -> usr/bin`) are
 /// recreated as symlinks.
 fn per_directory_overlays<M: Mounter>(m: &mut M, upper: &str, work: &str) -> Result<(), StepFailure> {
@@ -611,43 +614,104 @@ fn per_directory_overlays<M: Mounter>(m: &mut M, upper: &str, work: &str) -> Res
     let nodev = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
     m.mount(s, Some("tmpfs"), ROOT, Some("tmpfs"), nodev, Some("mode=0755,size=1m"))?;
     let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-    let mount_points: Vec<&str> = mountinfo.lines().filter_map(|l| l.split(' ').nth(4)).collect();
-    let entries = std::fs::read_dir("/").map_err(|e| io_failure(s, &e, "read /"))?;
-    let mut names: Vec<_> = entries.flatten().map(|e| e.file_name()).collect();
-    // The same order every time (and in explain as in the block).
-    names.sort();
-    for name in names {
-        let Some(name) = name.to_str() else { continue };
-        let target = format!("{ROOT}/{name}");
+    let mount_points: Vec<String> = mountinfo.lines().filter_map(|l| l.split(' ').nth(4)).map(unescape_octal).collect();
+    let layers = Layers { upper, work, mount_points: &mount_points };
+    for name in sorted_entries("/").map_err(|e| io_failure(s, &e, "read /"))? {
         // Made fresh below; the old /proc etc. are not needed.
-        if matches!(name, "proc" | "sys" | "dev" | "tmp") {
-            m.mkdir(s, &target)?;
+        if matches!(name.as_str(), "proc" | "sys" | "dev" | "tmp") {
+            m.mkdir(s, &format!("{ROOT}/{name}"))?;
             continue;
         }
-        let host = format!("/{name}");
-        let meta = std::fs::symlink_metadata(&host).map_err(|e| io_failure(s, &e, host.clone()))?;
-        if meta.file_type().is_symlink() {
-            let to = std::fs::read_link(&host).map_err(|e| io_failure(s, &e, host.clone()))?;
-            m.symlink(s, &to.display().to_string(), &target)?;
+        // Files at the top (a swap file, say) stay out, as they always have.
+        if std::fs::symlink_metadata(format!("/{name}")).is_ok_and(|m| m.is_file()) {
             continue;
         }
-        if !meta.is_dir() {
-            continue;
-        }
-        m.mkdir(s, &target)?;
-        let prefix = format!("{host}/");
-        if mount_points.iter().any(|p| p.starts_with(&prefix)) {
-            m.mount(s, Some(&host), &target, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
-            m.set_attr(s, &target, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)?;
-        } else {
-            let (u, w) = (format!("{upper}/{name}"), format!("{work}/{name}"));
-            m.mkdir(s, &u)?;
-            m.mkdir(s, &w)?;
-            let opts = overlay_options(&host, &u, &w, Privilege::Rootless);
-            m.mount(s, Some("overlay"), &target, Some("overlay"), MsFlags::MS_NODEV, Some(&opts))?;
-        }
+        layers.entry(m, &name)?;
     }
     Ok(())
+}
+
+/// The names in host directory `dir`, sorted (the same order every time,
+/// and in explain as in the block); names that are not UTF-8 are left out.
+fn sorted_entries(dir: &str) -> std::io::Result<Vec<String>> {
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir)?.flatten().filter_map(|e| e.file_name().into_string().ok()).collect();
+    names.sort();
+    Ok(names)
+}
+
+/// mountinfo writes blanks and backslashes in paths as `\040`-style octal.
+fn unescape_octal(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let oct =
+            b.get(i + 1..i + 4).and_then(|d| std::str::from_utf8(d).ok()).and_then(|d| u8::from_str_radix(d, 8).ok());
+        match (b[i], oct) {
+            (b'\\', Some(c)) => {
+                out.push(c);
+                i += 4;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The rootless root's layers: one overlay per directory that has no
+/// submount below it; a directory that has one gets a small tmpfs and its
+/// entries one by one, down to the directories without.
+struct Layers<'a> {
+    upper: &'a str,
+    work: &'a str,
+    mount_points: &'a [String],
+}
+
+impl Layers<'_> {
+    /// `rel` (`run/user`) from the host's `/run/user` into the root.
+    fn entry<M: Mounter>(&self, m: &mut M, rel: &str) -> Result<(), StepFailure> {
+        let s = SetupStep::RootLayer;
+        let (host, target) = (format!("/{rel}"), format!("{ROOT}/{rel}"));
+        let Ok(meta) = std::fs::symlink_metadata(&host) else { return Ok(()) };
+        let kind = meta.file_type();
+        if kind.is_symlink() {
+            let to = std::fs::read_link(&host).map_err(|e| io_failure(s, &e, host.clone()))?;
+            return m.symlink(s, &to.display().to_string(), &target);
+        }
+        if kind.is_file() {
+            // Read-only, as the overlays' lower layer is. (Sockets, fifos and
+            // device nodes beside submounts are left out: a host daemon's
+            // socket is the way out this avoids.)
+            m.touch(s, &target)?;
+            m.mount(s, Some(&host), &target, None, MsFlags::MS_BIND, None)?;
+            return m.set_attr(s, &target, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+        }
+        if !kind.is_dir() {
+            return Ok(());
+        }
+        m.mkdir(s, &target)?;
+        let (u, w) = (format!("{}/{rel}", self.upper), format!("{}/{rel}", self.work));
+        m.mkdir(s, &u)?;
+        m.mkdir(s, &w)?;
+        let below = format!("{host}/");
+        if !self.mount_points.iter().any(|p| p.starts_with(&below)) {
+            let opts = overlay_options(&host, &u, &w, Privilege::Rootless);
+            return m.mount(s, Some("overlay"), &target, Some("overlay"), MsFlags::MS_NODEV, Some(&opts));
+        }
+        // An overlay refuses a lower layer with submounts the user namespace
+        // may not see under, and a bind would keep the host's inodes.
+        let mode = format!("mode={:o},size=1m", std::os::unix::fs::MetadataExt::mode(&meta) & 0o7777);
+        m.mount(s, Some("tmpfs"), &target, Some("tmpfs"), MsFlags::MS_NOSUID | MsFlags::MS_NODEV, Some(&mode))?;
+        // A directory the user may not list stays empty.
+        for name in sorted_entries(&host).unwrap_or_default() {
+            self.entry(m, &format!("{rel}/{name}"))?;
+        }
+        Ok(())
+    }
 }
 
 /// Whether `path` on the host is a directory (`Some(true)`), another kind
