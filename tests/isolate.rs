@@ -39,12 +39,28 @@ fn sh_in(dir: &Scratch, script: &str) -> Run {
 }
 
 /// Every cgroup directory, scratch directory and mount isosh could leave.
+/// Held by the one test that leaves a cgroup behind on purpose (a SIGKILLed
+/// shell's), so that no other test takes it for its own leftover.
+static KILLED_SHELL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn leftovers() -> Vec<String> {
+    let _no_killed_shell = KILLED_SHELL.lock().unwrap_or_else(|e| e.into_inner());
+    scan_leftovers()
+}
+
+fn scan_leftovers() -> Vec<String> {
     let mut found = Vec::new();
+    // `isosh-<shell pid>-<n>`: a live shell's (another test's block running
+    // now) is not a leftover.
+    let shell_alive = |dir: &str| {
+        let name = dir.rsplit('/').next().unwrap_or("");
+        let pid = name.strip_prefix("isosh-").and_then(|r| r.split('-').next());
+        pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists())
+    };
     for root in ["/sys/fs/cgroup/memory", "/sys/fs/cgroup/pids", "/sys/fs/cgroup/cpu", "/sys/fs/cgroup/unified"] {
         let out = Command::new("find").args([root, "-maxdepth", "4", "-type", "d", "-name", "isosh-*"]).output();
         if let Ok(o) = out {
-            found.extend(String::from_utf8_lossy(&o.stdout).lines().map(String::from));
+            found.extend(String::from_utf8_lossy(&o.stdout).lines().filter(|d| !shell_alive(d)).map(String::from));
         }
     }
     let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
@@ -462,6 +478,7 @@ fn named_layers_persist_and_can_be_removed() {
 #[test]
 fn a_killed_shells_leftovers_are_swept_by_the_next_shell() {
     require_root!();
+    let _killing = KILLED_SHELL.lock().unwrap_or_else(|e| e.into_inner());
     let dir = Scratch::new("iso-sweep");
     // A journal directory of this test's own: every isosh that starts
     // sweeps, and the other tests start many.
@@ -473,7 +490,7 @@ fn a_killed_shells_leftovers_are_swept_by_the_next_shell() {
         .env("XDG_RUNTIME_DIR", runtime.path());
     let (mut child, _output) = spawn_until_body_runs(&mut cmd);
     let mine = format!("isosh-{}-", child.id());
-    let left = || leftovers().into_iter().filter(|l| l.contains(&mine)).collect::<Vec<_>>();
+    let left = || scan_leftovers().into_iter().filter(|l| l.contains(&mine)).collect::<Vec<_>>();
     child.kill().unwrap();
     child.wait().unwrap();
     std::thread::sleep(Duration::from_millis(300));
