@@ -7,6 +7,7 @@
 
 pub mod arith;
 mod glob;
+pub mod pattern;
 mod split;
 mod word;
 
@@ -52,11 +53,6 @@ impl Context for State {
         Err(ExpandError::NoCommands)
     }
 }
-
-/// Pattern matching as `case` and `${x#p}` do it: `*` also matches `/`
-/// and leading dots.
-pub const PATTERN_OPTIONS: ::glob::MatchOptions =
-    ::glob::MatchOptions { case_sensitive: true, require_literal_separator: false, require_literal_leading_dot: false };
 
 /// A piece of an expanded word, before splitting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,16 +114,13 @@ pub fn expand_pattern(ctx: &mut dyn Context, w: &Word) -> Result<String, ExpandE
     Ok(split::pattern_unsplit(&segments))
 }
 
-/// Whether `text` matches the glob `pattern` (an invalid pattern matches
-/// only itself).
+/// Whether `text` matches `pattern` as `case` does: `*` also matches `/`
+/// and leading dots.
 pub fn pattern_matches(pattern: &str, text: &str) -> bool {
-    if !pattern.contains(['*', '?', '[']) {
+    if !pattern.contains(['*', '?', '[', '\\']) {
         return pattern == text;
     }
-    match ::glob::Pattern::new(pattern) {
-        Ok(p) => p.matches_with(text, PATTERN_OPTIONS),
-        Err(_) => pattern == text,
-    }
+    pattern::Pattern::new(pattern).matches(text)
 }
 
 #[cfg(test)]
