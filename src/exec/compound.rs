@@ -122,6 +122,7 @@ impl Shell {
                 self.loop_depth -= 1;
                 r
             }
+            CompoundKind::Cond(e) => super::builtins::test::cond(self, e),
             CompoundKind::Case { word, arms } => {
                 let subject = expand::expand_single(self, word, false).map_err(|e| self.expansion_failed(e))?;
                 for arm in arms {

@@ -114,6 +114,27 @@ pub fn expand_pattern(ctx: &mut dyn Context, w: &Word) -> Result<String, ExpandE
     Ok(split::pattern_unsplit(&segments))
 }
 
+/// Expands the right side of `[[ x =~ re ]]`: quoted parts match
+/// literally, so their regular-expression characters are escaped.
+pub fn expand_regex(ctx: &mut dyn Context, w: &Word) -> Result<String, ExpandError> {
+    let mut out = String::new();
+    for seg in word::segments(ctx, w, word::TildeMode::WordStart)? {
+        match seg {
+            Segment::Literal(t) | Segment::Expanded(t) => out.push_str(&t),
+            Segment::Quoted(t) => {
+                for c in t.chars() {
+                    if "\\.[]()*+?{}|^$".contains(c) {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+            }
+            Segment::Break(j) => out.extend(j),
+        }
+    }
+    Ok(out)
+}
+
 /// Whether `text` matches `pattern` as `case` does: `*` also matches `/`
 /// and leading dots.
 pub fn pattern_matches(pattern: &str, text: &str) -> bool {

@@ -16,7 +16,7 @@ mod lookup;
 mod printf;
 mod read;
 mod sys;
-mod test;
+pub(crate) mod test;
 mod trap;
 mod vars;
 
