@@ -6,6 +6,7 @@
 //! pieces POSIX lets them touch.
 
 pub mod arith;
+mod brace;
 mod glob;
 pub mod pattern;
 mod split;
@@ -36,6 +37,10 @@ pub trait Context {
     fn state_mut(&mut self) -> &mut State;
     /// The output of `list` run in a subshell, trailing newlines removed.
     fn command_output(&mut self, list: &List) -> Result<String, ExpandError>;
+    /// `$LINENO`: the line of the command running.
+    fn line(&self) -> usize {
+        1
+    }
 }
 
 /// Expansion without a shell around it (tests, explaining a line without
@@ -78,10 +83,17 @@ pub fn expand_words(ctx: &mut dyn Context, words: &[Word]) -> Result<Vec<String>
         // Most words are plain text: nothing to expand, split or glob.
         if let Some(text) = w.as_plain_literal()
             && !text.starts_with('~')
-            && !text.contains(['*', '?', '['])
+            && !text.contains(['*', '?', '[', '{'])
         {
             out.push(text.to_string());
             continue;
+        }
+        if brace::may_expand(w) {
+            let words = brace::expand(w);
+            if words.len() != 1 || words[0] != *w {
+                out.extend(expand_words(ctx, &words)?);
+                continue;
+            }
         }
         let segments = word::segments(ctx, w, word::TildeMode::WordStart)?;
         let state = ctx.state();

@@ -165,7 +165,12 @@ fn unset_value(ctx: &dyn Context, p: &Param) -> Result<String, ExpandError> {
 fn lookup(ctx: &dyn Context, p: &Param) -> Option<String> {
     let state = ctx.state();
     match p {
-        Param::Named(n) => state.vars.get(n).map(str::to_string),
+        Param::Named(n) => match n.as_str() {
+            "RANDOM" => Some(state.next_random().to_string()),
+            "SECONDS" => Some(state.started.elapsed().as_secs().to_string()),
+            "LINENO" => Some(ctx.line().to_string()),
+            _ => state.vars.get(n).map(str::to_string),
+        },
         Param::Positional(0) => Some(state.arg0.clone()),
         Param::Positional(n) => state.positional.get(n - 1).cloned(),
         Param::Special(s) => Some(match s {

@@ -486,7 +486,11 @@ impl<'a> Parser<'a> {
         let Some(name) = name_word.as_plain_literal().filter(|n| is_valid_name(n)).map(String::from) else {
             return Err(ParseError::new(format!("bad function name '{name_word}'"), name_word.span));
         };
-        if matches!(self.peek()?.kind, TokenKind::LParen) {
+        // `()` may follow the name; a `(` alone starts a subshell body.
+        let paren = self.peek()?;
+        if matches!(paren.kind, TokenKind::LParen)
+            && self.src[paren.span.end..].trim_start_matches([' ', '\t']).starts_with(')')
+        {
             self.advance();
             let close = self.next()?;
             if !matches!(close.kind, TokenKind::RParen) {
