@@ -332,6 +332,7 @@ impl crate::syntax::ast::CompoundCommand {
             Loop { until: true, .. } => "until … done (in the shell)".into(),
             For { var, .. } => format!("for {var} … done (in the shell)"),
             Case { .. } => "case … esac (in the shell)".into(),
+            Cond(_) => "[[ … ]] (in the shell)".into(),
         }
     }
 }

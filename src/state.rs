@@ -254,6 +254,10 @@ pub struct State {
     /// `$$`: the main shell's pid, also inside subshells.
     pub shell_pid: i32,
     pub options: Options,
+    /// When the shell started: `$SECONDS` counts from here.
+    pub started: std::time::Instant,
+    /// The state of `$RANDOM`'s generator.
+    pub random: std::cell::Cell<u32>,
 }
 
 impl State {
@@ -286,7 +290,21 @@ impl State {
             last_background: None,
             shell_pid: std::process::id() as i32,
             options: Options::default(),
+            started: std::time::Instant::now(),
+            random: std::cell::Cell::new(
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(1, |d| d.subsec_nanos())
+                    ^ std::process::id(),
+            ),
         }
+    }
+
+    /// `$RANDOM`: 0 to 32767, from a generator that also mixes in the pid,
+    /// so subshells do not repeat their parent's numbers.
+    pub fn next_random(&self) -> u32 {
+        let x = self.random.get().wrapping_mul(1_103_515_245).wrapping_add(12_345)
+            ^ std::process::id().wrapping_mul(2_654_435_761);
+        self.random.set(x);
+        (x >> 16) & 0x7fff
     }
 
     /// `$IFS`, with the POSIX default when unset.

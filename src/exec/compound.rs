@@ -20,7 +20,16 @@ impl Shell {
         crate::stack::deep(|| self.run_compound_at(cc, last))
     }
 
+    /// `$LINENO`: the line of the command running in its source text.
+    pub(crate) fn lineno(&self) -> usize {
+        match self.sources.last() {
+            Some(s) => crate::syntax::span::line_col(&s.text, self.current_offset, s.first_line).line,
+            None => 1,
+        }
+    }
+
     fn run_compound_at(&mut self, cc: &CompoundCommand, last: bool) -> Exec {
+        self.current_offset = cc.span.start;
         let ops = match self.redirect_ops(&cc.redirects) {
             Ok(ops) => ops,
             Err(failure) => return self.plan_failed(failure),
@@ -122,6 +131,7 @@ impl Shell {
                 self.loop_depth -= 1;
                 r
             }
+            CompoundKind::Cond(e) => super::builtins::test::cond(self, e),
             CompoundKind::Case { word, arms } => {
                 let subject = expand::expand_single(self, word, false).map_err(|e| self.expansion_failed(e))?;
                 for arm in arms {
@@ -201,6 +211,16 @@ impl Shell {
     pub(crate) fn pop_frame(&mut self) {
         if let Some(frame) = self.frames.pop() {
             for (name, old) in frame.into_iter().rev() {
+                if name == "-" {
+                    // Options saved by `local -`.
+                    let on = old.map(|v| v.value).unwrap_or_default();
+                    for (option, _) in crate::state::Options::NAMES {
+                        if let Some(flag) = self.state.options.named_mut(option) {
+                            *flag = on.split(',').any(|o| o == *option);
+                        }
+                    }
+                    continue;
+                }
                 self.state.vars.restore(&name, old);
             }
         }

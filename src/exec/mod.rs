@@ -1020,6 +1020,10 @@ impl expand::Context for Shell {
         &mut self.state
     }
 
+    fn line(&self) -> usize {
+        self.lineno()
+    }
+
     /// `$(list)`: a forked copy of the shell runs the list with its stdout
     /// on a pipe; the shell reads it all, then waits.
     fn command_output(&mut self, list: &List) -> Result<String, ExpandError> {

@@ -148,6 +148,12 @@ pub fn redirection_ops(redirs: &[Redirection], noclobber: bool, out: &mut Vec<Fd
             RedirOp::HereDoc { .. } => {
                 out.push(FdOp::HereDoc { fd, body: crate::bytes::encode(&r.target).into_owned() })
             }
+            // A here-string is its expanded word and a newline.
+            RedirOp::HereString => {
+                let mut body = crate::bytes::encode(&r.target).into_owned();
+                body.push(b'\n');
+                out.push(FdOp::HereDoc { fd, body })
+            }
             RedirOp::OutErr | RedirOp::AppendOutErr => {
                 let mode = if r.op == RedirOp::OutErr { out_mode } else { OpenMode::Append };
                 out.push(FdOp::Open { fd: 1, path: path()?, mode });

@@ -20,8 +20,8 @@ enum Tok {
 
 /// Operators, longest first so `<<=` wins over `<<` and `<`.
 const OPS: &[&str] = &[
-    "<<=", ">>=", "&&", "||", "==", "!=", "<=", ">=", "<<", ">>", "+=", "-=", "*=", "/=", "%=", "&=", "^=", "|=", "+",
-    "-", "*", "/", "%", "<", ">", "&", "^", "|", "!", "~", "?", ":", "=", "(", ")",
+    "<<=", ">>=", "**", "++", "--", "&&", "||", "==", "!=", "<=", ">=", "<<", ">>", "+=", "-=", "*=", "/=", "%=", "&=",
+    "^=", "|=", "+", "-", "*", "/", "%", "<", ">", "&", "^", "|", "!", "~", "?", ":", "=", "(", ")", ",",
 ];
 
 /// `0x1f`, `017` (octal), `42`.
@@ -41,6 +41,51 @@ pub fn parse_number(s: &str) -> Option<i64> {
     Some(if neg { v.wrapping_neg() } else { v })
 }
 
+/// The value of one digit in bases up to 64, as bash numbers them:
+/// `0-9`, `a-z`, `A-Z`, `@`, `_` (letters fold case up to base 36).
+fn digit_value(c: char, base: u32) -> Option<u32> {
+    let v = match c {
+        '0'..='9' => c as u32 - '0' as u32,
+        'a'..='z' => c as u32 - 'a' as u32 + 10,
+        'A'..='Z' if base <= 36 => c as u32 - 'A' as u32 + 10,
+        'A'..='Z' => c as u32 - 'A' as u32 + 36,
+        '@' => 62,
+        '_' => 63,
+        _ => return None,
+    };
+    Some(v)
+}
+
+/// An integer constant of an arithmetic expression: decimal, `0` octal,
+/// `0x` hex, or `BASE#digits` (bases 2 to 64). Too many digits wrap, as in
+/// bash.
+fn parse_constant(s: &str) -> Result<i64, ArithError> {
+    let too_great = || ArithError(format!("{s}: value too great for base"));
+    let (base, digits) = if let Some((b, d)) = s.split_once('#') {
+        let base: u32 = b
+            .parse()
+            .ok()
+            .filter(|b| (2..=64).contains(b))
+            .ok_or_else(|| ArithError(format!("{s}: invalid arithmetic base")))?;
+        if d.is_empty() {
+            return Err(ArithError(format!("{s}: invalid integer constant")));
+        }
+        (base, d)
+    } else if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        (16, h)
+    } else if s.len() > 1 && s.starts_with('0') {
+        (8, &s[1..])
+    } else {
+        (10, s)
+    };
+    let mut v: i64 = 0;
+    for c in digits.chars() {
+        let d = digit_value(c, base).filter(|d| *d < base).ok_or_else(too_great)?;
+        v = v.wrapping_mul(base as i64).wrapping_add(d as i64);
+    }
+    Ok(v)
+}
+
 fn tokenize(text: &str) -> R<Vec<Tok>> {
     let mut out = Vec::new();
     let mut rest = text;
@@ -48,19 +93,38 @@ fn tokenize(text: &str) -> R<Vec<Tok>> {
         rest = rest.trim_start();
         let Some(c) = rest.chars().next() else { return Ok(out) };
         if c.is_ascii_digit() {
-            let end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
-            let n = parse_number(&rest[..end]).ok_or_else(|| ArithError(format!("bad number '{}'", &rest[..end])))?;
-            out.push(Tok::Num(n));
+            let word = |s: &str| s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(s.len());
+            let mut end = word(rest);
+            if rest[end..].starts_with('#') {
+                end += 1;
+                end += rest[end..]
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '@'))
+                    .unwrap_or(rest.len() - end);
+            }
+            out.push(Tok::Num(parse_constant(&rest[..end])?));
             rest = &rest[end..];
         } else if c.is_ascii_alphabetic() || c == '_' {
             let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
             out.push(Tok::Name(rest[..end].to_string()));
             rest = &rest[end..];
         } else if let Some(op) = OPS.iter().find(|op| rest.starts_with(*op)) {
+            // `++` and `--` increment only a name just before them or right
+            // after them; elsewhere they are two signs (`1--1` is 2), as bash.
+            if matches!(*op, "++" | "--") {
+                let after_name = matches!(out.last(), Some(Tok::Name(_)));
+                let before_name = rest[2..].trim_start().starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+                if !after_name && !before_name {
+                    out.push(Tok::Op(if *op == "++" { "+" } else { "-" }));
+                    rest = &rest[1..];
+                    continue;
+                }
+            }
             out.push(Tok::Op(op));
             rest = &rest[op.len()..];
         } else {
-            return Err(ArithError(format!("unexpected '{c}' in '{text}'")));
+            return Err(ArithError(format!(
+                "{text}: syntax error: invalid arithmetic operator (error token is \"{rest}\")"
+            )));
         }
     }
 }
@@ -69,7 +133,8 @@ struct Eval<'a> {
     toks: Vec<Tok>,
     pos: usize,
     state: &'a mut State,
-    /// How deeply the expression nests so far.
+    /// How deeply the expression nests so far (variables whose values are
+    /// expressions count too).
     depth: usize,
 }
 
@@ -104,11 +169,55 @@ impl Eval<'_> {
         }
     }
 
-    fn var(&self, name: &str) -> R<i64> {
-        match self.state.vars.get(name) {
-            None | Some("") => Ok(0),
-            Some(v) => parse_number(v).ok_or_else(|| ArithError(format!("{name}: bad number '{v}'"))),
+    /// A variable's value: empty or unset is 0, a number is itself, and any
+    /// other text is evaluated as an expression of its own (bash).
+    fn var(&mut self, name: &str) -> R<i64> {
+        let t = match self.state.vars.get(name) {
+            None if self.state.options.nounset => return Err(ArithError(format!("{name}: parameter not set"))),
+            None => return Ok(0),
+            Some(v) => {
+                let t = v.trim();
+                if t.is_empty() {
+                    return Ok(0);
+                }
+                if let Some(n) = parse_number(t) {
+                    return Ok(n);
+                }
+                t.to_string()
+            }
+        };
+        if self.depth >= crate::stack::MAX_NESTING.min(1024) {
+            return Err(ArithError(format!("{name}: expression recursion level exceeded")));
         }
+        let toks = tokenize(&t)?;
+        if toks.is_empty() {
+            return Ok(0);
+        }
+        let depth = self.depth + 1;
+        let mut inner = Eval { toks, pos: 0, state: self.state, depth };
+        let v = inner.comma(true)?;
+        if inner.pos != inner.toks.len() {
+            return Err(ArithError(format!("{t}: syntax error in expression")));
+        }
+        Ok(v)
+    }
+
+    fn set_var(&mut self, name: &str, value: i64) -> R<()> {
+        if self.state.vars.is_readonly(name) {
+            return Err(ArithError(format!("{name}: is read only")));
+        }
+        self.state.vars.set(name, value.to_string());
+        Ok(())
+    }
+
+    /// comma: assignment (',' assignment)*
+    fn comma(&mut self, live: bool) -> R<i64> {
+        let mut v = self.assignment(live)?;
+        while self.peek_op() == Some(",") {
+            self.pos += 1;
+            v = self.assignment(live)?;
+        }
+        Ok(v)
     }
 
     /// assignment: NAME op= assignment | ternary
@@ -136,16 +245,21 @@ impl Eval<'_> {
             let (name, op) = (name.clone(), *op);
             self.pos += 2;
             let rhs = self.assignment(live)?;
-            let value = if op == "=" { rhs } else { apply(&op[..op.len() - 1], self.var(&name)?, rhs)? };
-            if live {
-                if self.state.vars.is_readonly(&name) {
-                    return Err(ArithError(format!("{name}: is read only")));
-                }
-                self.state.vars.set(&name, value.to_string());
+            if !live {
+                return Ok(0);
             }
+            let value = if op == "=" { rhs } else { apply(&op[..op.len() - 1], self.var(&name)?, rhs)? };
+            self.set_var(&name, value)?;
             return Ok(value);
         }
-        self.ternary(live)
+        let v = self.ternary(live)?;
+        if let Some(op) = self.peek_op()
+            && op.ends_with('=')
+            && !matches!(op, "==" | "!=" | "<=" | ">=")
+        {
+            return Err(ArithError(format!("{op}: attempted assignment to non-variable")));
+        }
+        Ok(v)
     }
 
     fn ternary(&mut self, live: bool) -> R<i64> {
@@ -154,7 +268,7 @@ impl Eval<'_> {
             return Ok(cond);
         }
         self.pos += 1;
-        let yes = self.assignment(live && cond != 0)?;
+        let yes = self.comma(live && cond != 0)?;
         self.expect(":")?;
         let no = self.assignment(live && cond == 0)?;
         Ok(if cond != 0 { yes } else { no })
@@ -162,7 +276,7 @@ impl Eval<'_> {
 
     fn binary(&mut self, level: usize, live: bool) -> R<i64> {
         if level == LEVELS.len() {
-            return self.unary(live);
+            return self.power(live);
         }
         let mut left = self.binary(level + 1, live)?;
         while let Some(op) = self.peek_op().filter(|o| LEVELS[level].contains(o)) {
@@ -184,8 +298,35 @@ impl Eval<'_> {
         Ok(left)
     }
 
+    /// power: unary ('**' power)? — right associative, looser than the
+    /// signs (`-2**2` is 4, as bash).
+    fn power(&mut self, live: bool) -> R<i64> {
+        let base = self.unary(live)?;
+        if self.peek_op() != Some("**") {
+            return Ok(base);
+        }
+        self.pos += 1;
+        let exp = self.nested(|e| e.power(live))?;
+        if !live {
+            return Ok(0);
+        }
+        apply("**", base, exp)
+    }
+
     fn unary(&mut self, live: bool) -> R<i64> {
         match self.toks.get(self.pos).cloned() {
+            Some(Tok::Op(op @ ("++" | "--"))) => {
+                self.pos += 1;
+                let Some(Tok::Name(name)) = self.toks.get(self.pos).cloned() else {
+                    return Err(ArithError(format!("{op}: syntax error: operand expected")));
+                };
+                self.pos += 1;
+                let v = self.var(&name)?.wrapping_add(if op == "++" { 1 } else { -1 });
+                if live {
+                    self.set_var(&name, v)?;
+                }
+                Ok(v)
+            }
             Some(Tok::Op(op @ ("-" | "+" | "!" | "~"))) => {
                 self.pos += 1;
                 let v = self.nested(|e| e.unary(live))?;
@@ -198,7 +339,7 @@ impl Eval<'_> {
             }
             Some(Tok::Op("(")) => {
                 self.pos += 1;
-                let v = self.assignment(live)?;
+                let v = self.nested(|e| e.comma(live))?;
                 self.expect(")")?;
                 Ok(v)
             }
@@ -208,10 +349,17 @@ impl Eval<'_> {
             }
             Some(Tok::Name(name)) => {
                 self.pos += 1;
-                self.var(&name)
+                let v = self.var(&name)?;
+                if let Some(op @ ("++" | "--")) = self.peek_op() {
+                    self.pos += 1;
+                    if live {
+                        self.set_var(&name, v.wrapping_add(if op == "++" { 1 } else { -1 }))?;
+                    }
+                }
+                Ok(v)
             }
-            Some(Tok::Op(op)) => Err(ArithError(format!("unexpected '{op}'"))),
-            None => Err(ArithError("expression expected".into())),
+            Some(Tok::Op(op)) => Err(ArithError(format!("syntax error: operand expected (error token is \"{op}\")"))),
+            None => Err(ArithError("syntax error: operand expected".into())),
         }
     }
 }
@@ -224,6 +372,18 @@ fn apply(op: &str, a: i64, b: i64) -> R<i64> {
         "/" | "%" if b == 0 => return Err(ArithError("division by zero".into())),
         "/" => a.wrapping_div(b),
         "%" => a.wrapping_rem(b),
+        "**" if b < 0 => return Err(ArithError("exponent less than 0".into())),
+        "**" => {
+            let (mut base, mut e, mut r) = (a, b as u64, 1i64);
+            while e > 0 {
+                if e & 1 == 1 {
+                    r = r.wrapping_mul(base);
+                }
+                base = base.wrapping_mul(base);
+                e >>= 1;
+            }
+            r
+        }
         "<<" => a.wrapping_shl(b as u32),
         ">>" => a.wrapping_shr(b as u32),
         "<" => (a < b) as i64,
@@ -246,9 +406,14 @@ pub fn eval(state: &mut State, text: &str) -> Result<i64, ArithError> {
         return Err(ArithError("expression expected".into()));
     }
     let mut e = Eval { toks, pos: 0, state, depth: 0 };
-    let v = e.assignment(true)?;
-    if e.pos != e.toks.len() {
-        return Err(ArithError(format!("syntax error in '{text}'")));
+    let v = e.comma(true)?;
+    if let Some(tok) = e.toks.get(e.pos) {
+        let tok = match tok {
+            Tok::Num(n) => n.to_string(),
+            Tok::Name(n) => n.clone(),
+            Tok::Op(o) => o.to_string(),
+        };
+        return Err(ArithError(format!("{}: syntax error in expression (error token is \"{tok}\")", text.trim())));
     }
     Ok(v)
 }
@@ -308,5 +473,30 @@ mod tests {
         assert!(ev("1 2").is_err());
         assert!(ev("1 @ 2").is_err());
         assert!(ev(" ").is_err(), "an empty expression is an error, as in dash");
+        assert!(ev("08").is_err());
+        assert!(ev("2#3").is_err());
+        assert!(ev("2 ** -1").is_err());
+        assert!(ev("1 = 2").is_err());
+    }
+
+    #[test]
+    fn bash_operators() {
+        let cases = [
+            ("2 ** 10", 1024),
+            ("2 ** 3 ** 2", 512),
+            ("-2 ** 2", 4),
+            ("1, 2", 2),
+            ("x++ + x", 15),
+            ("++x", 8),
+            ("1--1", 2),
+            ("2#101", 5),
+            ("64#_", 63),
+            ("36#Z", 35),
+            ("0x", 0),
+            ("9223372036854775807 + 1", i64::MIN),
+        ];
+        for (text, want) in cases {
+            assert_eq!(ev(text), Ok(want), "{text}");
+        }
     }
 }

@@ -1,16 +1,11 @@
 //! Pathname expansion. Each `/`-separated component of a pattern is matched
-//! against its directory's entries with `glob::Pattern`; a pattern that
-//! matches nothing stays as it is (POSIX), and `-f` turns globbing off.
-//!
-//! We walk the directories ourselves rather than call `glob::glob`, because
-//! that function drops every hidden entry when leading dots must be literal,
-//! even for a pattern such as `.h*` that starts with one.
+//! against its directory's entries with isosh's own matcher (byte-safe,
+//! POSIX classes); a leading `.` must be matched literally. A pattern that
+//! matches nothing stays as it is (POSIX), and `-f` turns globbing off. The
+//! results are sorted on the whole path, by bytes, as sh does.
 
 use super::Field;
-use glob::{MatchOptions, Pattern};
-
-const OPTIONS: MatchOptions =
-    MatchOptions { case_sensitive: true, require_literal_separator: true, require_literal_leading_dot: true };
+use super::pattern::{Pattern, has_meta, unescape};
 
 pub fn expand_into(field: Field, noglob: bool, out: &mut Vec<String>) {
     if noglob || !field.has_glob {
@@ -25,10 +20,6 @@ pub fn expand_into(field: Field, noglob: bool, out: &mut Vec<String>) {
     }
 }
 
-fn is_pattern(component: &str) -> bool {
-    component.contains(['*', '?', '['])
-}
-
 fn join(base: &str, name: &str) -> String {
     match base {
         "" => name.to_string(),
@@ -41,13 +32,12 @@ fn join(base: &str, name: &str) -> String {
 fn matching_paths(pattern: &str) -> Vec<String> {
     let mut paths = vec![if pattern.starts_with('/') { "/".to_string() } else { String::new() }];
     for component in pattern.split('/').filter(|c| !c.is_empty()) {
-        if !is_pattern(component) {
-            paths.iter_mut().for_each(|p| *p = join(p, component));
+        if !has_meta(component) {
+            let name = unescape(component);
+            paths.iter_mut().for_each(|p| *p = join(p, &name));
             continue;
         }
-        let Ok(pat) = Pattern::new(component) else {
-            return Vec::new();
-        };
+        let pat = Pattern::new(component);
         let mut next = Vec::new();
         for base in &paths {
             let Ok(entries) = std::fs::read_dir(crate::bytes::path(if base.is_empty() { "." } else { base })) else {
@@ -56,13 +46,12 @@ fn matching_paths(pattern: &str) -> Vec<String> {
             let mut names: Vec<String> = entries
                 .flatten()
                 .map(|e| crate::bytes::from_os(&e.file_name()))
-                .filter(|n| pat.matches_with(n, OPTIONS))
+                .filter(|n| pat.matches_name(n))
                 .collect();
             // `.*` also names `.` and `..`, as in dash and bash.
             if component.starts_with('.') {
-                names.extend([".", ".."].into_iter().filter(|s| pat.matches_with(s, OPTIONS)).map(String::from));
+                names.extend([".", ".."].into_iter().filter(|s| pat.matches_name(s)).map(String::from));
             }
-            names.sort();
             next.extend(names.iter().map(|n| join(base, n)));
         }
         paths = next;
@@ -78,5 +67,6 @@ fn matching_paths(pattern: &str) -> Vec<String> {
     if want_dir {
         paths.iter_mut().for_each(|p| p.push('/'));
     }
+    paths.sort_by(|a, b| crate::bytes::encode(a).cmp(&crate::bytes::encode(b)));
     paths
 }

@@ -6,7 +6,9 @@
 //! pieces POSIX lets them touch.
 
 pub mod arith;
+mod brace;
 mod glob;
+pub mod pattern;
 mod split;
 mod word;
 
@@ -35,6 +37,10 @@ pub trait Context {
     fn state_mut(&mut self) -> &mut State;
     /// The output of `list` run in a subshell, trailing newlines removed.
     fn command_output(&mut self, list: &List) -> Result<String, ExpandError>;
+    /// `$LINENO`: the line of the command running.
+    fn line(&self) -> usize {
+        1
+    }
 }
 
 /// Expansion without a shell around it (tests, explaining a line without
@@ -52,11 +58,6 @@ impl Context for State {
         Err(ExpandError::NoCommands)
     }
 }
-
-/// Pattern matching as `case` and `${x#p}` do it: `*` also matches `/`
-/// and leading dots.
-pub const PATTERN_OPTIONS: ::glob::MatchOptions =
-    ::glob::MatchOptions { case_sensitive: true, require_literal_separator: false, require_literal_leading_dot: false };
 
 /// A piece of an expanded word, before splitting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,10 +83,17 @@ pub fn expand_words(ctx: &mut dyn Context, words: &[Word]) -> Result<Vec<String>
         // Most words are plain text: nothing to expand, split or glob.
         if let Some(text) = w.as_plain_literal()
             && !text.starts_with('~')
-            && !text.contains(['*', '?', '['])
+            && !text.contains(['*', '?', '[', '{'])
         {
             out.push(text.to_string());
             continue;
+        }
+        if brace::may_expand(w) {
+            let words = brace::expand(w);
+            if words.len() != 1 || words[0] != *w {
+                out.extend(expand_words(ctx, &words)?);
+                continue;
+            }
         }
         let segments = word::segments(ctx, w, word::TildeMode::WordStart)?;
         let state = ctx.state();
@@ -118,16 +126,34 @@ pub fn expand_pattern(ctx: &mut dyn Context, w: &Word) -> Result<String, ExpandE
     Ok(split::pattern_unsplit(&segments))
 }
 
-/// Whether `text` matches the glob `pattern` (an invalid pattern matches
-/// only itself).
+/// Expands the right side of `[[ x =~ re ]]`: quoted parts match
+/// literally, so their regular-expression characters are escaped.
+pub fn expand_regex(ctx: &mut dyn Context, w: &Word) -> Result<String, ExpandError> {
+    let mut out = String::new();
+    for seg in word::segments(ctx, w, word::TildeMode::WordStart)? {
+        match seg {
+            Segment::Literal(t) | Segment::Expanded(t) => out.push_str(&t),
+            Segment::Quoted(t) => {
+                for c in t.chars() {
+                    if "\\.[]()*+?{}|^$".contains(c) {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+            }
+            Segment::Break(j) => out.extend(j),
+        }
+    }
+    Ok(out)
+}
+
+/// Whether `text` matches `pattern` as `case` does: `*` also matches `/`
+/// and leading dots.
 pub fn pattern_matches(pattern: &str, text: &str) -> bool {
-    if !pattern.contains(['*', '?', '[']) {
+    if !pattern.contains(['*', '?', '[', '\\']) {
         return pattern == text;
     }
-    match ::glob::Pattern::new(pattern) {
-        Ok(p) => p.matches_with(text, PATTERN_OPTIONS),
-        Err(_) => pattern == text,
-    }
+    pattern::Pattern::new(pattern).matches(text)
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use super::Segment;
 pub struct Field {
     /// The text after quote removal.
     pub text: String,
-    /// The same text as a `glob` pattern: quoted metacharacters escaped.
+    /// The same text as a pattern: quoted metacharacters escaped by `\\`.
     pub pattern: String,
     /// Whether an unquoted `*`, `?` or `[` makes this a pattern at all.
     pub has_glob: bool,
@@ -24,14 +24,10 @@ impl Field {
     fn push_quoted(&mut self, s: &str) {
         self.text.push_str(s);
         for c in s.chars() {
-            match c {
-                '*' | '?' | '[' | ']' => {
-                    self.pattern.push('[');
-                    self.pattern.push(c);
-                    self.pattern.push(']');
-                }
-                _ => self.pattern.push(c),
+            if matches!(c, '\\' | '*' | '?' | '[' | ']' | '-' | '!' | '^') {
+                self.pattern.push('\\');
             }
+            self.pattern.push(c);
         }
     }
 }

@@ -16,8 +16,14 @@ pub enum TildeMode {
 
 pub fn segments(ctx: &mut dyn Context, word: &Word, tilde: TildeMode) -> Result<Vec<Segment>, ExpandError> {
     let mut out = Vec::with_capacity(word.parts.len());
+    let n = word.parts.len();
     for (i, part) in word.parts.iter().enumerate() {
-        part_segments(ctx, part, i == 0, tilde, false, &mut out)?;
+        match part {
+            // A tilde prefix ends at `/` (or `:`) or the end of the word: text
+            // quoted or expanded right after `~` makes it literal (`~"root"`).
+            WordPart::Literal(s) => literal(ctx, s, i == 0, i + 1 < n, tilde, &mut out),
+            _ => part_segments(ctx, part, i == 0, tilde, false, &mut out)?,
+        }
     }
     Ok(out)
 }
@@ -33,7 +39,7 @@ fn part_segments(
     let wrap = |s: String| if quoted { Segment::Quoted(s) } else { Segment::Expanded(s) };
     match part {
         WordPart::Literal(s) if quoted => out.push(Segment::Quoted(s.clone())),
-        WordPart::Literal(s) => literal(ctx, s, word_start, tilde, out),
+        WordPart::Literal(s) => literal(ctx, s, word_start, false, tilde, out),
         WordPart::Escaped(c) => out.push(Segment::Quoted(c.to_string())),
         WordPart::SingleQuoted(s) => out.push(Segment::Quoted(s.clone())),
         WordPart::DoubleQuoted(inner) => double_quoted(ctx, inner, out)?,
@@ -64,13 +70,13 @@ fn double_quoted(ctx: &mut dyn Context, inner: &[WordPart], out: &mut Vec<Segmen
     Ok(())
 }
 
-fn literal(ctx: &mut dyn Context, s: &str, word_start: bool, tilde: TildeMode, out: &mut Vec<Segment>) {
+fn literal(ctx: &mut dyn Context, s: &str, word_start: bool, followed: bool, tilde: TildeMode, out: &mut Vec<Segment>) {
     let mut rest = s;
     let mut at_tilde_position = word_start;
     loop {
         if at_tilde_position
             && rest.starts_with('~')
-            && let Some((home, consumed)) = tilde_prefix(ctx, rest, tilde)
+            && let Some((home, consumed)) = tilde_prefix(ctx, rest, followed, tilde)
         {
             out.push(Segment::Quoted(home));
             rest = &rest[consumed..];
@@ -95,8 +101,12 @@ fn literal(ctx: &mut dyn Context, s: &str, word_start: bool, tilde: TildeMode, o
 
 /// `~` or `~user` up to the first `/` (or `:` in assignments): the home
 /// directory and how many bytes it replaces; `None` leaves the text alone.
-fn tilde_prefix(ctx: &dyn Context, s: &str, mode: TildeMode) -> Option<(String, usize)> {
-    let end = s.find(|c| c == '/' || (mode == TildeMode::Assignment && c == ':')).unwrap_or(s.len());
+fn tilde_prefix(ctx: &dyn Context, s: &str, followed: bool, mode: TildeMode) -> Option<(String, usize)> {
+    let end = match s.find(|c| c == '/' || (mode == TildeMode::Assignment && c == ':')) {
+        Some(end) => end,
+        None if followed => return None,
+        None => s.len(),
+    };
     let user = &s[1..end];
     let home = if user.is_empty() {
         match ctx.state().vars.get("HOME") {
@@ -113,23 +123,10 @@ fn tilde_prefix(ctx: &dyn Context, s: &str, mode: TildeMode) -> Option<(String, 
 fn param(ctx: &mut dyn Context, p: &Param, quoted: bool, out: &mut Vec<Segment>) -> Result<(), ExpandError> {
     let state = ctx.state();
     match p {
-        // Unquoted `$*` behaves like unquoted `$@` (but joins with the first
-        // character of IFS where nothing is split); quoted, it is one field
-        // joined by that character.
-        Param::Special(which @ (SpecialParam::At | SpecialParam::Star))
-            if matches!(which, SpecialParam::At) || !quoted =>
-        {
-            let joiner = if matches!(which, SpecialParam::At) { Some(' ') } else { state.ifs().chars().next() };
-            for (i, arg) in state.positional.iter().enumerate() {
-                if i > 0 {
-                    out.push(Segment::Break(joiner));
-                }
-                out.push(if quoted { Segment::Quoted(arg.clone()) } else { Segment::Expanded(arg.clone()) });
-            }
-        }
-        Param::Special(SpecialParam::Star) => {
-            let sep = state.ifs().chars().next().map(String::from).unwrap_or_default();
-            out.push(Segment::Quoted(state.positional.join(&sep)));
+        Param::Special(which @ (SpecialParam::At | SpecialParam::Star)) => {
+            let star = matches!(which, SpecialParam::Star);
+            let items = state.positional.clone();
+            push_list(ctx, items, star, quoted, out);
         }
         _ => {
             let value = lookup(ctx, p).map_or_else(|| unset_value(ctx, p), Ok)?;
@@ -137,6 +134,26 @@ fn param(ctx: &mut dyn Context, p: &Param, quoted: bool, out: &mut Vec<Segment>)
         }
     }
     Ok(())
+}
+
+/// The fields of `$@` or `$*` (or of `${@#p}`…) with `items` as the
+/// positional parameters. Unquoted `$*` behaves like unquoted `$@` (but
+/// joins with the first character of IFS where nothing is split); quoted,
+/// it is one field joined by that character.
+fn push_list(ctx: &dyn Context, items: Vec<String>, star: bool, quoted: bool, out: &mut Vec<Segment>) {
+    let first_ifs = ctx.state().ifs().chars().next();
+    if star && quoted {
+        let sep = first_ifs.map(String::from).unwrap_or_default();
+        out.push(Segment::Quoted(items.join(&sep)));
+        return;
+    }
+    let joiner = if star { first_ifs } else { Some(' ') };
+    for (i, arg) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(Segment::Break(joiner));
+        }
+        out.push(if quoted { Segment::Quoted(arg) } else { Segment::Expanded(arg) });
+    }
 }
 
 /// What an unset parameter expands to: nothing, or an error under `set -u`.
@@ -148,7 +165,12 @@ fn unset_value(ctx: &dyn Context, p: &Param) -> Result<String, ExpandError> {
 fn lookup(ctx: &dyn Context, p: &Param) -> Option<String> {
     let state = ctx.state();
     match p {
-        Param::Named(n) => state.vars.get(n).map(str::to_string),
+        Param::Named(n) => match n.as_str() {
+            "RANDOM" => Some(state.next_random().to_string()),
+            "SECONDS" => Some(state.started.elapsed().as_secs().to_string()),
+            "LINENO" => Some(ctx.line().to_string()),
+            _ => state.vars.get(n).map(str::to_string),
+        },
         Param::Positional(0) => Some(state.arg0.clone()),
         Param::Positional(n) => state.positional.get(n - 1).cloned(),
         Param::Special(s) => Some(match s {
@@ -167,6 +189,13 @@ fn lookup(ctx: &dyn Context, p: &Param) -> Option<String> {
 /// Expands the word of a `${x<op>word}`. Unquoted, its literal text is
 /// split and globbed like the value of an expansion would be.
 fn op_word(ctx: &mut dyn Context, word: &Word, quoted: bool, out: &mut Vec<Segment>) -> Result<(), ExpandError> {
+    if quoted {
+        // Inside `"${u:-…}"` the word is quoted too: `$*` joins, `$@` splits.
+        for part in &word.parts {
+            part_segments(ctx, part, false, TildeMode::WordStart, true, out)?;
+        }
+        return Ok(());
+    }
     for seg in segments(ctx, word, TildeMode::WordStart)? {
         out.push(match seg {
             Segment::Literal(s) | Segment::Expanded(s) if quoted => Segment::Quoted(s),
@@ -211,9 +240,16 @@ fn param_op(ctx: &mut dyn Context, op: &ParamOp, quoted: bool, out: &mut Vec<Seg
             out.push(wrap(n.to_string()));
         }
         ParamOpKind::RemovePrefix { longest } | ParamOpKind::RemoveSuffix { longest } => {
-            let v = value.map_or_else(|| unset_value(ctx, &op.param), Ok)?;
             let pattern = super::expand_pattern(ctx, &op.word)?;
             let prefix = matches!(op.op, ParamOpKind::RemovePrefix { .. });
+            if let Param::Special(which @ (SpecialParam::At | SpecialParam::Star)) = &op.param {
+                // Each positional parameter on its own.
+                let items =
+                    ctx.state().positional.iter().map(|v| remove_matching(v, &pattern, prefix, longest)).collect();
+                push_list(ctx, items, matches!(which, SpecialParam::Star), quoted, out);
+                return Ok(());
+            }
+            let v = value.map_or_else(|| unset_value(ctx, &op.param), Ok)?;
             out.push(wrap(remove_matching(&v, &pattern, prefix, longest)));
         }
     }
@@ -223,17 +259,23 @@ fn param_op(ctx: &mut dyn Context, op: &ParamOp, quoted: bool, out: &mut Vec<Seg
 /// `${v#p}` and friends: `v` without its shortest or longest prefix or
 /// suffix matching the glob pattern.
 fn remove_matching(v: &str, pattern: &str, prefix: bool, longest: bool) -> String {
-    let Ok(p) = glob::Pattern::new(pattern) else { return v.to_string() };
-    let mut cuts: Vec<usize> = v.char_indices().map(|(i, _)| i).chain(std::iter::once(v.len())).collect();
+    if !super::pattern::has_meta(pattern) {
+        let lit = super::pattern::unescape(pattern);
+        let cut = if prefix { v.strip_prefix(lit.as_str()) } else { v.strip_suffix(lit.as_str()) };
+        return cut.unwrap_or(v).to_string();
+    }
+    let p = super::pattern::Pattern::new(pattern);
+    let chars: Vec<char> = v.chars().collect();
+    let mut cuts: Vec<usize> = (0..=chars.len()).collect();
     // Prefixes grow with the cut, suffixes shrink: try the shortest first
     // unless the longest is wanted.
     if prefix == longest {
         cuts.reverse();
     }
     for cut in cuts {
-        let (candidate, kept) = if prefix { (&v[..cut], &v[cut..]) } else { (&v[cut..], &v[..cut]) };
-        if p.matches_with(candidate, super::PATTERN_OPTIONS) {
-            return kept.to_string();
+        let (candidate, kept) = if prefix { (&chars[..cut], &chars[cut..]) } else { (&chars[cut..], &chars[..cut]) };
+        if p.matches_chars(candidate) {
+            return kept.iter().collect();
         }
     }
     v.to_string()

@@ -101,6 +101,40 @@ pub enum CompoundKind {
         word: Word,
         arms: Vec<CaseArm>,
     },
+    /// `[[ expression ]]` (bash)
+    Cond(CondExpr),
+}
+
+/// The expression of `[[ … ]]`: words are expanded without splitting or
+/// globbing; the right side of `==`/`!=` is a pattern, of `=~` a regular
+/// expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CondExpr {
+    /// A lone word: true when it is not empty.
+    Word(Word),
+    /// `-f file`, `-n s`, `-v name`…
+    Unary(String, Word),
+    /// `a == b`, `a < b`, `a -eq b`, `a =~ re`…
+    Binary(Word, String, Word),
+    Not(Box<CondExpr>),
+    And(Box<CondExpr>, Box<CondExpr>),
+    Or(Box<CondExpr>, Box<CondExpr>),
+    /// `( … )`
+    Group(Box<CondExpr>),
+}
+
+impl fmt::Display for CondExpr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CondExpr::Word(w) => write!(f, "{w}"),
+            CondExpr::Unary(op, w) => write!(f, "{op} {w}"),
+            CondExpr::Binary(a, op, b) => write!(f, "{a} {op} {b}"),
+            CondExpr::Not(e) => write!(f, "! {e}"),
+            CondExpr::And(a, b) => write!(f, "{a} && {b}"),
+            CondExpr::Or(a, b) => write!(f, "{a} || {b}"),
+            CondExpr::Group(e) => write!(f, "( {e} )"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -183,13 +217,15 @@ pub enum RedirOp {
     AppendOutErr,
     /// `<<` (`<<-` when `strip_tabs`): a here-document
     HereDoc { strip_tabs: bool },
+    /// `<<<` (bash): a here-string, the word and a newline
+    HereString,
 }
 
 impl RedirOp {
     /// The fd a redirection applies to when no io-number is written.
     pub fn default_fd(self) -> i32 {
         match self {
-            RedirOp::In | RedirOp::ReadWrite | RedirOp::DupIn | RedirOp::HereDoc { .. } => 0,
+            RedirOp::In | RedirOp::ReadWrite | RedirOp::DupIn | RedirOp::HereDoc { .. } | RedirOp::HereString => 0,
             _ => 1,
         }
     }
@@ -207,6 +243,7 @@ impl RedirOp {
             RedirOp::AppendOutErr => "&>>",
             RedirOp::HereDoc { strip_tabs: false } => "<<",
             RedirOp::HereDoc { strip_tabs: true } => "<<-",
+            RedirOp::HereString => "<<<",
         }
     }
 }
@@ -486,6 +523,7 @@ impl fmt::Display for CompoundCommand {
                 }
                 write!(f, "; do {} done", Body(body))?;
             }
+            CompoundKind::Cond(e) => write!(f, "[[ {e} ]]")?,
             CompoundKind::Case { word, arms } => {
                 write!(f, "case {word} in")?;
                 for arm in arms {

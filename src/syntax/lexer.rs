@@ -82,6 +82,7 @@ fn redir_operator(i: &str) -> IResult<&str, &str> {
     alt((
         tag("&>>"),
         tag("&>"),
+        tag("<<<"),
         tag("<<-"),
         tag("<<"),
         tag("<>"),
@@ -219,6 +220,11 @@ impl<'a> Lexer<'a> {
                         }
                     }
                 }
+                '$' if i[1..].starts_with('\'') => {
+                    let (rest, text) = self.ansi_c(i)?;
+                    parts.push(WordPart::SingleQuoted(text));
+                    i = rest;
+                }
                 '$' | '`' => i = self.expansion(i, &mut parts)?,
                 _ => {
                     let end = i.find(is_word_special).unwrap_or(i.len());
@@ -228,6 +234,123 @@ impl<'a> Lexer<'a> {
             }
         }
         Ok((i, Word { parts, span: Span::new(start, self.offset(i)) }))
+    }
+
+    /// The right side of `=~` in `[[ … ]]`: a word in which `(`, `)`, `|`,
+    /// `<`, `>`, `;` and `&` are plain characters, ending at a blank or
+    /// newline outside parentheses (as bash reads a regular expression).
+    pub fn regex_word(&self, i: &'a str) -> Result<(&'a str, Word), ParseError> {
+        let mut i = self.skip_blanks(i);
+        let start = self.offset(i);
+        let mut parts = Vec::new();
+        let mut depth = 0usize;
+        while let Some(c) = i.chars().next() {
+            match c {
+                ' ' | '\t' | '\n' if depth == 0 => break,
+                '\'' | '"' => {
+                    let (rest, part) = self.quoted(i)?;
+                    parts.push(part);
+                    i = rest;
+                }
+                '\\' => match i[1..].chars().next() {
+                    Some(e) => {
+                        parts.push(WordPart::Escaped(e));
+                        i = &i[1 + e.len_utf8()..];
+                    }
+                    None => {
+                        push_literal(&mut parts, "\\");
+                        i = &i[1..];
+                    }
+                },
+                '$' if !i[1..].starts_with(['(', '{'])
+                    && !i[1..].starts_with(|c: char| c.is_ascii_alphanumeric() || "_?#@*$!-".contains(c)) =>
+                {
+                    push_literal(&mut parts, "$");
+                    i = &i[1..];
+                }
+                '$' | '`' => i = self.expansion(i, &mut parts)?,
+                _ => {
+                    if c == '(' {
+                        depth += 1;
+                    } else if c == ')' {
+                        depth = depth.saturating_sub(1);
+                    }
+                    push_literal(&mut parts, c.encode_utf8(&mut [0; 4]));
+                    i = &i[c.len_utf8()..];
+                }
+            }
+        }
+        Ok((i, Word { parts, span: Span::new(start, self.offset(i)) }))
+    }
+
+    /// `$'…'` (bash): backslash escapes as in C, the result taken literally.
+    fn ansi_c(&self, i: &'a str) -> Result<(&'a str, String), ParseError> {
+        let open = self.offset(i);
+        let unterminated = || ParseError::new("unterminated $'", Span::new(open, open + 2)).incomplete();
+        let mut rest = &i[2..];
+        let mut out = String::new();
+        loop {
+            let c = rest.chars().next().ok_or_else(unterminated)?;
+            rest = &rest[c.len_utf8()..];
+            match c {
+                '\'' => return Ok((rest, out)),
+                '\\' => {
+                    let e = rest.chars().next().ok_or_else(unterminated)?;
+                    rest = &rest[e.len_utf8()..];
+                    let digits = |rest: &str, max: usize, radix: u32| -> (u32, usize) {
+                        let n = rest.chars().take(max).take_while(|c| c.is_digit(radix)).count();
+                        (u32::from_str_radix(&rest[..n], radix).unwrap_or(0), n)
+                    };
+                    match e {
+                        'a' => out.push('\x07'),
+                        'b' => out.push('\x08'),
+                        'e' | 'E' => out.push('\x1b'),
+                        'f' => out.push('\x0c'),
+                        'n' => out.push('\n'),
+                        'r' => out.push('\r'),
+                        't' => out.push('\t'),
+                        'v' => out.push('\x0b'),
+                        '\\' | '\'' | '"' | '?' => out.push(e),
+                        '0'..='7' => {
+                            // Up to three octal digits, this one included.
+                            let n = rest.chars().take(2).take_while(|c| c.is_digit(8)).count();
+                            let v = (e as u32 - '0' as u32) * 8u32.pow(n as u32) + digits(rest, n, 8).0;
+                            rest = &rest[n..];
+                            out.push(crate::bytes::byte_char((v & 0xff) as u8));
+                        }
+                        'x' => {
+                            let (v, n) = digits(rest, 2, 16);
+                            if n == 0 {
+                                out.push_str("\\x");
+                            } else {
+                                rest = &rest[n..];
+                                out.push(crate::bytes::byte_char(v as u8));
+                            }
+                        }
+                        'u' | 'U' => {
+                            let (v, n) = digits(rest, if e == 'u' { 4 } else { 8 }, 16);
+                            if n == 0 {
+                                out.push('\\');
+                                out.push(e);
+                            } else {
+                                rest = &rest[n..];
+                                out.push(char::from_u32(v).unwrap_or(char::REPLACEMENT_CHARACTER));
+                            }
+                        }
+                        'c' => {
+                            let x = rest.chars().next().ok_or_else(unterminated)?;
+                            rest = &rest[x.len_utf8()..];
+                            out.push(char::from((x as u32 & 0x1f) as u8));
+                        }
+                        other => {
+                            out.push('\\');
+                            out.push(other);
+                        }
+                    }
+                }
+                c => out.push(c),
+            }
+        }
     }
 
     /// A single- or double-quoted string starting at its opening quote.
@@ -540,6 +663,7 @@ fn redir_kind(fd: Option<i32>, op: &str) -> TokenKind {
         "&>" => RedirOp::OutErr,
         "&>>" => RedirOp::AppendOutErr,
         "<<-" => RedirOp::HereDoc { strip_tabs: true },
+        "<<<" => RedirOp::HereString,
         _ => RedirOp::HereDoc { strip_tabs: false },
     };
     TokenKind::Redir { fd, op }

@@ -301,6 +301,17 @@ impl<'a> Parser<'a> {
             }
             Some("for") => self.for_clause()?,
             Some("case") => self.case_clause()?,
+            Some("[[") => {
+                self.advance();
+                let e = self.cond_or()?;
+                self.skip_newlines()?;
+                self.expect_word("]]")?;
+                CompoundKind::Cond(e)
+            }
+            Some("function") => {
+                self.advance();
+                return self.function_keyword(tok.span);
+            }
             _ => return self.simple_command(),
         };
         let mut cc = CompoundCommand { kind, redirects: Vec::new(), span: tok.span };
@@ -465,6 +476,146 @@ impl<'a> Parser<'a> {
         Ok(Command::Simple(cmd))
     }
 
+    /// `function name [()] [newlines] compound-command` (bash), after
+    /// `function`.
+    fn function_keyword(&mut self, start: Span) -> PResult<Command> {
+        let tok = self.next()?;
+        let TokenKind::Word(name_word) = tok.kind else {
+            return Err(self.unexpected(&tok));
+        };
+        let Some(name) = name_word.as_plain_literal().filter(|n| is_valid_name(n)).map(String::from) else {
+            return Err(ParseError::new(format!("bad function name '{name_word}'"), name_word.span));
+        };
+        // `()` may follow the name; a `(` alone starts a subshell body.
+        let paren = self.peek()?;
+        if matches!(paren.kind, TokenKind::LParen)
+            && self.src[paren.span.end..].trim_start_matches([' ', '\t']).starts_with(')')
+        {
+            self.advance();
+            let close = self.next()?;
+            if !matches!(close.kind, TokenKind::RParen) {
+                return Err(ParseError::new(
+                    format!("expected ')' after '{name}(', found {}", self.describe(&close)),
+                    close.span,
+                ));
+            }
+        }
+        self.skip_newlines()?;
+        let body_tok = self.peek()?;
+        if matches!(body_tok.kind, TokenKind::Eof) {
+            return Err(ParseError::new("expected a function body", body_tok.span).incomplete());
+        }
+        match self.command()? {
+            Command::Compound(body) => Ok(Command::FunctionDef(FunctionDef {
+                name,
+                body: std::rc::Rc::new(body),
+                span: Span::new(start.start, self.last_end),
+            })),
+            _ => Err(ParseError::new("a function body must be a compound command such as { …; }", body_tok.span)),
+        }
+    }
+
+    /// `[[ … ]]`: `a || b`.
+    fn cond_or(&mut self) -> PResult<CondExpr> {
+        let mut left = self.cond_and()?;
+        while matches!(self.peek()?.kind, TokenKind::OrIf) {
+            self.advance();
+            let right = self.cond_and()?;
+            left = CondExpr::Or(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn cond_and(&mut self) -> PResult<CondExpr> {
+        let mut left = self.cond_not()?;
+        while matches!(self.peek()?.kind, TokenKind::AndIf) {
+            self.advance();
+            let right = self.cond_not()?;
+            left = CondExpr::And(Box::new(left), Box::new(right));
+        }
+        Ok(left)
+    }
+
+    fn cond_not(&mut self) -> PResult<CondExpr> {
+        self.skip_newlines()?;
+        let tok = self.peek()?;
+        if let TokenKind::Word(w) = &tok.kind
+            && w.as_plain_literal() == Some("!")
+        {
+            self.advance();
+            let Some(_level) = crate::stack::Level::enter() else {
+                return Err(ParseError::new(crate::stack::TOO_DEEP, tok.span));
+            };
+            let e = crate::stack::deep(|| self.cond_not())?;
+            return Ok(CondExpr::Not(Box::new(e)));
+        }
+        self.cond_primary()
+    }
+
+    /// A word in `[[ … ]]`, or an error naming what was found instead.
+    fn cond_word(&mut self) -> PResult<Word> {
+        let tok = self.next()?;
+        match tok.kind {
+            TokenKind::Word(w) if w.as_plain_literal() != Some("]]") => Ok(w),
+            TokenKind::Eof => Err(ParseError::new("unexpected end of file in [[ ]]", tok.span).incomplete()),
+            _ => Err(ParseError::new(format!("unexpected {} in [[ ]]", self.describe(&tok)), tok.span)),
+        }
+    }
+
+    fn cond_primary(&mut self) -> PResult<CondExpr> {
+        let tok = self.peek()?;
+        if matches!(tok.kind, TokenKind::LParen) {
+            self.advance();
+            let Some(_level) = crate::stack::Level::enter() else {
+                return Err(ParseError::new(crate::stack::TOO_DEEP, tok.span));
+            };
+            let e = crate::stack::deep(|| self.cond_or())?;
+            self.skip_newlines()?;
+            let close = self.next()?;
+            if !matches!(close.kind, TokenKind::RParen) {
+                return Err(ParseError::new(
+                    format!("expected ')' in [[ ]], found {}", self.describe(&close)),
+                    close.span,
+                ));
+            }
+            return Ok(CondExpr::Group(Box::new(e)));
+        }
+        let first = self.cond_word()?;
+        let next = self.peek()?;
+        // A binary operator after the word?
+        let op = match &next.kind {
+            TokenKind::Redir { fd: None, op: RedirOp::In } => Some("<".to_string()),
+            TokenKind::Redir { fd: None, op: RedirOp::Out } => Some(">".to_string()),
+            TokenKind::Word(w) => w.as_plain_literal().filter(|o| COND_BINARY.contains(o)).map(String::from),
+            _ => None,
+        };
+        if let Some(op) = op {
+            self.advance();
+            if op == "=~" {
+                // The regular expression is read by its own rules.
+                let (rest, re) = self.lexer.regex_word(self.rest)?;
+                if re.parts.is_empty() {
+                    return Err(ParseError::new("expected a regular expression after =~", next.span));
+                }
+                self.rest = rest;
+                self.last_end = re.span.end;
+                return Ok(CondExpr::Binary(first, op, re));
+            }
+            let second = self.cond_word()?;
+            return Ok(CondExpr::Binary(first, op, second));
+        }
+        // A unary operator before a word?
+        if let Some(op) = first.as_plain_literal().filter(|o| COND_UNARY.contains(o))
+            && let TokenKind::Word(w) = &next.kind
+            && w.as_plain_literal() != Some("]]")
+        {
+            let op = op.to_string();
+            let arg = self.cond_word()?;
+            return Ok(CondExpr::Unary(op, arg));
+        }
+        Ok(CondExpr::Word(first))
+    }
+
     /// `name ( ) [newlines] compound-command`, after the name.
     fn function_def(&mut self, name_word: Word) -> PResult<Command> {
         let Some(name) = name_word.as_plain_literal().filter(|n| is_valid_name(n)).map(String::from) else {
@@ -625,6 +776,16 @@ impl<'a> Parser<'a> {
 }
 
 /// A here-document delimiter with its quotes removed.
+/// The binary operators of `[[ … ]]` that are words (`<` and `>` are
+/// redirection tokens to the lexer).
+const COND_BINARY: &[&str] = &["==", "=", "!=", "=~", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef"];
+
+/// The unary operators of `[[ … ]]`.
+const COND_UNARY: &[&str] = &[
+    "-a", "-b", "-c", "-d", "-e", "-f", "-g", "-G", "-h", "-k", "-L", "-n", "-N", "-O", "-o", "-p", "-r", "-s", "-S",
+    "-t", "-u", "-v", "-w", "-x", "-z",
+];
+
 fn delimiter_text(word: &Word) -> String {
     let mut out = String::new();
     for part in &word.parts {

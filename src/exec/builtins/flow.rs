@@ -57,6 +57,22 @@ pub fn local(sh: &mut Shell, argv: &[String]) -> Exec {
         return usage_error(sh, false, "local: not in a function");
     }
     for a in &argv[1..] {
+        if a == "-" {
+            // `local -`: the function's changes to the options (`set -f`…)
+            // are undone when it returns. The frame keeps them as text.
+            let opts = &sh.state.options;
+            let on: Vec<&str> = crate::state::Options::NAMES
+                .iter()
+                .map(|(n, _)| *n)
+                .filter(|n| opts.clone().named_mut(n).is_some_and(|f| *f))
+                .collect();
+            if let Some(frame) = sh.frames.last_mut()
+                && !frame.iter().any(|(n, _)| n == "-")
+            {
+                frame.push(("-".into(), Some(crate::state::Var { value: on.join(","), exported: false })));
+            }
+            continue;
+        }
         let (name, value) = match a.split_once('=') {
             Some((n, v)) => (n, Some(v)),
             None => (a.as_str(), None),

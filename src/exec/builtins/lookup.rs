@@ -5,6 +5,7 @@ use crate::exec::path::Lookup;
 
 /// What `name` means to the shell.
 enum Meaning {
+    Alias(String),
     Keyword,
     Function,
     Builtin { special: bool },
@@ -13,6 +14,9 @@ enum Meaning {
 }
 
 fn meaning(sh: &mut Shell, name: &str) -> Meaning {
+    if let Some(text) = sh.aliases.get(name) {
+        return Meaning::Alias(text.clone());
+    }
     if KEYWORDS.contains(&name) {
         return Meaning::Keyword;
     }
@@ -42,6 +46,7 @@ fn describe_all(sh: &mut Shell, names: &[String], who: &str) -> Exec {
     let mut text = String::new();
     for name in names {
         match meaning(sh, name) {
+            Meaning::Alias(a) => text.push_str(&format!("{name} is an alias for {a}\n")),
             Meaning::Keyword => text.push_str(&format!("{name} is a shell keyword\n")),
             Meaning::Function => text.push_str(&format!("{name} is a shell function\n")),
             Meaning::Builtin { special: true } => text.push_str(&format!("{name} is a special shell builtin\n")),
@@ -69,6 +74,7 @@ pub fn command(sh: &mut Shell, argv: &[String]) -> Exec {
                         text.push_str(&format!("{name}\n"))
                     }
                     Meaning::File(p) => text.push_str(&format!("{p}\n")),
+                    Meaning::Alias(a) => text.push_str(&format!("alias {name}='{a}'\n")),
                     Meaning::Unknown => status = 127,
                 }
             }

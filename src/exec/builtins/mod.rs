@@ -16,7 +16,7 @@ mod lookup;
 mod printf;
 mod read;
 mod sys;
-mod test;
+pub(crate) mod test;
 mod trap;
 mod vars;
 
@@ -97,7 +97,7 @@ pub const BUILTINS: &[Builtin] = &[
 /// Words that are reserved in command position.
 pub const KEYWORDS: &[&str] = &[
     "isolate", "!", "if", "then", "elif", "else", "fi", "while", "until", "for", "in", "do", "done", "case", "esac",
-    "{", "}",
+    "{", "}", "[[", "]]", "function",
 ];
 
 /// The usage line `NAME --help` prints, for builtins whose first

@@ -54,6 +54,22 @@ fn render<'a>(format: &str, args: &mut impl Iterator<Item = &'a str>, out: &mut 
                     if "-+ #0".contains(f) || f.is_ascii_digit() || f == '.' {
                         spec.push(f);
                         chars.next();
+                    } else if f == '*' {
+                        // The width or precision is the next argument.
+                        chars.next();
+                        let n = args.next().map_or(Ok(0), number).unwrap_or(0);
+                        if spec.ends_with('.') {
+                            if n < 0 {
+                                spec.pop();
+                            } else {
+                                spec.push_str(&n.to_string());
+                            }
+                        } else {
+                            if n < 0 {
+                                spec.push('-');
+                            }
+                            spec.push_str(&n.unsigned_abs().to_string());
+                        }
                     } else {
                         break;
                     }
@@ -138,6 +154,44 @@ fn number(arg: &str) -> Result<i64, String> {
     crate::expand::arith::parse_number(arg).ok_or_else(|| format!("{arg}: invalid number"))
 }
 
+/// `%q` (bash): the argument quoted so the shell reads it back as itself.
+fn shell_quote(s: &str) -> String {
+    if s.is_empty() {
+        return "''".into();
+    }
+    if s.chars().any(|c| c.is_control() || crate::bytes::raw_byte(c).is_some()) {
+        let mut out = String::from("$'");
+        for c in s.chars() {
+            match c {
+                '\\' | '\'' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                '\x1b' => out.push_str("\\E"),
+                c if c.is_control() => out.push_str(&format!("\\{:03o}", c as u32)),
+                c => match crate::bytes::raw_byte(c) {
+                    Some(b) => out.push_str(&format!("\\{b:03o}")),
+                    None => out.push(c),
+                },
+            }
+        }
+        out.push('\'');
+        return out;
+    }
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        let special = " \t!\"#$&'()*,;<>?[\\]^`{|}".contains(c) || (c == '~' && i == 0);
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn pad(spec: &str, body: String, numeric: bool) -> String {
     let flags: String = spec[1..].chars().take_while(|c| "-+ #0".contains(*c)).collect();
     let rest = &spec[1 + flags.len()..];
@@ -172,6 +226,7 @@ fn conversion(spec: &str, conv: char, arg: Option<&str>, out: &mut String) -> Re
             }
             out.push_str(&pad(spec, s, false));
         }
+        'q' => out.push_str(&pad(spec, shell_quote(arg.unwrap_or("")), false)),
         'b' => {
             let mut s = String::new();
             let complete = unescape_b(arg.unwrap_or(""), &mut s);

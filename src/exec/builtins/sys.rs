@@ -29,14 +29,79 @@ pub fn umask(sh: &mut Shell, argv: &[String]) -> Exec {
         };
         return out(sh, "umask", &format!("u={},g={},o={}\n", who(6), who(3), who(0)));
     };
-    match u32::from_str_radix(mode, 8) {
-        Ok(m) if m <= 0o777 => {
+    let new = if mode.starts_with(|c: char| c.is_ascii_digit()) {
+        u32::from_str_radix(mode, 8).ok().filter(|m| *m <= 0o777)
+    } else {
+        symbolic_umask(current as u32, mode)
+    };
+    match new {
+        Some(m) => {
             // SAFETY: as above.
             unsafe { libc::umask(m as libc::mode_t) };
             Ok(0)
         }
-        _ => usage_error(sh, false, &format!("umask: {mode}: octal mode expected")),
+        None if mode.starts_with(|c: char| c.is_ascii_digit()) => {
+            usage_error(sh, false, &format!("umask: {mode}: octal mode expected"))
+        }
+        None => usage_error(sh, false, &format!("umask: {mode}: invalid symbolic mode")),
     }
+}
+
+/// A symbolic umask (`u=rwx,g+w,o-rwx`, `a+w`): the permissions the mask
+/// allows are changed clause by clause; the new mask is what they leave out.
+fn symbolic_umask(current: u32, mode: &str) -> Option<u32> {
+    let mut allowed = !current & 0o777;
+    for clause in mode.split(',') {
+        let who_len = clause.find(|c: char| !"ugoa".contains(c)).unwrap_or(clause.len());
+        let (who, mut rest) = clause.split_at(who_len);
+        let mut mask = 0;
+        for w in who.chars() {
+            mask |= match w {
+                'u' => 0o700,
+                'g' => 0o070,
+                'o' => 0o007,
+                _ => 0o777,
+            };
+        }
+        if who.is_empty() {
+            mask = 0o777;
+        }
+        if rest.is_empty() {
+            return None;
+        }
+        while let Some(op) = rest.chars().next().filter(|c| "+-=".contains(*c)) {
+            let perm_len = rest[1..].find(|c: char| "+-=".contains(c)).map_or(rest.len(), |i| i + 1);
+            let perms = &rest[1..perm_len];
+            let mut bits = 0;
+            for p in perms.chars() {
+                // `u`, `g`, `o` copy that class's current permissions.
+                let copied = |shift: u32| {
+                    let b = (allowed >> shift) & 7;
+                    b << 6 | b << 3 | b
+                };
+                bits |= match p {
+                    'r' => 0o444,
+                    'w' => 0o222,
+                    'x' | 'X' => 0o111,
+                    's' | 't' => 0,
+                    'u' => copied(6),
+                    'g' => copied(3),
+                    'o' => copied(0),
+                    _ => return None,
+                };
+            }
+            match op {
+                '+' => allowed |= bits & mask,
+                '-' => allowed &= !(bits & mask),
+                _ => allowed = (allowed & !mask) | (bits & mask),
+            }
+            rest = &rest[perm_len..];
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(!allowed & 0o777)
 }
 
 /// `ulimit [-n|-u] [LIMIT]`: open files or processes (default `-f`:

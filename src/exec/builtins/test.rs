@@ -2,6 +2,8 @@
 //! parser (`!`, `-a`, `-o`, parentheses) beyond that.
 
 use super::{Exec, Shell};
+use crate::expand;
+use crate::syntax::ast::{CondExpr, Word};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 
 type T = Result<bool, String>;
@@ -188,6 +190,98 @@ fn binary(a: &str, op: &str, b: &str) -> T {
         },
         _ => return Err(format!("{op}: unknown operator")),
     })
+}
+
+/// `[[ expression ]]` (bash): 0 when true, 1 when false, 2 on an error
+/// (a bad number or regular expression).
+pub fn cond(sh: &mut Shell, e: &CondExpr) -> Exec {
+    match cond_eval(sh, e)? {
+        Ok(true) => Ok(0),
+        Ok(false) => Ok(1),
+        Err(msg) => {
+            sh.error(&format!("[[: {msg}"));
+            Ok(2)
+        }
+    }
+}
+
+fn cond_eval(sh: &mut Shell, e: &CondExpr) -> Exec<T> {
+    let word = |sh: &mut Shell, w: &Word| expand::expand_single(sh, w, false).map_err(|e| sh.expansion_failed(e));
+    Ok(match e {
+        CondExpr::Word(w) => Ok(!word(sh, w)?.is_empty()),
+        CondExpr::Group(e) => cond_eval(sh, e)?,
+        CondExpr::Not(e) => cond_eval(sh, e)?.map(|b| !b),
+        CondExpr::And(a, b) => match cond_eval(sh, a)? {
+            Ok(true) => cond_eval(sh, b)?,
+            other => other,
+        },
+        CondExpr::Or(a, b) => match cond_eval(sh, a)? {
+            Ok(false) => cond_eval(sh, b)?,
+            other => other,
+        },
+        CondExpr::Unary(op, w) => {
+            let a = word(sh, w)?;
+            match op.as_str() {
+                "-v" => Ok(sh.state.vars.get(&a).is_some()),
+                "-a" => unary("-e", &a),
+                "-o" => Ok(sh.state.options.clone().named_mut(&a).is_some_and(|f| *f)),
+                "-N" => Ok(std::fs::metadata(crate::bytes::path(&a)).is_ok_and(|m| {
+                    m.mtime() > m.atime() || (m.mtime() == m.atime() && m.mtime_nsec() > m.atime_nsec())
+                })),
+                op => unary(op, &a),
+            }
+        }
+        CondExpr::Binary(l, op, r) => {
+            let a = word(sh, l)?;
+            match op.as_str() {
+                "==" | "=" | "!=" => {
+                    let p = expand::expand_pattern(sh, r).map_err(|e| sh.expansion_failed(e))?;
+                    Ok(expand::pattern_matches(&p, &a) == (op != "!="))
+                }
+                "=~" => {
+                    let re = expand::expand_regex(sh, r).map_err(|e| sh.expansion_failed(e))?;
+                    regex_match(&re, &a)
+                }
+                "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" => {
+                    // Both sides are arithmetic expressions.
+                    let b = word(sh, r)?;
+                    let mut num = |s: &str| {
+                        if s.trim().is_empty() {
+                            return Ok(0);
+                        }
+                        crate::expand::arith::eval(&mut sh.state, s).map_err(|e| e.to_string())
+                    };
+                    match (num(&a), num(&b)) {
+                        (Ok(x), Ok(y)) => binary(&x.to_string(), op, &y.to_string()),
+                        (Err(e), _) | (_, Err(e)) => Err(e),
+                    }
+                }
+                _ => {
+                    let b = word(sh, r)?;
+                    binary(&a, op, &b)
+                }
+            }
+        }
+    })
+}
+
+/// `text =~ re`: a POSIX extended regular expression, as bash matches it
+/// (through the C library's regcomp, unanchored).
+fn regex_match(re: &str, text: &str) -> T {
+    let (Some(re_c), Some(text_c)) = (crate::bytes::cstring(re), crate::bytes::cstring(text)) else {
+        return Ok(false);
+    };
+    // SAFETY: regex_t is plain data that regcomp fills in; it is freed
+    // once, after the one regexec that uses it.
+    unsafe {
+        let mut compiled: libc::regex_t = std::mem::zeroed();
+        if libc::regcomp(&mut compiled, re_c.as_ptr(), libc::REG_EXTENDED | libc::REG_NOSUB) != 0 {
+            return Err(format!("{re}: invalid regular expression"));
+        }
+        let r = libc::regexec(&compiled, text_c.as_ptr(), 0, std::ptr::null_mut(), 0);
+        libc::regfree(&mut compiled);
+        Ok(r == 0)
+    }
 }
 
 #[cfg(test)]
