@@ -489,6 +489,26 @@ fn reraise(sig: Signal) {
     }
 }
 
+/// A block whose fds 0-2 are none of them a terminal gets no controlling
+/// terminal either (bubblewrap's `--new-session`): otherwise its body could
+/// open `/dev/tty` and read what the user types to the shell around it.
+/// `TIOCNOTTY` from a process that leads no session detaches it alone; the
+/// body, forked later, inherits that. A block given the terminal keeps it
+/// (job control, Ctrl-C, full-screen programs need it).
+fn leave_terminal_unless_given_it() {
+    // SAFETY: isatty, open, ioctl and close on integers and a C string.
+    unsafe {
+        if (0..3).any(|fd| libc::isatty(fd) == 1) {
+            return;
+        }
+        let tty = libc::open(c"/dev/tty".as_ptr(), libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC);
+        if tty >= 0 {
+            libc::ioctl(tty, libc::TIOCNOTTY);
+            libc::close(tty);
+        }
+    }
+}
+
 /// Dies with the shell that cloned us (PR_SET_PDEATHSIG). Init cannot check
 /// whether the shell already died before this took effect — its parent is
 /// outside its pid namespace, so getppid() is 0 — but then the shell's
@@ -569,6 +589,7 @@ fn container_init(
         sh.error(&spawn::describe_failure(op, e));
         return crate::exec::STATUS_FAILED_SETUP;
     }
+    leave_terminal_unless_given_it();
     if let Some((uid, gid)) = ids {
         or_report(sh, report_fd, namespaces::write_id_maps(uid, gid));
     }

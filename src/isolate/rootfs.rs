@@ -574,18 +574,22 @@ fn root_layer<M: Mounter>(
             m.mount(s, Some(lower), ROOT, None, bind, None)?;
             m.set_attr(s, ROOT, MOUNT_ATTR_NODEV)
         }
-        // An image's layers stack only in an overlay: read-only, its upper
-        // layer takes no writes.
-        RootMode::ReadOnly if image => {
+        // A read-only overlay, not a read-only bind: a bind keeps the host's
+        // inodes, and a unix socket is found by its inode — through a bind
+        // of `/`, systemd's and docker's sockets answer (tests/attacks.rs).
+        // An image's layers stack only in an overlay anyway.
+        RootMode::ReadOnly => {
             let (upper, work) = (format!("{layers}/upper"), format!("{layers}/work"));
             m.mkdir(s, &upper)?;
             m.mkdir(s, &work)?;
-            let opts = overlay_options(lower, &upper, &work, privilege);
-            m.mount(s, Some("overlay"), ROOT, Some("overlay"), MsFlags::MS_NODEV | MsFlags::MS_RDONLY, Some(&opts))
-        }
-        RootMode::ReadOnly => {
-            m.mount(s, Some(lower), ROOT, None, bind, None)?;
-            m.set_attr(s, ROOT, MOUNT_ATTR_NODEV | MOUNT_ATTR_RDONLY)
+            if privilege == Privilege::Root || lower != "/" || image {
+                let opts = overlay_options(lower, &upper, &work, privilege);
+                let ro = MsFlags::MS_NODEV | MsFlags::MS_RDONLY;
+                return m.mount(s, Some("overlay"), ROOT, Some("overlay"), ro, Some(&opts));
+            }
+            per_directory_overlays(m, &upper, &work)?;
+            // Before /proc, /dev and /tmp are mounted on it: they stay writable.
+            m.set_attr(s, ROOT, MOUNT_ATTR_RDONLY)
         }
         RootMode::Overlay => {
             let (upper, work) = (format!("{layers}/upper"), format!("{layers}/work"));
