@@ -331,3 +331,242 @@ fn host_abstract_sockets_do_not_connect() {
         );
     });
 }
+
+// ---------------------------------------------------------------------------
+// Named layers and the image store in a directory another user controls
+// ---------------------------------------------------------------------------
+
+/// Root's named layers live under `$XDG_DATA_HOME/isosh/layers` — and
+/// `su` without `-` (or `sudo -E`) keeps the user's XDG_DATA_HOME. A user
+/// who plants `isosh/layers/NAME/upper -> /etc` there has root's next
+/// `isolate --name NAME` block write its files into the host's /etc (the
+/// overlay's upper layer is the symlink's target). docker keeps its layers
+/// in root-only /var/lib/docker; tests/security.rs checks the same for the
+/// runtime journal. Root's isosh must refuse a layer directory it does not
+/// solely control, and never write through the planted link.
+#[test]
+fn a_planted_named_layer_cannot_redirect_roots_writes() {
+    require_root!();
+    let Ok((uid, gid)) = test_user().clone() else {
+        eprintln!("SKIP a_planted_named_layer_cannot_redirect_roots_writes: {:?}", test_user());
+        return;
+    };
+    let host = Host::new(Mode::Rootful, "a_planted_named_layer_cannot_redirect_roots_writes").unwrap();
+    // The user's data directory, and what they plant in it.
+    let xdg = host.path().join("alice-data");
+    let target = HostPath::dir("/var/tmp", "upper-target", 0o755);
+    for (name, link) in [("evil", true), ("theirs", false)] {
+        let layer = xdg.join("isosh/layers").join(name);
+        std::fs::create_dir_all(&layer).unwrap();
+        if link {
+            std::os::unix::fs::symlink(&target.0, layer.join("upper")).unwrap();
+        }
+    }
+    for p in [xdg.clone(), xdg.join("isosh"), xdg.join("isosh/layers")]
+        .into_iter()
+        .chain(["evil", "theirs"].map(|n| xdg.join("isosh/layers").join(n)))
+        .chain([xdg.join("isosh/layers/evil/upper")])
+    {
+        std::os::unix::fs::lchown(&p, Some(uid), Some(gid)).unwrap();
+    }
+    let mut cmd = host.command(
+        "isolate --name evil < echo planted > /planted-evil >; echo status $?; \
+                                isolate --name theirs < echo planted > /planted-theirs >; echo status $?",
+    );
+    cmd.env("XDG_DATA_HOME", &xdg);
+    let r = run_cmd(cmd);
+    let through_link: Vec<String> =
+        std::fs::read_dir(&target.0).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    assert!(
+        through_link.is_empty(),
+        "root's block wrote {through_link:?} into {:?} through the user's planted upper -> link: {r:?}",
+        target.0
+    );
+    let in_theirs = xdg.join("isosh/layers/theirs/upper/planted-theirs");
+    assert!(!in_theirs.exists(), "root's block wrote its layer into a directory the user owns ({in_theirs:?}): {r:?}");
+    assert_eq!(r.stdout, "status 125\nstatus 125\n", "{r:?}");
+}
+
+// ---------------------------------------------------------------------------
+// System calls, init, signals, /sys
+// ---------------------------------------------------------------------------
+
+/// `perl /t/sys.pl`: makes each call of `calls` (name, number, arguments —
+/// integers, NULL pointers where the call takes one: the filter answers
+/// before the kernel reads memory) and prints `NAME=RESULT errno=N`.
+fn syscall_pl(calls: &[(&str, i64, &str)]) -> String {
+    let mut s = String::from("$| = 1;\n");
+    for (name, nr, args) in calls {
+        // Strings in variables: syscall may write into them.
+        s.push_str(&format!(
+            "{{ my @a = ({args}); my $r = syscall({nr}, @a); printf \"{name}=%d errno=%d\\n\", $r, $r < 0 ? $! + 0 : 0; exit 0 if $r == 0 && \"{name}\" =~ /^clone/; }}\n"
+        ));
+    }
+    s
+}
+
+/// docker's seccomp profile denies, with EPERM, the calls a hostile body
+/// reaches for first after namespaces and keyrings (tests/security.rs
+/// covers those): file handles (the "shocker" escape, open_by_handle_at),
+/// io_uring, userfaultfd, bpf, perf_event_open, kcmp, setns, pidfd_getfd,
+/// the new mount API, syslog, iopl/ioperm, personality flags beyond
+/// docker's (READ_IMPLIES_EXEC), and any x32-ABI call (the same numbers
+/// with bit 30 set, which a filter written for x86_64 might not expect).
+#[test]
+fn seccomp_denies_the_calls_docker_denies() {
+    require_root!();
+    #[allow(unused_mut)]
+    let mut calls: Vec<(&str, i64, String)> = vec![
+        ("name_to_handle_at", libc::SYS_name_to_handle_at, format!("{}, \"/\", 0, 0, 0", libc::AT_FDCWD)),
+        ("open_by_handle_at", libc::SYS_open_by_handle_at, format!("{}, 0, 0", libc::AT_FDCWD)),
+        ("io_uring_setup", libc::SYS_io_uring_setup, "4, 0".into()),
+        ("userfaultfd", libc::SYS_userfaultfd, "0".into()),
+        ("bpf", libc::SYS_bpf, "0, 0, 0".into()),
+        ("perf_event_open", libc::SYS_perf_event_open, "0, 0, -1, -1, 0".into()),
+        ("kcmp", libc::SYS_kcmp, "1, 1, 0, 0, 0".into()),
+        ("setns", libc::SYS_setns, "0, 0".into()),
+        ("pidfd_getfd", libc::SYS_pidfd_getfd, "0, 0, 0".into()),
+        ("fsopen", libc::SYS_fsopen, "\"tmpfs\", 0".into()),
+        ("open_tree", libc::SYS_open_tree, format!("{}, \"/\", 1", libc::AT_FDCWD)),
+        ("move_mount", libc::SYS_move_mount, "-1, \"\", -1, \"\", 0".into()),
+        ("mount_setattr", libc::SYS_mount_setattr, format!("{}, \"/proc/sys\", 0, 0, 0", libc::AT_FDCWD)),
+        ("umount2", libc::SYS_umount2, "\"/proc/sys\", 2".into()),
+        ("syslog", libc::SYS_syslog, "10, 0, 0".into()),
+        ("fanotify_init", libc::SYS_fanotify_init, "0, 0".into()),
+        ("request_key", libc::SYS_request_key, "\"user\", \"x\", 0, -2".into()),
+        ("personality_read_implies_exec", libc::SYS_personality, "0x0400000".into()),
+        ("unshare_newns", libc::SYS_unshare, libc::CLONE_NEWNS.to_string()),
+        ("unshare_newnet", libc::SYS_unshare, libc::CLONE_NEWNET.to_string()),
+        ("unshare_newuser_high_bits", libc::SYS_unshare, format!("{}", (1u64 << 32) | libc::CLONE_NEWUSER as u64)),
+        ("clone_newns", libc::SYS_clone, format!("{}, 0, 0, 0, 0", libc::CLONE_NEWNS | libc::SIGCHLD)),
+    ];
+    #[cfg(target_arch = "x86_64")]
+    {
+        calls.push(("iopl", libc::SYS_iopl, "3".into()));
+        calls.push(("ioperm", libc::SYS_ioperm, "0x80, 1, 1".into()));
+        calls.push(("x32_getpid", 0x4000_0000 | libc::SYS_getpid, String::new()));
+        calls.push(("x32_unshare_newuser", 0x4000_0000 | libc::SYS_unshare, libc::CLONE_NEWUSER.to_string()));
+    }
+    let list: Vec<(&str, i64, &str)> = calls.iter().map(|(n, nr, a)| (*n, *nr, a.as_str())).collect();
+    each_mode(&BOTH, "seccomp_denies_the_calls_docker_denies", |host| {
+        host.script("sys.pl", &syscall_pl(&list));
+        let r = host.run(&format!("{} < perl /t/sys.pl >", host.iso()));
+        let mut wrong = Vec::new();
+        for (name, _, _) in &list {
+            let line = r.stdout.lines().find(|l| l.starts_with(&format!("{name}=")));
+            if line != Some(&format!("{name}=-1 errno=1")) {
+                wrong.push(format!("{name}: {line:?}"));
+            }
+        }
+        assert!(wrong.is_empty(), "[{:?}] not EPERM: {wrong:?}\n{r:?}", host.mode);
+    });
+}
+
+/// `pid, local iov, 1, remote iov, 1, 0` for process_vm_{readv,writev} on
+/// init, as perl builds them.
+const IOVECS: &str = "1, pack('QQ', unpack('J', pack('p', my $buf = 'x' x 8)), 8), 1, pack('QQ', 0x400000, 8), 1, 0";
+
+/// runc CVE-2019-5736 and friends: PID 1 of a block is the host's isosh,
+/// with the host's fds. The body may not trace it, read or write its
+/// memory, or follow its exe, root, cwd or fds out of the block (init is
+/// not dumpable; ptrace needs CAP_SYS_PTRACE).
+#[test]
+fn init_cannot_be_traced_or_inspected() {
+    require_root!();
+    let calls = [
+        ("ptrace_attach", libc::SYS_ptrace, format!("{}, 1, 0, 0", libc::PTRACE_ATTACH)),
+        ("ptrace_seize", libc::SYS_ptrace, format!("{}, 1, 0, 0", libc::PTRACE_SEIZE)),
+        // One iovec each way (with none the kernel answers 0 before it
+        // looks at the target): 8 bytes of ours, 8 of init's at its stack
+        // guess — the address does not matter, the access check comes first.
+        ("process_vm_readv", libc::SYS_process_vm_readv, IOVECS.into()),
+        ("process_vm_writev", libc::SYS_process_vm_writev, IOVECS.into()),
+    ];
+    let list: Vec<(&str, i64, &str)> = calls.iter().map(|(n, nr, a)| (*n, *nr, a.as_str())).collect();
+    each_mode(&BOTH, "init_cannot_be_traced_or_inspected", |host| {
+        host.script("sys.pl", &syscall_pl(&list));
+        host.script(
+            "open.pl",
+            "for my $p (@ARGV) { if (open(my $f, '<', $p)) { print \"$p OPENED\\n\" } else { print \"$p denied\\n\" } }\n\
+             for my $p (@ARGV) { my $l = readlink $p; print \"$p LINK $l\\n\" if defined $l }\n",
+        );
+        let r = host.run(&format!(
+            "{} < perl /t/sys.pl; perl /t/open.pl /proc/1/exe /proc/1/root/etc/hostname /proc/1/cwd/. /proc/1/environ \
+             /proc/1/mem /proc/1/maps /proc/1/fd/* /proc/1/map_files/* >",
+            host.iso()
+        ));
+        for (name, _, _) in &list {
+            let line = r.stdout.lines().find(|l| l.starts_with(&format!("{name}="))).unwrap_or("");
+            assert!(line.starts_with(&format!("{name}=-1 ")), "[{:?}] {name} on init worked: {r:?}", host.mode);
+        }
+        assert!(r.stdout.contains("/proc/1/exe denied"), "[{:?}] {r:?}", host.mode);
+        assert!(
+            !r.stdout.contains("OPENED") && !r.stdout.contains(" LINK "),
+            "[{:?}] init's /proc entries reached from the body: {r:?}",
+            host.mode
+        );
+    });
+}
+
+/// docker: a container's processes see and signal only their own pid
+/// namespace. `kill(-1, 0)` from the body reaches no process outside the
+/// block, nor does a host pid (that of a `sleep` the test started, as the
+/// block's own user so that only the namespace stands in the way). Only
+/// signal 0 is ever sent.
+#[test]
+fn signals_do_not_reach_host_processes() {
+    require_root!();
+    each_mode(&BOTH, "signals_do_not_reach_host_processes", |host| {
+        let mut sleep = Command::new("sleep");
+        sleep.arg("53.2121");
+        if let Some((uid, gid)) = host.ids {
+            sleep.uid(uid).gid(gid);
+        }
+        let mut sleep = sleep.spawn().unwrap();
+        let pid = sleep.id();
+        host.script(
+            "kill.pl",
+            &format!(
+                "my @others = grep {{ /^\\d+$/ && $_ != $$ && $_ != 1 }} map {{ s{{.*/}}{{}}r }} glob '/proc/[0-9]*';\n\
+                 print 'kill-1=', kill(0, -1), \"\\n\";\nprint 'kill-host=', kill(0, {pid}), \" $!\\n\";\n"
+            ),
+        );
+        let r = host.run(&format!("{} < perl /t/kill.pl >", host.iso()));
+        let _ = sleep.kill();
+        let _ = sleep.wait();
+        assert!(r.stdout.contains("kill-host=0 "), "[{:?}] the host's sleep {pid} is reachable: {r:?}", host.mode);
+        assert!(r.stdout.contains("kill-1="), "[{:?}] {r:?}", host.mode);
+    });
+}
+
+/// docker mounts /sys read-only: nothing under it (uevent_helper, the
+/// cgroup files, device attributes) may be opened for writing, with the
+/// block's own network namespace or `--net host` (where a rootless block
+/// binds the host's /sys instead of mounting one). Files are only opened
+/// for append, never written.
+#[test]
+fn sys_is_read_only_inside() {
+    require_root!();
+    each_mode(&BOTH, "sys_is_read_only_inside", |host| {
+        host.script(
+            "w.pl",
+            &format!(
+                "my $n = 0;\nwhile (my $p = <STDIN>) {{ chomp $p; $n++;\n\
+                 if (sysopen(my $f, $p, {} | {} | {})) {{ print \"WRITABLE $p\\n\"; close $f }} }}\nprint \"checked $n\\n\";\n",
+                libc::O_WRONLY,
+                libc::O_APPEND,
+                libc::O_NONBLOCK
+            ),
+        );
+        for net in ["", "--net host"] {
+            let r = host.run(&format!(
+                "{} {net} < find /sys -xdev -type f -perm -u+w 2>/dev/null | head -3000 | perl /t/w.pl; \
+                 find /sys -maxdepth 3 -type d -writable 2>/dev/null | sed 's/^/WRITABLE DIR /' >",
+                host.iso()
+            ));
+            assert!(r.stdout.contains("checked "), "[{:?}] {net}: {r:?}", host.mode);
+            let writable: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with("WRITABLE")).take(10).collect();
+            assert!(writable.is_empty(), "[{:?}] {net}: writable under /sys: {writable:?}", host.mode);
+        }
+    });
+}
