@@ -570,3 +570,72 @@ fn sys_is_read_only_inside() {
         }
     });
 }
+
+// ---------------------------------------------------------------------------
+// The user's terminal
+// ---------------------------------------------------------------------------
+
+/// docker without `-t` gives a container no terminal at all, and
+/// bubblewrap's `--new-session` takes the controlling terminal away
+/// (CVE-2017-5226). A block whose fds 0, 1 and 2 are all redirected away
+/// from the terminal (`isolate < … > </dev/null >file 2>&1`, the way one
+/// runs untrusted code) can still open `/dev/tty` — the session's
+/// controlling terminal, bound in from the host — and read what the user
+/// types while it runs (a password typed at another prompt), write escape
+/// sequences to it, or change its modes. TIOCSTI is denied by seccomp, the
+/// rest is not. Here: a pty is the shell's controlling terminal; the block
+/// has none of its fds on it and must not open /dev/tty.
+#[test]
+#[ignore = "HOLE: a block with fds 0-2 redirected away from the terminal still opens /dev/tty (the user's controlling terminal): keystrokes can be read, modes changed (docker: no tty without -t; bwrap: --new-session)"]
+fn a_block_without_the_terminal_cannot_open_dev_tty() {
+    require_root!();
+    each_mode(&BOTH, "a_block_without_the_terminal_cannot_open_dev_tty", |host| {
+        let (mut master, mut slave) = (0, 0);
+        // SAFETY: openpty fills two fds.
+        let made =
+            unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), std::ptr::null()) };
+        assert_eq!(made, 0, "openpty");
+        // SAFETY: the slave's fd is ours; the Stdio takes it.
+        let slave_stdio = unsafe { Stdio::from(<std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(slave)) };
+        host.script(
+            "tty.pl",
+            &format!(
+                "if (sysopen(my $t, '/dev/tty', {})) {{ print \"TTY OPENED\\n\" }} else {{ print \"no tty: $!\\n\" }}\n",
+                libc::O_RDWR | libc::O_NONBLOCK | libc::O_NOCTTY
+            ),
+        );
+        let out = host.path().join("out");
+        let mut cmd = host.command(&format!(
+            "perl t/tty.pl >outside; {} < perl /t/tty.pl > </dev/null >{} 2>&1",
+            host.iso(),
+            out.display()
+        ));
+        cmd.stdin(slave_stdio);
+        // SAFETY: setsid and ioctl are async-signal-safe.
+        unsafe {
+            cmd.pre_exec(|| {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let r = run_cmd_keep_stdin(cmd);
+        // SAFETY: closing our master fd.
+        unsafe { libc::close(master) };
+        let outside = std::fs::read_to_string(host.path().join("outside")).unwrap_or_default();
+        let inside = std::fs::read_to_string(&out).unwrap_or_default();
+        assert_eq!(outside, "TTY OPENED\n", "[{:?}] /dev/tty does not open even outside: {r:?}", host.mode);
+        assert!(inside.starts_with("no tty"), "[{:?}] inside the block: {inside:?} {r:?}", host.mode);
+    });
+}
+
+/// As [`run_cmd`], with the stdin the command was given.
+fn run_cmd_keep_stdin(mut cmd: Command) -> Run {
+    let out = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).output().unwrap();
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        status: out.status.code().unwrap_or(-1),
+    }
+}
