@@ -299,6 +299,35 @@ fn host_unix_sockets_under_a_bound_directory_do_not_connect() {
     });
 }
 
+/// `--read-only` binds the host's whole mount tree (`/`, recursively, made
+/// read-only) instead of an overlay — and a read-only mount does not stop
+/// connect(2). Every host socket answers, on the root filesystem and on
+/// every mount below it; rootful the body is root, so /run/systemd/private
+/// (`systemctl`), /run/docker.sock or containerd's socket make it root on
+/// the host. docker's `--read-only` keeps the container's own image as the
+/// root. Here: a socket the test listens on in /var/tmp.
+#[test]
+#[ignore = "HOLE: --read-only binds the host's / recursively: every host unix socket (rootful: systemd, docker.sock — host root) connects from inside"]
+fn read_only_blocks_do_not_reach_host_unix_sockets() {
+    require_root!();
+    let dir = HostPath::dir("/var/tmp", "sock-ro", 0o755);
+    let sock = dir.0.join("s");
+    let _l = listen(&sock, "read-only");
+    // Next to the socket: a read-only root has no mount point for /t.
+    let script = dir.0.join("connect.pl");
+    std::fs::write(&script, CONNECT_PL).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o644)).unwrap();
+    each_mode(&BOTH, "read_only_blocks_do_not_reach_host_unix_sockets", |host| {
+        let r = host.run(&format!("isolate --read-only < perl {} {} >", script.display(), sock.display()));
+        assert!(r.stdout.contains(&sock.display().to_string()), "[{:?}] {r:?}", host.mode);
+        assert!(
+            !r.stdout.contains("REACHED"),
+            "[{:?}] a host socket answered inside a --read-only block: {r:?}",
+            host.mode
+        );
+    });
+}
+
 /// Abstract unix sockets belong to the network namespace: the host's
 /// (X11's `@/tmp/.X11-unix/X0`, dbus's) are out of reach of a block with
 /// its own network (the default; `--net host` shares them, as docker's).
