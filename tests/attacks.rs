@@ -668,3 +668,38 @@ fn run_cmd_keep_stdin(mut cmd: Command) -> Run {
         status: out.status.code().unwrap_or(-1),
     }
 }
+
+// ---------------------------------------------------------------------------
+// Scratch space: inodes
+// ---------------------------------------------------------------------------
+
+/// A tmpfs's `size=` bounds its pages, not its inodes: by default a tmpfs
+/// takes half as many inodes as the host has pages of RAM, and each empty
+/// file pins about a KiB of kernel memory (inode and dentry) that no
+/// `size=` counts. Without `--memory`, a body that made millions of empty
+/// files in the writable layer, /tmp, /dev — or the 1 MiB tmpfs a rootless
+/// root is — would pin gigabytes of the host's memory. Each writable tmpfs
+/// inside must have at most one inode per KiB of its size.
+#[test]
+fn scratch_inodes_are_bounded_by_the_scratch_size() {
+    require_root!();
+    each_mode(&BOTH, "scratch_inodes_are_bounded_by_the_scratch_size", |host| {
+        let r = host.run("isolate < stat -f -c '%n %c %b %S' / /tmp /dev /dev/shm >");
+        let mut seen = 0;
+        for line in r.stdout.lines() {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let [path, inodes, blocks, bsize] = f[..] else { panic!("[{:?}] {r:?}", host.mode) };
+            let (inodes, bytes) =
+                (inodes.parse::<u64>().unwrap(), blocks.parse::<u64>().unwrap() * bsize.parse::<u64>().unwrap());
+            assert!(
+                inodes * 1024 <= bytes.max(1 << 20),
+                "[{:?}] {path}: {inodes} inodes on {} KiB: empty files can pin ~{} MiB of kernel memory\n{r:?}",
+                host.mode,
+                bytes >> 10,
+                inodes >> 10
+            );
+            seen += 1;
+        }
+        assert_eq!(seen, 4, "[{:?}] {r:?}", host.mode);
+    });
+}
