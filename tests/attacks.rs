@@ -770,3 +770,102 @@ fn a_planted_history_link_cannot_make_roots_shell_rewrite_a_file() {
     let now = std::fs::read_to_string(&victim).unwrap();
     assert_eq!(now, "root's file\n", "root's shell wrote its history through the planted link into {victim:?}");
 }
+
+fn sha(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(bytes);
+    format!("sha256:{}", d.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// A one-layer OCI layout at `dir` (tag `v1`), its layer holding `files`
+/// (path, mode), owned by root.
+fn tiny_image(dir: &Path, files: &[(&str, u32)]) {
+    std::fs::create_dir_all(dir.join("blobs/sha256")).unwrap();
+    std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
+    let blob = |bytes: &[u8]| {
+        let d = sha(bytes);
+        std::fs::write(dir.join("blobs/sha256").join(&d[7..]), bytes).unwrap();
+        d
+    };
+    let mut b = tar::Builder::new(Vec::new());
+    for (path, mode) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(tar::EntryType::Regular);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_mode(*mode);
+        h.set_size(4);
+        b.append_data(&mut h, path, &b"data"[..]).unwrap();
+    }
+    let tar = b.into_inner().unwrap();
+    let layer = blob(&tar);
+    let arch = if cfg!(target_arch = "x86_64") { "amd64" } else { "arm64" };
+    let config = serde_json::json!({
+        "architecture": arch, "os": "linux", "config": {"Cmd": ["/x"]},
+        "rootfs": {"type": "layers", "diff_ids": [sha(&tar)]},
+    })
+    .to_string()
+    .into_bytes();
+    let cd = blob(&config);
+    let manifest = serde_json::json!({
+        "schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cd, "size": config.len()},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": layer, "size": tar.len()}],
+    })
+    .to_string()
+    .into_bytes();
+    let md = blob(&manifest);
+    let index = serde_json::json!({"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": md, "size": manifest.len(),
+        "annotations": {"org.opencontainers.image.ref.name": "v1"},
+    }]});
+    std::fs::write(dir.join("index.json"), index.to_string()).unwrap();
+}
+
+/// Every set-uid or set-gid file below `dir` (links not followed).
+fn setid_files(dir: &Path) -> Vec<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let Ok(m) = std::fs::symlink_metadata(e.path()) else { continue };
+        if m.is_dir() {
+            out.extend(setid_files(&e.path()));
+        } else if m.mode() & 0o6000 != 0 {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+/// The image store (`$XDG_DATA_HOME/isosh/images`): root unpacks layers
+/// there with their owners and set-uid bits (an image's `su`, `passwd`,
+/// or whatever a hostile image calls its root shell). Under a data
+/// directory a user owns and kept across `su`, with `images/layers`
+/// planted as theirs, root's isosh would put a set-uid-root file where
+/// that user can run it — and would mount whatever the user placed at
+/// `layers/<diff id>` as the image. Root's isosh must refuse the store.
+#[test]
+fn a_planted_image_store_gets_no_set_uid_files_from_root() {
+    require_root!();
+    let Ok((uid, gid)) = test_user().clone() else {
+        eprintln!("SKIP a_planted_image_store_gets_no_set_uid_files_from_root: {:?}", test_user());
+        return;
+    };
+    let host = Host::new(Mode::Rootful, "a_planted_image_store_gets_no_set_uid_files_from_root").unwrap();
+    tiny_image(&host.path().join("img"), &[("x", 0o755), ("rootshell", 0o4755)]);
+    let xdg = host.path().join("alice-data");
+    let store = xdg.join("isosh/images");
+    std::fs::create_dir_all(store.join("layers")).unwrap();
+    std::fs::create_dir_all(store.join("refs")).unwrap();
+    for p in [xdg.clone(), xdg.join("isosh"), store.clone(), store.join("layers"), store.join("refs")] {
+        std::os::unix::fs::chown(&p, Some(uid), Some(gid)).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let mut cmd = host.command(&format!("isolate --image oci:{}/img:v1 < true >", host.path().display()));
+    cmd.env("XDG_DATA_HOME", &xdg);
+    let r = run_cmd(cmd);
+    let planted = setid_files(&xdg);
+    assert!(planted.is_empty(), "root's isosh unpacked set-id files into the user's store: {planted:?}\n{r:?}");
+    assert_eq!(r.status, 125, "{r:?}");
+    assert!(r.stderr.contains("another user"), "{r:?}");
+}
