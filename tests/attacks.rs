@@ -869,3 +869,33 @@ fn a_planted_image_store_gets_no_set_uid_files_from_root() {
     assert_eq!(r.status, 125, "{r:?}");
     assert!(r.stderr.contains("another user"), "{r:?}");
 }
+
+/// A hostile body in a `--name` layer plants symlinks for the next block
+/// of that layer: `etc/evil -> <host dir>`. The next block's volume
+/// `-v D:/etc/evil/sub` must be resolved inside the root (openat2
+/// RESOLVE_IN_ROOT), never making `sub` in the host directory.
+#[test]
+fn a_named_layer_cannot_plant_a_volume_target_on_the_host() {
+    require_root!();
+    each_mode(&BOTH, "a_named_layer_cannot_plant_a_volume_target_on_the_host", |host| {
+        let target = HostPath::dir("/var/tmp", "planted", 0o777);
+        let data = host.path().join("D");
+        std::fs::create_dir(&data).unwrap();
+        host.give(&data);
+        let name = format!("atk{}", std::process::id());
+        let r = host.run(&format!(
+            "isolate --name {name} < ln -s {t} /etc/evil; ln -s {t} /etc/evil2; ls -l /etc/evil >; \
+             isolate --name {name} -v {d}:/etc/evil/sub < echo in > /etc/evil/sub/f; echo $? >; \
+             isolate --name {name} -v {d}/:/etc/evil2/x/y < true >; isolates rm {name}",
+            t = target.0.display(),
+            d = data.display()
+        ));
+        assert!(r.stdout.contains("/etc/evil ->"), "[{:?}] the layer did not keep the link: {r:?}", host.mode);
+        let left: Vec<String> = std::fs::read_dir(&target.0)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(left.is_empty(), "[{:?}] the planted link made {left:?} in {:?}: {r:?}", host.mode, target.0);
+    });
+}
