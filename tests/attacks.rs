@@ -299,15 +299,18 @@ fn host_unix_sockets_under_a_bound_directory_do_not_connect() {
     });
 }
 
-/// `--read-only` binds the host's whole mount tree (`/`, recursively, made
-/// read-only) instead of an overlay — and a read-only mount does not stop
-/// connect(2). Every host socket answers, on the root filesystem and on
-/// every mount below it; rootful the body is root, so /run/systemd/private
-/// (`systemctl`), /run/docker.sock or containerd's socket make it root on
-/// the host. docker's `--read-only` keeps the container's own image as the
-/// root. Here: a socket the test listens on in /var/tmp.
+/// `--read-only` used to bind the host's whole mount tree (`/`,
+/// recursively, made read-only) instead of an overlay — and a read-only
+/// mount does not stop connect(2). Every host socket answered, on the root
+/// filesystem and on every mount below it; rootful the body is root, so
+/// /run/systemd/private (`systemctl`), /run/docker.sock or containerd's
+/// socket made it root on the host (and /run/initctl, a FIFO, would take
+/// `telinit` commands). docker's `--read-only` keeps the container's own
+/// image as the root. Now the host's root is a read-only overlay. Here: a
+/// socket the test listens on in /var/tmp (on the root filesystem; a
+/// rootless block's binds of directories holding submounts are
+/// [`host_unix_sockets_under_a_bound_directory_do_not_connect`]).
 #[test]
-#[ignore = "HOLE: --read-only binds the host's / recursively: every host unix socket (rootful: systemd, docker.sock — host root) connects from inside"]
 fn read_only_blocks_do_not_reach_host_unix_sockets() {
     require_root!();
     let dir = HostPath::dir("/var/tmp", "sock-ro", 0o755);

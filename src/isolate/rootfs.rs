@@ -584,8 +584,18 @@ fn root_layer<M: Mounter>(
             m.set_attr(s, ROOT, MOUNT_ATTR_NODEV)
         }
         // An image's layers stack only in an overlay: read-only, its upper
-        // layer takes no writes.
-        RootMode::ReadOnly if image => {
+        // layer takes no writes. The host's own root too: a recursive bind
+        // of `/` would bring in every mount of the host, and a read-only
+        // mount does not stop connect(2) on the host daemons' sockets
+        // (systemd's, docker.sock); an overlay's socket inodes lead nowhere.
+        RootMode::ReadOnly if privilege == Privilege::Rootless && lower == "/" && !image => {
+            let (upper, work) = (format!("{layers}/upper"), format!("{layers}/work"));
+            m.mkdir(s, &upper)?;
+            m.mkdir(s, &work)?;
+            per_directory_overlays(m, &upper, &work)?;
+            m.set_attr(s, ROOT, MOUNT_ATTR_NODEV | MOUNT_ATTR_RDONLY)
+        }
+        RootMode::ReadOnly if image || lower == "/" => {
             let (upper, work) = (format!("{layers}/upper"), format!("{layers}/work"));
             m.mkdir(s, &upper)?;
             m.mkdir(s, &work)?;
