@@ -230,21 +230,107 @@ fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
     if spec.commit.is_some() && layout.named_layer.is_none() {
         layout.named_layer = Some(image::commit::scratch_layer()?);
     }
-    if let Some(dir) = &layout.named_layer {
+    if let Some(dir) = layout.named_layer.clone() {
         // Only the user reads their named layers: 0700, like docker's
-        // /var/lib/docker (a layer holds whatever a body wrote).
-        use std::os::unix::fs::DirBuilderExt;
+        // /var/lib/docker (a layer holds whatever a body wrote). The layer
+        // is the overlay's upper layer: whoever can change what its path
+        // names (a planted `upper -> /etc`, a directory of theirs under
+        // an XDG_DATA_HOME that `su` kept) decides where the block's
+        // writes land on the host.
         let name = spec.name.as_deref().unwrap_or_default();
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| format!("--name {name}: {}: {e}", dir.display()))?;
+        let private = private_dir(&dir).map_err(|e| format!("--name {name}: {e}"))?;
+        layout.named_layer = Some(private);
     }
     if spec.name.is_some() && layout.named_layer.is_none() {
         return Err("no data directory for --name layers".into());
     }
     Ok((res, layout))
+}
+
+/// Makes sure the directory `dir` (made, 0700, where missing) is one only
+/// the caller controls, and gives its resolved path: every directory on
+/// the way is owned by the caller or root and writable by no one else —
+/// or, like /tmp, root's and sticky, where no one may rename what another
+/// made — a symlink on the way is followed only where such a directory
+/// holds it, and `dir` itself, with the `upper` and `work` directories a
+/// layer keeps in it, is the caller's and no symlink. Otherwise another
+/// user could swap a link in (`upper -> /etc`) and have the caller write
+/// through it (docker keeps its state in root-only /var/lib/docker; the
+/// runtime journal is checked the same way).
+pub(crate) fn private_dir(dir: &std::path::Path) -> Result<PathBuf, String> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+    use std::path::{Component, Path};
+    let me = nix::unistd::geteuid().as_raw();
+    let refuse = |path: &Path, why: String| -> String {
+        format!("{}: {} {why}; refusing a directory another user could change", dir.display(), path.display())
+    };
+    let trusted = |path: &Path, m: &std::fs::Metadata, last: bool| -> Result<(), String> {
+        let mode = m.mode();
+        let sticky_roots = mode & 0o1000 != 0 && m.uid() == 0;
+        if !m.is_dir() {
+            Err(refuse(path, "is not a directory".into()))
+        } else if last && m.uid() != me {
+            Err(refuse(path, format!("belongs to uid {}, not to you (uid {me})", m.uid())))
+        } else if m.uid() != me && m.uid() != 0 {
+            Err(refuse(path, format!("belongs to uid {}", m.uid())))
+        } else if mode & 0o022 != 0 && (last || !sticky_roots) {
+            Err(refuse(path, format!("may be written by others (mode {:o})", mode & 0o7777)))
+        } else {
+            Ok(())
+        }
+    };
+    // Every directory above a resolved path.
+    let chain = |path: &Path| -> Result<(), String> {
+        for p in path.ancestors() {
+            let m = std::fs::symlink_metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            trusted(p, &m, false)?;
+        }
+        Ok(())
+    };
+    if !dir.is_absolute() {
+        return Err(refuse(dir, "is not an absolute path".into()));
+    }
+    let names: Vec<&std::ffi::OsStr> =
+        dir.components().filter_map(|c| if let Component::Normal(n) = c { Some(n) } else { None }).collect();
+    let mut at = PathBuf::from("/");
+    chain(&at)?;
+    for (i, name) in names.iter().enumerate() {
+        let last = i + 1 == names.len();
+        let next = at.join(name);
+        let m = match std::fs::symlink_metadata(&next) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                // Made by name in a directory only we control: mkdir never
+                // follows a link at its last component.
+                std::fs::DirBuilder::new().mode(0o700).create(&next).map_err(|e| format!("{}: {e}", next.display()))?;
+                std::fs::symlink_metadata(&next).map_err(|e| format!("{}: {e}", next.display()))?
+            }
+            Err(e) => return Err(format!("{}: {e}", next.display())),
+        };
+        if m.file_type().is_symlink() {
+            if last {
+                return Err(refuse(&next, "is a symlink".into()));
+            }
+            // The link sits in a directory only we control, so it is ours;
+            // where it leads must be too.
+            let to = std::fs::canonicalize(&next).map_err(|e| format!("{}: {e}", next.display()))?;
+            chain(&to)?;
+            at = to;
+            continue;
+        }
+        trusted(&next, &m, last)?;
+        at = next;
+    }
+    for sub in ["upper", "work"] {
+        let p = at.join(sub);
+        if let Ok(m) = std::fs::symlink_metadata(&p) {
+            if m.file_type().is_symlink() {
+                return Err(refuse(&p, "is a symlink".into()));
+            }
+            trusted(&p, &m, true)?;
+        }
+    }
+    Ok(at)
 }
 
 /// The supervisor: prepare, fork the container, wait, report, clean up.

@@ -50,6 +50,15 @@ const MOUNT_ATTR_RDONLY: u64 = 0x1;
 const MOUNT_ATTR_NOSUID: u64 = 0x2;
 const MOUNT_ATTR_NODEV: u64 = 0x4;
 
+/// The inodes a writable tmpfs of `bytes` gets: one per 4 KiB. `size=`
+/// bounds a tmpfs's pages, not its inodes, and by default a tmpfs takes
+/// half as many inodes as the host has pages of RAM — each empty file
+/// pinning about a KiB of kernel memory no `size=` counts (a body could
+/// pin gigabytes with empty files, even on the rootless root's 1 MiB).
+pub fn inodes_for(bytes: u64) -> u64 {
+    (bytes / 4096).max(256)
+}
+
 /// Where the layers live, decided by the shell before the fork.
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -514,7 +523,7 @@ pub fn build<'a, M: Mounter>(
     }
     let size = spec.scratch_bytes();
     let nodev = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
-    let scratch_opts = format!("mode=0755,size={size}");
+    let scratch_opts = format!("mode=0755,size={size},nr_inodes={}", inodes_for(size));
     m.mount(SetupStep::ScratchTmpfs, Some("tmpfs"), SCRATCH, Some("tmpfs"), nodev, Some(&scratch_opts))?;
     m.mkdir(SetupStep::ScratchTmpfs, ROOT)?;
     let layers = named.map(|(d, _)| d).unwrap_or_else(|| SCRATCH.to_string());
@@ -616,7 +625,14 @@ fn root_layer<M: Mounter>(
 fn per_directory_overlays<M: Mounter>(m: &mut M, upper: &str, work: &str) -> Result<(), StepFailure> {
     let s = SetupStep::RootLayer;
     let nodev = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
-    m.mount(s, Some("tmpfs"), ROOT, Some("tmpfs"), nodev, Some("mode=0755,size=1m"))?;
+    m.mount(
+        s,
+        Some("tmpfs"),
+        ROOT,
+        Some("tmpfs"),
+        nodev,
+        Some(&format!("mode=0755,size=1m,nr_inodes={}", inodes_for(1 << 20))),
+    )?;
     let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
     let mount_points: Vec<String> = mountinfo.lines().filter_map(|l| l.split(' ').nth(4)).map(unescape_octal).collect();
     let layers = Layers { upper, work, mount_points: &mount_points };
@@ -708,7 +724,11 @@ impl Layers<'_> {
         }
         // An overlay refuses a lower layer with submounts the user namespace
         // may not see under, and a bind would keep the host's inodes.
-        let mode = format!("mode={:o},size=1m", std::os::unix::fs::MetadataExt::mode(&meta) & 0o7777);
+        let mode = format!(
+            "mode={:o},size=1m,nr_inodes={}",
+            std::os::unix::fs::MetadataExt::mode(&meta) & 0o7777,
+            inodes_for(1 << 20)
+        );
         m.mount(s, Some("tmpfs"), &target, Some("tmpfs"), MsFlags::MS_NOSUID | MsFlags::MS_NODEV, Some(&mode))?;
         // A directory the user may not list stays empty.
         for name in sorted_entries(&host).unwrap_or_default() {
@@ -762,7 +782,14 @@ fn special_filesystems<M: Mounter>(m: &mut M, root: &str, privilege: Privilege, 
     let dev = format!("{root}/dev");
     // /dev/shm is a directory of this tmpfs (POSIX shared memory only needs
     // a tmpfs there), hence the size.
-    m.mount(d, Some("tmpfs"), &dev, Some("tmpfs"), noexec, Some("mode=0755,size=64m"))?;
+    m.mount(
+        d,
+        Some("tmpfs"),
+        &dev,
+        Some("tmpfs"),
+        noexec,
+        Some(&format!("mode=0755,size=64m,nr_inodes={}", inodes_for(64 << 20))),
+    )?;
     // The nodes are the host's own, bound: the only device files a block
     // can open (its /dev tmpfs and every other mount are nodev). Root could
     // mknod them, but a node made in a nodev tmpfs would not open.
@@ -794,7 +821,7 @@ fn special_filesystems<M: Mounter>(m: &mut M, root: &str, privilege: Privilege, 
 
     let t = SetupStep::Tmp;
     m.special_dir(t, root, "tmp")?;
-    let tmp_opts = format!("mode=1777,size={size}");
+    let tmp_opts = format!("mode=1777,size={size},nr_inodes={}", inodes_for(size));
     m.mount(t, Some("tmpfs"), &format!("{root}/tmp"), Some("tmpfs"), nodev, Some(&tmp_opts))?;
     Ok(())
 }

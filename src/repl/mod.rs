@@ -14,9 +14,19 @@ use rustyline::history::{DefaultHistory, History};
 use rustyline::{CompletionType, Config, Editor};
 use std::path::PathBuf;
 
-/// `$XDG_DATA_HOME/isosh/history` (or the platform's data dir).
-fn history_path() -> Option<PathBuf> {
-    Some(dirs::data_dir()?.join("isosh").join("history"))
+/// `$XDG_DATA_HOME/isosh/history` (or the platform's data dir) — only in a
+/// directory no other user can change: root with a user's `XDG_DATA_HOME`
+/// (`su` keeps it) would otherwise save its history through a link that
+/// user planted, over any file (tests/attacks.rs).
+fn history_path(sh: &Shell) -> Option<PathBuf> {
+    let dir = dirs::data_dir()?.join("isosh");
+    match crate::isolate::private_dir(&dir) {
+        Ok(dir) => Some(dir.join("history")),
+        Err(why) => {
+            sh.error(&format!("history is not kept: {why}"));
+            None
+        }
+    }
 }
 
 /// Refreshes what the helper knows (functions, aliases, variables, PATH).
@@ -109,7 +119,7 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
         }
     };
     editor.set_helper(Some(ShellHelper::default()));
-    let history = history_path();
+    let history = history_path(sh);
     if let Some(h) = &history {
         let _ = editor.load_history(h);
         for entry in editor.history().iter() {

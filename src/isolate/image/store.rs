@@ -25,11 +25,6 @@ pub struct Record {
     pub file: PathBuf,
 }
 
-fn mkdir_private(dir: &Path) -> Result<(), String> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(|e| format!("{}: {e}", dir.display()))
-}
-
 /// A layer stream, decompressed by what its first bytes say: gzip,
 /// zstd, or a plain tar.
 pub fn decompressed(raw: Box<dyn Read>) -> Result<Box<dyn Read>, String> {
@@ -51,8 +46,12 @@ impl Store {
 
     pub fn open() -> Result<Store, String> {
         let root = Store::dir().ok_or("no data directory for the image store ($XDG_DATA_HOME or $HOME)")?;
-        mkdir_private(&root.join("layers"))?;
-        mkdir_private(&root.join("refs"))?;
+        // Only the user may change the store: root unpacks set-uid files
+        // into it, and a block mounts what `layers/<diff id>` names. An
+        // XDG_DATA_HOME that `su` kept must not let its owner plant them.
+        let layers = crate::isolate::private_dir(&root.join("layers"))?;
+        crate::isolate::private_dir(&root.join("refs"))?;
+        let root = layers.parent().map(Path::to_path_buf).unwrap_or(root);
         Ok(Store { root })
     }
 
