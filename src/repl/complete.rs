@@ -21,6 +21,11 @@ pub enum Value {
     Volume,
     Env,
     Name,
+    /// `oci:DIR[:TAG]`, `docker-archive:FILE`, or a reference the image
+    /// store knows (`images`).
+    Image,
+    /// Where `--commit` writes: `oci:DIR[:TAG]`.
+    OciOut,
     Choice(&'static [&'static str]),
     /// Free text (a size, a number, a guest path).
     Text,
@@ -35,6 +40,8 @@ pub const ISOLATE_OPTIONS: &[(&str, Value, &str)] = &[
     ("--rootfs", Value::Dir, "root filesystem directory"),
     ("--rw", Value::Flag, "write straight into --rootfs"),
     ("--read-only", Value::Flag, "no writable layer"),
+    ("--image", Value::Image, "start from an image: oci:DIR[:TAG] or docker-archive:FILE"),
+    ("--commit", Value::OciOut, "write the result as an image: oci:DIR[:TAG]"),
     ("--name", Value::Name, "keep the writable layer as NAME"),
     ("-v", Value::Volume, "bind-mount HOST:GUEST[:ro]"),
     ("--volume", Value::Volume, "bind-mount HOST:GUEST[:ro]"),
@@ -595,8 +602,72 @@ fn isolate_value(v: Value, s: &Scan, knows: &Knowledge, files: &FileLister<'_>) 
             names.sort();
             simple(names, "kept layer")
         }
+        Value::Image => image_value(s, true),
+        Value::OciOut => image_value(s, false),
         _ => (s.start, Vec::new()),
     }
+}
+
+/// An image reference: the transport first (`oci:`, `docker-archive:`),
+/// then a path after it (directories for `oci:`, an OCI image layout
+/// ending the word; files and directories for `docker-archive:`), and the
+/// references the image store has loaded before (`images`).
+fn image_value(s: &Scan, archives: bool) -> (usize, Vec<Pair>) {
+    let writer = Writer { quote: s.quote };
+    let (from, skip) = if s.quote.is_some() { (s.quote_start, s.before_quote) } else { (s.start, 0) };
+    let rewrite = |full: &str| writer.escape(full.get(skip..).unwrap_or(""));
+    let mut found: Vec<(String, String, bool)> = Vec::new(); // shown, replacement, ends the word
+    let transports: &[&str] = if archives { &["oci:", "docker-archive:"] } else { &["oci:"] };
+    let mut in_path = false;
+    for t in transports {
+        if let Some(path) = s.text.strip_prefix(t) {
+            in_path = true;
+            let oci = *t == "oci:";
+            for (entry, dir, _) in entries(path) {
+                let layout = dir && std::path::Path::new(&entry).join("oci-layout").is_file();
+                if oci && !dir {
+                    continue;
+                }
+                let shown = entry.rsplit('/').next().unwrap_or(&entry).to_string();
+                let full = format!("{t}{entry}");
+                if layout {
+                    found.push((format!("{shown}  (OCI image layout)"), rewrite(&full), true));
+                } else if dir {
+                    found.push((format!("{shown}/"), format!("{}/", rewrite(&full)), false));
+                } else {
+                    found.push((shown, rewrite(&full), true));
+                }
+            }
+        } else if t.starts_with(s.text.as_str()) {
+            let what = if *t == "oci:" { "OCI image layout directory" } else { "docker save archive" };
+            found.push((format!("{t}  ({what})"), rewrite(t), false));
+        }
+    }
+    if archives {
+        let records = crate::isolate::image::store::Store::dir()
+            .map(|root| crate::isolate::image::store::Store { root }.records())
+            .unwrap_or_default();
+        for r in records.into_iter().filter(|r| r.reference.starts_with(&s.text)) {
+            // While a path is being typed, only a stored reference that
+            // is more than the path typed so far is worth showing.
+            if in_path && found.iter().any(|(_, rep, _)| *rep == rewrite(&r.reference)) {
+                continue;
+            }
+            let rep = rewrite(&r.reference);
+            found.push((format!("{}  (in the image store)", r.reference), rep, true));
+        }
+    }
+    let one = found.len() == 1;
+    let pairs = found
+        .into_iter()
+        .map(|(display, mut replacement, ends)| {
+            if one && ends {
+                replacement.push_str(&writer.finish(false));
+            }
+            Pair { display, replacement }
+        })
+        .collect();
+    (from, pairs)
 }
 
 #[cfg(test)]
