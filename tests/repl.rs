@@ -642,3 +642,32 @@ fn tab_completes_image_references() {
     r.send("\x03");
     r.next_prompt();
 }
+
+/// The terminal a block is given is found by name inside (on
+/// /dev/console, as docker and podman show it): `tty` names it, and it is
+/// the same device the shell holds. A block not given it has none.
+#[test]
+fn tty_names_the_terminal_inside_a_block() {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIP tty_names_the_terminal_inside_a_block: isolate blocks need root here");
+        return;
+    }
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("isolate < tty; echo tty-status-$? >\r");
+    r.expect("/dev/console\r\ntty-status-0");
+    r.next_prompt();
+    // The same terminal: its device number is the one outside.
+    r.send("echo out-$(stat -Lc %t:%T /proc/self/fd/0) in-$(isolate < stat -c %t:%T /dev/console >)\r");
+    r.expect("\r\nout-");
+    r.next_prompt();
+    let out = r.output.lock().unwrap().clone();
+    let line = out.rsplit("\r\nout-").next().unwrap_or("");
+    let (outside, inside) = line.split_once(" in-").unwrap_or(("", ""));
+    assert_eq!(outside, inside.split("\r\n").next().unwrap_or(""), "{line}");
+    // No terminal on fds 0-2: no console either.
+    r.send("isolate < test -e /dev/console; echo exists-$? > </dev/null 2>/dev/null | cat\r");
+    r.expect("exists-1");
+    r.next_prompt();
+}
