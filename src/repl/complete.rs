@@ -77,32 +77,42 @@ pub struct Knowledge {
     /// Jobs: number and command text.
     pub jobs: Vec<(usize, String)>,
     pub color: bool,
-    /// `$PATH` and the commands found on it.
+    /// `$PATH` and the commands found on it, scanned when first needed
+    /// (the first key typed, not before the first prompt: a stat of every
+    /// file on PATH took longer than the rest of the shell's start).
     path: String,
-    commands: BTreeSet<String>,
+    commands: std::cell::OnceCell<BTreeSet<String>>,
 }
 
 impl Knowledge {
-    /// Rescans `$PATH` only when it changed.
+    /// Forgets the commands found when `$PATH` changed.
     pub fn set_path(&mut self, path: &str) {
         if path == self.path {
             return;
         }
         self.path = path.to_string();
-        self.commands.clear();
-        for dir in path.split(':').filter(|d| !d.is_empty()) {
-            if let Ok(entries) = std::fs::read_dir(dir) {
-                for e in entries.flatten() {
-                    use std::os::unix::fs::PermissionsExt;
-                    // Follows symlinks (`/usr/bin/sh -> dash`).
-                    let meta = std::fs::metadata(e.path());
-                    let executable = meta.is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
-                    if executable && let Ok(name) = e.file_name().into_string() {
-                        self.commands.insert(name);
+        self.commands = std::cell::OnceCell::new();
+    }
+
+    /// The programs on `$PATH`.
+    fn commands(&self) -> &BTreeSet<String> {
+        self.commands.get_or_init(|| {
+            let mut found = BTreeSet::new();
+            for dir in self.path.split(':').filter(|d| !d.is_empty()) {
+                if let Ok(entries) = std::fs::read_dir(dir) {
+                    for e in entries.flatten() {
+                        use std::os::unix::fs::PermissionsExt;
+                        // Follows symlinks (`/usr/bin/sh -> dash`).
+                        let meta = std::fs::metadata(e.path());
+                        let executable = meta.is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
+                        if executable && let Ok(name) = e.file_name().into_string() {
+                            found.insert(name);
+                        }
                     }
                 }
             }
-        }
+            found
+        })
     }
 
     /// Whether `name` runs something: a builtin, function, alias or program.
@@ -111,7 +121,7 @@ impl Knowledge {
             || BUILTINS.iter().any(|b| b.name == name)
             || self.functions.contains(name)
             || self.aliases.contains_key(name)
-            || self.commands.contains(name)
+            || self.commands().contains(name)
     }
 
     /// Command names starting with `prefix`, each with what it is (the
@@ -135,7 +145,7 @@ impl Knowledge {
         for b in BUILTINS {
             add(b.name, "builtin".into());
         }
-        for c in &self.commands {
+        for c in self.commands() {
             add(c, "command".into());
         }
         out
