@@ -139,7 +139,7 @@ res = [json.loads(l) for l in sys.stdin]
 out = [{"command": n, "median": statistics.median(r["times"]), "min": min(r["times"])} for n, r in zip(names, res)]
 json.dump({"results": out}, open(sys.argv[1], "w"))
 ' "$work/first-prompt.json"
-  tables+=("prompt:first-prompt=first prompt through a pty (10 000-line history, an rc file)")
+  tables+=("prompt:first-prompt=first prompt through a pty (10 000-line history and an rc file)")
 fi
 
 if [ "$only" = "" ] || [ "$only" = isolate ]; then
