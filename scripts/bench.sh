@@ -3,8 +3,10 @@
 # per workload, and prints markdown tables of medians and ratios:
 #   - the shell: isosh vs dash vs bash (startup, spawn loop, pipelines,
 #     throughput, peak RSS);
+#   - the time to the first prompt, through a pty, with a 10 000-line
+#     history and an rc file (scripts/first-prompt.py): isosh vs dash, bash;
 #   - isolate blocks: vs `unshare … chroot`, bubblewrap and crun.
-# Usage: scripts/bench.sh [--quick] [--out FILE] [--only shell|isolate]
+# Usage: scripts/bench.sh [--quick] [--out FILE] [--only shell|prompt|isolate]
 #
 # Needs hyperfine, dash, bash, GNU time and python3; the isolate part also
 # needs root, bwrap, crun and busybox-static (Debian packages: hyperfine dash
@@ -20,7 +22,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=1 ;;
     --out) out="$2"; shift ;;
     --only) only="$2"; shift ;;
-    *) echo "usage: $0 [--quick] [--out FILE] [--only shell|isolate]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--quick] [--out FILE] [--only shell|prompt|isolate]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -56,7 +58,7 @@ bench() {
 
 tables=()
 
-if [ "$only" != isolate ]; then
+if [ "$only" = "" ] || [ "$only" = shell ]; then
   # Workload scripts: plain command lists, so every shell runs the same text.
   for _ in $(seq 1000); do echo /bin/true; done >"$work/spawn.sh"
   for _ in $(seq 200); do echo '/bin/echo x | /bin/cat | /bin/cat >/dev/null'; done >"$work/pipes.sh"
@@ -87,7 +89,60 @@ if [ "$only" != isolate ]; then
   tables+=("shell:startup=\`-c true\`,spawn-loop=1000 × \`/bin/true\`,pipelines=200 × three-stage pipeline,throughput=$((bytes / 1000000)) MB through \`head | cat | wc -c\`,loop-while=$loops × while with arithmetic and \`\${i%?}\`,loop-func=$loops function calls,loop-case=$loops × case")
 fi
 
-if [ "$only" != shell ]; then
+if [ "$only" != isolate ]; then
+  # Time to the first prompt, through a pty: each shell started
+  # interactively in the same HOME, with a 10 000-line history (HISTSIZE
+  # 10000, so every line is loaded) and an rc file that sets the prompt,
+  # until the prompt text appears (scripts/first-prompt.py).
+  home="$work/home"
+  mkdir -p "$home/.local/share/isosh" "$home/.config/isosh"
+  python3 - "$home" <<'PY'
+import sys
+home = sys.argv[1]
+words = ["ls -l", "git status", "cd src", "make test", "grep -rn TODO", "vi notes.txt", "echo"]
+lines = [f"{words[i % len(words)]} {i} # history line {i}" for i in range(10000)]
+for path in [f"{home}/.local/share/isosh/history", f"{home}/.bash_history"]:
+    open(path, "w").write("\n".join(lines) + "\n")
+PY
+  cat >"$home/.config/isosh/rc" <<'RC'
+# A small rc file such as people keep: environment, aliases, a function,
+# a PATH edit and the prompt.
+export EDITOR=vi PAGER=less LESS=-R
+umask 022
+alias ll='ls -l' la='ls -A' l='ls -CF' gs='git status' gd='git diff'
+alias ..='cd ..' ...='cd ../..'
+mkcd() { mkdir -p "$1" && cd "$1"; }
+up() { i=${1:-1}; while [ "$i" -gt 0 ]; do cd ..; i=$((i - 1)); done; }
+for d in /usr/local/sbin "$HOME/bin" "$HOME/.local/bin"; do
+  case ":$PATH:" in *":$d:"*) ;; *) PATH=$PATH:$d ;; esac
+done
+export PATH
+PS1='READY> '
+RC
+  cp "$home/.config/isosh/rc" "$home/.bashrc"
+  cp "$home/.config/isosh/rc" "$home/.shrc"
+  py=$(python3 -c 'import sys; print(sys.executable)')
+  prompt_runs=20
+  [ "$quick" = 1 ] && prompt_runs=5
+  first_prompt() {
+    env -i PATH=/usr/local/bin:/usr/bin:/bin TERM=xterm HISTSIZE=10000 HISTFILESIZE=10000 ENV="$home/.shrc" \
+      "$py" scripts/first-prompt.py "$prompt_runs" 'READY> ' "$home" -- "$@"
+  }
+  {
+    first_prompt "$isosh"
+    first_prompt dash -i
+    first_prompt bash -i
+  } | python3 -c '
+import json, statistics, sys
+names = ["isosh", "dash", "bash"]
+res = [json.loads(l) for l in sys.stdin]
+out = [{"command": n, "median": statistics.median(r["times"]), "min": min(r["times"])} for n, r in zip(names, res)]
+json.dump({"results": out}, open(sys.argv[1], "w"))
+' "$work/first-prompt.json"
+  tables+=("prompt:first-prompt=first prompt through a pty (10 000-line history and an rc file)")
+fi
+
+if [ "$only" = "" ] || [ "$only" = isolate ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "bench: isolate workloads need root; skipped" >&2
   else

@@ -605,3 +605,69 @@ fn ctrl_c_on_a_block_keeps_the_echoed_ctrl_c() {
     r.send("echo status-$?\r");
     r.expect("status-130");
 }
+
+/// `--image` values: the transports, then directories (an OCI image
+/// layout ends the word) or archive files, and what the store has loaded.
+#[test]
+fn tab_completes_image_references() {
+    let home = Scratch::new("repl");
+    let layout = home.path().join("imgs").join("alpine-layout");
+    std::fs::create_dir_all(&layout).unwrap();
+    std::fs::write(layout.join("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}").unwrap();
+    std::fs::write(home.path().join("imgs").join("saved.tar"), "").unwrap();
+    let refs = home.path().join("data").join("isosh").join("images").join("refs");
+    std::fs::create_dir_all(&refs).unwrap();
+    std::fs::write(refs.join("0123.json"), r#"{"reference":"oci:/srv/stored-image:v1","id":"sha256:00","layers":[]}"#)
+        .unwrap();
+    let mut r = Repl::start_with(home.path(), &[("PS1", "PROMPT$ "), ("NO_COLOR", "1")]);
+    r.expect("PROMPT$ ");
+    r.send("isolate --image \t\t");
+    r.expect("oci:  (OCI image layout directory)");
+    r.expect("docker-archive:  (docker save archive)");
+    r.expect("oci:/srv/stored-image:v1  (in the image store)");
+    r.send("\x03");
+    r.next_prompt();
+    r.quiet();
+    // Directories after oci:, and a layout ends the word.
+    r.send("isolate --image oci:im\t");
+    r.expect("oci:imgs/");
+    r.send("al\t");
+    r.expect("oci:imgs/alpine-layout ");
+    r.send("\x03");
+    r.next_prompt();
+    r.quiet();
+    // Files after docker-archive:, also in the --image= form.
+    r.send("isolate --image=docker-archive:imgs/sa\t");
+    r.expect("--image=docker-archive:imgs/saved.tar ");
+    r.send("\x03");
+    r.next_prompt();
+}
+
+/// The terminal a block is given is found by name inside (on
+/// /dev/console, as docker and podman show it): `tty` names it, and it is
+/// the same device the shell holds. A block not given it has none.
+#[test]
+fn tty_names_the_terminal_inside_a_block() {
+    if !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIP tty_names_the_terminal_inside_a_block: isolate blocks need root here");
+        return;
+    }
+    let home = Scratch::new("repl");
+    let mut r = Repl::start(home.path());
+    r.expect("PROMPT$ ");
+    r.send("isolate < tty; echo tty-status-$? >\r");
+    r.expect("/dev/console\r\ntty-status-0");
+    r.next_prompt();
+    // The same terminal: its device number is the one outside.
+    r.send("echo out-$(stat -Lc %t:%T /proc/self/fd/0) in-$(isolate < stat -c %t:%T /dev/console >)\r");
+    r.expect("\r\nout-");
+    r.next_prompt();
+    let out = r.output.lock().unwrap().clone();
+    let line = out.rsplit("\r\nout-").next().unwrap_or("");
+    let (outside, inside) = line.split_once(" in-").unwrap_or(("", ""));
+    assert_eq!(outside, inside.split("\r\n").next().unwrap_or(""), "{line}");
+    // No terminal on fds 0-2: no console either.
+    r.send("isolate < test -e /dev/console; echo exists-$? > </dev/null 2>/dev/null | cat\r");
+    r.expect("exists-1");
+    r.next_prompt();
+}

@@ -3,7 +3,10 @@
 //! one isosh, so `exec 3>` carries over); the other lines are the expected
 //! output, stdout and stderr together. `…` in an expected line matches any
 //! text. Blocks marked `isosh root` need root and are skipped, visibly,
-//! without it.
+//! without it. As root, each of them runs a second time as the
+//! unprivileged user `isosh-rootless` (rootless blocks, in a user
+//! namespace) and must print the same, unless its tag says why not:
+//! `isosh root not-rootless: REASON`.
 
 mod common;
 
@@ -14,6 +17,8 @@ use std::process::Command;
 struct Block {
     line: usize,
     root: bool,
+    /// Why a root block cannot run the same rootless, if it cannot.
+    not_rootless: Option<String>,
     commands: Vec<String>,
     expected: Vec<String>,
 }
@@ -23,7 +28,10 @@ fn blocks(text: &str) -> Vec<Block> {
     let mut current: Option<Block> = None;
     for (n, line) in text.lines().enumerate() {
         if let Some(tag) = line.strip_prefix("```isosh") {
-            current = Some(Block { line: n + 1, root: tag.trim() == "root", commands: vec![], expected: vec![] });
+            let tag = tag.trim();
+            let root = tag == "root" || tag.starts_with("root ");
+            let not_rootless = tag.split_once("not-rootless:").map(|(_, why)| why.trim().to_string());
+            current = Some(Block { line: n + 1, root, not_rootless, commands: vec![], expected: vec![] });
         } else if line.starts_with("```") {
             out.extend(current.take());
         } else if let Some(b) = current.as_mut() {
@@ -52,61 +60,147 @@ fn line_matches(want: &str, got: &str) -> bool {
     parts.last().is_some_and(|l| l.is_empty()) || rest.is_empty()
 }
 
+const TEST_USER: &str = "isosh-rootless";
+
+/// The unprivileged user's uid and gid (made as tests/security.rs makes
+/// it), or why rootless blocks cannot run here.
+fn rootless_user() -> Result<(u32, u32), String> {
+    use std::os::unix::process::CommandExt;
+    if Command::new("id").arg(TEST_USER).output().is_ok_and(|o| !o.status.success()) {
+        let made = Command::new("useradd")
+            .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", TEST_USER])
+            .status();
+        if !made.is_ok_and(|s| s.success()) {
+            return Err(format!("useradd {TEST_USER} failed"));
+        }
+    }
+    let id = |flag: &str| -> Result<u32, String> {
+        let out = Command::new("id").args([flag, TEST_USER]).output().map_err(|e| format!("id: {e}"))?;
+        String::from_utf8_lossy(&out.stdout).trim().parse::<u32>().map_err(|e| format!("id {flag}: {e}"))
+    };
+    let (uid, gid) = (id("-u")?, id("-g")?);
+    let userns = Command::new("unshare")
+        .args(["-U", "true"])
+        .uid(uid)
+        .gid(gid)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if userns { Ok((uid, gid)) } else { Err(format!("user {TEST_USER} cannot create a user namespace")) }
+}
+
+/// Where the examples of one page run: a scratch directory as HOME and
+/// working directory, and the isosh binary (a copy the user can reach
+/// when rootless: the checkout may sit below a directory it cannot enter).
+struct Place {
+    dir: Scratch,
+    isosh: String,
+    bin_dir: String,
+    user: Option<(u32, u32)>,
+}
+
+impl Place {
+    fn new(user: Option<(u32, u32)>) -> Place {
+        let dir = Scratch::new(if user.is_some() { "tutorial-rootless" } else { "tutorial" });
+        let Some((uid, gid)) = user else {
+            let bin_dir = Path::new(ISOSH).parent().unwrap().display().to_string();
+            return Place { dir, isosh: ISOSH.to_string(), bin_dir, user };
+        };
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        std::fs::copy(ISOSH, bin.join("isosh")).unwrap();
+        for p in [dir.path().to_path_buf(), bin.clone(), bin.join("isosh")] {
+            std::os::unix::fs::lchown(&p, Some(uid), Some(gid)).unwrap();
+        }
+        let isosh = bin.join("isosh").display().to_string();
+        Place { dir, isosh, bin_dir: bin.display().to_string(), user }
+    }
+
+    /// Runs the block's commands in one isosh; what it printed.
+    fn run(&self, script: &str) -> Vec<String> {
+        use std::os::unix::process::CommandExt;
+        let mut cmd = Command::new(&self.isosh);
+        if let Some((uid, gid)) = self.user {
+            // std drops the supplementary groups too.
+            cmd.uid(uid).gid(gid);
+        }
+        // SAFETY: close_range is async-signal-safe; the example starts
+        // with fds 0-2 only, as from a terminal.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::close_range(3, libc::c_uint::MAX, 0);
+                Ok(())
+            });
+        }
+        let out = cmd
+            .arg("-c")
+            .arg(format!("exec 2>&1\n{script}"))
+            .current_dir(self.dir.path())
+            .env_clear()
+            .env("PATH", format!("{}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", self.bin_dir))
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("data"))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).lines().map(String::from).collect()
+    }
+}
+
 #[test]
 fn tutorial_examples_show_what_isosh_does() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/tutorial");
     let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
     files.sort();
-    let bin_dir = Path::new(ISOSH).parent().unwrap().display().to_string();
     let root = nix::unistd::geteuid().is_root();
+    let rootless = if root { rootless_user() } else { Err("not root, so no other user to run as".into()) };
     let mut failures = Vec::new();
     let mut ran = 0;
+    let mut ran_rootless = 0;
     for file in
         files.iter().filter(|f| f.file_name().is_some_and(|n| n.to_string_lossy().starts_with(char::is_numeric)))
     {
         let text = std::fs::read_to_string(file).unwrap();
-        let scratch = Scratch::new("tutorial");
+        let place = Place::new(None);
+        let rootless_place = rootless.as_ref().ok().map(|u| Place::new(Some(*u)));
         for b in blocks(&text) {
             if b.root && !root {
                 eprintln!("SKIP {}:{}: the example needs root", file.display(), b.line);
                 continue;
             }
             let script = b.commands.join("\n") + "\n";
-            let mut cmd = Command::new(ISOSH);
-            use std::os::unix::process::CommandExt;
-            // SAFETY: close_range is async-signal-safe; the example starts
-            // with fds 0-2 only, as from a terminal.
-            unsafe {
-                cmd.pre_exec(|| {
-                    libc::close_range(3, libc::c_uint::MAX, 0);
-                    Ok(())
-                });
+            let mut runs = vec![("", &place)];
+            if b.root {
+                match (&b.not_rootless, &rootless_place, &rootless) {
+                    (Some(why), ..) => eprintln!("SKIP {}:{} (rootless): {why}", file.display(), b.line),
+                    (None, Some(p), _) => runs.push((" (rootless)", p)),
+                    (None, None, Err(why)) => eprintln!("SKIP {}:{} (rootless): {why}", file.display(), b.line),
+                    (None, None, Ok(_)) => {}
+                }
             }
-            let out = cmd
-                .arg("-c")
-                .arg(format!("exec 2>&1\n{script}"))
-                .current_dir(scratch.path())
-                .env("PATH", format!("{bin_dir}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"))
-                .env("HOME", scratch.path())
-                .env("XDG_DATA_HOME", scratch.path().join("data"))
-                .env("NO_COLOR", "1")
-                .output()
-                .unwrap();
-            ran += 1;
-            let got: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(String::from).collect();
-            let ok = got.len() == b.expected.len() && b.expected.iter().zip(&got).all(|(w, g)| line_matches(w, g));
-            if !ok {
-                failures.push(format!(
-                    "{}:{}:\n--- commands\n{script}--- page says\n{}\n--- isosh printed\n{}",
-                    file.display(),
-                    b.line,
-                    b.expected.join("\n"),
-                    got.join("\n")
-                ));
+            for (how, p) in runs {
+                let got = p.run(&script);
+                ran += 1;
+                if p.user.is_some() {
+                    ran_rootless += 1;
+                }
+                let ok = got.len() == b.expected.len() && b.expected.iter().zip(&got).all(|(w, g)| line_matches(w, g));
+                if !ok {
+                    failures.push(format!(
+                        "{}:{}{how}:\n--- commands\n{script}--- page says\n{}\n--- isosh printed\n{}",
+                        file.display(),
+                        b.line,
+                        b.expected.join("\n"),
+                        got.join("\n")
+                    ));
+                }
             }
         }
     }
     assert!(ran >= 10, "only {ran} tutorial examples ran");
+    if rootless.is_ok() {
+        assert!(ran_rootless >= 5, "only {ran_rootless} tutorial examples ran rootless");
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 

@@ -760,6 +760,25 @@ fn mask<M: Mounter>(m: &mut M, s: SetupStep, dir: &str, host_dir: &str, entries:
     Ok(())
 }
 
+/// The pseudo-terminal the block holds on fds 0-2 (the first of them that
+/// is one; major 136, the one the device cgroup lets a block open), by its
+/// path in this mount namespace's copy of the host's `/dev/pts` — the fd's
+/// own mount is the shell's namespace's, which a bind cannot take from.
+/// The path must be the same node as the fd (same device and inode).
+fn given_pty() -> Option<String> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    (0..3).find_map(|fd| {
+        let link = format!("/proc/self/fd/{fd}");
+        let held = std::fs::metadata(&link).ok()?;
+        if !held.file_type().is_char_device() || libc::major(held.rdev()) != 136 {
+            return None;
+        }
+        let path = std::fs::read_link(&link).ok()?.to_str()?.to_string();
+        let named = std::fs::metadata(&path).ok()?;
+        (path.starts_with("/dev/pts/") && named.dev() == held.dev() && named.ino() == held.ino()).then_some(path)
+    })
+}
+
 fn special_filesystems<M: Mounter>(m: &mut M, root: &str, privilege: Privilege, size: u64) -> Result<(), StepFailure> {
     let nodev = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
     let noexec = nodev | MsFlags::MS_NOEXEC;
@@ -797,6 +816,15 @@ fn special_filesystems<M: Mounter>(m: &mut M, root: &str, privilege: Privilege, 
         let target = format!("{dev}/{name}");
         m.touch(d, &target)?;
         m.mount(d, Some(&format!("/dev/{name}")), &target, None, MsFlags::MS_BIND, None)?;
+    }
+    // The terminal the block is given on fds 0-2 lives in the host's
+    // devpts, which the block's own does not show: bound on /dev/console
+    // (as docker and podman do), `tty` and ttyname(3) find it there. It is
+    // the terminal the block holds already (and could reopen as /dev/tty).
+    if let Some(pty) = given_pty() {
+        let target = format!("{dev}/console");
+        m.touch(d, &target)?;
+        m.mount(d, Some(&pty), &target, None, MsFlags::MS_BIND, None)?;
     }
     let pts = format!("{dev}/pts");
     m.mkdir(d, &pts)?;
@@ -881,6 +909,7 @@ mod tests {
             for c in calls.iter().filter(|c| c.starts_with("mount(")) {
                 let exempt = DEVICES.iter().any(|d| c.contains(&format!("\"/dev/{d}\", ")))
                     || c.contains("\"devpts\"")
+                    || c.contains("\"/dev/pts/")
                     || c.contains("MS_REMOUNT")
                     || c.contains("MS_PRIVATE")
                     || c.contains("\"/dev/null\", ")

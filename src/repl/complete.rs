@@ -21,6 +21,11 @@ pub enum Value {
     Volume,
     Env,
     Name,
+    /// `oci:DIR[:TAG]`, `docker-archive:FILE`, or a reference the image
+    /// store knows (`images`).
+    Image,
+    /// Where `--commit` writes: `oci:DIR[:TAG]`.
+    OciOut,
     Choice(&'static [&'static str]),
     /// Free text (a size, a number, a guest path).
     Text,
@@ -35,6 +40,8 @@ pub const ISOLATE_OPTIONS: &[(&str, Value, &str)] = &[
     ("--rootfs", Value::Dir, "root filesystem directory"),
     ("--rw", Value::Flag, "write straight into --rootfs"),
     ("--read-only", Value::Flag, "no writable layer"),
+    ("--image", Value::Image, "start from an image: oci:DIR[:TAG] or docker-archive:FILE"),
+    ("--commit", Value::OciOut, "write the result as an image: oci:DIR[:TAG]"),
     ("--name", Value::Name, "keep the writable layer as NAME"),
     ("-v", Value::Volume, "bind-mount HOST:GUEST[:ro]"),
     ("--volume", Value::Volume, "bind-mount HOST:GUEST[:ro]"),
@@ -70,32 +77,42 @@ pub struct Knowledge {
     /// Jobs: number and command text.
     pub jobs: Vec<(usize, String)>,
     pub color: bool,
-    /// `$PATH` and the commands found on it.
+    /// `$PATH` and the commands found on it, scanned when first needed
+    /// (the first key typed, not before the first prompt: a stat of every
+    /// file on PATH took longer than the rest of the shell's start).
     path: String,
-    commands: BTreeSet<String>,
+    commands: std::cell::OnceCell<BTreeSet<String>>,
 }
 
 impl Knowledge {
-    /// Rescans `$PATH` only when it changed.
+    /// Forgets the commands found when `$PATH` changed.
     pub fn set_path(&mut self, path: &str) {
         if path == self.path {
             return;
         }
         self.path = path.to_string();
-        self.commands.clear();
-        for dir in path.split(':').filter(|d| !d.is_empty()) {
-            if let Ok(entries) = std::fs::read_dir(dir) {
-                for e in entries.flatten() {
-                    use std::os::unix::fs::PermissionsExt;
-                    // Follows symlinks (`/usr/bin/sh -> dash`).
-                    let meta = std::fs::metadata(e.path());
-                    let executable = meta.is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
-                    if executable && let Ok(name) = e.file_name().into_string() {
-                        self.commands.insert(name);
+        self.commands = std::cell::OnceCell::new();
+    }
+
+    /// The programs on `$PATH`.
+    fn commands(&self) -> &BTreeSet<String> {
+        self.commands.get_or_init(|| {
+            let mut found = BTreeSet::new();
+            for dir in self.path.split(':').filter(|d| !d.is_empty()) {
+                if let Ok(entries) = std::fs::read_dir(dir) {
+                    for e in entries.flatten() {
+                        use std::os::unix::fs::PermissionsExt;
+                        // Follows symlinks (`/usr/bin/sh -> dash`).
+                        let meta = std::fs::metadata(e.path());
+                        let executable = meta.is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
+                        if executable && let Ok(name) = e.file_name().into_string() {
+                            found.insert(name);
+                        }
                     }
                 }
             }
-        }
+            found
+        })
     }
 
     /// Whether `name` runs something: a builtin, function, alias or program.
@@ -104,7 +121,7 @@ impl Knowledge {
             || BUILTINS.iter().any(|b| b.name == name)
             || self.functions.contains(name)
             || self.aliases.contains_key(name)
-            || self.commands.contains(name)
+            || self.commands().contains(name)
     }
 
     /// Command names starting with `prefix`, each with what it is (the
@@ -128,7 +145,7 @@ impl Knowledge {
         for b in BUILTINS {
             add(b.name, "builtin".into());
         }
-        for c in &self.commands {
+        for c in self.commands() {
             add(c, "command".into());
         }
         out
@@ -595,8 +612,72 @@ fn isolate_value(v: Value, s: &Scan, knows: &Knowledge, files: &FileLister<'_>) 
             names.sort();
             simple(names, "kept layer")
         }
+        Value::Image => image_value(s, true),
+        Value::OciOut => image_value(s, false),
         _ => (s.start, Vec::new()),
     }
+}
+
+/// An image reference: the transport first (`oci:`, `docker-archive:`),
+/// then a path after it (directories for `oci:`, an OCI image layout
+/// ending the word; files and directories for `docker-archive:`), and the
+/// references the image store has loaded before (`images`).
+fn image_value(s: &Scan, archives: bool) -> (usize, Vec<Pair>) {
+    let writer = Writer { quote: s.quote };
+    let (from, skip) = if s.quote.is_some() { (s.quote_start, s.before_quote) } else { (s.start, 0) };
+    let rewrite = |full: &str| writer.escape(full.get(skip..).unwrap_or(""));
+    let mut found: Vec<(String, String, bool)> = Vec::new(); // shown, replacement, ends the word
+    let transports: &[&str] = if archives { &["oci:", "docker-archive:"] } else { &["oci:"] };
+    let mut in_path = false;
+    for t in transports {
+        if let Some(path) = s.text.strip_prefix(t) {
+            in_path = true;
+            let oci = *t == "oci:";
+            for (entry, dir, _) in entries(path) {
+                let layout = dir && std::path::Path::new(&entry).join("oci-layout").is_file();
+                if oci && !dir {
+                    continue;
+                }
+                let shown = entry.rsplit('/').next().unwrap_or(&entry).to_string();
+                let full = format!("{t}{entry}");
+                if layout {
+                    found.push((format!("{shown}  (OCI image layout)"), rewrite(&full), true));
+                } else if dir {
+                    found.push((format!("{shown}/"), format!("{}/", rewrite(&full)), false));
+                } else {
+                    found.push((shown, rewrite(&full), true));
+                }
+            }
+        } else if t.starts_with(s.text.as_str()) {
+            let what = if *t == "oci:" { "OCI image layout directory" } else { "docker save archive" };
+            found.push((format!("{t}  ({what})"), rewrite(t), false));
+        }
+    }
+    if archives {
+        let records = crate::isolate::image::store::Store::dir()
+            .map(|root| crate::isolate::image::store::Store { root }.records())
+            .unwrap_or_default();
+        for r in records.into_iter().filter(|r| r.reference.starts_with(&s.text)) {
+            // While a path is being typed, only a stored reference that
+            // is more than the path typed so far is worth showing.
+            if in_path && found.iter().any(|(_, rep, _)| *rep == rewrite(&r.reference)) {
+                continue;
+            }
+            let rep = rewrite(&r.reference);
+            found.push((format!("{}  (in the image store)", r.reference), rep, true));
+        }
+    }
+    let one = found.len() == 1;
+    let pairs = found
+        .into_iter()
+        .map(|(display, mut replacement, ends)| {
+            if one && ends {
+                replacement.push_str(&writer.finish(false));
+            }
+            Pair { display, replacement }
+        })
+        .collect();
+    (from, pairs)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! `isolates`: the named upper layers kept by `isolate --name NAME`.
-//! `isolates` (or `isolates ls`) lists them; `isolates rm NAME…` removes them.
+//! `isolates` (or `isolates ls`) lists them; `isolates rm NAME…` removes them
+//! (also the directories overlayfs leaves unreadable, its `work/work`).
 
 use super::{Exec, Shell, out, usage_error};
 use crate::isolate::layers_dir;
@@ -24,7 +25,7 @@ pub fn isolates(sh: &mut Shell, argv: &[String]) -> Exec {
                 if name.contains('/') || name.starts_with('.') || !layer.is_dir() {
                     sh.error(&format!("isolates: no layer named {name}"));
                     status = 1;
-                } else if let Err(e) = std::fs::remove_dir_all(&layer) {
+                } else if let Err(e) = crate::isolate::image::unpack::remove_tree(&layer) {
                     sh.error(&format!("isolates: {}: {e}", layer.display()));
                     status = 1;
                 }
