@@ -369,7 +369,8 @@ fn bg_continues_a_stopped_job_and_job_specs_name_it() {
     let mut r = Repl::start(home.path());
     r.expect("PROMPT$ ");
     // The output (bg-2) differs from the command's text, which is echoed.
-    r.send("sh -c 'echo up-$((1+1)); sleep 1; echo bg-$((1+1))'\r");
+    // Long enough that a loaded machine still delivers ^Z before it ends.
+    r.send("sh -c 'echo up-$((1+1)); sleep 4; echo bg-$((1+1))'\r");
     r.expect("up-2");
     r.send("\x1a");
     r.expect("Stopped");
