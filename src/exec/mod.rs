@@ -910,11 +910,9 @@ impl Shell {
             // The last thing this forked process does: become the command.
             return Ok(self.wire_and_exec(name, &image, ops));
         }
-        // Tracing takes the fork path: it writes from the child, which the
-        // memory-sharing vfork child must not.
-        if let Ok(image) = &image
-            && !crate::trace::enabled()
-        {
+        // Traced or not, the same path: the vfork child's calls are
+        // reported by the shell (see spawn::vfork_exec).
+        if let Ok(image) = &image {
             // What the shell ignores (interactive: Ctrl-C, Ctrl-\\, job-control
             // stops) the command must not.
             let defaults: &[libc::c_int] = if self.ignore_interrupts {
