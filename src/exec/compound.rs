@@ -26,15 +26,16 @@ impl Shell {
             Err(failure) => return self.plan_failed(failure),
         };
         if let CompoundKind::Subshell(list) = &cc.kind {
-            return self.run_subshell(list, &ops, last);
+            let fork = self.compound_launch(&cc.kind, last) == super::launch::Launch::Fork;
+            return self.run_subshell(list, &ops, fork);
         }
         self.with_redirections_as(&ops, false, last, |sh| sh.run_compound_kind(&cc.kind, last))
     }
 
     /// `( list )`: a forked copy of the shell runs the list — or, when
     /// this process ends with it anyway, this process.
-    fn run_subshell(&mut self, list: &List, ops: &[super::plan::FdOp], last: bool) -> Exec {
-        if last {
+    fn run_subshell(&mut self, list: &List, ops: &[super::plan::FdOp], forks: bool) -> Exec {
+        if !forks {
             self.become_child();
             if let Err((op, e)) = super::spawn::apply_all(ops, &super::spawn::NoPipes) {
                 self.error(&super::spawn::describe_failure(op, e));

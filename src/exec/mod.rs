@@ -4,6 +4,7 @@
 pub mod builtins;
 mod compound;
 pub mod jobs;
+pub mod launch;
 pub mod path;
 pub mod plan;
 pub mod spawn;
@@ -13,6 +14,7 @@ use crate::expand::{self, ExpandError};
 use crate::signals;
 use crate::state::State;
 use crate::syntax::ast::*;
+use launch::{Launch, Runner};
 use nix::unistd::{ForkResult, Pid, fork};
 use path::{Lookup, PathCache};
 use plan::{FdOp, FdRef, PlanError, Redirection};
@@ -295,13 +297,12 @@ impl Shell {
 
     fn run_pipeline(&mut self, p: &Pipeline, last: bool) -> Exec {
         self.fg_pgid = None;
+        // Under job control an isolate block gets a supervisor process of
+        // its own, in the job's process group: Ctrl-Z then stops the block
+        // as a whole, and its cleanup waits for it wherever it runs.
         let status = match p.commands.as_slice() {
-            // Under job control an isolate block gets a supervisor process
-            // of its own, in the job's process group: Ctrl-Z then stops the
-            // block as a whole, and its cleanup waits for it wherever it runs.
-            [one @ Command::Isolate(_)] if self.terminal.is_some() => Ok(self.run_stages(std::slice::from_ref(one))),
-            [one] => self.run_command(one, last && !p.negated),
-            many => Ok(self.run_stages(many)),
+            [one] if !launch::pipeline_forks(p, self.terminal.is_some()) => self.run_command(one, last && !p.negated),
+            stages => Ok(self.run_stages(stages)),
         };
         if self.terminal.is_some() {
             self.finish_foreground(&p.to_string());
@@ -476,7 +477,9 @@ impl Shell {
                 }
                 self.become_child();
                 // Without job control a background job reads /dev/null (POSIX 2.9.3).
-                if !job_control && let Err(e) = spawn::apply_op(&plan::background_stdin(), &NoPipes) {
+                if self.background_reads_null()
+                    && let Err(e) = spawn::apply_op(&plan::background_stdin(), &NoPipes)
+                {
                     self.error(&format!("/dev/null: {}", crate::exec::spawn::errno_text(e)));
                 }
                 let status = self.run_and_or(ao, true).unwrap_or_else(Abort::status);
@@ -742,7 +745,7 @@ impl Shell {
     fn dispatch(&mut self, argv: &[String], assigns: &[(String, String)], ops: &[FdOp], last: bool) -> Exec {
         let name = &argv[0];
         // Special builtins come before functions, functions before the rest.
-        if !builtins::find(name).is_some_and(|b| b.special)
+        if self.runner(name) == Runner::Function
             && let Some((body, origin)) = self.functions.get(name).cloned()
         {
             return self.with_redirections(ops, false, |sh| match origin {
@@ -806,7 +809,7 @@ impl Shell {
         if ops.is_empty() {
             return body(self);
         }
-        if last {
+        if self.in_shell_launch(last) == Launch::InShellPermanent {
             if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
                 self.error(&spawn::describe_failure(op, e));
                 return Ok(STATUS_FAILED_SETUP);
@@ -906,13 +909,14 @@ impl Shell {
             // Nothing to redirect first: no need to fork just to complain.
             return Ok(u.report(self, name));
         }
-        if self.may_exec_in_place(last) {
+        let how = self.program_launch(last, image.is_ok());
+        if how == Launch::ExecInPlace {
             // The last thing this forked process does: become the command.
             return Ok(self.wire_and_exec(name, &image, ops));
         }
         // Traced or not, the same path: the vfork child's calls are
         // reported by the shell (see spawn::vfork_exec).
-        if let Ok(image) = &image {
+        if let (Launch::Vfork, Ok(image)) = (how, &image) {
             // What the shell ignores (interactive: Ctrl-C, Ctrl-\\, job-control
             // stops) the command must not.
             let defaults: &[libc::c_int] = if self.ignore_interrupts {

@@ -284,8 +284,40 @@ impl FdTable {
         Ok(self)
     }
 
+    /// Puts a pipe end the process holds on fd `fd` (its number known).
+    pub fn hold(&mut self, end: FdRef, fd: RawFd, d: Describe) {
+        self.pipe_numbers.retain(|(p, _)| *p != end);
+        self.pipe_numbers.push((end, fd));
+        self.fds.insert(fd, d);
+    }
+
+    /// [`FdTable::simulate`], with pipe ends numbered by `pipes` (where
+    /// the table does not know them).
+    pub fn simulate_with(mut self, ops: &[FdOp], pipes: &dyn Fn(FdRef) -> RawFd) -> Result<Self, BadFd> {
+        for op in ops {
+            for r in [op_src(op)].into_iter().flatten() {
+                if !matches!(r, FdRef::Fd(_)) && self.resolve(r).is_none() {
+                    let n = pipes(r);
+                    if n >= 0 {
+                        self.pipe_numbers.push((r, n));
+                    }
+                }
+            }
+        }
+        self.simulate(ops)
+    }
+
     pub fn get(&self, fd: RawFd) -> Option<&Describe> {
         self.fds.get(&fd)
+    }
+}
+
+/// The pipe end or fd an op reads from or closes.
+fn op_src(op: &FdOp) -> Option<FdRef> {
+    match op {
+        FdOp::Dup { src, .. } => Some(*src),
+        FdOp::Close { fd } => Some(*fd),
+        _ => None,
     }
 }
 
