@@ -325,7 +325,8 @@ impl Walk<'_> {
             body(self, ctx);
             return;
         }
-        let (saves, restores) = shell_calls(ops, &mut ctx.fds.clone());
+        let fds_before = ctx.fds.clone();
+        let (saves, restores) = shell_calls(ops, &mut ctx.fds);
         self.calls(ctx, saves);
         let before = ctx.table.clone();
         if let Ok(t) = ctx.table.clone().simulate(ops) {
@@ -336,6 +337,7 @@ impl Walk<'_> {
         body(self, ctx);
         self.calls(ctx, restores);
         ctx.table = before;
+        ctx.fds = fds_before;
     }
 
     fn background(&mut self, ao: &AndOr, parent: &Ctx) {

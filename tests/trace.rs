@@ -292,3 +292,251 @@ fn isolate_mounts_agree_with_strace() {
         assert_eq!(real, explained, "{line}: explain differs from strace");
     }
 }
+
+/// A small seeded generator (xorshift64*): the same lines on every run.
+struct Gen(u64);
+
+impl Gen {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len())]
+    }
+
+    /// Every redirection form, in every position.
+    fn redirects(&mut self) -> String {
+        const FORMS: &[&str] = &[
+            ">o1",
+            ">>o2",
+            "<a.txt",
+            "2>e",
+            ">o 2>&1",
+            "2>&1 >o",
+            "3>t",
+            "3<a.txt",
+            "4<>rw",
+            ">&2",
+            "2>&-",
+            "<&-",
+            "3>&1",
+            "&>b",
+            "&>>b",
+            ">|c",
+            "5>&1",
+            "9>n",
+            "0<a.txt",
+            "7>&-",
+            "1>&1",
+            "3>t 3>&-",
+            "<a.txt 4<&0",
+        ];
+        let n = [0, 0, 1, 1, 2][self.below(5)];
+        (0..n).map(|_| format!(" {}", self.pick(FORMS))).collect()
+    }
+
+    fn simple(&mut self, functions: bool) -> String {
+        const PROGRAMS: &[&str] = &["/bin/true", "/bin/echo x", "/bin/cat a.txt", "/bin/cat", "nosuchcmd"];
+        const BUILTINS: &[&str] = &["echo x", ":", "read v", "true", "v=1", "printf y"];
+        let name = match self.below(if functions { 7 } else { 6 }) {
+            0..=2 => self.pick(PROGRAMS),
+            3..=5 => self.pick(BUILTINS),
+            _ => "f",
+        };
+        format!("{name}{}", self.redirects())
+    }
+
+    fn command(&mut self, depth: usize, functions: bool) -> String {
+        match if depth == 0 { 0 } else { self.below(5) } {
+            0..=2 => self.simple(functions),
+            3 => format!("( {} ){}", self.list(depth - 1, functions), self.redirects()),
+            _ => format!("{{ {}; }}{}", self.list(depth - 1, functions), self.redirects()),
+        }
+    }
+
+    fn pipeline(&mut self, depth: usize, functions: bool) -> String {
+        let n = [1, 1, 2, 3][self.below(4)];
+        let stages: Vec<String> = (0..n).map(|_| self.command(depth, functions)).collect();
+        stages.join(" | ")
+    }
+
+    fn list(&mut self, depth: usize, functions: bool) -> String {
+        let n = 1 + self.below(2);
+        let mut out = String::new();
+        for i in 0..n {
+            if i > 0 {
+                out.push_str(self.pick(&["; ", "; ", "; : && "]));
+            }
+            if self.below(6) == 0 {
+                // A background job: one program, which its forked shell
+                // execs in place.
+                out.push_str(&format!("{} & ", self.pick(&["/bin/true", "/bin/echo bg"])));
+                out.push_str(&self.redirects());
+                out.push_str(" :");
+            } else {
+                out.push_str(&self.pipeline(depth, functions));
+            }
+        }
+        out
+    }
+
+    fn line(&mut self) -> String {
+        if self.below(3) == 0 {
+            let body = self.list(1, false);
+            let call = self.list(1, true);
+            format!("f() {{ {body}; }}; {call}")
+        } else {
+            self.list(2, false)
+        }
+    }
+}
+
+/// `[PID] call` anywhere in a line: (PID, call).
+fn trace_line(line: &str) -> Option<(&str, &str)> {
+    let mut from = 0;
+    while let Some(at) = line[from..].find('[') {
+        let rest = &line[from + at + 1..];
+        if let Some((pid, call)) = rest.split_once("] ")
+            && !pid.is_empty()
+            && pid.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Some((pid, call));
+        }
+        from += at + 1;
+    }
+    None
+}
+
+/// The process tree's root: the one pid no `fork()`/`clone()` returned.
+fn root_pid<'a>(lines: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> String {
+    let children: Vec<String> =
+        lines.clone().filter_map(|(_, c)| c.rsplit_once(") = ").map(|(_, r)| r.to_string())).collect();
+    lines.map(|(p, _)| p).find(|p| !children.iter().any(|c| c == p)).unwrap_or("").to_string()
+}
+
+/// The processes' calls as a sorted multiset: processes that run at once
+/// start in an order the scheduler picks, each one's own calls do not.
+fn settle((shell, mut procs): (Calls, Vec<Calls>)) -> (Calls, Vec<Calls>) {
+    procs.retain(|c| !c.is_empty());
+    procs.sort();
+    (shell, procs)
+}
+
+/// The shell's calls in an untraced strace log, after its start-up check
+/// of the cleanup journal (`/run/isosh`).
+fn from_plain_strace(log: &str) -> (Calls, Vec<Calls>) {
+    let shell_pid = log.split_whitespace().next().unwrap_or("").to_string();
+    let (shell, procs) = {
+        let mut pending: BTreeMap<String, (usize, String)> = BTreeMap::new();
+        let mut joined: Vec<(String, String)> = Vec::new();
+        for line in log.lines() {
+            let Some((pid, call)) = line.split_once(' ') else { continue };
+            let call = call.trim();
+            if let Some(first) = call.strip_suffix(" <unfinished ...>") {
+                pending.insert(pid.to_string(), (joined.len(), first.to_string()));
+                joined.push((pid.to_string(), first.to_string()));
+            } else if let Some((_, rest)) = call.split_once("resumed>") {
+                if let Some((at, first)) = pending.remove(pid) {
+                    joined[at].1 = format!("{first}{rest}");
+                }
+            } else {
+                joined.push((pid.to_string(), call.to_string()));
+            }
+        }
+        per_process(joined.iter().map(|(p, c)| (p.as_str(), c.as_str())), &shell_pid, "\"/run/isosh\"")
+    };
+    // The journal check's own close.
+    let shell = match shell.first() {
+        Some(c) if c.starts_with("close ") => shell[1..].to_vec(),
+        _ => shell,
+    };
+    (shell, procs)
+}
+
+fn agreement(line: &str, dir: &std::path::Path) -> Option<String> {
+    // A stage whose reader has gone must not die of SIGPIPE halfway in one
+    // run and not in another: the line runs with SIGPIPE ignored.
+    let line = &format!("trap '' PIPE; {line}");
+    let log = dir.join(format!("strace-{}.log", std::process::id()));
+    let args =
+        ["-f", "-qq", "-e", "trace=openat,dup2,close,execve,pipe2,fcntl", "-o", log.to_str()?, ISOSH, "-c", line];
+    run_in(dir, "strace", &args, "");
+    let real = settle(from_plain_strace(&std::fs::read_to_string(&log).unwrap_or_default()));
+    let traced = run_in(dir, ISOSH, &["--trace", "-c", line], "");
+    // A command's own stderr may leave a line unfinished (`printf y >&2`):
+    // a trace line starts at its `[PID] `.
+    let lines: Vec<(&str, &str)> = traced.stderr.lines().filter_map(trace_line).collect();
+    let shell_pid = root_pid(lines.iter().copied());
+    let traced = settle(per_process(lines.iter().copied(), &shell_pid, ""));
+    let explained = settle(from_explain(&run_in(dir, ISOSH, &["--explain", "-c", line], "").stdout));
+    let mut out = Vec::new();
+    for (who, other) in [("--trace", &traced), ("explain", &explained)] {
+        if real.0 != other.0 {
+            out.push(format!(
+                "{line}: {who} differs from strace in the shell:\n  strace: {:?}\n  {who}: {:?}",
+                real.0, other.0
+            ));
+        }
+        let only = |a: &[Calls], b: &[Calls]| -> Vec<Calls> { a.iter().filter(|p| !b.contains(p)).cloned().collect() };
+        if real.1 != other.1 {
+            out.push(format!(
+                "{line}: {who} differs from strace in the processes:\n  strace only: {:?}\n  {who} only: {:?}",
+                only(&real.1, &other.1),
+                only(&other.1, &real.1)
+            ));
+        }
+    }
+    (!out.is_empty()).then(|| out.join("\n"))
+}
+
+/// Issue 12's cases, then generated lines: explain's processes and their
+/// fd calls, `--trace`'s and those of `strace -f` on an untraced run agree.
+#[test]
+fn generated_lines_agree_with_strace() {
+    if !common::have("strace") {
+        eprintln!("SKIP generated_lines_agree_with_strace: strace is not installed (apt-get install strace)");
+        return;
+    }
+    let mut lines: Vec<String> = [
+        "( /bin/true ) >f",
+        "f() { /bin/true; }; f >out",
+        "/bin/true & :",
+        "/bin/true",
+        "/bin/true >o; ( /bin/true; /bin/echo x ) 2>e | /bin/cat",
+        "{ /bin/true >o; echo x; } 3>t | /bin/cat >o2",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut g = Gen(0x1505_2026_0012);
+    while lines.len() < 320 {
+        let l = g.line();
+        if !lines.contains(&l) {
+            lines.push(l);
+        }
+    }
+    let dir = Scratch::new("trace-gen");
+    std::fs::write(dir.path().join("a.txt"), "alpha\n").unwrap();
+    // Two workers: the machine's two cores.
+    let halves: Vec<Vec<String>> =
+        vec![lines.iter().step_by(2).cloned().collect(), lines.iter().skip(1).step_by(2).cloned().collect()];
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = halves
+            .iter()
+            .enumerate()
+            .map(|(i, half)| {
+                let sub = dir.path().join(format!("w{i}"));
+                std::fs::create_dir_all(&sub).unwrap();
+                std::fs::write(sub.join("a.txt"), "alpha\n").unwrap();
+                s.spawn(move || half.iter().filter_map(|l| agreement(l, &sub)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    assert!(lines.len() >= 300);
+    assert!(failures.is_empty(), "{} of {} lines disagree:\n{}", failures.len(), lines.len(), failures.join("\n"));
+}

@@ -5,7 +5,7 @@ use super::spawn::exit_child;
 use super::{Abort, Exec, Shell};
 use crate::expand;
 use crate::syntax::ast::{CompoundCommand, CompoundKind, List};
-use nix::unistd::{ForkResult, fork};
+use nix::unistd::ForkResult;
 
 /// What a loop does after its body ran.
 enum Next {
@@ -44,13 +44,8 @@ impl Shell {
             return Ok(self.run_list_as(list, true).unwrap_or_else(Abort::status));
         }
         let pgid = self.child_pgid();
-        // SAFETY: isosh is single-threaded; the child continues with its copy.
-        match unsafe { fork() } {
+        match self.fork_child(pgid) {
             Ok(ForkResult::Child) => {
-                if let Some(pg) = pgid {
-                    let _ = nix::unistd::setpgid(nix::unistd::Pid::from_raw(0), nix::unistd::Pid::from_raw(pg));
-                }
-                self.become_child();
                 if let Err((op, e)) = super::spawn::apply_all(ops, &super::spawn::NoPipes) {
                     self.error(&super::spawn::describe_failure(op, e));
                     exit_child(super::STATUS_FAILED_SETUP);

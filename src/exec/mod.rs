@@ -359,17 +359,9 @@ impl Shell {
                 next: next.as_ref().map(|(r, w)| (r.as_raw_fd(), w.as_raw_fd())),
             };
             let pgid = self.child_pgid();
-            // SAFETY: isosh is single-threaded, so the child may continue
-            // running ordinary code after fork.
-            match unsafe { fork() } {
-                Ok(ForkResult::Child) => {
-                    if let Some(pg) = pgid {
-                        let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(pg));
-                    }
-                    self.run_stage_child(cmd, &pipes, n)
-                }
+            match self.fork_child(pgid) {
+                Ok(ForkResult::Child) => self.run_stage_child(cmd, &pipes, n),
                 Ok(ForkResult::Parent { child }) => {
-                    crate::trace::emit(|| format!("fork() = {child}"));
                     self.adopt_foreground(child);
                     pids.push(child);
                 }
@@ -381,12 +373,12 @@ impl Shell {
             // The parent's copies: the write end belongs to this stage, the
             // read end to the next one; the previous read end is handed on.
             let next_read = next.map(|(r, w)| {
-                crate::trace::emit(|| format!("close({})   (in the shell, after the fork)", w.as_raw_fd()));
+                crate::trace::emit(|| format!("close({})", w.as_raw_fd()));
                 drop(w);
                 r
             });
             if let Some(old) = prev_read.take() {
-                crate::trace::emit(|| format!("close({})   (in the shell, after the fork)", old.as_raw_fd()));
+                crate::trace::emit(|| format!("close({})", old.as_raw_fd()));
             }
             prev_read = next_read;
         }
@@ -400,7 +392,6 @@ impl Shell {
     }
 
     fn run_stage_child(&mut self, cmd: &Command, pipes: &StagePipes, stages: usize) -> ! {
-        self.become_child();
         let ops = plan::pipe_ops(pipes.index, stages);
         if let Err((op, e)) = spawn::apply_all(&ops, pipes) {
             self.error(&spawn::describe_failure(op, e));
@@ -416,6 +407,26 @@ impl Shell {
     pub(crate) fn exit_subshell(&mut self, status: i32) -> ! {
         let status = self.run_exit_trap(status);
         exit_child(status)
+    }
+
+    /// The one way the shell forks a copy of itself: both sides of the
+    /// fork put the child in process group `pgid` (`Some(0)`: a new one it
+    /// leads), the shell traces `fork() = PID`, and the child drops what
+    /// is the parent's business ([`Shell::become_child`]).
+    pub(crate) fn fork_child(&mut self, pgid: Option<i32>) -> nix::Result<ForkResult> {
+        // SAFETY: isosh is single-threaded, so the child may continue
+        // running ordinary code after fork.
+        let forked = unsafe { fork() }?;
+        match forked {
+            ForkResult::Child => {
+                if let Some(pg) = pgid {
+                    let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(pg));
+                }
+                self.become_child();
+            }
+            ForkResult::Parent { child } => crate::trace::emit(|| format!("fork() = {child}")),
+        }
+        Ok(forked)
     }
 
     pub(crate) fn become_child(&mut self) {
@@ -466,16 +477,16 @@ impl Shell {
     /// /dev/null; `$!` is its pid.
     fn run_background(&mut self, ao: &AndOr) -> Exec {
         let job_control = self.terminal.is_some();
-        // SAFETY: single-threaded; see run_stages.
-        match unsafe { fork() } {
+        // Under job control its own process group, never the terminal's;
+        // without, it ignores the terminal's SIGINT and SIGQUIT.
+        let ignored = self.ignore_interrupts;
+        self.ignore_interrupts |= !job_control;
+        let forked = self.fork_child(job_control.then_some(0));
+        if !matches!(forked, Ok(ForkResult::Child)) {
+            self.ignore_interrupts = ignored;
+        }
+        match forked {
             Ok(ForkResult::Child) => {
-                if job_control {
-                    // Its own process group, never the terminal's.
-                    let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
-                } else {
-                    self.ignore_interrupts = true;
-                }
-                self.become_child();
                 // Without job control a background job reads /dev/null (POSIX 2.9.3).
                 if self.background_reads_null()
                     && let Err(e) = spawn::apply_op(&plan::background_stdin(), &NoPipes)
@@ -929,21 +940,12 @@ impl Shell {
             }
         }
         let pgid = self.child_pgid();
-        // SAFETY: single-threaded; the child only replays prepared fd
-        // operations and calls execve.
-        match unsafe { fork() } {
+        match self.fork_child(pgid) {
             Ok(ForkResult::Child) => {
-                if let Some(pg) = pgid {
-                    let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(pg));
-                }
-                self.become_child();
                 let status = self.wire_and_exec(name, &image, ops);
                 exit_child(status)
             }
-            Ok(ForkResult::Parent { child }) => {
-                crate::trace::emit(|| format!("fork() = {child}"));
-                Ok(self.started(child))
-            }
+            Ok(ForkResult::Parent { child }) => Ok(self.started(child)),
             Err(e) => {
                 self.error(&format!("fork: {}", crate::exec::spawn::errno_text(e)));
                 Ok(STATUS_NOT_EXECUTABLE)
@@ -1026,8 +1028,7 @@ impl expand::Context for Shell {
     /// on a pipe; the shell reads it all, then waits.
     fn command_output(&mut self, list: &List) -> Result<String, ExpandError> {
         let (mut reader, writer) = os_pipe::pipe().map_err(|e| ExpandError::Message("$(…)".into(), e.to_string()))?;
-        // SAFETY: isosh is single-threaded; see run_stages.
-        match unsafe { fork() } {
+        match self.fork_child(None) {
             Ok(ForkResult::Child) => {
                 drop(reader);
                 let moved = spawn::apply_op(&FdOp::Dup { src: FdRef::Fd(writer.as_raw_fd()), dst: 1 }, &NoPipes);
