@@ -540,3 +540,96 @@ fn generated_lines_agree_with_strace() {
     assert!(lines.len() >= 300);
     assert!(failures.is_empty(), "{} of {} lines disagree:\n{}", failures.len(), lines.len(), failures.join("\n"));
 }
+
+/// Generated isolate blocks: the mounts and pivot_root explain lists are
+/// those `strace -f` records on an untraced run and those `--trace`
+/// prints — as root, and rootless as a user of its own.
+#[test]
+fn generated_isolate_blocks_agree_with_strace() {
+    use std::os::unix::process::CommandExt;
+    if !common::have("strace") || !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIP generated_isolate_blocks_agree_with_strace: needs strace and root");
+        return;
+    }
+    let user = "isosh-rootless";
+    if std::process::Command::new("id").arg(user).output().is_ok_and(|o| !o.status.success()) {
+        let made = std::process::Command::new("useradd")
+            .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user])
+            .status();
+        assert!(made.is_ok_and(|s| s.success()), "useradd failed");
+    }
+    let id = std::process::Command::new("id").args(["-u", user]).output().unwrap();
+    let uid: u32 = String::from_utf8_lossy(&id.stdout).trim().parse().unwrap();
+    let dir = Scratch::new("trace-iso-gen");
+    std::os::unix::fs::chown(dir.path(), Some(uid), Some(uid)).unwrap();
+    std::fs::create_dir(dir.path().join("vol")).unwrap();
+    std::os::unix::fs::chown(dir.path().join("vol"), Some(uid), Some(uid)).unwrap();
+    // The checkout may sit below a directory the user cannot enter.
+    let isosh = dir.path().join("isosh");
+    std::fs::copy(ISOSH, &isosh).unwrap();
+    std::fs::write(dir.path().join("a.txt"), "alpha\n").unwrap();
+    let vol = dir.path().join("vol").display().to_string();
+    let run = |args: &[&str], as_user: bool| {
+        let mut cmd = std::process::Command::new(args[0]);
+        cmd.args(&args[1..]).current_dir(dir.path()).env_clear().env("PATH", "/usr/bin:/bin").env("HOME", dir.path());
+        if as_user {
+            cmd.uid(uid).gid(uid);
+        }
+        cmd.output().unwrap()
+    };
+    let userns = run(&["unshare", "-U", "true"], true).status.success();
+    let mut g = Gen(0x1505_2026_1212);
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for i in 0..60 {
+        let rootless = i % 2 == 1;
+        if rootless && !userns {
+            continue;
+        }
+        let mut options = Vec::new();
+        for (p, opt) in [
+            (3, "--read-only".to_string()),
+            (3, "--net host".to_string()),
+            // A volume needs a writable root for its mount point.
+            (3, format!("-v {vol}:/data")),
+            (4, format!("-v {vol}:/data:ro")),
+            (4, "--workdir /w".to_string()),
+            (4, "--hostname h".to_string()),
+            (4, "--seccomp=unconfined".to_string()),
+        ] {
+            if g.below(p) == 0 {
+                options.push(opt);
+            }
+        }
+        if options.iter().any(|o| o.starts_with("-v")) {
+            options.retain(|o| o != "--read-only");
+        }
+        if !rootless && g.below(3) == 0 {
+            options.push("--memory 64M --pids-limit 20".into());
+        }
+        let body = g.pick(&["/bin/true", "echo x", "/bin/echo a | /bin/cat", "cd /; /bin/true"]);
+        let after = g.pick(&["", " >/dev/null", " 2>&1", " <a.txt"]);
+        let line = format!("isolate {} < {body} >{after}", options.join(" "));
+        // A log of its own: the rootless strace could not write root's.
+        let log = dir.path().join(format!("strace-{i}.log"));
+        let log = log.to_str().unwrap();
+        let isosh = isosh.to_str().unwrap();
+        run(&["strace", "-f", "-qq", "-e", "trace=mount,pivot_root", "-o", log, isosh, "-c", &line], rootless);
+        let real = mounts(&std::fs::read_to_string(log).unwrap_or_default());
+        let traced = mounts(&String::from_utf8_lossy(&run(&[isosh, "--trace", "-c", &line], rootless).stderr));
+        let explained = mounts(&String::from_utf8_lossy(&run(&[isosh, "--explain", "-c", &line], rootless).stdout));
+        let who = if rootless { "rootless" } else { "root" };
+        if real.len() < 8 {
+            failures.push(format!("{who}: {line}: only {} mounts: {real:?}", real.len()));
+        }
+        if real != traced {
+            failures.push(format!("{who}: {line}: --trace differs from strace:\n  {real:?}\n  {traced:?}"));
+        }
+        if real != explained {
+            failures.push(format!("{who}: {line}: explain differs from strace:\n  {real:?}\n  {explained:?}"));
+        }
+        compared += 1;
+    }
+    assert!(compared >= 30, "only {compared} blocks compared");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
