@@ -371,6 +371,14 @@ impl Walk<'_> {
 
     fn pipeline(&mut self, p: &Pipeline, ctx: &mut Ctx, last: bool) {
         let n = p.commands.len();
+        if p.timed.is_some() {
+            self.runs(
+                ctx,
+                "time: the shell reads the clock and getrusage() before and after, and reports on its stderr",
+            );
+        }
+        // A timed pipeline is never the last thing: the report comes after.
+        let last = last && p.timed.is_none();
         if !launch::pipeline_forks(p, self.sh.terminal.is_some()) {
             if let Some(cmd) = p.commands.first() {
                 self.command(cmd, ctx, last && !p.negated);

@@ -8,6 +8,7 @@ pub mod launch;
 pub mod path;
 pub mod plan;
 pub mod spawn;
+pub mod time;
 pub mod wait;
 
 use crate::expand::{self, ExpandError};
@@ -296,6 +297,21 @@ impl Shell {
     }
 
     fn run_pipeline(&mut self, p: &Pipeline, last: bool) -> Exec {
+        let Some(how) = p.timed else {
+            return self.run_pipeline_untimed(p, last);
+        };
+        // Timed: the shell must outlive the pipeline to report.
+        let start = time::Start::now();
+        let status = if p.commands.is_empty() { Ok(0) } else { self.run_pipeline_untimed(p, false) };
+        match start.report(how, self.state.vars.get("TIMEFORMAT")) {
+            Ok(Some(report)) => drop(spawn::write_str(2, &report)),
+            Ok(None) => {}
+            Err(message) => self.error(&message),
+        }
+        status
+    }
+
+    fn run_pipeline_untimed(&mut self, p: &Pipeline, last: bool) -> Exec {
         self.fg_pgid = None;
         // Under job control an isolate block gets a supervisor process of
         // its own, in the job's process group: Ctrl-Z then stops the block

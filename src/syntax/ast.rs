@@ -44,6 +44,9 @@ pub enum AndOrOp {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pipeline {
     pub negated: bool,
+    /// `time [-p] pipeline`: the shell reports its real, user and system
+    /// time when it ends (bash's keyword).
+    pub timed: Option<TimeFormat>,
     pub commands: Vec<Command>,
     pub span: Span,
 }
@@ -417,8 +420,21 @@ impl fmt::Display for AndOr {
     }
 }
 
+/// How `time` reports: `$TIMEFORMAT` (bash's default when unset), or
+/// POSIX's format with `-p`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeFormat {
+    Default,
+    Posix,
+}
+
 impl fmt::Display for Pipeline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.timed {
+            Some(TimeFormat::Default) => f.write_str("time ")?,
+            Some(TimeFormat::Posix) => f.write_str("time -p ")?,
+            None => {}
+        }
         if self.negated {
             f.write_str("! ")?;
         }

@@ -96,8 +96,8 @@ pub const BUILTINS: &[Builtin] = &[
 
 /// Words that are reserved in command position.
 pub const KEYWORDS: &[&str] = &[
-    "isolate", "!", "if", "then", "elif", "else", "fi", "while", "until", "for", "in", "do", "done", "case", "esac",
-    "{", "}",
+    "isolate", "!", "time", "if", "then", "elif", "else", "fi", "while", "until", "for", "in", "do", "done", "case",
+    "esac", "{", "}",
 ];
 
 /// The usage line `NAME --help` prints, for builtins whose first
