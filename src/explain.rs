@@ -127,6 +127,7 @@ fn op_calls(op: &FdOp, fds: &mut FdNumbers, pipes: &dyn Fn(plan::FdRef) -> i32) 
             calls.push(format!("close({n})"));
             fds.0.remove(&n);
         }
+        FdOp::Inherit { fd } => calls.push(format!("fcntl({fd}, F_SETFD, 0)   (kept open across exec)")),
     }
     calls
 }
@@ -179,6 +180,7 @@ impl Shell {
             notes: Vec::new(),
             procs: Vec::new(),
             depth: 0,
+            replaced: false,
         };
         for cmd in crate::syntax::parse(text)? {
             for item in &cmd.list.items {
@@ -217,6 +219,8 @@ struct Walk<'s> {
     /// start (the shell's own entry where it first does something).
     procs: Vec<Process>,
     depth: usize,
+    /// Set when the last simple command replaced its process (exec).
+    replaced: bool,
 }
 
 /// The process a command runs in: the shell (`None`) or a forked one.
@@ -225,11 +229,13 @@ struct Ctx {
     proc: Option<usize>,
     fds: FdNumbers,
     table: FdTable,
+    /// The process's ends of process substitutions still open.
+    subs: Vec<i32>,
 }
 
 impl Ctx {
     fn shell() -> Self {
-        Ctx { proc: None, fds: FdNumbers::standard(), table: FdTable::start(&[]) }
+        Ctx { proc: None, fds: FdNumbers::standard(), table: FdTable::start(&[]), subs: Vec::new() }
     }
 }
 
@@ -298,23 +304,40 @@ impl Walk<'_> {
             fds: parent.table.clone(),
             isolate: Vec::new(),
         });
-        Ctx { proc: Some(self.procs.len() - 1), fds: parent.fds.clone(), table: parent.table.clone() }
+        Ctx {
+            proc: Some(self.procs.len() - 1),
+            fds: parent.fds.clone(),
+            table: parent.table.clone(),
+            subs: parent.subs.clone(),
+        }
     }
 
     /// Applies `ops` in `ctx`'s process for good (a child's wiring).
-    fn apply(&mut self, ctx: &mut Ctx, ops: &[FdOp], pipes: &dyn Fn(plan::FdRef) -> i32) {
+    /// Returns false when an op would fail (a `dup2` from an fd that is
+    /// not open): the calls stop there, as the process's do.
+    fn apply(&mut self, ctx: &mut Ctx, ops: &[FdOp], pipes: &dyn Fn(plan::FdRef) -> i32) -> bool {
         let mut calls = Vec::new();
+        let mut ok = true;
         for op in ops {
-            calls.extend(op_calls(op, &mut ctx.fds, pipes));
+            match ctx.table.clone().simulate_with(std::slice::from_ref(op), pipes) {
+                Ok(t) => {
+                    ctx.table = t;
+                    calls.extend(op_calls(op, &mut ctx.fds, pipes));
+                }
+                Err(e) => {
+                    let failed = op_calls(op, &mut ctx.fds.clone(), pipes);
+                    calls.extend(failed.into_iter().take(1).map(|c| format!("{c} = -1 EBADF")));
+                    self.notes.push(format!("{e}: the command would fail before running (status 2)"));
+                    ok = false;
+                    break;
+                }
+            }
         }
         self.calls(ctx, calls);
-        match ctx.table.clone().simulate_with(ops, pipes) {
-            Ok(t) => ctx.table = t,
-            Err(e) => self.notes.push(format!("{e}: the command would fail before running")),
-        }
         if let Some(i) = ctx.proc {
             self.procs[i].fds = ctx.table.clone();
         }
+        ok
     }
 
     /// Runs `body` in the shell's process with `ops` saved around it
@@ -470,11 +493,105 @@ impl Walk<'_> {
     }
 
     fn simple(&mut self, sc: &crate::syntax::ast::SimpleCommand, ctx: &mut Ctx, last: bool) {
-        let argv = expand::expand_words(&mut self.state, &sc.words).unwrap_or_else(|e| {
+        // Process substitutions start as the words are expanded, those in
+        // redirection targets after; each ends its command with a close.
+        let arg_subs = self.process_subs(sc.words.iter(), ctx);
+        let mut argv = expand::expand_words(&mut self.state, &sc.words).unwrap_or_else(|e| {
             self.notes.push(format!("{e} (command substitutions are not run by explain)"));
             sc.words.iter().map(ToString::to_string).collect()
         });
-        let ops = self.redirect_ops(&sc.redirects);
+        fill_process_subs(argv.iter_mut(), &arg_subs);
+        let redirect_subs = self.process_subs(sc.redirects.iter().map(|r| &r.target), ctx);
+        let mut ops = self.redirect_ops(&sc.redirects);
+        let mut paths: Vec<String> = ops
+            .iter()
+            .filter_map(|op| match op {
+                FdOp::Open { path, .. } => Some(path.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        fill_process_subs(paths.iter_mut(), &redirect_subs);
+        let mut filled = paths.into_iter();
+        for op in &mut ops {
+            if let FdOp::Open { path, .. } = op
+                && let Some(p) = filled.next()
+                && let Ok(c) = std::ffi::CString::new(p)
+            {
+                *path = c;
+            }
+        }
+        ops.extend(arg_subs.iter().map(|&fd| FdOp::Inherit { fd }));
+        self.replaced = false;
+        self.simple_expanded(sc, argv, &ops, ctx, last);
+        if std::mem::take(&mut self.replaced) {
+            return;
+        }
+        for fd in arg_subs.into_iter().chain(redirect_subs) {
+            ctx.fds.0.remove(&fd);
+            ctx.table.fds.remove(&fd);
+            ctx.subs.retain(|s| *s != fd);
+            self.call(ctx, format!("close({fd})   (a process substitution's end, after the command)"));
+        }
+    }
+
+    /// Starts the process substitutions among `words` as the shell does
+    /// (a pipe, a forked shell on one end) and gives the ends it keeps.
+    fn process_subs<'w>(
+        &mut self,
+        words: impl Iterator<Item = &'w crate::syntax::ast::Word>,
+        ctx: &mut Ctx,
+    ) -> Vec<i32> {
+        let mut kept = Vec::new();
+        for part in words.flat_map(|w| w.parts.iter()) {
+            let crate::syntax::ast::WordPart::ProcessSub { output, list } = part else { continue };
+            let (r, w) = (ctx.fds.take_lowest(), ctx.fds.take_lowest());
+            self.call(ctx, format!("pipe2([{r}, {w}], O_CLOEXEC)   (for {part})"));
+            let (theirs, ours, dst) = if *output { (r, w, 0) } else { (w, r, 1) };
+            ctx.table.fds.insert(r, Describe::ProcessSub);
+            ctx.table.fds.insert(w, Describe::ProcessSub);
+            let mut child = self.start(ctx, Launch::Fork, &format!("{part}   (process substitution)"));
+            // Other substitutions' ends are not this list's to hold open.
+            for fd in std::mem::take(&mut child.subs) {
+                child.fds.0.remove(&fd);
+                child.table.fds.remove(&fd);
+                self.call(&child, format!("close({fd})"));
+            }
+            let mut ops =
+                vec![FdOp::Dup { src: plan::FdRef::Fd(theirs), dst }, FdOp::Close { fd: plan::FdRef::Fd(ours) }];
+            if theirs != dst {
+                ops.push(FdOp::Close { fd: plan::FdRef::Fd(theirs) });
+            }
+            self.apply(&mut child, &ops, &fd_numbers);
+            self.list(list, &mut child, true);
+            ctx.fds.0.remove(&theirs);
+            ctx.table.fds.remove(&theirs);
+            self.call(ctx, format!("close({theirs})"));
+            let floor = crate::exec::PROC_SUB_FLOOR;
+            let high = (floor..).find(|n| !ctx.fds.0.contains(n)).unwrap_or(floor);
+            ctx.fds.0.insert(high);
+            ctx.fds.0.remove(&ours);
+            ctx.table.fds.remove(&ours);
+            ctx.table.fds.insert(high, Describe::ProcessSub);
+            self.call(
+                ctx,
+                format!("fcntl({ours}, F_DUPFD_CLOEXEC, {floor}) = {high}   (out of the way, as bash's /dev/fd/63)"),
+            );
+            self.call(ctx, format!("close({ours})"));
+            ctx.subs.push(high);
+            kept.push(high);
+        }
+        kept
+    }
+
+    fn simple_expanded(
+        &mut self,
+        sc: &crate::syntax::ast::SimpleCommand,
+        argv: Vec<String>,
+        ops: &[FdOp],
+        ctx: &mut Ctx,
+        last: bool,
+    ) {
+        let ops = ops.to_vec();
         let Some(name) = argv.first().cloned() else {
             // `x=1`: no command, the shell sets variables (no fork).
             let names: Vec<String> = sc.assignments.iter().map(|a| a.to_string()).collect();
@@ -534,14 +651,25 @@ impl Walk<'_> {
                 let how = self.sh.program_launch(last, found);
                 let mut child = match how {
                     Launch::ExecInPlace => {
+                        self.replaced = true;
                         self.runs(ctx, &what);
                         ctx.clone()
                     }
                     how => self.start(ctx, how, &what),
                 };
-                self.apply(&mut child, &ops, &fd_numbers);
-                let exec = self.exec_line(&argv);
-                self.call(&child, exec);
+                if self.apply(&mut child, &ops, &fd_numbers) {
+                    let exec = self.exec_line(&argv);
+                    self.call(&child, exec);
+                    return;
+                }
+                // The step failed: the process exits with status 2; after
+                // a vfork the shell forks again to report it on the
+                // command's own stderr (see spawn::vfork_exec).
+                self.replaced = false;
+                if how == Launch::Vfork {
+                    let mut again = self.start(ctx, Launch::Fork, &format!("{what}   (reports the failure)"));
+                    self.apply(&mut again, &ops, &fd_numbers);
+                }
             }
         }
     }
@@ -564,6 +692,18 @@ impl Walk<'_> {
         let steps = isolate_steps(&mut self.state, block, &mut self.notes);
         if let Some(i) = init.proc {
             self.procs[i].isolate = steps;
+        }
+    }
+}
+
+/// Puts the fd numbers of process substitutions, in order, where
+/// expansion without a shell left [`expand::PROCESS_SUB_PLACEHOLDER`].
+fn fill_process_subs<'a>(texts: impl Iterator<Item = &'a mut String>, fds: &[i32]) {
+    let mut fds = fds.iter();
+    for text in texts {
+        while text.contains(expand::PROCESS_SUB_PLACEHOLDER) {
+            let Some(fd) = fds.next() else { return };
+            *text = text.replacen(expand::PROCESS_SUB_PLACEHOLDER, &format!("/dev/fd/{fd}"), 1);
         }
     }
 }
@@ -913,5 +1053,22 @@ mod tests {
         let e = sh.explain("isolate < /bin/true > >out").unwrap();
         assert!(the_shell(&e, 0).calls[0].starts_with("clone(CLONE_NEWPID"), "{e:?}");
         assert!(nth(&e, 0, 0).calls[0].starts_with("open(\"out\""), "{e:?}");
+    }
+
+    /// `<(…)`: a pipe, a forked shell writing into it, the shell's end
+    /// moved to 63 and kept open across the command's exec, closed after.
+    #[test]
+    fn process_substitution_is_a_pipe_and_a_forked_shell() {
+        let mut sh = shell();
+        let e = sh.explain("diff <(echo a) /dev/null").unwrap();
+        let calls = &the_shell(&e, 0).calls;
+        assert_eq!(calls[0], "pipe2([3, 4], O_CLOEXEC)   (for <(echo a))");
+        assert!(calls.iter().any(|c| c.starts_with("fcntl(3, F_DUPFD_CLOEXEC, 63) = 63")), "{calls:?}");
+        assert!(calls.last().unwrap().starts_with("close(63)"), "{calls:?}");
+        assert_eq!(nth(&e, 0, 0).calls, ["dup2(4, 1)", "close(3)", "close(4)"]);
+        let diff = nth(&e, 0, 1);
+        assert!(diff.what.contains("/dev/fd/63"), "{diff:?}");
+        assert!(diff.calls.iter().any(|c| c.starts_with("fcntl(63, F_SETFD, 0)")), "{diff:?}");
+        assert_eq!(fd(&e, 0, 1, 63), "process substitution pipe");
     }
 }

@@ -340,7 +340,16 @@ impl Gen {
     }
 
     fn simple(&mut self, functions: bool) -> String {
-        const PROGRAMS: &[&str] = &["/bin/true", "/bin/echo x", "/bin/cat a.txt", "/bin/cat", "nosuchcmd"];
+        const PROGRAMS: &[&str] = &[
+            "/bin/true",
+            "/bin/echo x",
+            "/bin/cat a.txt",
+            "/bin/cat",
+            "nosuchcmd",
+            "/bin/cat <(/bin/echo p)",
+            "/bin/cat < <(echo q; /bin/true)",
+            "/bin/echo y >(/bin/cat)",
+        ];
         const BUILTINS: &[&str] = &["echo x", ":", "read v", "true", "v=1", "printf y"];
         let name = match self.below(if functions { 7 } else { 6 }) {
             0..=2 => self.pick(PROGRAMS),

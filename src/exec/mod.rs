@@ -56,6 +56,9 @@ pub const STATUS_FAILED_SETUP: i32 = 2;
 pub const STATUS_NOT_EXECUTABLE: i32 = 126;
 pub const STATUS_NOT_FOUND: i32 = 127;
 
+/// The lowest fd a process substitution's end is moved to (bash's 63).
+pub const PROC_SUB_FLOOR: RawFd = 63;
+
 /// `$PATH` when the variable is unset.
 const DEFAULT_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 
@@ -116,6 +119,9 @@ pub struct Shell {
     current_offset: usize,
     /// Interactive history, for the `history` builtin.
     pub(crate) history: std::collections::VecDeque<String>,
+    /// The shell's ends of the process substitutions of the commands
+    /// running, innermost last: each command closes its own when it ends.
+    proc_subs: Vec<std::os::fd::OwnedFd>,
 }
 
 /// A named text commands come from.
@@ -174,6 +180,7 @@ impl Shell {
             expanding_aliases: Vec::new(),
             history: std::collections::VecDeque::new(),
             current_offset: 0,
+            proc_subs: Vec::new(),
         }
     }
 
@@ -330,6 +337,24 @@ impl Shell {
     }
 
     fn run_command(&mut self, cmd: &Command, last: bool) -> Exec {
+        let mark = self.proc_subs.len();
+        let r = self.run_command_here(cmd, last);
+        if self.proc_subs.len() > mark {
+            self.close_proc_subs(mark);
+        }
+        r
+    }
+
+    /// Closes the shell's ends of the process substitutions made since
+    /// `mark` (their command has ended).
+    fn close_proc_subs(&mut self, mark: usize) {
+        for fd in self.proc_subs.drain(mark..) {
+            crate::trace::emit(|| format!("close({})", fd.as_raw_fd()));
+            drop(fd);
+        }
+    }
+
+    fn run_command_here(&mut self, cmd: &Command, last: bool) -> Exec {
         match cmd {
             Command::Simple(sc) => self.run_simple(sc, last),
             Command::Compound(cc) => self.run_compound(cc, last),
@@ -688,7 +713,10 @@ impl Shell {
             self.expanding_aliases.pop();
             return r;
         }
+        let subs_before = self.proc_subs.len();
         let argv = expand::expand_words(self, &sc.words).map_err(|e| self.expansion_failed(e))?;
+        // `/dev/fd/N` of `<(…)` in the arguments must survive exec.
+        let inherit: Vec<RawFd> = self.proc_subs[subs_before..].iter().map(AsRawFd::as_raw_fd).collect();
         // Assignments are made left to right, each seeing the ones before
         // it. Before a command other than a special builtin they last for
         // that command only, so their old values are kept to put back.
@@ -717,7 +745,7 @@ impl Shell {
             }
         }
         if result.is_ok() {
-            result = self.run_expanded(sc, &argv, &assigns, last);
+            result = self.run_expanded(sc, &argv, &assigns, &inherit, last);
         }
         for (k, old) in undo.into_iter().rev() {
             match old {
@@ -748,11 +776,19 @@ impl Shell {
 
     /// The rest of a simple command once its words and assignments are
     /// expanded: redirections, tracing, running.
-    fn run_expanded(&mut self, sc: &SimpleCommand, argv: &[String], assigns: &[(String, String)], last: bool) -> Exec {
-        let ops = match self.redirect_ops(&sc.redirects) {
+    fn run_expanded(
+        &mut self,
+        sc: &SimpleCommand,
+        argv: &[String],
+        assigns: &[(String, String)],
+        inherit: &[RawFd],
+        last: bool,
+    ) -> Exec {
+        let mut ops = match self.redirect_ops(&sc.redirects) {
             Ok(ops) => ops,
             Err(failure) => return self.plan_failed(failure),
         };
+        ops.extend(inherit.iter().map(|&fd| FdOp::Inherit { fd }));
         if self.state.options.xtrace {
             self.trace(assigns, argv);
         }
@@ -1072,6 +1108,61 @@ impl expand::Context for Shell {
                 Ok(text)
             }
             Err(e) => Err(ExpandError::Message("$(…)".into(), format!("fork: {}", spawn::errno_text(e)))),
+        }
+    }
+
+    fn process_substitution(&mut self, list: &List, output: bool) -> Result<String, ExpandError> {
+        self.start_process_substitution(list, output)
+    }
+}
+
+impl Shell {
+    /// `<(list)` / `>(list)`: a pipe, a forked shell running the list with
+    /// its stdout (or stdin) on one end; the shell keeps the other end,
+    /// close-on-exec, until the command it belongs to ends.
+    fn start_process_substitution(&mut self, list: &List, output: bool) -> Result<String, ExpandError> {
+        let failed = |e: String| ExpandError::Message(if output { ">(…)" } else { "<(…)" }.into(), e);
+        let (reader, writer) = os_pipe::pipe().map_err(|e| failed(e.to_string()))?;
+        crate::trace::emit(|| format!("pipe2([{}, {}], O_CLOEXEC)", reader.as_raw_fd(), writer.as_raw_fd()));
+        let (theirs, ours): (std::os::fd::OwnedFd, std::os::fd::OwnedFd) =
+            if output { (reader.into(), writer.into()) } else { (writer.into(), reader.into()) };
+        match self.fork_child(None) {
+            Ok(ForkResult::Child) => {
+                // Earlier substitutions' ends are not this list's to hold
+                // open (a reader would wait for EOF on them).
+                self.close_proc_subs(0);
+                let (end, dst) = (theirs.as_raw_fd(), if output { 0 } else { 1 });
+                let mut ops =
+                    vec![FdOp::Dup { src: FdRef::Fd(end), dst }, FdOp::Close { fd: FdRef::Fd(ours.as_raw_fd()) }];
+                if end != dst {
+                    ops.push(FdOp::Close { fd: FdRef::Fd(end) });
+                }
+                if spawn::apply_all(&ops, &NoPipes).is_err() {
+                    exit_child(STATUS_FAILED_SETUP);
+                }
+                std::mem::forget(theirs);
+                std::mem::forget(ours);
+                let status = self.run_list_in_child(list);
+                self.exit_subshell(status)
+            }
+            Ok(ForkResult::Parent { child }) => {
+                crate::trace::emit(|| format!("close({})", theirs.as_raw_fd()));
+                drop(theirs);
+                // Out of the way of the command's own redirections, as
+                // bash's /dev/fd/63.
+                let low = ours.as_raw_fd();
+                let ours = spawn::dup_above(std::os::fd::AsFd::as_fd(&ours), PROC_SUB_FLOOR)
+                    .map_err(|e| failed(e.to_string()))?;
+                crate::trace::emit(|| {
+                    format!("fcntl({low}, F_DUPFD_CLOEXEC, {PROC_SUB_FLOOR}) = {}\nclose({low})", ours.as_raw_fd())
+                });
+                self.background.push(child);
+                self.state.last_background = Some(child.as_raw());
+                let name = format!("/dev/fd/{}", ours.as_raw_fd());
+                self.proc_subs.push(ours);
+                Ok(name)
+            }
+            Err(e) => Err(failed(format!("fork: {}", spawn::errno_text(e)))),
         }
     }
 }

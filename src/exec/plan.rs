@@ -80,6 +80,9 @@ pub enum FdOp {
     /// A here-document: `memfd_create()`, the body written, rewound and
     /// `dup2`ed onto `fd`.
     HereDoc { fd: RawFd, body: Vec<u8> },
+    /// `fcntl(fd, F_SETFD, 0)`: the shell's end of a process substitution,
+    /// `/dev/fd/N` in the command's arguments, stays open across exec.
+    Inherit { fd: RawFd },
 }
 
 impl FdOp {
@@ -90,7 +93,7 @@ impl FdOp {
             | FdOp::Dup { dst: fd, .. }
             | FdOp::Close { fd: FdRef::Fd(fd) }
             | FdOp::HereDoc { fd, .. } => Some(*fd),
-            FdOp::Close { .. } => None,
+            FdOp::Close { .. } | FdOp::Inherit { .. } => None,
         }
     }
 }
@@ -104,6 +107,7 @@ impl fmt::Display for FdOp {
             FdOp::Dup { src, dst } => write!(f, "dup2({src}, {dst})"),
             FdOp::Close { fd } => write!(f, "close({fd})"),
             FdOp::HereDoc { fd, body } => write!(f, "memfd_create(here-document, {} bytes) -> {fd}", body.len()),
+            FdOp::Inherit { fd } => write!(f, "fcntl({fd}, F_SETFD, 0)"),
         }
     }
 }
@@ -207,6 +211,8 @@ pub enum Describe {
     PipeRead(usize),
     PipeWrite(usize),
     HereDoc,
+    /// The shell's end of a process substitution's pipe.
+    ProcessSub,
 }
 
 impl fmt::Display for Describe {
@@ -217,6 +223,7 @@ impl fmt::Display for Describe {
             Describe::PipeRead(p) => write!(f, "pipe#{p} read end"),
             Describe::PipeWrite(p) => write!(f, "pipe#{p} write end"),
             Describe::HereDoc => f.write_str("here-document"),
+            Describe::ProcessSub => f.write_str("process substitution pipe"),
         }
     }
 }
@@ -278,6 +285,9 @@ impl FdTable {
                 }
                 FdOp::HereDoc { fd, .. } => {
                     self.fds.insert(*fd, Describe::HereDoc);
+                }
+                FdOp::Inherit { fd } => {
+                    self.fds.insert(*fd, Describe::ProcessSub);
                 }
             }
         }

@@ -129,6 +129,7 @@ pub fn op_trace(op: &FdOp, name: &dyn Fn(FdRef) -> String, opened: RawFd, r: &Re
             if src == dst.to_string() { String::new() } else { format!("dup2({src}, {dst}){fail}") }
         }
         FdOp::Close { fd } => format!("close({})", name(*fd)),
+        FdOp::Inherit { fd } => format!("fcntl({fd}, F_SETFD, 0){fail}"),
         FdOp::HereDoc { fd, body } => {
             format!(
                 "memfd_create(\"here-document\", MFD_CLOEXEC) = {opened}   ({} bytes){}{fail}",
@@ -170,6 +171,7 @@ fn apply_op_quietly(op: &FdOp, pipes: &dyn PipeFds, opened_at: &mut RawFd) -> Re
             }
             Ok(())
         }
+        FdOp::Inherit { fd } => set_cloexec(*fd, false),
         FdOp::HereDoc { fd, body } => {
             // SAFETY: memfd_create with a static name; the fd is ours.
             let mem = unsafe { libc::memfd_create(c"here-document".as_ptr(), libc::MFD_CLOEXEC) };
@@ -212,6 +214,7 @@ pub fn describe_failure(op: &FdOp, e: Errno) -> String {
         (FdOp::Dup { src, .. }, e) => format!("{src}: {}", errno_text(e)),
         (FdOp::Close { fd }, e) => format!("{fd}: {}", errno_text(e)),
         (FdOp::HereDoc { .. }, e) => format!("here-document: {}", errno_text(e)),
+        (FdOp::Inherit { fd }, e) => format!("{fd}: {}", errno_text(e)),
     }
 }
 

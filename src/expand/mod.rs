@@ -35,6 +35,9 @@ pub trait Context {
     fn state_mut(&mut self) -> &mut State;
     /// The output of `list` run in a subshell, trailing newlines removed.
     fn command_output(&mut self, list: &List) -> Result<String, ExpandError>;
+    /// `<(list)` / `>(list)` (`output`): starts the list on a pipe and
+    /// names the shell's end, `/dev/fd/N`.
+    fn process_substitution(&mut self, list: &List, output: bool) -> Result<String, ExpandError>;
 }
 
 /// Expansion without a shell around it (tests, explaining a line without
@@ -51,7 +54,16 @@ impl Context for State {
     fn command_output(&mut self, _: &List) -> Result<String, ExpandError> {
         Err(ExpandError::NoCommands)
     }
+
+    /// Nothing runs: the name the shell's end would have, its number
+    /// left for the caller (explain) to fill in.
+    fn process_substitution(&mut self, _: &List, _: bool) -> Result<String, ExpandError> {
+        Ok(PROCESS_SUB_PLACEHOLDER.to_string())
+    }
 }
+
+/// What [`Context::process_substitution`] gives without a shell.
+pub const PROCESS_SUB_PLACEHOLDER: &str = "/dev/fd/?";
 
 /// Pattern matching as `case` and `${x#p}` do it: `*` also matches `/`
 /// and leading dots.

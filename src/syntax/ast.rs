@@ -250,6 +250,10 @@ pub enum WordPart {
     CommandSub(std::rc::Rc<List>),
     /// `$((expression))`: the expression as a word (it may hold `$x`).
     Arith(Word),
+    /// `<(list)` (`output` false: the command reads what the list writes)
+    /// or `>(list)` (the list reads what the command writes): expands to
+    /// `/dev/fd/N`, one end of a pipe to a forked shell running the list.
+    ProcessSub { output: bool, list: std::rc::Rc<List> },
 }
 
 /// A `${…}` expansion with an operator.
@@ -609,6 +613,7 @@ impl fmt::Display for WordPart {
                 kind => write!(f, "${{{}{}{}}}", op.param.name(), kind.as_str(), op.word),
             },
             WordPart::CommandSub(list) => write!(f, "$({list})"),
+            WordPart::ProcessSub { output, list } => write!(f, "{}({list})", if *output { '>' } else { '<' }),
             WordPart::Arith(expr) => write!(f, "$(({expr}))"),
         }
     }

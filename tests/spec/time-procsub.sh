@@ -90,3 +90,70 @@ time 2>&1 | sed 's/[0-9]/N/g'
 ## stdout:
 ## [N.NNN]
 ## status: 0
+
+#### process substitution: <(…) is a file name to read
+## oracle: bash (process substitution is bash's)
+cat <(echo hi) <(echo there)
+## stdout:
+## hi
+## there
+## status: 0
+
+#### process substitution: diff of two commands' output
+## oracle: bash (process substitution is bash's)
+diff <(printf 'a\nb\n') <(printf 'a\nc\n'); echo "status $?"
+## stdout:
+## 2c2
+## < b
+## ---
+## > c
+## status 1
+## status: 0
+
+#### process substitution: a loop reads from one, in the shell
+## oracle: bash (process substitution is bash's)
+n=0
+while read l; do n=$((n + l)); done < <(printf '1\n2\n3\n')
+echo "sum $n"
+## stdout:
+## sum 6
+## status: 0
+
+#### process substitution: >(…) is a file name to write
+## oracle: bash (process substitution is bash's)
+echo hello | tee >(tr a-z A-Z) >/dev/null
+wait
+## stdout:
+## HELLO
+## status: 0
+
+#### process substitution: the name is /dev/fd/N, one field
+## oracle: bash (process substitution is bash's)
+IFS=/; set -- <(true); echo $#
+echo <(true) | sed 's/[0-9][0-9]*$/N/'
+## stdout:
+## 1
+## /dev/fd/N
+## status: 0
+
+#### process substitution: functions, subshells and read see it
+## oracle: bash (process substitution is bash's)
+f() { cat "$1"; }
+f <(echo in-function)
+( cat <(echo in-subshell) )
+read v < <(echo read-it); echo "$v"
+paste <(printf '1\n2\n') <(printf '3\n4\n')
+## stdout:
+## in-function
+## in-subshell
+## read-it
+## 1	3
+## 2	4
+## status: 0
+
+#### process substitution: the command's redirections do not hit it
+## oracle: bash (process substitution is bash's)
+cat <(echo kept) 3>/dev/null 4>&1
+## stdout:
+## kept
+## status: 0
