@@ -2,6 +2,9 @@
 //! command line, every forked process makes the same open/dup2/close calls,
 //! in the same order, before it execs.
 
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{ISOSH, Scratch, run_in};

@@ -5,6 +5,9 @@
 //! text. Blocks marked `isosh root` need root and are skipped, visibly,
 //! without it.
 
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{ISOSH, Scratch};

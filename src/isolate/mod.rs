@@ -645,6 +645,8 @@ fn container_init(
     // defaults even where the shell ignored them.
     let image_command = if body.items.is_empty() { image.map(|i| i.command()) } else { None };
     let status = match image_command {
+        // SAFETY: init is single-threaded here (the mount thread is
+        // joined); the child only execs the image's command.
         Some(argv) => match unsafe { fork() } {
             Ok(ForkResult::Child) => {
                 // SAFETY: the body must not hold the report pipe.
