@@ -154,7 +154,7 @@ pub fn run_block(sh: &mut Shell, block: &IsolateBlock, ops: &[FdOp]) -> Exec {
     }
     let spec = match request {
         Ok(Request::Run(spec)) => spec,
-        Ok(Request::Help) => return sh.with_redirections(ops, false, |sh| print(sh, spec::HELP)),
+        Ok(Request::Help) => return sh.with_redirections(ops, false, |sh| print(sh, &spec::help())),
         Ok(Request::Doctor) => {
             // Non-zero when a check failed, so scripts and CI can rely on it.
             let (text, healthy) = doctor::report();
