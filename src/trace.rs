@@ -46,6 +46,6 @@ pub fn emit(call: impl FnOnce() -> String) {
 pub fn emit_as(pid: i32, call: impl FnOnce() -> String) {
     if let Some(fd) = fd() {
         let text: String = call().lines().map(|l| format!("[{pid}] {l}\n")).collect();
-        let _ = crate::exec::spawn::write_all(fd, text.as_bytes());
+        let _ = crate::sys::write_all(fd, text.as_bytes());
     }
 }

@@ -192,12 +192,7 @@ fn apply_op_quietly(op: &FdOp, pipes: &dyn PipeFds, opened_at: &mut RawFd) -> Re
     }
 }
 
-/// The C library's text for an errno ("Bad file descriptor").
-pub fn errno_text(e: Errno) -> String {
-    // SAFETY: strerror returns a valid C string; isosh is single-threaded
-    // and copies it at once.
-    unsafe { std::ffi::CStr::from_ptr(libc::strerror(e as i32)) }.to_string_lossy().into_owned()
-}
+pub use crate::sys::{errno_text, write_all};
 
 /// What a failed fd operation says, as `isosh: …` would print it.
 pub fn describe_failure(op: &FdOp, e: Errno) -> String {
@@ -530,26 +525,9 @@ fn trace_vfork_child(
     });
 }
 
-/// Writes all of `bytes` to `fd`, retrying on EINTR and short writes.
 /// Writes shell text to `fd` as the bytes it stands for (see [`crate::bytes`]).
 pub fn write_str(fd: RawFd, text: &str) -> Result<(), Errno> {
     write_all(fd, &crate::bytes::encode(text))
-}
-
-pub fn write_all(fd: RawFd, mut bytes: &[u8]) -> Result<(), Errno> {
-    while !bytes.is_empty() {
-        // SAFETY: the pointer and length describe a live slice.
-        let n = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
-        if n < 0 {
-            let e = Errno::last();
-            if e == Errno::EINTR {
-                continue;
-            }
-            return Err(e);
-        }
-        bytes = &bytes[n as usize..];
-    }
-    Ok(())
 }
 
 /// Leaves a forked child without running the parent's destructors or

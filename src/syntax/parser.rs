@@ -655,7 +655,7 @@ fn delimiter_text(word: &Word) -> String {
 }
 
 /// Reserved words that end a compound command's list (and `)`, `;;`).
-const TERMINATORS: &[&str] = &["then", "elif", "else", "fi", "do", "done", "esac", "}"];
+use super::keywords::TERMINATORS;
 
 fn is_terminator(kind: &TokenKind) -> bool {
     match kind {
