@@ -35,7 +35,6 @@ impl Shell {
     pub(crate) fn become_child(&mut self) {
         self.background.clear();
         self.exiting_inits.clear();
-        self.launching_body = false;
         self.jobs.clear();
         self.terminal = None;
         self.fg_pgid = None;
@@ -119,10 +118,13 @@ impl Shell {
         if self.functions.contains_key(name) || self.aliases.contains_key(name) {
             return None;
         }
-        self.launching_body = true;
-        let status = self.run_list(list).unwrap_or_else(Abort::status);
-        self.launching_body = false;
-        Some(self.launched_body.take().ok_or(status))
+        let sc = single_simple_command(list)?;
+        let mut started = None;
+        let mark = self.proc_subs.len();
+        let status = self.run_simple_then(sc, false, Some(&mut started)).unwrap_or_else(Abort::status);
+        self.close_proc_subs(mark);
+        self.state.last_status = status;
+        Some(started.ok_or(status))
     }
 }
 

@@ -84,11 +84,6 @@ pub struct Shell {
     pub(crate) stopped_now: Vec<Pid>,
     /// `exit` with stopped jobs warns once.
     pub(crate) warned_stopped: bool,
-    /// Set while an isolate block's init starts a body that is one program:
-    /// the program's process is then handed over in `launched_body` instead
-    /// of waited for, since init must reap and forward signals meanwhile.
-    launching_body: bool,
-    launched_body: Option<Pid>,
     /// Children ignore SIGINT/SIGQUIT (inside a background job).
     ignore_interrupts: bool,
     /// The exported environment as an `envp` array, rebuilt only when an
@@ -149,8 +144,6 @@ impl Shell {
             fg_pgid: None,
             stopped_now: Vec::new(),
             warned_stopped: false,
-            launching_body: false,
-            launched_body: None,
             ignore_interrupts: false,
             env_block: None,
             functions: std::collections::HashMap::new(),

@@ -34,6 +34,19 @@ impl Shell {
     }
 
     pub(super) fn run_simple(&mut self, sc: &SimpleCommand, last: bool) -> Exec {
+        self.run_simple_then(sc, last, None)
+    }
+
+    /// A simple command; with `hand_over`, a program it starts is not
+    /// waited for: its pid goes there (an isolate block's init starting its
+    /// body, see [`Shell::start_program`]). An explicit parameter, as
+    /// `last` is, not a mode flag left on the shell.
+    pub(super) fn run_simple_then(
+        &mut self,
+        sc: &SimpleCommand,
+        last: bool,
+        hand_over: Option<&mut Option<Pid>>,
+    ) -> Exec {
         self.substitution_status = None;
         self.current_offset = sc.span.start;
         if !self.aliases.is_empty()
@@ -77,7 +90,7 @@ impl Shell {
             }
         }
         if result.is_ok() {
-            result = self.run_expanded(sc, &argv, &assigns, &inherit, last);
+            result = self.run_expanded(sc, &argv, &assigns, &inherit, last, hand_over);
         }
         for (k, old) in undo.into_iter().rev() {
             match old {
@@ -115,6 +128,7 @@ impl Shell {
         assigns: &[(String, String)],
         inherit: &[RawFd],
         last: bool,
+        hand_over: Option<&mut Option<Pid>>,
     ) -> Exec {
         let mut ops = match self.redirect_ops(&sc.redirects) {
             Ok(ops) => ops,
@@ -131,13 +145,20 @@ impl Shell {
             let status = self.substitution_status.unwrap_or(0);
             return self.with_redirections_as(&ops, true, last, |_| Ok(status));
         }
-        self.dispatch(argv, assigns, &ops, last)
+        self.dispatch(argv, assigns, &ops, last, hand_over)
     }
 
     /// Runs an expanded, non-empty command line: a builtin or a program.
     /// `assigns` are already in the shell's variables; a program also gets
     /// them in its environment.
-    pub(super) fn dispatch(&mut self, argv: &[String], assigns: &[(String, String)], ops: &[FdOp], last: bool) -> Exec {
+    pub(super) fn dispatch(
+        &mut self,
+        argv: &[String],
+        assigns: &[(String, String)],
+        ops: &[FdOp],
+        last: bool,
+        hand_over: Option<&mut Option<Pid>>,
+    ) -> Exec {
         let name = &argv[0];
         // Special builtins come before functions, functions before the rest.
         if self.runner(name) == Runner::Function
@@ -148,7 +169,7 @@ impl Shell {
                 None => sh.call_function(&body, argv),
             });
         }
-        self.dispatch_command(argv, assigns, ops, last)
+        self.dispatch_command(argv, assigns, ops, last, hand_over)
     }
 
     /// A builtin or a program (not a function).
@@ -158,6 +179,7 @@ impl Shell {
         assigns: &[(String, String)],
         ops: &[FdOp],
         last: bool,
+        hand_over: Option<&mut Option<Pid>>,
     ) -> Exec {
         let name = &argv[0];
         if argv.get(1).is_some_and(|a| a == "--help")
@@ -167,7 +189,7 @@ impl Shell {
             return self.with_redirections(ops, false, |_| Ok(if spawn::write_str(1, &text).is_ok() { 0 } else { 1 }));
         }
         match builtins::find(name) {
-            None => self.run_external(name, argv, assigns, ops, last),
+            None => self.run_external(name, argv, assigns, ops, last, hand_over),
             Some(b) => match b.kind {
                 builtins::Kind::Exec => self.exec_builtin(&argv[1..], assigns, ops),
                 builtins::Kind::Run(run) => self.with_redirections_as(ops, b.special, last, |sh| run(sh, argv)),
@@ -178,7 +200,7 @@ impl Shell {
     /// `command NAME args…`: runs an already expanded command line,
     /// skipping functions.
     pub fn run_argv(&mut self, argv: &[String]) -> Exec {
-        self.dispatch_command(argv, &[], &[], false)
+        self.dispatch_command(argv, &[], &[], false, None)
     }
 
     /// Where `name` would run from, under the current `$PATH`.
@@ -302,6 +324,7 @@ impl Shell {
         assigns: &[(String, String)],
         ops: &[FdOp],
         last: bool,
+        hand_over: Option<&mut Option<Pid>>,
     ) -> Exec {
         let image = self.exec_image(name, argv, assigns);
         if let Err(u) = image
@@ -326,7 +349,7 @@ impl Shell {
                 &[libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]
             };
             if let Some(pid) = spawn::vfork_exec(image, ops, defaults, self.child_pgid()) {
-                return Ok(self.started(Pid::from_raw(pid)));
+                return Ok(self.started(Pid::from_raw(pid), hand_over));
             }
         }
         let pgid = self.child_pgid();
@@ -335,7 +358,7 @@ impl Shell {
                 let status = self.wire_and_exec(name, &image, ops);
                 exit_child(status)
             }
-            Ok(ForkResult::Parent { child }) => Ok(self.started(child)),
+            Ok(ForkResult::Parent { child }) => Ok(self.started(child, hand_over)),
             Err(e) => {
                 self.error(&format!("fork: {}", crate::exec::spawn::errno_text(e)));
                 Ok(STATUS_NOT_EXECUTABLE)
@@ -343,11 +366,10 @@ impl Shell {
         }
     }
 
-    /// A program has just started: wait for it — or, while init starts a
-    /// block's body, hand it over (see [`Shell::start_program`]).
-    pub(super) fn started(&mut self, pid: Pid) -> i32 {
-        if std::mem::take(&mut self.launching_body) {
-            self.launched_body = Some(pid);
+    /// A program has just started: wait for it — or hand it over.
+    pub(super) fn started(&mut self, pid: Pid, hand_over: Option<&mut Option<Pid>>) -> i32 {
+        if let Some(slot) = hand_over {
+            *slot = Some(pid);
             return 0;
         }
         self.adopt_foreground(pid);
