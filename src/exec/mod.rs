@@ -3,6 +3,7 @@
 
 pub mod builtins;
 mod compound;
+pub mod error;
 mod fork;
 pub mod jobs;
 pub mod launch;
@@ -19,10 +20,11 @@ use crate::expand::{self, ExpandError};
 use crate::signals;
 use crate::state::State;
 use crate::syntax::ast::*;
+use error::CommandError;
 use launch::{Launch, Runner};
 use nix::unistd::{ForkResult, Pid, fork};
 use path::{Lookup, PathCache};
-use plan::{FdOp, FdRef, PlanError, Redirection};
+use plan::{FdOp, FdRef, Redirection};
 use spawn::{CStrArray, ExecImage, NoPipes, SavedFds, exit_child, write_all};
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, RawFd};
@@ -242,11 +244,6 @@ pub(crate) fn sole_program_name(list: &List) -> Option<&str> {
     // Tilde and pathname expansion could still change a plain word.
     let expands = name.starts_with('~') || name.contains(['*', '?', '[']);
     (!expands && builtins::find(name).is_none()).then_some(name)
-}
-
-pub(crate) enum PlanFailure {
-    Expand(ExpandError),
-    Plan(PlanError),
 }
 
 /// Quotes a word for display so that the shell would read it back the same.

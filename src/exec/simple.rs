@@ -4,19 +4,25 @@
 use super::*;
 
 impl Shell {
-    pub(super) fn plan_failed(&self, failure: PlanFailure) -> Exec {
+    pub(super) fn plan_failed(&self, failure: CommandError) -> Exec {
         match failure {
-            PlanFailure::Expand(e) => Err(self.expansion_failed(e)),
+            CommandError::Expand(e) => Err(self.expansion_failed(e)),
             // dash counts a bad fd word as a syntax error: fatal in scripts.
-            PlanFailure::Plan(e) => {
-                self.error(&e.to_string());
-                Err(self.fatal_unless_interactive(STATUS_FAILED_SETUP))
+            other => {
+                self.error(&other.to_string());
+                Err(self.fatal_unless_interactive(other.status()))
             }
         }
     }
 
+    /// Prints why a command did not run and gives its status.
+    pub(super) fn report(&self, e: &CommandError) -> i32 {
+        self.error(&e.to_string());
+        e.status()
+    }
+
     /// Expands the redirections of a command into fd operations.
-    pub(crate) fn redirect_ops(&mut self, redirects: &[Redirect]) -> Result<Vec<FdOp>, PlanFailure> {
+    pub(crate) fn redirect_ops(&mut self, redirects: &[Redirect]) -> Result<Vec<FdOp>, CommandError> {
         if redirects.is_empty() {
             return Ok(Vec::new());
         }
@@ -26,10 +32,10 @@ impl Shell {
                 Some(body) => expand::expand_heredoc(self, &body.0.borrow()),
                 None => expand::expand_single(self, &r.target, false),
             };
-            expanded.push(Redirection { fd: r.fd, op: r.op, target: target.map_err(PlanFailure::Expand)? });
+            expanded.push(Redirection { fd: r.fd, op: r.op, target: target? });
         }
         let mut ops = Vec::with_capacity(expanded.len());
-        plan::redirection_ops(&expanded, self.state.options.noclobber, &mut ops).map_err(PlanFailure::Plan)?;
+        plan::redirection_ops(&expanded, self.state.options.noclobber, &mut ops)?;
         Ok(ops)
     }
 
@@ -242,12 +248,8 @@ impl Shell {
         let saved = match SavedFds::apply(ops) {
             Ok(saved) => saved,
             Err(msg) => {
-                self.error(&msg);
-                return if special {
-                    Err(self.fatal_unless_interactive(STATUS_FAILED_SETUP))
-                } else {
-                    Ok(STATUS_FAILED_SETUP)
-                };
+                let status = self.report(&CommandError::Redirect(msg));
+                return if special { Err(self.fatal_unless_interactive(status)) } else { Ok(status) };
             }
         };
         let result = body(self);
@@ -267,10 +269,10 @@ impl Shell {
         };
         let status = match self.exec_image(name, args, assigns) {
             Ok(image) => {
-                let e = image.exec();
-                self.exec_failure(name, e)
+                let errno = image.exec();
+                self.report(&CommandError::Exec { name: name.clone(), errno })
             }
-            Err(u) => u.report(self, name),
+            Err(e) => self.report(&e),
         };
         // A failed exec ends a script, but not an interactive shell.
         Err(self.fatal_unless_interactive(status))
@@ -282,14 +284,14 @@ impl Shell {
         name: &str,
         argv: &[String],
         assigns: &[(String, String)],
-    ) -> Result<ExecImage, Unrunnable> {
+    ) -> Result<ExecImage, CommandError> {
         let Lookup::Found(path) = self.lookup_path(name) else {
-            return Err(Unrunnable::NotFound);
+            return Err(CommandError::NotFound(name.to_string()));
         };
         let path = CString::new(path.into_os_string().into_encoded_bytes()).ok();
         let argv: Option<Vec<CString>> = argv.iter().map(|a| crate::bytes::cstring(a)).collect();
         let (Some(path), Some(argv)) = (path, argv) else {
-            return Err(Unrunnable::NulByte);
+            return Err(CommandError::NulByte(name.to_string()));
         };
         let envp = if assigns.is_empty() {
             self.environment()
@@ -311,12 +313,6 @@ impl Shell {
         }
     }
 
-    /// Prints why `execve` failed and returns the POSIX status for it.
-    pub(super) fn exec_failure(&self, name: &str, e: nix::errno::Errno) -> i32 {
-        self.error(&format!("{name}: {}", crate::exec::spawn::errno_text(e)));
-        if e == nix::errno::Errno::ENOENT { STATUS_NOT_FOUND } else { STATUS_NOT_EXECUTABLE }
-    }
-
     pub(super) fn run_external(
         &mut self,
         name: &str,
@@ -327,11 +323,11 @@ impl Shell {
         hand_over: Option<&mut Option<Pid>>,
     ) -> Exec {
         let image = self.exec_image(name, argv, assigns);
-        if let Err(u) = image
+        if let Err(u) = &image
             && ops.is_empty()
         {
             // Nothing to redirect first: no need to fork just to complain.
-            return Ok(u.report(self, name));
+            return Ok(self.report(u));
         }
         let how = self.program_launch(last, image.is_ok());
         if how == Launch::ExecInPlace {
@@ -378,18 +374,17 @@ impl Shell {
 
     /// In the process that will run the command: apply its fd operations,
     /// then exec. Returns only on failure, with the status to exit with.
-    pub(super) fn wire_and_exec(&self, name: &str, image: &Result<ExecImage, Unrunnable>, ops: &[FdOp]) -> i32 {
+    pub(super) fn wire_and_exec(&self, name: &str, image: &Result<ExecImage, CommandError>, ops: &[FdOp]) -> i32 {
         if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
-            self.error(&spawn::describe_failure(op, e));
-            return STATUS_FAILED_SETUP;
+            return self.report(&CommandError::Redirect(spawn::describe_failure(op, e)));
         }
         match image {
             Ok(image) => {
-                let e = image.exec();
-                self.exec_failure(name, e)
+                let errno = image.exec();
+                self.report(&CommandError::Exec { name: name.to_string(), errno })
             }
             // The lookup failed in the parent; say so on the redirected fd 2.
-            Err(u) => u.report(self, name),
+            Err(e) => self.report(e),
         }
     }
 
@@ -401,28 +396,5 @@ impl Shell {
         line.push_str(&words.collect::<Vec<_>>().join(" "));
         line.push('\n');
         let _ = spawn::write_str(2, &line);
-    }
-}
-
-/// Why a command cannot even be handed to `execve`.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Unrunnable {
-    NotFound,
-    NulByte,
-}
-
-impl Unrunnable {
-    /// Prints the reason and returns the status.
-    fn report(self, sh: &Shell, name: &str) -> i32 {
-        match self {
-            Unrunnable::NotFound => {
-                sh.error(&format!("{name}: command not found"));
-                STATUS_NOT_FOUND
-            }
-            Unrunnable::NulByte => {
-                sh.error(&format!("{name}: argument contains a NUL byte"));
-                STATUS_NOT_EXECUTABLE
-            }
-        }
     }
 }
