@@ -227,3 +227,34 @@ impl Shell {
         }
     }
 }
+
+/// The executor is what an isolate block runs in.
+impl crate::isolate::Host for Shell {
+    fn error(&self, msg: &str) {
+        Shell::error(self, msg)
+    }
+
+    fn with_redirections(&mut self, ops: &[FdOp], special: bool, body: impl FnOnce(&mut Self) -> Exec) -> Exec {
+        Shell::with_redirections(self, ops, special, body)
+    }
+
+    fn job_control(&self) -> bool {
+        self.terminal.is_some()
+    }
+
+    fn note_exiting_init(&mut self, init: Pid) {
+        Shell::note_exiting_init(self, init)
+    }
+
+    fn become_child(&mut self) {
+        Shell::become_child(self)
+    }
+
+    fn start_program(&mut self, list: &List) -> Option<Result<Pid, i32>> {
+        Shell::start_program(self, list)
+    }
+
+    fn run_list_in_child(&mut self, list: &List) -> i32 {
+        Shell::run_list_in_child(self, list)
+    }
+}
