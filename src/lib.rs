@@ -16,6 +16,7 @@ pub mod signals;
 pub mod stack;
 pub mod state;
 pub mod syntax;
+pub mod sys;
 pub mod toplevel;
 pub mod trace;
 pub mod users;

@@ -37,8 +37,8 @@ fn here() -> usize {
 /// `RLIMIT_STACK` — without reading `/proc/self/maps`, which stacker would
 /// do on its first use (and `main` avoids: see src/main.rs).
 pub fn init_main_thread() {
-    // SAFETY: getrlimit fills a local struct.
     let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit fills a local struct.
     let size = if unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut lim) } == 0
         && lim.rlim_cur != libc::RLIM_INFINITY
         && lim.rlim_cur as usize >= 2 * RED_ZONE

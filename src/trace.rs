@@ -37,9 +37,15 @@ pub fn fd() -> Option<i32> {
 
 /// Writes `[pid] call` (one line per call) when tracing.
 pub fn emit(call: impl FnOnce() -> String) {
+    emit_as(std::process::id() as i32, call)
+}
+
+/// Writes `[pid] call` for another process: the calls a vfork child made,
+/// reported by the shell once the child has exec'd (the child itself,
+/// sharing the shell's memory, must not allocate or write).
+pub fn emit_as(pid: i32, call: impl FnOnce() -> String) {
     if let Some(fd) = fd() {
-        let pid = std::process::id();
         let text: String = call().lines().map(|l| format!("[{pid}] {l}\n")).collect();
-        let _ = crate::exec::spawn::write_all(fd, text.as_bytes());
+        let _ = crate::sys::write_all(fd, text.as_bytes());
     }
 }

@@ -10,6 +10,9 @@
 //! files touched are ones the test made. Needs root (SKIP otherwise); the
 //! rootless half runs as the user `isosh-rootless`, as tests/security.rs.
 
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{ISOSH, Run, Scratch};

@@ -17,6 +17,9 @@
 //! Each run gets its own scratch directory holding the fixture files made by
 //! [`fixture`], so cases may create and read files freely.
 
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{Case, check_all};

@@ -5,6 +5,9 @@
 //! Malformed images must fail with a clear message and status 125, and
 //! leave nothing half-written in the store.
 
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{ISOSH, Run, Scratch};

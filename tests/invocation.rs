@@ -1,6 +1,9 @@
 //! The ways into isosh other than the REPL: `-c`, script files, `#!` lines,
 //! standard input, and the command-line options.
 
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{ISOSH, Scratch, run_in};

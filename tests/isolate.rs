@@ -3,6 +3,9 @@
 //! it they say so and skip — the rootless test instead needs root to create
 //! an unprivileged user and runs the block as that user.
 
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{ISOSH, Run, Scratch, run_in};

@@ -2,6 +2,9 @@
 //! continuation prompt, Ctrl-C at the prompt and during a command, Ctrl-D,
 //! and the history file.
 
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{ISOSH, Scratch};

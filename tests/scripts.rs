@@ -1,6 +1,9 @@
 //! The example scripts under scripts/examples run identically under isosh
 //! and dash.
 
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{ISOSH, Run, Scratch, run_in};

@@ -15,6 +15,9 @@
 //! (created here with `useradd` if missing) and is skipped, visibly, only
 //! where user namespaces are unavailable.
 
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{ISOSH, Run, Scratch};

@@ -16,6 +16,9 @@
 //! `ISOSH_SPEC_BLESS=1 cargo test --test spec` rewrites the expected
 //! blocks from the oracle's output (review the diff before committing).
 
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{Case, check_all, run_shell};

@@ -2,6 +2,9 @@
 //! command line, every forked process makes the same open/dup2/close calls,
 //! in the same order, before it execs.
 
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{ISOSH, Scratch, run_in};
@@ -34,6 +37,17 @@ fn norm(call: &str) -> Option<String> {
     if let Some(rest) = call.strip_prefix("pipe2([").or_else(|| call.strip_prefix("pipe([")) {
         let ends = rest.split(']').next().unwrap_or("").replace(',', "");
         return Some(format!("pipe {ends}"));
+    }
+    // How a process was started, in the parent's list: the vfork-style
+    // clone the shell starts programs with, or a fork (glibc's is a clone
+    // without CLONE_VM).
+    // A call a signal interrupted is made again (strace shows both).
+    if call.contains("ERESTARTNOINTR") || call.contains("ERESTARTSYS") {
+        return None;
+    }
+    if call.starts_with("clone(") || call.starts_with("fork(") || call.starts_with("vfork(") {
+        let vfork = call.contains("CLONE_VFORK") || call.starts_with("vfork(");
+        return Some(if vfork { "launch vfork" } else { "launch fork" }.into());
     }
     if call.starts_with("dup2(") {
         let a = args(call, "dup2");
@@ -203,7 +217,7 @@ fn explain_trace_and_strace_agree() {
                 "-f",
                 "-qq",
                 "-e",
-                "trace=openat,dup2,close,execve,pipe2,fcntl",
+                "trace=openat,dup2,close,execve,pipe2,fcntl,clone,fork,vfork",
                 "-o",
                 log.to_str().unwrap(),
                 ISOSH,
@@ -291,4 +305,364 @@ fn isolate_mounts_agree_with_strace() {
         assert_eq!(real, traced, "{line}: trace differs from strace");
         assert_eq!(real, explained, "{line}: explain differs from strace");
     }
+}
+
+/// A small seeded generator (xorshift64*): the same lines on every run.
+struct Gen(u64);
+
+impl Gen {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len())]
+    }
+
+    /// Every redirection form, in every position.
+    fn redirects(&mut self) -> String {
+        const FORMS: &[&str] = &[
+            ">o1",
+            ">>o2",
+            "<a.txt",
+            "2>e",
+            ">o 2>&1",
+            "2>&1 >o",
+            "3>t",
+            "3<a.txt",
+            "4<>rw",
+            ">&2",
+            "2>&-",
+            "<&-",
+            "3>&1",
+            "&>b",
+            "&>>b",
+            ">|c",
+            "5>&1",
+            "9>n",
+            "0<a.txt",
+            "7>&-",
+            "1>&1",
+            "3>t 3>&-",
+            "<a.txt 4<&0",
+        ];
+        let n = [0, 0, 1, 1, 2][self.below(5)];
+        (0..n).map(|_| format!(" {}", self.pick(FORMS))).collect()
+    }
+
+    fn simple(&mut self, functions: bool) -> String {
+        const PROGRAMS: &[&str] = &[
+            "/bin/true",
+            "/bin/echo x",
+            "/bin/cat a.txt",
+            "/bin/cat",
+            "nosuchcmd",
+            "/bin/cat <(/bin/echo p)",
+            "/bin/cat < <(echo q; /bin/true)",
+            "/bin/echo y >(/bin/cat)",
+        ];
+        const BUILTINS: &[&str] = &["echo x", ":", "read v", "true", "v=1", "printf y"];
+        let name = match self.below(if functions { 7 } else { 6 }) {
+            0..=2 => self.pick(PROGRAMS),
+            3..=5 => self.pick(BUILTINS),
+            _ => "f",
+        };
+        format!("{name}{}", self.redirects())
+    }
+
+    fn command(&mut self, depth: usize, functions: bool) -> String {
+        match if depth == 0 { 0 } else { self.below(5) } {
+            0..=2 => self.simple(functions),
+            3 => format!("( {} ){}", self.list(depth - 1, functions), self.redirects()),
+            _ => format!("{{ {}; }}{}", self.list(depth - 1, functions), self.redirects()),
+        }
+    }
+
+    fn pipeline(&mut self, depth: usize, functions: bool) -> String {
+        let n = [1, 1, 2, 3][self.below(4)];
+        let stages: Vec<String> = (0..n).map(|_| self.command(depth, functions)).collect();
+        stages.join(" | ")
+    }
+
+    fn list(&mut self, depth: usize, functions: bool) -> String {
+        let n = 1 + self.below(2);
+        let mut out = String::new();
+        for i in 0..n {
+            if i > 0 {
+                out.push_str(self.pick(&["; ", "; ", "; : && "]));
+            }
+            if self.below(6) == 0 {
+                // A background job: one program, which its forked shell
+                // execs in place.
+                out.push_str(&format!("{} & ", self.pick(&["/bin/true", "/bin/echo bg"])));
+                out.push_str(&self.redirects());
+                out.push_str(" :");
+            } else {
+                out.push_str(&self.pipeline(depth, functions));
+            }
+        }
+        out
+    }
+
+    fn line(&mut self) -> String {
+        if self.below(3) == 0 {
+            let body = self.list(1, false);
+            let call = self.list(1, true);
+            format!("f() {{ {body}; }}; {call}")
+        } else {
+            self.list(2, false)
+        }
+    }
+}
+
+/// `[PID] call` anywhere in a line: (PID, call).
+fn trace_line(line: &str) -> Option<(&str, &str)> {
+    let mut from = 0;
+    while let Some(at) = line[from..].find('[') {
+        let rest = &line[from + at + 1..];
+        if let Some((pid, call)) = rest.split_once("] ")
+            && !pid.is_empty()
+            && pid.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Some((pid, call));
+        }
+        from += at + 1;
+    }
+    None
+}
+
+/// The process tree's root: the one pid no `fork()`/`clone()` returned.
+fn root_pid<'a>(lines: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> String {
+    let children: Vec<String> =
+        lines.clone().filter_map(|(_, c)| c.rsplit_once(") = ").map(|(_, r)| r.to_string())).collect();
+    lines.map(|(p, _)| p).find(|p| !children.iter().any(|c| c == p)).unwrap_or("").to_string()
+}
+
+/// The processes' calls as a sorted multiset: processes that run at once
+/// start in an order the scheduler picks, each one's own calls do not.
+fn settle((shell, mut procs): (Calls, Vec<Calls>)) -> (Calls, Vec<Calls>) {
+    procs.retain(|c| !c.is_empty());
+    procs.sort();
+    (shell, procs)
+}
+
+/// The shell's calls in an untraced strace log, after its start-up check
+/// of the cleanup journal (`/run/isosh`).
+fn from_plain_strace(log: &str) -> (Calls, Vec<Calls>) {
+    let shell_pid = log.split_whitespace().next().unwrap_or("").to_string();
+    let (shell, procs) = {
+        let mut pending: BTreeMap<String, (usize, String)> = BTreeMap::new();
+        let mut joined: Vec<(String, String)> = Vec::new();
+        for line in log.lines() {
+            let Some((pid, call)) = line.split_once(' ') else { continue };
+            let call = call.trim();
+            if let Some(first) = call.strip_suffix(" <unfinished ...>") {
+                pending.insert(pid.to_string(), (joined.len(), first.to_string()));
+                joined.push((pid.to_string(), first.to_string()));
+            } else if let Some((_, rest)) = call.split_once("resumed>") {
+                if let Some((at, first)) = pending.remove(pid) {
+                    joined[at].1 = format!("{first}{rest}");
+                }
+            } else {
+                joined.push((pid.to_string(), call.to_string()));
+            }
+        }
+        per_process(joined.iter().map(|(p, c)| (p.as_str(), c.as_str())), &shell_pid, "\"/run/isosh\"")
+    };
+    // The journal check's own close.
+    let shell = match shell.first() {
+        Some(c) if c.starts_with("close ") => shell[1..].to_vec(),
+        _ => shell,
+    };
+    (shell, procs)
+}
+
+fn agreement(line: &str, dir: &std::path::Path) -> Option<String> {
+    // A stage whose reader has gone must not die of SIGPIPE halfway in one
+    // run and not in another: the line runs with SIGPIPE ignored.
+    let line = &format!("trap '' PIPE; {line}");
+    let log = dir.join(format!("strace-{}.log", std::process::id()));
+    let args = [
+        "-f",
+        "-qq",
+        "-e",
+        "trace=openat,dup2,close,execve,pipe2,fcntl,clone,fork,vfork",
+        "-o",
+        log.to_str()?,
+        ISOSH,
+        "-c",
+        line,
+    ];
+    run_in(dir, "strace", &args, "");
+    let real = settle(from_plain_strace(&std::fs::read_to_string(&log).unwrap_or_default()));
+    let traced = run_in(dir, ISOSH, &["--trace", "-c", line], "");
+    // A command's own stderr may leave a line unfinished (`printf y >&2`):
+    // a trace line starts at its `[PID] `.
+    let lines: Vec<(&str, &str)> = traced.stderr.lines().filter_map(trace_line).collect();
+    let shell_pid = root_pid(lines.iter().copied());
+    let traced = settle(per_process(lines.iter().copied(), &shell_pid, ""));
+    let explained = settle(from_explain(&run_in(dir, ISOSH, &["--explain", "-c", line], "").stdout));
+    let mut out = Vec::new();
+    for (who, other) in [("--trace", &traced), ("explain", &explained)] {
+        if real.0 != other.0 {
+            out.push(format!(
+                "{line}: {who} differs from strace in the shell:\n  strace: {:?}\n  {who}: {:?}",
+                real.0, other.0
+            ));
+        }
+        let only = |a: &[Calls], b: &[Calls]| -> Vec<Calls> { a.iter().filter(|p| !b.contains(p)).cloned().collect() };
+        if real.1 != other.1 {
+            out.push(format!(
+                "{line}: {who} differs from strace in the processes:\n  strace only: {:?}\n  {who} only: {:?}",
+                only(&real.1, &other.1),
+                only(&other.1, &real.1)
+            ));
+        }
+    }
+    (!out.is_empty()).then(|| out.join("\n"))
+}
+
+/// Issue 12's cases, then generated lines: explain's processes, how each
+/// was started (vfork-style clone or fork) and their fd calls, `--trace`'s
+/// and those of `strace -f` on an untraced run agree.
+#[test]
+fn generated_lines_agree_with_strace() {
+    if !common::have("strace") {
+        eprintln!("SKIP generated_lines_agree_with_strace: strace is not installed (apt-get install strace)");
+        return;
+    }
+    let mut lines: Vec<String> = [
+        "( /bin/true ) >f",
+        "f() { /bin/true; }; f >out",
+        "/bin/true & :",
+        "/bin/true",
+        "/bin/true >o; ( /bin/true; /bin/echo x ) 2>e | /bin/cat",
+        "{ /bin/true >o; echo x; } 3>t | /bin/cat >o2",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut g = Gen(0x1505_2026_0012);
+    while lines.len() < 320 {
+        let l = g.line();
+        if !lines.contains(&l) {
+            lines.push(l);
+        }
+    }
+    let dir = Scratch::new("trace-gen");
+    std::fs::write(dir.path().join("a.txt"), "alpha\n").unwrap();
+    // Two workers: the machine's two cores.
+    let halves: Vec<Vec<String>> =
+        vec![lines.iter().step_by(2).cloned().collect(), lines.iter().skip(1).step_by(2).cloned().collect()];
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = halves
+            .iter()
+            .enumerate()
+            .map(|(i, half)| {
+                let sub = dir.path().join(format!("w{i}"));
+                std::fs::create_dir_all(&sub).unwrap();
+                std::fs::write(sub.join("a.txt"), "alpha\n").unwrap();
+                s.spawn(move || half.iter().filter_map(|l| agreement(l, &sub)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    assert!(lines.len() >= 300);
+    assert!(failures.is_empty(), "{} of {} lines disagree:\n{}", failures.len(), lines.len(), failures.join("\n"));
+}
+
+/// Generated isolate blocks: the mounts and pivot_root explain lists are
+/// those `strace -f` records on an untraced run and those `--trace`
+/// prints — as root, and rootless as a user of its own.
+#[test]
+fn generated_isolate_blocks_agree_with_strace() {
+    use std::os::unix::process::CommandExt;
+    if !common::have("strace") || !nix::unistd::geteuid().is_root() {
+        eprintln!("SKIP generated_isolate_blocks_agree_with_strace: needs strace and root");
+        return;
+    }
+    let user = "isosh-rootless";
+    if std::process::Command::new("id").arg(user).output().is_ok_and(|o| !o.status.success()) {
+        let made = std::process::Command::new("useradd")
+            .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user])
+            .status();
+        assert!(made.is_ok_and(|s| s.success()), "useradd failed");
+    }
+    let id = std::process::Command::new("id").args(["-u", user]).output().unwrap();
+    let uid: u32 = String::from_utf8_lossy(&id.stdout).trim().parse().unwrap();
+    let dir = Scratch::new("trace-iso-gen");
+    std::os::unix::fs::chown(dir.path(), Some(uid), Some(uid)).unwrap();
+    std::fs::create_dir(dir.path().join("vol")).unwrap();
+    std::os::unix::fs::chown(dir.path().join("vol"), Some(uid), Some(uid)).unwrap();
+    // The checkout may sit below a directory the user cannot enter.
+    let isosh = dir.path().join("isosh");
+    std::fs::copy(ISOSH, &isosh).unwrap();
+    std::fs::write(dir.path().join("a.txt"), "alpha\n").unwrap();
+    let vol = dir.path().join("vol").display().to_string();
+    let run = |args: &[&str], as_user: bool| {
+        let mut cmd = std::process::Command::new(args[0]);
+        cmd.args(&args[1..]).current_dir(dir.path()).env_clear().env("PATH", "/usr/bin:/bin").env("HOME", dir.path());
+        if as_user {
+            cmd.uid(uid).gid(uid);
+        }
+        cmd.output().unwrap()
+    };
+    let userns = run(&["unshare", "-U", "true"], true).status.success();
+    let mut g = Gen(0x1505_2026_1212);
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for i in 0..60 {
+        let rootless = i % 2 == 1;
+        if rootless && !userns {
+            continue;
+        }
+        let mut options = Vec::new();
+        for (p, opt) in [
+            (3, "--read-only".to_string()),
+            (3, "--net host".to_string()),
+            // A volume needs a writable root for its mount point.
+            (3, format!("-v {vol}:/data")),
+            (4, format!("-v {vol}:/data:ro")),
+            (4, "--workdir /w".to_string()),
+            (4, "--hostname h".to_string()),
+            (4, "--seccomp=unconfined".to_string()),
+        ] {
+            if g.below(p) == 0 {
+                options.push(opt);
+            }
+        }
+        if options.iter().any(|o| o.starts_with("-v")) {
+            options.retain(|o| o != "--read-only");
+        }
+        if !rootless && g.below(3) == 0 {
+            options.push("--memory 64M --pids-limit 20".into());
+        }
+        let body = g.pick(&["/bin/true", "echo x", "/bin/echo a | /bin/cat", "cd /; /bin/true"]);
+        let after = g.pick(&["", " >/dev/null", " 2>&1", " <a.txt"]);
+        let line = format!("isolate {} < {body} >{after}", options.join(" "));
+        // A log of its own: the rootless strace could not write root's.
+        let log = dir.path().join(format!("strace-{i}.log"));
+        let log = log.to_str().unwrap();
+        let isosh = isosh.to_str().unwrap();
+        run(&["strace", "-f", "-qq", "-e", "trace=mount,pivot_root", "-o", log, isosh, "-c", &line], rootless);
+        let real = mounts(&std::fs::read_to_string(log).unwrap_or_default());
+        let traced = mounts(&String::from_utf8_lossy(&run(&[isosh, "--trace", "-c", &line], rootless).stderr));
+        let explained = mounts(&String::from_utf8_lossy(&run(&[isosh, "--explain", "-c", &line], rootless).stdout));
+        let who = if rootless { "rootless" } else { "root" };
+        if real.len() < 8 {
+            failures.push(format!("{who}: {line}: only {} mounts: {real:?}", real.len()));
+        }
+        if real != traced {
+            failures.push(format!("{who}: {line}: --trace differs from strace:\n  {real:?}\n  {traced:?}"));
+        }
+        if real != explained {
+            failures.push(format!("{who}: {line}: explain differs from strace:\n  {real:?}\n  {explained:?}"));
+        }
+        compared += 1;
+    }
+    assert!(compared >= 30, "only {compared} blocks compared");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

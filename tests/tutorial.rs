@@ -8,6 +8,9 @@
 //! namespace) and must print the same, unless its tag says why not:
 //! `isosh root not-rootless: REASON`.
 
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{ISOSH, Scratch};

@@ -5,7 +5,7 @@ use super::spawn::exit_child;
 use super::{Abort, Exec, Shell};
 use crate::expand;
 use crate::syntax::ast::{CompoundCommand, CompoundKind, List};
-use nix::unistd::{ForkResult, fork};
+use nix::unistd::ForkResult;
 
 /// What a loop does after its body ran.
 enum Next {
@@ -35,15 +35,16 @@ impl Shell {
             Err(failure) => return self.plan_failed(failure),
         };
         if let CompoundKind::Subshell(list) = &cc.kind {
-            return self.run_subshell(list, &ops, last);
+            let fork = self.compound_launch(&cc.kind, last) == super::launch::Launch::Fork;
+            return self.run_subshell(list, &ops, fork);
         }
         self.with_redirections_as(&ops, false, last, |sh| sh.run_compound_kind(&cc.kind, last))
     }
 
     /// `( list )`: a forked copy of the shell runs the list — or, when
     /// this process ends with it anyway, this process.
-    fn run_subshell(&mut self, list: &List, ops: &[super::plan::FdOp], last: bool) -> Exec {
-        if last {
+    fn run_subshell(&mut self, list: &List, ops: &[super::plan::FdOp], forks: bool) -> Exec {
+        if !forks {
             self.become_child();
             if let Err((op, e)) = super::spawn::apply_all(ops, &super::spawn::NoPipes) {
                 self.error(&super::spawn::describe_failure(op, e));
@@ -52,13 +53,8 @@ impl Shell {
             return Ok(self.run_list_as(list, true).unwrap_or_else(Abort::status));
         }
         let pgid = self.child_pgid();
-        // SAFETY: isosh is single-threaded; the child continues with its copy.
-        match unsafe { fork() } {
+        match self.fork_child(pgid) {
             Ok(ForkResult::Child) => {
-                if let Some(pg) = pgid {
-                    let _ = nix::unistd::setpgid(nix::unistd::Pid::from_raw(0), nix::unistd::Pid::from_raw(pg));
-                }
-                self.become_child();
                 if let Err((op, e)) = super::spawn::apply_all(ops, &super::spawn::NoPipes) {
                     self.error(&super::spawn::describe_failure(op, e));
                     exit_child(super::STATUS_FAILED_SETUP);

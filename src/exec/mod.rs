@@ -3,20 +3,29 @@
 
 pub mod builtins;
 mod compound;
+pub mod error;
+mod fork;
 pub mod jobs;
+pub mod launch;
 pub mod path;
+mod pipeline;
 pub mod plan;
+mod simple;
+mod source;
 pub mod spawn;
+pub mod time;
 pub mod wait;
 
 use crate::expand::{self, ExpandError};
 use crate::signals;
 use crate::state::State;
 use crate::syntax::ast::*;
+use error::CommandError;
+use launch::{Launch, Runner};
 use nix::unistd::{ForkResult, Pid, fork};
 use path::{Lookup, PathCache};
-use plan::{FdOp, FdRef, PlanError, Redirection};
-use spawn::{CStrArray, ExecImage, NoPipes, PipeFds, SavedFds, exit_child, write_all};
+use plan::{FdOp, FdRef, Redirection};
+use spawn::{CStrArray, ExecImage, NoPipes, SavedFds, exit_child, write_all};
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, RawFd};
 use std::rc::Rc;
@@ -53,6 +62,9 @@ pub const STATUS_FAILED_SETUP: i32 = 2;
 pub const STATUS_NOT_EXECUTABLE: i32 = 126;
 pub const STATUS_NOT_FOUND: i32 = 127;
 
+/// The lowest fd a process substitution's end is moved to (bash's 63).
+pub const PROC_SUB_FLOOR: RawFd = 63;
+
 /// `$PATH` when the variable is unset.
 const DEFAULT_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 
@@ -74,11 +86,6 @@ pub struct Shell {
     pub(crate) stopped_now: Vec<Pid>,
     /// `exit` with stopped jobs warns once.
     pub(crate) warned_stopped: bool,
-    /// Set while an isolate block's init starts a body that is one program:
-    /// the program's process is then handed over in `launched_body` instead
-    /// of waited for, since init must reap and forward signals meanwhile.
-    launching_body: bool,
-    launched_body: Option<Pid>,
     /// Children ignore SIGINT/SIGQUIT (inside a background job).
     ignore_interrupts: bool,
     /// The exported environment as an `envp` array, rebuilt only when an
@@ -113,6 +120,9 @@ pub struct Shell {
     current_offset: usize,
     /// Interactive history, for the `history` builtin.
     pub(crate) history: std::collections::VecDeque<String>,
+    /// The shell's ends of the process substitutions of the commands
+    /// running, innermost last: each command closes its own when it ends.
+    proc_subs: Vec<std::os::fd::OwnedFd>,
 }
 
 /// A named text commands come from.
@@ -122,24 +132,6 @@ pub struct Source {
     pub text: String,
     /// Line number of the text's first line.
     pub first_line: usize,
-}
-
-/// The pipe ends a pipeline stage was forked with.
-struct StagePipes {
-    index: usize,
-    prev_read: Option<RawFd>,
-    next: Option<(RawFd, RawFd)>,
-}
-
-impl PipeFds for StagePipes {
-    fn pipe_fd(&self, r: FdRef) -> Option<RawFd> {
-        match r {
-            FdRef::PipeRead(k) if k + 1 == self.index => self.prev_read,
-            FdRef::PipeRead(k) if k == self.index => self.next.map(|p| p.0),
-            FdRef::PipeWrite(k) if k == self.index => self.next.map(|p| p.1),
-            _ => None,
-        }
-    }
 }
 
 impl Shell {
@@ -154,8 +146,6 @@ impl Shell {
             fg_pgid: None,
             stopped_now: Vec::new(),
             warned_stopped: false,
-            launching_body: false,
-            launched_body: None,
             ignore_interrupts: false,
             env_block: None,
             functions: std::collections::HashMap::new(),
@@ -171,6 +161,7 @@ impl Shell {
             expanding_aliases: Vec::new(),
             history: std::collections::VecDeque::new(),
             current_offset: 0,
+            proc_subs: Vec::new(),
         }
     }
 
@@ -185,27 +176,6 @@ impl Shell {
     /// `isosh: MESSAGE` for messages that carry their own location.
     pub fn error_unlocated(&self, msg: &str) {
         let _ = spawn::write_str(2, &format!("isosh: {msg}\n"));
-    }
-
-    /// `FILE:LINE` of the command running, in a script or sourced file
-    /// (not for `-c` strings or the prompt, whose lines the user sees).
-    fn location(&self) -> Option<String> {
-        let source = self.sources.last()?;
-        if matches!(source.name.as_str(), "-c" | "isosh" | "eval" | "trap") || self.state.options.interactive {
-            return None;
-        }
-        let line = crate::syntax::span::line_col(&source.text, self.current_offset, source.first_line).line;
-        Some(format!("{}:{line}", source.name))
-    }
-
-    /// Runs `f` with `source` as the text spans refer to.
-    pub(crate) fn in_source<T>(&mut self, source: Rc<Source>, f: impl FnOnce(&mut Self) -> T) -> T {
-        let saved = self.current_offset;
-        self.sources.push(source);
-        let r = f(self);
-        self.sources.pop();
-        self.current_offset = saved;
-        r
     }
 
     /// The status a failure before running gives: in a non-interactive
@@ -233,272 +203,6 @@ impl Shell {
         self.run_list(&cmd.list)
     }
 
-    pub(crate) fn run_list(&mut self, list: &List) -> Exec {
-        self.run_list_as(list, false)
-    }
-
-    /// Whether a command run with `last` set may replace this process: it
-    /// is the last thing the process does (dash's `EV_EXIT`) and no trap
-    /// is waiting to run after it.
-    fn may_exec_in_place(&self, last: bool) -> bool {
-        last && self.traps.values().all(String::is_empty)
-    }
-
-    /// Runs a list; `last`: when it ends, this (forked) process exits with
-    /// its status, so its final command may replace the process.
-    pub(crate) fn run_list_as(&mut self, list: &List, last: bool) -> Exec {
-        let mut status = self.state.last_status;
-        let n = list.items.len();
-        for (i, item) in list.items.iter().enumerate() {
-            // `set -n` takes effect at once, even later on the same line; an
-            // interactive shell ignores it (it could never be undone).
-            if self.state.options.noexec && !self.state.options.interactive {
-                return Ok(status);
-            }
-            status = if item.background {
-                self.run_background(&item.and_or)?
-            } else {
-                self.run_and_or(&item.and_or, last && i + 1 == n)?
-            };
-            self.state.last_status = status;
-            self.run_pending_traps()?;
-        }
-        Ok(status)
-    }
-
-    fn run_and_or(&mut self, ao: &AndOr, in_place: bool) -> Exec {
-        let mut status = self.run_pipeline(&ao.first, in_place && ao.rest.is_empty())?;
-        let mut last = &ao.first;
-        let n = ao.rest.len();
-        for (i, (op, p)) in ao.rest.iter().enumerate() {
-            let run = match op {
-                AndOrOp::And => status == 0,
-                AndOrOp::Or => status != 0,
-            };
-            if run {
-                status = self.run_pipeline(p, in_place && i + 1 == n)?;
-                last = p;
-            }
-        }
-        // `set -e` ignores failures on the left of && and ||, and after `!`.
-        let last_ran_is_final = std::ptr::eq(last, ao.rest.last().map_or(&ao.first, |(_, p)| p));
-        if status != 0
-            && self.state.options.errexit
-            && self.errexit_suppressed == 0
-            && last_ran_is_final
-            && !last.negated
-        {
-            return Err(Abort::Exit(status));
-        }
-        Ok(status)
-    }
-
-    fn run_pipeline(&mut self, p: &Pipeline, last: bool) -> Exec {
-        self.fg_pgid = None;
-        let status = match p.commands.as_slice() {
-            // Under job control an isolate block gets a supervisor process
-            // of its own, in the job's process group: Ctrl-Z then stops the
-            // block as a whole, and its cleanup waits for it wherever it runs.
-            [one @ Command::Isolate(_)] if self.terminal.is_some() => Ok(self.run_stages(std::slice::from_ref(one))),
-            [one] => self.run_command(one, last && !p.negated),
-            many => Ok(self.run_stages(many)),
-        };
-        if self.terminal.is_some() {
-            self.finish_foreground(&p.to_string());
-        }
-        let status = status?;
-        let status = if p.negated { (status == 0) as i32 } else { status };
-        self.state.last_status = status;
-        Ok(status)
-    }
-
-    fn run_command(&mut self, cmd: &Command, last: bool) -> Exec {
-        match cmd {
-            Command::Simple(sc) => self.run_simple(sc, last),
-            Command::Compound(cc) => self.run_compound(cc, last),
-            Command::FunctionDef(def) => {
-                let origin = self.sources.last().cloned();
-                self.functions.insert(def.name.clone(), (def.body.clone(), origin));
-                Ok(0)
-            }
-            Command::Isolate(block) => {
-                // The block's processes are forked by its supervisor; nothing
-                // in it replaces the current process.
-                match self.redirect_ops(&block.redirects) {
-                    Ok(ops) => crate::isolate::run_block(self, block, &ops),
-                    Err(failure) => self.plan_failed(failure),
-                }
-            }
-        }
-    }
-
-    /// Forks one process per stage, each wired to its neighbours by pipes.
-    fn run_stages(&mut self, commands: &[Command]) -> i32 {
-        let n = commands.len();
-        let mut pids = Vec::with_capacity(n);
-        let mut prev_read: Option<os_pipe::PipeReader> = None;
-        for (index, cmd) in commands.iter().enumerate() {
-            let next = if index + 1 < n {
-                match os_pipe::pipe() {
-                    Ok(p) => {
-                        crate::trace::emit(|| format!("pipe2([{}, {}], O_CLOEXEC)", p.0.as_raw_fd(), p.1.as_raw_fd()));
-                        Some(p)
-                    }
-                    Err(e) => {
-                        self.error(&format!("pipe: {e}"));
-                        break;
-                    }
-                }
-            } else {
-                None
-            };
-            let pipes = StagePipes {
-                index,
-                prev_read: prev_read.as_ref().map(AsRawFd::as_raw_fd),
-                next: next.as_ref().map(|(r, w)| (r.as_raw_fd(), w.as_raw_fd())),
-            };
-            let pgid = self.child_pgid();
-            // SAFETY: isosh is single-threaded, so the child may continue
-            // running ordinary code after fork.
-            match unsafe { fork() } {
-                Ok(ForkResult::Child) => {
-                    if let Some(pg) = pgid {
-                        let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(pg));
-                    }
-                    self.run_stage_child(cmd, &pipes, n)
-                }
-                Ok(ForkResult::Parent { child }) => {
-                    crate::trace::emit(|| format!("fork() = {child}"));
-                    self.adopt_foreground(child);
-                    pids.push(child);
-                }
-                Err(e) => {
-                    self.error(&format!("fork: {}", crate::exec::spawn::errno_text(e)));
-                    break;
-                }
-            }
-            // The parent's copies: the write end belongs to this stage, the
-            // read end to the next one; the previous read end is handed on.
-            let next_read = next.map(|(r, w)| {
-                crate::trace::emit(|| format!("close({})   (in the shell, after the fork)", w.as_raw_fd()));
-                drop(w);
-                r
-            });
-            if let Some(old) = prev_read.take() {
-                crate::trace::emit(|| format!("close({})   (in the shell, after the fork)", old.as_raw_fd()));
-            }
-            prev_read = next_read;
-        }
-        drop(prev_read);
-        let mut statuses = Vec::with_capacity(pids.len());
-        for pid in pids {
-            statuses.push(self.wait_fg(pid));
-        }
-        let last = statuses.last().copied().unwrap_or(1);
-        if self.state.options.pipefail { statuses.iter().rev().copied().find(|&s| s != 0).unwrap_or(0) } else { last }
-    }
-
-    fn run_stage_child(&mut self, cmd: &Command, pipes: &StagePipes, stages: usize) -> ! {
-        self.become_child();
-        let ops = plan::pipe_ops(pipes.index, stages);
-        if let Err((op, e)) = spawn::apply_all(&ops, pipes) {
-            self.error(&spawn::describe_failure(op, e));
-            exit_child(STATUS_FAILED_SETUP);
-        }
-        // The stage's command is the last thing this process does.
-        let status = self.run_command(cmd, true).unwrap_or_else(Abort::status);
-        self.exit_subshell(status)
-    }
-
-    /// Ends a forked subshell: its own EXIT trap first (one it set itself;
-    /// the parent's were reset when it started).
-    pub(crate) fn exit_subshell(&mut self, status: i32) -> ! {
-        let status = self.run_exit_trap(status);
-        exit_child(status)
-    }
-
-    pub(crate) fn become_child(&mut self) {
-        self.background.clear();
-        self.exiting_inits.clear();
-        self.launching_body = false;
-        self.jobs.clear();
-        self.terminal = None;
-        self.fg_pgid = None;
-        signals::init_child(self.ignore_interrupts);
-        // A subshell keeps ignored signals but not trap commands (POSIX).
-        for (cond, action) in &self.traps {
-            if let (Some(sig), false) = (cond, action.is_empty()) {
-                signals::set_disposition(*sig, signals::Disposition::Default { interactive: false });
-            }
-        }
-        self.traps.retain(|cond, action| cond.is_some() && action.is_empty());
-        // Signals noted for the parent's traps are the parent's business.
-        drop(crate::signals::take_trapped());
-    }
-
-    /// Runs the commands of trapped signals that arrived; `$?` is kept.
-    pub(crate) fn run_pending_traps(&mut self) -> Exec<()> {
-        for sig in crate::signals::take_trapped() {
-            if let Some(action) = self.traps.get(&Some(sig)).cloned() {
-                let saved = self.state.last_status;
-                self.run_source(&action, "trap")?;
-                self.state.last_status = saved;
-            }
-        }
-        Ok(())
-    }
-
-    /// The EXIT trap, run once as the shell ends with `status`; returns
-    /// the status to exit with (an `exit N` in the trap changes it).
-    pub fn run_exit_trap(&mut self, status: i32) -> i32 {
-        let Some(action) = self.traps.remove(&None) else {
-            return status;
-        };
-        self.state.last_status = status;
-        match self.run_source(&action, "trap") {
-            Err(Abort::Exit(s)) => s,
-            _ => status,
-        }
-    }
-
-    /// `cmd &`: the and-or list runs in a forked subshell with stdin from
-    /// /dev/null; `$!` is its pid.
-    fn run_background(&mut self, ao: &AndOr) -> Exec {
-        let job_control = self.terminal.is_some();
-        // SAFETY: single-threaded; see run_stages.
-        match unsafe { fork() } {
-            Ok(ForkResult::Child) => {
-                if job_control {
-                    // Its own process group, never the terminal's.
-                    let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(0));
-                } else {
-                    self.ignore_interrupts = true;
-                }
-                self.become_child();
-                // Without job control a background job reads /dev/null (POSIX 2.9.3).
-                if !job_control && let Err(e) = spawn::apply_op(&plan::background_stdin(), &NoPipes) {
-                    self.error(&format!("/dev/null: {}", crate::exec::spawn::errno_text(e)));
-                }
-                let status = self.run_and_or(ao, true).unwrap_or_else(Abort::status);
-                self.exit_subshell(status)
-            }
-            Ok(ForkResult::Parent { child }) => {
-                self.background.push(child);
-                self.state.last_background = Some(child.as_raw());
-                let id = self.add_job(child, vec![child], &format!("{ao} &"), jobs::JobState::Running);
-                if job_control {
-                    let _ = nix::unistd::setpgid(child, child);
-                    let _ = write_all(2, format!("[{id}] {child}\n").as_bytes());
-                }
-                Ok(0)
-            }
-            Err(e) => {
-                self.error(&format!("fork: {}", crate::exec::spawn::errno_text(e)));
-                Ok(1)
-            }
-        }
-    }
-
     /// The pid (process group leader) of a job named `%N`, `%%`, `%+`,
     /// `%-` or `%text`.
     pub(crate) fn job_pid(&self, spec: &str) -> Option<i32> {
@@ -515,548 +219,6 @@ impl Shell {
         self.history.push_back(line.to_string());
         while self.history.len() > size {
             self.history.pop_front();
-        }
-    }
-
-    /// Notes an isolate block's init that is still exiting, and reaps those
-    /// noted before that have finished (so a loop of blocks leaves at most a
-    /// few zombies behind it).
-    pub(crate) fn note_exiting_init(&mut self, init: Pid) {
-        wait::reap_finished(&mut self.exiting_inits);
-        self.exiting_inits.push(init);
-    }
-
-    /// Every background job not yet reaped (for `wait`).
-    pub(crate) fn take_background(&mut self) -> Vec<Pid> {
-        std::mem::take(&mut self.background)
-    }
-
-    /// The background job with this pid, if it is ours and not yet reaped.
-    pub(crate) fn take_background_pid(&mut self, pid: i32) -> Option<Pid> {
-        let i = self.background.iter().position(|p| p.as_raw() == pid)?;
-        Some(self.background.remove(i))
-    }
-
-    /// Parses and runs `text` in this shell (`eval`, `.`): each complete
-    /// command as it is parsed; `return`, `break` and the like pass through.
-    pub(crate) fn run_source(&mut self, text: &str, name: &str) -> Exec {
-        let source = Rc::new(Source { name: name.to_string(), text: text.to_string(), first_line: 1 });
-        self.in_source(source, |sh| sh.run_source_inner(text, name))
-    }
-
-    fn run_source_inner(&mut self, text: &str, name: &str) -> Exec {
-        let mut parser = crate::syntax::Parser::new(text);
-        let mut status = 0;
-        loop {
-            match parser.next_command() {
-                Ok(None) => return Ok(status),
-                Ok(Some(cmd)) => {
-                    status = self.run_list(&cmd.list)?;
-                    self.state.last_status = status;
-                }
-                Err(e) => {
-                    self.error_unlocated(&e.render(name, text, 1));
-                    return Err(self.fatal_unless_interactive(2));
-                }
-            }
-        }
-    }
-
-    /// Waits for a foreground child (noting a Ctrl-Z stop under job
-    /// control) and returns its `$?`, saying if a signal killed it.
-    pub(crate) fn wait_fg(&mut self, pid: Pid) -> i32 {
-        let ended = self.wait_foreground(pid);
-        self.report_signal(ended);
-        ended.status()
-    }
-
-    /// Waits for a child and returns its `$?`, saying if a signal killed it.
-    pub(crate) fn wait_reporting(&self, pid: Pid) -> i32 {
-        let ended = wait_for(pid);
-        self.report_signal(ended);
-        ended.status()
-    }
-
-    fn report_signal(&self, ended: Ended) {
-        if let Some(msg) = ended.message() {
-            let _ = write_all(2, format!("{msg}\n").as_bytes());
-        } else if self.state.options.interactive && ended == Ended::Signaled(nix::sys::signal::Signal::SIGINT, false) {
-            // The terminal echoed ^C; start the next prompt on a fresh line.
-            let _ = write_all(2, b"\n");
-        }
-    }
-
-    fn plan_failed(&self, failure: PlanFailure) -> Exec {
-        match failure {
-            PlanFailure::Expand(e) => Err(self.expansion_failed(e)),
-            // dash counts a bad fd word as a syntax error: fatal in scripts.
-            PlanFailure::Plan(e) => {
-                self.error(&e.to_string());
-                Err(self.fatal_unless_interactive(STATUS_FAILED_SETUP))
-            }
-        }
-    }
-
-    /// Runs a command list in a forked child (an isolate block's body) and
-    /// returns the status it should exit with.
-    pub(crate) fn run_list_in_child(&mut self, list: &List) -> i32 {
-        self.become_child();
-        for sig in [nix::sys::signal::Signal::SIGTERM, nix::sys::signal::Signal::SIGHUP] {
-            if !crate::signals::ignored_on_entry(sig) {
-                // SAFETY: resetting a disposition to SIG_DFL.
-                unsafe { libc::signal(sig as libc::c_int, libc::SIG_DFL) };
-            }
-        }
-        // The list's last command may become this process (saves a fork).
-        self.run_list_as(list, true).unwrap_or_else(Abort::status)
-    }
-
-    /// For an isolate block's init: when `list` is one simple command whose
-    /// name is a plain word naming no alias, function or builtin, runs it
-    /// up to the start of the program — the way the shell starts any
-    /// program, with no copy of init's memory to make and throw away — and
-    /// gives its pid, or the status when it could not start. `None` for any
-    /// other list (init forks a copy of the shell for it).
-    pub(crate) fn start_program(&mut self, list: &List) -> Option<Result<Pid, i32>> {
-        let name = sole_program_name(list)?;
-        if self.functions.contains_key(name) || self.aliases.contains_key(name) {
-            return None;
-        }
-        self.launching_body = true;
-        let status = self.run_list(list).unwrap_or_else(Abort::status);
-        self.launching_body = false;
-        Some(self.launched_body.take().ok_or(status))
-    }
-
-    /// Expands the redirections of a command into fd operations.
-    pub(crate) fn redirect_ops(&mut self, redirects: &[Redirect]) -> Result<Vec<FdOp>, PlanFailure> {
-        if redirects.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut expanded = Vec::with_capacity(redirects.len());
-        for r in redirects {
-            let target = match &r.heredoc {
-                Some(body) => expand::expand_heredoc(self, &body.0.borrow()),
-                None => expand::expand_single(self, &r.target, false),
-            };
-            expanded.push(Redirection { fd: r.fd, op: r.op, target: target.map_err(PlanFailure::Expand)? });
-        }
-        let mut ops = Vec::with_capacity(expanded.len());
-        plan::redirection_ops(&expanded, self.state.options.noclobber, &mut ops).map_err(PlanFailure::Plan)?;
-        Ok(ops)
-    }
-
-    fn run_simple(&mut self, sc: &SimpleCommand, last: bool) -> Exec {
-        self.substitution_status = None;
-        self.current_offset = sc.span.start;
-        if !self.aliases.is_empty()
-            && let Some(expanded) = self.alias_text(sc)
-        {
-            let name = sc.words[0].to_string();
-            self.expanding_aliases.push(name);
-            let r = self.run_source(&expanded, "alias");
-            self.expanding_aliases.pop();
-            return r;
-        }
-        let argv = expand::expand_words(self, &sc.words).map_err(|e| self.expansion_failed(e))?;
-        // Assignments are made left to right, each seeing the ones before
-        // it. Before a command other than a special builtin they last for
-        // that command only, so their old values are kept to put back.
-        let persist = argv.first().is_none_or(|n| builtins::find(n).is_some_and(|b| b.special));
-        let mut assigns = Vec::with_capacity(sc.assignments.len());
-        let mut undo = Vec::new();
-        let mut result = Ok(0);
-        for a in &sc.assignments {
-            if self.state.vars.is_readonly(&a.name) {
-                self.error(&format!("{}: is read only", a.name));
-                result = Err(self.fatal_unless_interactive(STATUS_FAILED_SETUP));
-                break;
-            }
-            match expand::expand_single(self, &a.value, true) {
-                Ok(v) => {
-                    if !persist {
-                        undo.push((a.name.clone(), self.state.vars.get(&a.name).map(String::from)));
-                    }
-                    self.state.vars.set(&a.name, v.clone());
-                    assigns.push((a.name.clone(), v));
-                }
-                Err(e) => {
-                    result = Err(self.expansion_failed(e));
-                    break;
-                }
-            }
-        }
-        if result.is_ok() {
-            result = self.run_expanded(sc, &argv, &assigns, last);
-        }
-        for (k, old) in undo.into_iter().rev() {
-            match old {
-                Some(v) => self.state.vars.set(&k, v),
-                None => self.state.vars.unset(&k),
-            }
-        }
-        result
-    }
-
-    /// The command with its first word replaced by an alias: an unquoted
-    /// first word (no assignments before it) naming an alias that is not
-    /// already being expanded.
-    fn alias_text(&self, sc: &SimpleCommand) -> Option<String> {
-        let first = sc.words.first()?.as_plain_literal()?;
-        if !sc.assignments.is_empty() || self.expanding_aliases.iter().any(|a| a == first) {
-            return None;
-        }
-        let value = self.aliases.get(first)?;
-        let rest = SimpleCommand {
-            assignments: Vec::new(),
-            words: sc.words[1..].to_vec(),
-            redirects: sc.redirects.clone(),
-            span: sc.span,
-        };
-        Some(format!("{value} {rest}"))
-    }
-
-    /// The rest of a simple command once its words and assignments are
-    /// expanded: redirections, tracing, running.
-    fn run_expanded(&mut self, sc: &SimpleCommand, argv: &[String], assigns: &[(String, String)], last: bool) -> Exec {
-        let ops = match self.redirect_ops(&sc.redirects) {
-            Ok(ops) => ops,
-            Err(failure) => return self.plan_failed(failure),
-        };
-        if self.state.options.xtrace {
-            self.trace(assigns, argv);
-        }
-        if argv.is_empty() {
-            // Only assignments and redirections: the redirections are made
-            // (creating files) and undone; the status is that of the last
-            // command substitution, if any.
-            let status = self.substitution_status.unwrap_or(0);
-            return self.with_redirections_as(&ops, true, last, |_| Ok(status));
-        }
-        self.dispatch(argv, assigns, &ops, last)
-    }
-
-    /// Runs an expanded, non-empty command line: a builtin or a program.
-    /// `assigns` are already in the shell's variables; a program also gets
-    /// them in its environment.
-    fn dispatch(&mut self, argv: &[String], assigns: &[(String, String)], ops: &[FdOp], last: bool) -> Exec {
-        let name = &argv[0];
-        // Special builtins come before functions, functions before the rest.
-        if !builtins::find(name).is_some_and(|b| b.special)
-            && let Some((body, origin)) = self.functions.get(name).cloned()
-        {
-            return self.with_redirections(ops, false, |sh| match origin {
-                Some(o) => sh.in_source(o, |sh| sh.call_function(&body, argv)),
-                None => sh.call_function(&body, argv),
-            });
-        }
-        self.dispatch_command(argv, assigns, ops, last)
-    }
-
-    /// A builtin or a program (not a function).
-    fn dispatch_command(&mut self, argv: &[String], assigns: &[(String, String)], ops: &[FdOp], last: bool) -> Exec {
-        let name = &argv[0];
-        if argv.get(1).is_some_and(|a| a == "--help")
-            && let Some(usage) = builtins::usage(name)
-        {
-            let text = format!("usage: {usage}\n");
-            return self.with_redirections(ops, false, |_| Ok(if spawn::write_str(1, &text).is_ok() { 0 } else { 1 }));
-        }
-        match builtins::find(name) {
-            None => self.run_external(name, argv, assigns, ops, last),
-            Some(b) => match b.kind {
-                builtins::Kind::Exec => self.exec_builtin(&argv[1..], assigns, ops),
-                builtins::Kind::Run(run) => self.with_redirections_as(ops, b.special, last, |sh| run(sh, argv)),
-            },
-        }
-    }
-
-    /// `command NAME args…`: runs an already expanded command line,
-    /// skipping functions.
-    pub fn run_argv(&mut self, argv: &[String]) -> Exec {
-        self.dispatch_command(argv, &[], &[], false)
-    }
-
-    /// Where `name` would run from, under the current `$PATH`.
-    pub fn lookup_path(&mut self, name: &str) -> Lookup {
-        let path_var = self.state.vars.get("PATH").unwrap_or(DEFAULT_PATH).to_string();
-        self.paths.lookup(name, &path_var)
-    }
-
-    /// Runs `body` with `ops` applied to the shell's own fds, then undoes
-    /// them (in a forked child there is nothing to undo).
-    pub(crate) fn with_redirections(
-        &mut self,
-        ops: &[FdOp],
-        special: bool,
-        body: impl FnOnce(&mut Self) -> Exec,
-    ) -> Exec {
-        self.with_redirections_as(ops, special, false, body)
-    }
-
-    /// [`Shell::with_redirections`]; with `last` (nothing runs in this
-    /// process afterwards) the redirections are not undone.
-    pub(crate) fn with_redirections_as(
-        &mut self,
-        ops: &[FdOp],
-        special: bool,
-        last: bool,
-        body: impl FnOnce(&mut Self) -> Exec,
-    ) -> Exec {
-        if ops.is_empty() {
-            return body(self);
-        }
-        if last {
-            if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
-                self.error(&spawn::describe_failure(op, e));
-                return Ok(STATUS_FAILED_SETUP);
-            }
-            return body(self);
-        }
-        let saved = match SavedFds::apply(ops) {
-            Ok(saved) => saved,
-            Err(msg) => {
-                self.error(&msg);
-                return if special {
-                    Err(self.fatal_unless_interactive(STATUS_FAILED_SETUP))
-                } else {
-                    Ok(STATUS_FAILED_SETUP)
-                };
-            }
-        };
-        let result = body(self);
-        saved.restore();
-        result
-    }
-
-    /// `exec`: with a command, replace the shell; without one, make the
-    /// redirections permanent in the shell's own fd table.
-    fn exec_builtin(&mut self, args: &[String], assigns: &[(String, String)], ops: &[FdOp]) -> Exec {
-        if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
-            self.error(&spawn::describe_failure(op, e));
-            return Err(self.fatal_unless_interactive(STATUS_FAILED_SETUP));
-        }
-        let Some(name) = args.first() else {
-            return Ok(0);
-        };
-        let status = match self.exec_image(name, args, assigns) {
-            Ok(image) => {
-                let e = image.exec();
-                self.exec_failure(name, e)
-            }
-            Err(u) => u.report(self, name),
-        };
-        // A failed exec ends a script, but not an interactive shell.
-        Err(self.fatal_unless_interactive(status))
-    }
-
-    /// Prepares the `execve` of `name`.
-    fn exec_image(
-        &mut self,
-        name: &str,
-        argv: &[String],
-        assigns: &[(String, String)],
-    ) -> Result<ExecImage, Unrunnable> {
-        let Lookup::Found(path) = self.lookup_path(name) else {
-            return Err(Unrunnable::NotFound);
-        };
-        let path = CString::new(path.into_os_string().into_encoded_bytes()).ok();
-        let argv: Option<Vec<CString>> = argv.iter().map(|a| crate::bytes::cstring(a)).collect();
-        let (Some(path), Some(argv)) = (path, argv) else {
-            return Err(Unrunnable::NulByte);
-        };
-        let envp = if assigns.is_empty() {
-            self.environment()
-        } else {
-            Rc::new(CStrArray::new(self.state.vars.environment(assigns)))
-        };
-        Ok(ExecImage::new(path, argv, envp))
-    }
-
-    fn environment(&mut self) -> Rc<CStrArray> {
-        let generation = self.state.vars.env_generation();
-        match &self.env_block {
-            Some((g, block)) if *g == generation => block.clone(),
-            _ => {
-                let block = Rc::new(CStrArray::new(self.state.vars.environment(&[])));
-                self.env_block = Some((generation, block.clone()));
-                block
-            }
-        }
-    }
-
-    /// Prints why `execve` failed and returns the POSIX status for it.
-    fn exec_failure(&self, name: &str, e: nix::errno::Errno) -> i32 {
-        self.error(&format!("{name}: {}", crate::exec::spawn::errno_text(e)));
-        if e == nix::errno::Errno::ENOENT { STATUS_NOT_FOUND } else { STATUS_NOT_EXECUTABLE }
-    }
-
-    fn run_external(
-        &mut self,
-        name: &str,
-        argv: &[String],
-        assigns: &[(String, String)],
-        ops: &[FdOp],
-        last: bool,
-    ) -> Exec {
-        let image = self.exec_image(name, argv, assigns);
-        if let Err(u) = image
-            && ops.is_empty()
-        {
-            // Nothing to redirect first: no need to fork just to complain.
-            return Ok(u.report(self, name));
-        }
-        if self.may_exec_in_place(last) {
-            // The last thing this forked process does: become the command.
-            return Ok(self.wire_and_exec(name, &image, ops));
-        }
-        // Tracing takes the fork path: it writes from the child, which the
-        // memory-sharing vfork child must not.
-        if let Ok(image) = &image
-            && !crate::trace::enabled()
-        {
-            // What the shell ignores (interactive: Ctrl-C, Ctrl-\\, job-control
-            // stops) the command must not.
-            let defaults: &[libc::c_int] = if self.ignore_interrupts {
-                &[libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]
-            } else {
-                &[libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]
-            };
-            if let Some(pid) = spawn::vfork_exec(image, ops, defaults, self.child_pgid()) {
-                return Ok(self.started(Pid::from_raw(pid)));
-            }
-        }
-        let pgid = self.child_pgid();
-        // SAFETY: single-threaded; the child only replays prepared fd
-        // operations and calls execve.
-        match unsafe { fork() } {
-            Ok(ForkResult::Child) => {
-                if let Some(pg) = pgid {
-                    let _ = nix::unistd::setpgid(Pid::from_raw(0), Pid::from_raw(pg));
-                }
-                self.become_child();
-                let status = self.wire_and_exec(name, &image, ops);
-                exit_child(status)
-            }
-            Ok(ForkResult::Parent { child }) => {
-                crate::trace::emit(|| format!("fork() = {child}"));
-                Ok(self.started(child))
-            }
-            Err(e) => {
-                self.error(&format!("fork: {}", crate::exec::spawn::errno_text(e)));
-                Ok(STATUS_NOT_EXECUTABLE)
-            }
-        }
-    }
-
-    /// A program has just started: wait for it — or, while init starts a
-    /// block's body, hand it over (see [`Shell::start_program`]).
-    fn started(&mut self, pid: Pid) -> i32 {
-        if std::mem::take(&mut self.launching_body) {
-            self.launched_body = Some(pid);
-            return 0;
-        }
-        self.adopt_foreground(pid);
-        self.wait_fg(pid)
-    }
-
-    /// In the process that will run the command: apply its fd operations,
-    /// then exec. Returns only on failure, with the status to exit with.
-    fn wire_and_exec(&self, name: &str, image: &Result<ExecImage, Unrunnable>, ops: &[FdOp]) -> i32 {
-        if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
-            self.error(&spawn::describe_failure(op, e));
-            return STATUS_FAILED_SETUP;
-        }
-        match image {
-            Ok(image) => {
-                let e = image.exec();
-                self.exec_failure(name, e)
-            }
-            // The lookup failed in the parent; say so on the redirected fd 2.
-            Err(u) => u.report(self, name),
-        }
-    }
-
-    /// `set -x`: `+ A=1 cmd 'arg with space'` on fd 2.
-    fn trace(&self, assigns: &[(String, String)], argv: &[String]) {
-        let ps4 = self.state.vars.get("PS4").unwrap_or("+ ");
-        let mut line = ps4.to_string();
-        let words = assigns.iter().map(|(k, v)| format!("{k}={}", quote(v))).chain(argv.iter().map(|a| quote(a)));
-        line.push_str(&words.collect::<Vec<_>>().join(" "));
-        line.push('\n');
-        let _ = spawn::write_str(2, &line);
-    }
-}
-
-/// Why a command cannot even be handed to `execve`.
-#[derive(Debug, Clone, Copy)]
-enum Unrunnable {
-    NotFound,
-    NulByte,
-}
-
-impl Unrunnable {
-    /// Prints the reason and returns the status.
-    fn report(self, sh: &Shell, name: &str) -> i32 {
-        match self {
-            Unrunnable::NotFound => {
-                sh.error(&format!("{name}: command not found"));
-                STATUS_NOT_FOUND
-            }
-            Unrunnable::NulByte => {
-                sh.error(&format!("{name}: argument contains a NUL byte"));
-                STATUS_NOT_EXECUTABLE
-            }
-        }
-    }
-}
-
-impl expand::Context for Shell {
-    fn state(&self) -> &State {
-        &self.state
-    }
-
-    fn state_mut(&mut self) -> &mut State {
-        &mut self.state
-    }
-
-    fn line(&self) -> usize {
-        self.lineno()
-    }
-
-    /// `$(list)`: a forked copy of the shell runs the list with its stdout
-    /// on a pipe; the shell reads it all, then waits.
-    fn command_output(&mut self, list: &List) -> Result<String, ExpandError> {
-        let (mut reader, writer) = os_pipe::pipe().map_err(|e| ExpandError::Message("$(…)".into(), e.to_string()))?;
-        // SAFETY: isosh is single-threaded; see run_stages.
-        match unsafe { fork() } {
-            Ok(ForkResult::Child) => {
-                drop(reader);
-                let moved = spawn::apply_op(&FdOp::Dup { src: FdRef::Fd(writer.as_raw_fd()), dst: 1 }, &NoPipes);
-                drop(writer);
-                if moved.is_err() {
-                    exit_child(STATUS_FAILED_SETUP);
-                }
-                let status = self.run_list_in_child(list);
-                self.exit_subshell(status)
-            }
-            Ok(ForkResult::Parent { child }) => {
-                drop(writer);
-                let mut bytes = Vec::new();
-                let _ = std::io::Read::read_to_end(&mut reader, &mut bytes);
-                let status = self.wait_reporting(child);
-                self.state.last_status = status;
-                self.substitution_status = Some(status);
-                if bytes.contains(&0) {
-                    // As bash: the NULs go, with a warning.
-                    self.error("warning: command substitution: ignored null byte in input");
-                    bytes.retain(|&b| b != 0);
-                }
-                let mut text = crate::bytes::decode_vec(bytes);
-                text.truncate(text.trim_end_matches('\n').len());
-                Ok(text)
-            }
-            Err(e) => Err(ExpandError::Message("$(…)".into(), format!("fork: {}", spawn::errno_text(e)))),
         }
     }
 }
@@ -1082,11 +244,6 @@ pub(crate) fn sole_program_name(list: &List) -> Option<&str> {
     // Tilde and pathname expansion could still change a plain word.
     let expands = name.starts_with('~') || name.contains(['*', '?', '[']);
     (!expands && builtins::find(name).is_none()).then_some(name)
-}
-
-pub(crate) enum PlanFailure {
-    Expand(ExpandError),
-    Plan(PlanError),
 }
 
 /// Quotes a word for display so that the shell would read it back the same.

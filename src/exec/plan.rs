@@ -80,6 +80,9 @@ pub enum FdOp {
     /// A here-document: `memfd_create()`, the body written, rewound and
     /// `dup2`ed onto `fd`.
     HereDoc { fd: RawFd, body: Vec<u8> },
+    /// `fcntl(fd, F_SETFD, 0)`: the shell's end of a process substitution,
+    /// `/dev/fd/N` in the command's arguments, stays open across exec.
+    Inherit { fd: RawFd },
 }
 
 impl FdOp {
@@ -90,7 +93,7 @@ impl FdOp {
             | FdOp::Dup { dst: fd, .. }
             | FdOp::Close { fd: FdRef::Fd(fd) }
             | FdOp::HereDoc { fd, .. } => Some(*fd),
-            FdOp::Close { .. } => None,
+            FdOp::Close { .. } | FdOp::Inherit { .. } => None,
         }
     }
 }
@@ -104,6 +107,7 @@ impl fmt::Display for FdOp {
             FdOp::Dup { src, dst } => write!(f, "dup2({src}, {dst})"),
             FdOp::Close { fd } => write!(f, "close({fd})"),
             FdOp::HereDoc { fd, body } => write!(f, "memfd_create(here-document, {} bytes) -> {fd}", body.len()),
+            FdOp::Inherit { fd } => write!(f, "fcntl({fd}, F_SETFD, 0)"),
         }
     }
 }
@@ -213,6 +217,8 @@ pub enum Describe {
     PipeRead(usize),
     PipeWrite(usize),
     HereDoc,
+    /// The shell's end of a process substitution's pipe.
+    ProcessSub,
 }
 
 impl fmt::Display for Describe {
@@ -223,6 +229,7 @@ impl fmt::Display for Describe {
             Describe::PipeRead(p) => write!(f, "pipe#{p} read end"),
             Describe::PipeWrite(p) => write!(f, "pipe#{p} write end"),
             Describe::HereDoc => f.write_str("here-document"),
+            Describe::ProcessSub => f.write_str("process substitution pipe"),
         }
     }
 }
@@ -285,13 +292,48 @@ impl FdTable {
                 FdOp::HereDoc { fd, .. } => {
                     self.fds.insert(*fd, Describe::HereDoc);
                 }
+                FdOp::Inherit { fd } => {
+                    self.fds.insert(*fd, Describe::ProcessSub);
+                }
             }
         }
         Ok(self)
     }
 
+    /// Puts a pipe end the process holds on fd `fd` (its number known).
+    pub fn hold(&mut self, end: FdRef, fd: RawFd, d: Describe) {
+        self.pipe_numbers.retain(|(p, _)| *p != end);
+        self.pipe_numbers.push((end, fd));
+        self.fds.insert(fd, d);
+    }
+
+    /// [`FdTable::simulate`], with pipe ends numbered by `pipes` (where
+    /// the table does not know them).
+    pub fn simulate_with(mut self, ops: &[FdOp], pipes: &dyn Fn(FdRef) -> RawFd) -> Result<Self, BadFd> {
+        for op in ops {
+            for r in [op_src(op)].into_iter().flatten() {
+                if !matches!(r, FdRef::Fd(_)) && self.resolve(r).is_none() {
+                    let n = pipes(r);
+                    if n >= 0 {
+                        self.pipe_numbers.push((r, n));
+                    }
+                }
+            }
+        }
+        self.simulate(ops)
+    }
+
     pub fn get(&self, fd: RawFd) -> Option<&Describe> {
         self.fds.get(&fd)
+    }
+}
+
+/// The pipe end or fd an op reads from or closes.
+fn op_src(op: &FdOp) -> Option<FdRef> {
+    match op {
+        FdOp::Dup { src, .. } => Some(*src),
+        FdOp::Close { fd } => Some(*fd),
+        _ => None,
     }
 }
 

@@ -96,45 +96,60 @@ fn close(fd: RawFd) {
 
 /// Carries out one fd operation (and traces what it did).
 pub fn apply_op(op: &FdOp, pipes: &dyn PipeFds) -> Result<(), Errno> {
-    let r = apply_op_untraced(op, pipes);
+    let mut opened = -1;
+    let r = apply_op_quietly(op, pipes, &mut opened);
     if crate::trace::enabled() {
-        trace_op(op, pipes, &r);
+        let name = |r: FdRef| resolve(r, pipes).map_or_else(|_| r.to_string(), |n| n.to_string());
+        crate::trace::emit(|| op_trace(op, &name, opened, &r));
     }
     r
 }
 
-fn trace_op(op: &FdOp, pipes: &dyn PipeFds, r: &Result<(), Errno>) {
+/// The calls one fd operation made, in the trace's (strace's) vocabulary:
+/// `opened` is the number `open`/`memfd_create` returned (-1: none), `name`
+/// gives a pipe end's number.
+pub fn op_trace(op: &FdOp, name: &dyn Fn(FdRef) -> String, opened: RawFd, r: &Result<(), Errno>) -> String {
     let fail = match r {
         Ok(()) => String::new(),
         Err(e) => format!(" = -1 {e:?}"),
     };
-    let name = |r: FdRef| resolve(r, pipes).map_or_else(|_| r.to_string(), |n| n.to_string());
+    // The opened copy moved onto its target, when it did not land there.
+    let placed = |fd: RawFd| {
+        if opened == fd || opened < 0 { String::new() } else { format!("\ndup2({opened}, {fd})\nclose({opened})") }
+    };
     match op {
-        // An open is traced where it happens (the fd it got is known there).
-        FdOp::Open { .. } if r.is_ok() => {}
-        FdOp::Open { path, mode, .. } => {
-            crate::trace::emit(|| format!("open({:?}, {}|O_CLOEXEC){fail}", path.to_string_lossy(), mode.flag_names()))
+        FdOp::Open { path, mode, .. } if opened < 0 => {
+            format!("open({:?}, {}|O_CLOEXEC){fail}", path.to_string_lossy(), mode.flag_names())
         }
-        FdOp::Dup { src, dst } => crate::trace::emit(|| format!("dup2({}, {dst}){fail}", name(*src))),
-        FdOp::Close { fd } => crate::trace::emit(|| format!("close({})", name(*fd))),
-        FdOp::HereDoc { fd, body } => crate::trace::emit(|| {
-            format!("memfd_create(\"here-document\") + write({} bytes); dup2(N, {fd}); close(N){fail}", body.len())
-        }),
+        FdOp::Open { fd, path, mode } => {
+            format!("open({:?}, {}|O_CLOEXEC) = {opened}{}", path.to_string_lossy(), mode.flag_names(), placed(*fd))
+        }
+        FdOp::Dup { src, dst } => {
+            let src = name(*src);
+            if src == dst.to_string() { String::new() } else { format!("dup2({src}, {dst}){fail}") }
+        }
+        FdOp::Close { fd } => format!("close({})", name(*fd)),
+        FdOp::Inherit { fd } => format!("fcntl({fd}, F_SETFD, 0){fail}"),
+        FdOp::HereDoc { fd, body } => {
+            format!(
+                "memfd_create(\"here-document\", MFD_CLOEXEC) = {opened}   ({} bytes){}{fail}",
+                body.len(),
+                placed(*fd)
+            )
+        }
     }
 }
 
-fn apply_op_untraced(op: &FdOp, pipes: &dyn PipeFds) -> Result<(), Errno> {
+/// Carries out one fd operation without tracing or allocating (the vfork
+/// child runs it); `opened` receives the number `open`/`memfd_create` gave.
+fn apply_op_quietly(op: &FdOp, pipes: &dyn PipeFds, opened_at: &mut RawFd) -> Result<(), Errno> {
     match op {
         FdOp::Open { fd, path, mode } => {
             let opened = match mode {
                 OpenMode::NoClobber => open_noclobber(path)?,
                 m => open_cloexec(path, m.flags())?,
             };
-            crate::trace::emit(|| {
-                let then =
-                    if opened == *fd { String::new() } else { format!("\ndup2({opened}, {fd})\nclose({opened})") };
-                format!("open({:?}, {}|O_CLOEXEC) = {opened}{then}", path.to_string_lossy(), mode.flag_names())
-            });
+            *opened_at = opened;
             if opened == *fd {
                 // It landed on its target: that copy must survive exec.
                 set_cloexec(opened, false)
@@ -156,12 +171,14 @@ fn apply_op_untraced(op: &FdOp, pipes: &dyn PipeFds) -> Result<(), Errno> {
             }
             Ok(())
         }
+        FdOp::Inherit { fd } => set_cloexec(*fd, false),
         FdOp::HereDoc { fd, body } => {
             // SAFETY: memfd_create with a static name; the fd is ours.
             let mem = unsafe { libc::memfd_create(c"here-document".as_ptr(), libc::MFD_CLOEXEC) };
             if mem < 0 {
                 return Err(Errno::last());
             }
+            *opened_at = mem;
             let written = write_all(mem, body);
             // SAFETY: lseek on the fd just created.
             let rewound = if unsafe { libc::lseek(mem, 0, libc::SEEK_SET) } < 0 { Err(Errno::last()) } else { Ok(()) };
@@ -175,12 +192,7 @@ fn apply_op_untraced(op: &FdOp, pipes: &dyn PipeFds) -> Result<(), Errno> {
     }
 }
 
-/// The C library's text for an errno ("Bad file descriptor").
-pub fn errno_text(e: Errno) -> String {
-    // SAFETY: strerror returns a valid C string; isosh is single-threaded
-    // and copies it at once.
-    unsafe { std::ffi::CStr::from_ptr(libc::strerror(e as i32)) }.to_string_lossy().into_owned()
-}
+pub use crate::sys::{errno_text, write_all};
 
 /// What a failed fd operation says, as `isosh: …` would print it.
 pub fn describe_failure(op: &FdOp, e: Errno) -> String {
@@ -197,6 +209,7 @@ pub fn describe_failure(op: &FdOp, e: Errno) -> String {
         (FdOp::Dup { src, .. }, e) => format!("{src}: {}", errno_text(e)),
         (FdOp::Close { fd }, e) => format!("{fd}: {}", errno_text(e)),
         (FdOp::HereDoc { .. }, e) => format!("here-document: {}", errno_text(e)),
+        (FdOp::Inherit { fd }, e) => format!("{fd}: {}", errno_text(e)),
     }
 }
 
@@ -297,17 +310,25 @@ impl ExecImage {
         ExecImage { path, argv: CStrArray::new(argv), envp }
     }
 
+    /// `execve("path", ["argv", …])`, as the trace shows it.
+    pub fn describe(&self) -> String {
+        let args: Vec<String> = self
+            .argv
+            .ptrs()
+            .iter()
+            .filter(|p| !p.is_null())
+            // SAFETY: argv holds NUL-terminated strings owned by self.
+            .map(|p| unsafe { CStr::from_ptr(*p) }.to_string_lossy().into_owned())
+            .collect();
+        format!("execve({:?}, {:?})", self.path.to_string_lossy(), args)
+    }
+
     /// Replaces the process. Returns only on failure, with the errno.
     /// Only in a forked child or the shell itself (never after vfork): a
     /// file the kernel cannot execute (ENOEXEC) is a shell script, which
     /// POSIX says the shell runs itself, and this allocates to run it.
     pub fn exec(&self) -> Errno {
-        crate::trace::emit(|| {
-            // SAFETY: argv holds NUL-terminated strings owned by self.
-            let args: Vec<String> =
-                self.argv.ptrs().iter().map(|p| unsafe { CStr::from_ptr(*p) }.to_string_lossy().into_owned()).collect();
-            format!("execve({:?}, {:?})", self.path.to_string_lossy(), args)
-        });
+        crate::trace::emit(|| self.describe());
         // SAFETY: every pointer array is NULL-terminated and points into C
         // strings owned by `self`, which outlives the call.
         unsafe { libc::execve(self.path.as_ptr(), self.argv.as_ptr(), self.envp.as_ptr()) };
@@ -372,8 +393,12 @@ struct VforkJob<'a> {
     default_signals: &'a [libc::c_int],
     /// Job control: the process group to join (0: lead a new one).
     pgid: Option<libc::pid_t>,
-    /// Set by the child when a step failed (it shares our memory).
-    failed: bool,
+    /// Set by the child when a step failed (it shares our memory): the
+    /// index of the op (`ops.len()` for execve) and its errno.
+    failed: Option<(usize, Errno)>,
+    /// When tracing: per op, the number `open` returned, for the parent to
+    /// report (allocated by the parent; empty otherwise).
+    opened: &'a mut [RawFd],
 }
 
 extern "C" fn vfork_child(arg: *mut libc::c_void) -> libc::c_int {
@@ -393,12 +418,25 @@ extern "C" fn vfork_child(arg: *mut libc::c_void) -> libc::c_int {
         // SAFETY: setpgid on ourselves.
         unsafe { libc::setpgid(0, pgid) };
     }
-    if apply_all(job.ops, &NoPipes).is_ok() {
+    let mut failed = None;
+    for (i, op) in job.ops.iter().enumerate() {
+        let mut opened = -1;
+        let r = apply_op_quietly(op, &NoPipes, &mut opened);
+        if let Some(slot) = job.opened.get_mut(i) {
+            *slot = opened;
+        }
+        if let Err(e) = r {
+            failed = Some((i, e));
+            break;
+        }
+    }
+    if failed.is_none() {
         // SAFETY: see ExecImage::exec; only returns on failure.
         unsafe { libc::execve(job.image.path.as_ptr(), job.image.argv.as_ptr(), job.image.envp.as_ptr()) };
+        failed = Some((job.ops.len(), Errno::last()));
     }
     // SAFETY: as above; a plain store into the shared job.
-    unsafe { std::ptr::write_volatile(&mut job.failed, true) };
+    unsafe { std::ptr::write_volatile(&mut job.failed, failed) };
     // SAFETY: _exit never returns and runs no destructors.
     unsafe { libc::_exit(127) }
 }
@@ -407,6 +445,10 @@ extern "C" fn vfork_child(arg: *mut libc::c_void) -> libc::c_int {
 /// the shell's memory (`clone(CLONE_VM|CLONE_VFORK)`) instead of copying its
 /// page tables as fork does, replays the prepared fd operations — no
 /// allocation, no locks — and execs. `default_signals` are reset to SIG_DFL.
+///
+/// Under `--trace` the child still allocates and writes nothing: it notes
+/// the fd numbers it got in memory the parent prepared, and the parent,
+/// once the child has exec'd, reports the child's calls under its pid.
 ///
 /// Returns `None` when a step failed (a redirection, or exec itself). The
 /// caller then forks and replays the plan by hand, which reports the
@@ -424,7 +466,9 @@ pub fn vfork_exec(
     // it uses. Zeroing it cost a page fault per page, every time in a
     // block's init, whose heap is a fresh copy-on-write of the shell's.
     let mut stack = Box::<[u8]>::new_uninit_slice(STACK);
-    let mut job = VforkJob { image, ops, default_signals, pgid, failed: false };
+    let tracing = crate::trace::enabled();
+    let mut opened = if tracing { vec![-1; ops.len()] } else { Vec::new() };
+    let mut job = VforkJob { image, ops, default_signals, pgid, failed: None, opened: &mut opened };
     // The stack grows down: hand clone its 16-byte aligned top.
     let top = (stack.as_mut_ptr() as usize + STACK) & !15;
     // SAFETY: the child runs `vfork_child` on its own stack, touches only
@@ -444,33 +488,46 @@ pub fn vfork_exec(
     if pid < 0 {
         return None;
     }
-    if failed {
+    if tracing {
+        trace_vfork_child(pid, image, ops, &opened, failed);
+    }
+    if failed.is_some() {
         let _ = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(pid), None);
         return None;
     }
     Some(pid)
 }
 
-/// Writes all of `bytes` to `fd`, retrying on EINTR and short writes.
+/// `--trace` for a vfork child: the clone (the shell's call), then the
+/// child's own calls under its pid, up to the exec or the step that failed.
+fn trace_vfork_child(
+    pid: libc::pid_t,
+    image: &ExecImage,
+    ops: &[FdOp],
+    opened: &[RawFd],
+    failed: Option<(usize, Errno)>,
+) {
+    crate::trace::emit(|| format!("clone(CLONE_VM|CLONE_VFORK|SIGCHLD) = {pid}"));
+    let name = |r: FdRef| r.to_string();
+    for (i, op) in ops.iter().enumerate() {
+        let r = match failed {
+            Some((at, e)) if at == i => Err(e),
+            _ => Ok(()),
+        };
+        crate::trace::emit_as(pid, || op_trace(op, &name, opened.get(i).copied().unwrap_or(-1), &r));
+        if r.is_err() {
+            return;
+        }
+    }
+    crate::trace::emit_as(pid, || match failed {
+        Some((_, e)) => format!("{} = -1 {e:?}", image.describe()),
+        None => image.describe(),
+    });
+}
+
 /// Writes shell text to `fd` as the bytes it stands for (see [`crate::bytes`]).
 pub fn write_str(fd: RawFd, text: &str) -> Result<(), Errno> {
     write_all(fd, &crate::bytes::encode(text))
-}
-
-pub fn write_all(fd: RawFd, mut bytes: &[u8]) -> Result<(), Errno> {
-    while !bytes.is_empty() {
-        // SAFETY: the pointer and length describe a live slice.
-        let n = unsafe { libc::write(fd, bytes.as_ptr().cast(), bytes.len()) };
-        if n < 0 {
-            let e = Errno::last();
-            if e == Errno::EINTR {
-                continue;
-            }
-            return Err(e);
-        }
-        bytes = &bytes[n as usize..];
-    }
-    Ok(())
 }
 
 /// Leaves a forked child without running the parent's destructors or

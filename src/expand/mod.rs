@@ -41,6 +41,9 @@ pub trait Context {
     fn line(&self) -> usize {
         1
     }
+    /// `<(list)` / `>(list)` (`output`): starts the list on a pipe and
+    /// names the shell's end, `/dev/fd/N`.
+    fn process_substitution(&mut self, list: &List, output: bool) -> Result<String, ExpandError>;
 }
 
 /// Expansion without a shell around it (tests, explaining a line without
@@ -57,7 +60,16 @@ impl Context for State {
     fn command_output(&mut self, _: &List) -> Result<String, ExpandError> {
         Err(ExpandError::NoCommands)
     }
+
+    /// Nothing runs: the name the shell's end would have, its number
+    /// left for the caller (explain) to fill in.
+    fn process_substitution(&mut self, _: &List, _: bool) -> Result<String, ExpandError> {
+        Ok(PROCESS_SUB_PLACEHOLDER.to_string())
+    }
 }
+
+/// What [`Context::process_substitution`] gives without a shell.
+pub const PROCESS_SUB_PLACEHOLDER: &str = "/dev/fd/?";
 
 /// A piece of an expanded word, before splitting.
 #[derive(Debug, Clone, PartialEq, Eq)]

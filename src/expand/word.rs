@@ -49,6 +49,8 @@ fn part_segments(
             let text = ctx.command_output(list)?;
             out.push(wrap(text));
         }
+        // `/dev/fd/N` is one field, never split or globbed.
+        WordPart::ProcessSub { output, list } => out.push(Segment::Quoted(ctx.process_substitution(list, *output)?)),
         WordPart::Arith(expr) => {
             let text = super::join_unsplit(&segments(ctx, expr, TildeMode::WordStart)?);
             let value = super::arith::eval(ctx.state_mut(), &text).map_err(|e| ExpandError::Arith(e.to_string()))?;

@@ -33,9 +33,10 @@ mod security;
 pub mod spec;
 pub mod steps;
 
+use crate::exec::Exec;
 use crate::exec::plan::FdOp;
 use crate::exec::spawn::{self, NoPipes, exit_child, write_all};
-use crate::exec::{Exec, Shell};
+use crate::expand::Context;
 use crate::syntax::ast::IsolateBlock;
 use cleanup::Resources;
 use nix::errno::Errno;
@@ -121,9 +122,30 @@ pub fn layers_dir() -> Option<PathBuf> {
     Some(dirs::data_dir()?.join("isosh").join("layers"))
 }
 
+/// What an isolate block needs from the shell around it — the narrow
+/// interface the executor implements, so that this module does not depend
+/// on the executor's `Shell` (which calls [`run_block`]).
+pub trait Host: Context {
+    /// `isosh: MSG` on the current fd 2.
+    fn error(&self, msg: &str);
+    /// Runs `body` with `ops` applied to the shell's own fds, then undoes them.
+    fn with_redirections(&mut self, ops: &[FdOp], special: bool, body: impl FnOnce(&mut Self) -> Exec) -> Exec;
+    /// Whether the shell runs jobs on a terminal (the prompt).
+    fn job_control(&self) -> bool;
+    /// Notes an init still tearing its namespaces down, to reap later.
+    fn note_exiting_init(&mut self, init: Pid);
+    /// In a forked copy: drop what is the parent's business.
+    fn become_child(&mut self);
+    /// Starts a one-program body as the shell starts any program; its pid,
+    /// or the status when it could not start; `None` for any other body.
+    fn start_program(&mut self, list: &crate::syntax::ast::List) -> Option<Result<Pid, i32>>;
+    /// Runs a body in this (forked) process; the status to exit with.
+    fn run_list_in_child(&mut self, list: &crate::syntax::ast::List) -> i32;
+}
+
 /// Says `isolate: MSG` on the block's own stderr — its redirections
 /// applied, as a command's errors go — and gives status 125.
-fn fail(sh: &mut Shell, ops: &[FdOp], msg: &str) -> Exec {
+fn fail<H: Host>(sh: &mut H, ops: &[FdOp], msg: &str) -> Exec {
     say(sh, ops, &format!("isolate: {msg}"));
     Ok(STATUS_SETUP_FAILED)
 }
@@ -132,7 +154,7 @@ fn fail(sh: &mut Shell, ops: &[FdOp], msg: &str) -> Exec {
 /// `isolate … < … > 2>/dev/null` silences isolate's own messages too), for
 /// failures before init has run: the redirections are made once, here,
 /// as for any command that fails.
-fn say(sh: &mut Shell, ops: &[FdOp], msg: &str) {
+fn say<H: Host>(sh: &mut H, ops: &[FdOp], msg: &str) {
     let _ = sh.with_redirections(ops, false, |sh| {
         sh.error(msg);
         Ok(0)
@@ -140,12 +162,12 @@ fn say(sh: &mut Shell, ops: &[FdOp], msg: &str) {
 }
 
 /// Runs an isolate block (`ops` are the block's own redirections).
-pub fn run_block(sh: &mut Shell, block: &IsolateBlock, ops: &[FdOp]) -> Exec {
+pub fn run_block<H: Host>(sh: &mut H, block: &IsolateBlock, ops: &[FdOp]) -> Exec {
     let words = match crate::expand::expand_words(sh, &block.options) {
         Ok(w) => w,
         Err(e) => return fail(sh, ops, &e.to_string()),
     };
-    let vars = &sh.state.vars;
+    let vars = &sh.state().vars;
     let request = spec::parse(&words, &|k| vars.get(k).map(String::from));
     if matches!(request, Ok(Request::Help | Request::Doctor)) && block.body.is_some() {
         let which = if matches!(request, Ok(Request::Help)) { "--help" } else { "--doctor" };
@@ -154,7 +176,7 @@ pub fn run_block(sh: &mut Shell, block: &IsolateBlock, ops: &[FdOp]) -> Exec {
     }
     let spec = match request {
         Ok(Request::Run(spec)) => spec,
-        Ok(Request::Help) => return sh.with_redirections(ops, false, |sh| print(sh, spec::HELP)),
+        Ok(Request::Help) => return sh.with_redirections(ops, false, |sh| print(sh, &spec::help())),
         Ok(Request::Doctor) => {
             // Non-zero when a check failed, so scripts and CI can rely on it.
             let (text, healthy) = doctor::report();
@@ -186,7 +208,7 @@ fn inside_a_block() -> bool {
     filtered || (nix::unistd::geteuid().is_root() && no_sys_admin)
 }
 
-fn print(sh: &Shell, text: &str) -> Exec {
+fn print<H: Host>(sh: &H, text: &str) -> Exec {
     if let Err(e) = write_all(1, text.as_bytes()) {
         sh.error(&format!("isolate: write error: {}", spawn::errno_text(e)));
         return Ok(1);
@@ -334,7 +356,7 @@ pub(crate) fn private_dir(dir: &std::path::Path) -> Result<PathBuf, String> {
 }
 
 /// The supervisor: prepare, fork the container, wait, report, clean up.
-fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List, ops: &[FdOp]) -> Exec {
+fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast::List, ops: &[FdOp]) -> Exec {
     let named: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
     if let Some(fd) = spec.fds.iter().find(|fd| !named.contains(fd) && !inheritable(**fd)) {
         return fail(
@@ -508,8 +530,8 @@ fn supervise(sh: &mut Shell, spec: &IsolateSpec, body: &crate::syntax::ast::List
         // signal too, so the shell reports it as any interrupted command
         // (and the prompt starts after the echoed ^C).
         // (A forked process has no hold on the terminal.)
-        let forked_job = sh.terminal.is_none();
-        if sig != Signal::SIGINT || !sh.state.options.interactive || forked_job {
+        let forked_job = !sh.job_control();
+        if sig != Signal::SIGINT || !sh.state().options.interactive || forked_job {
             reraise(sig);
         }
     }
@@ -639,7 +661,7 @@ fn join_cgroup(procs: Vec<(std::fs::File, PathBuf)>) -> Result<(), StepFailure> 
 /// Unwraps a step's result; on failure says so on the block's stderr (init
 /// holds it, redirections and all), reports it to the supervisor and exits
 /// with 125.
-fn or_report<T>(sh: &Shell, report_fd: RawFd, r: Result<T, StepFailure>) -> T {
+fn or_report<T, H: Host>(sh: &H, report_fd: RawFd, r: Result<T, StepFailure>) -> T {
     match r {
         Ok(v) => v,
         Err(f) => {
@@ -653,8 +675,8 @@ fn or_report<T>(sh: &Shell, report_fd: RawFd, r: Result<T, StepFailure>) -> T {
 /// PID 1 of the block. `ids` are the caller's uid and gid when a user
 /// namespace must map them to 0.
 #[allow(clippy::too_many_arguments)]
-fn container_init(
-    sh: &mut Shell,
+fn container_init<H: Host>(
+    sh: &mut H,
     spec: &IsolateSpec,
     body: &crate::syntax::ast::List,
     ops: &[FdOp],
@@ -736,25 +758,27 @@ fn container_init(
     if let Some(filter) = filter {
         or_report(sh, report_fd, seccomp::load(filter));
     }
-    sh.state.shell_pid = getpid().as_raw();
+    sh.state_mut().shell_pid = getpid().as_raw();
     let pwd = nix::unistd::getcwd().map(|p| p.display().to_string()).unwrap_or_else(|_| "/".into());
-    sh.state.vars.set("PWD", pwd);
-    sh.state.vars.export("PWD");
-    sh.state.vars.set("HOSTNAME", hostname);
+    sh.state_mut().vars.set("PWD", pwd);
+    sh.state_mut().vars.export("PWD");
+    sh.state_mut().vars.set("HOSTNAME", hostname);
     for (k, v) in image.map(|i| i.env()).unwrap_or_default().iter().chain(&spec.env) {
-        sh.state.vars.set(k, v.clone());
-        sh.state.vars.export(k);
+        sh.state_mut().vars.set(k, v.clone());
+        sh.state_mut().vars.export(k);
     }
     // SIGTERM and SIGHUP are caught here (the supervisor's handlers, see
     // `supervise`), so a program started below gets them back at their
     // defaults even where the shell ignored them.
     let image_command = if body.items.is_empty() { image.map(|i| i.command()) } else { None };
     let status = match image_command {
+        // SAFETY: init is single-threaded here (the mount thread is
+        // joined); the child only execs the image's command.
         Some(argv) => match unsafe { fork() } {
             Ok(ForkResult::Child) => {
                 // SAFETY: the body must not hold the report pipe.
                 unsafe { libc::close(report_fd) };
-                exit_child(image::exec(&argv, &sh.state.vars.environment(&[])))
+                exit_child(image::exec(&argv, &sh.state().vars.environment(&[])))
             }
             Ok(ForkResult::Parent { child }) => init::run(child),
             Err(e) => or_report(sh, report_fd, Err(StepFailure::new(SetupStep::StartBody, e, ""))),

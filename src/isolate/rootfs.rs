@@ -464,6 +464,9 @@ struct HeldVolume<'a> {
 /// entered), the volume sources held open, and how it entered the root.
 pub struct Tree<'a> {
     root: String,
+    /// Whether /sys can be a fresh sysfs (see [`build`]); if not, the
+    /// host's /sys is bound at once.
+    fresh_sysfs: bool,
     held: Vec<HeldVolume<'a>>,
     entered: Option<Entered>,
 }
@@ -529,18 +532,24 @@ pub fn build<'a, M: Mounter>(
     let layers = named.map(|(d, _)| d).unwrap_or_else(|| SCRATCH.to_string());
     root_layer(m, spec.root_mode, &lower, &layers, privilege, layout.image.is_some())?;
     special_filesystems(m, ROOT, privilege, size)?;
+    // With the host's network namespace the kernel refuses a fresh sysfs
+    // rootless (EPERM: the namespace is not the user namespace's) and, as
+    // root, under a read-only root (EBUSY): the host's /sys is bound then,
+    // without a doomed attempt first (explain shows what really happens).
+    let fresh_sysfs =
+        !(spec.net == NetMode::Host && (privilege == Privilege::Rootless || spec.root_mode == RootMode::ReadOnly));
     if sys_after_pivot(spec, privilege) {
         volumes(m, &held, ROOT)?;
         let entered = m.pivot_root(ROOT)?;
-        return Ok(Tree { root: String::new(), held: Vec::new(), entered: Some(entered) });
+        return Ok(Tree { root: String::new(), fresh_sysfs, held: Vec::new(), entered: Some(entered) });
     }
-    Ok(Tree { root: ROOT.to_string(), held, entered: None })
+    Ok(Tree { root: ROOT.to_string(), fresh_sysfs, held, entered: None })
 }
 
 /// Finishes the root in init, once it has its network namespace: /sys,
 /// and unless the thread did so, the volumes and entering the root.
 pub fn finish<M: Mounter>(m: &mut M, tree: Tree) -> Result<Entered, StepFailure> {
-    sys(m, &tree.root)?;
+    sys(m, &tree.root, tree.fresh_sysfs)?;
     match tree.entered {
         Some(entered) => Ok(entered),
         None => {
@@ -855,14 +864,14 @@ fn special_filesystems<M: Mounter>(m: &mut M, root: &str, privilege: Privilege, 
 }
 
 /// A read-only sysfs at `root/sys`, with docker's masks.
-fn sys<M: Mounter>(m: &mut M, root: &str) -> Result<(), StepFailure> {
+fn sys<M: Mounter>(m: &mut M, root: &str, fresh: bool) -> Result<(), StepFailure> {
     let s = SetupStep::Sys;
     m.special_dir(s, if root.is_empty() { "" } else { root }, "sys")?;
     let sys = format!("{root}/sys");
     let ro = MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC | MsFlags::MS_RDONLY;
     // A fresh sysfs needs the network namespace to be ours (not with
     // --net host when rootless); a read-only recursive bind is the fallback.
-    if m.mount(s, Some("sysfs"), &sys, Some("sysfs"), ro, None).is_err() {
+    if !fresh || m.mount(s, Some("sysfs"), &sys, Some("sysfs"), ro, None).is_err() {
         m.mount(s, Some("/sys"), &sys, None, MsFlags::MS_BIND | MsFlags::MS_REC, None)?;
         m.set_attr(s, &sys, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)?;
     }

@@ -711,6 +711,9 @@ pub fn lists() -> Lists {
 }
 
 #[cfg(test)]
+// The probes below are grouped under one `SAFETY (all):` comment each: a
+// comment per closure would only repeat it.
+#[allow(clippy::undocumented_unsafe_blocks)]
 mod tests {
     use super::*;
     use nix::sys::wait::{WaitStatus, waitpid};

@@ -86,8 +86,8 @@ fn reduce_capabilities(no_chroot: bool) -> Result<(), Errno> {
 /// root is still below, and `chroot` could climb back to it.
 pub fn harden(no_chroot: bool) -> Result<(), StepFailure> {
     let s = SetupStep::Security;
-    // SAFETY: prctl with integer arguments.
     step(s, "PR_SET_NO_NEW_PRIVS", || {
+        // SAFETY: prctl with integer arguments.
         Errno::result(unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) }).map(drop)
     })?;
     step(s, "capabilities", || reduce_capabilities(no_chroot))?;
@@ -110,8 +110,8 @@ pub fn close_other_fds(keep: &[RawFd]) -> Result<(), StepFailure> {
         let k = k as u32;
         if k > from {
             let to = if k == RawFd::MAX as u32 { u32::MAX } else { k - 1 };
-            // SAFETY: close_range on a range of integers.
             step(SetupStep::CloseFds, "close_range", || {
+                // SAFETY: close_range on a range of integers.
                 Errno::result(unsafe { libc::close_range(from, to, 0) }).map(drop)
             })?;
         }

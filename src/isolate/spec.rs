@@ -135,9 +135,273 @@ pub enum Request {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct SpecError(pub String);
+/// What an isolate option's value is (the completer offers candidates by it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    Flag,
+    Dir,
+    File,
+    Volume,
+    Env,
+    Name,
+    /// `oci:DIR[:TAG]`, `docker-archive:FILE`, or a reference the image
+    /// store knows (`images`).
+    Image,
+    /// Where `--commit` writes: `oci:DIR[:TAG]`.
+    OciOut,
+    Choice(&'static [&'static str]),
+    /// Free text (a size, a number, a guest path).
+    Text,
+}
 
-pub const HELP: &str = "\
-usage: isolate [OPTIONS] < COMMANDS >
+/// Which option a word names (the parser matches on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opt {
+    Memory,
+    PidsLimit,
+    Cpus,
+    Rootfs,
+    Image,
+    Commit,
+    ExportBundle,
+    Rw,
+    ReadOnly,
+    Name,
+    Volume,
+    Workdir,
+    TmpfsSize,
+    Env,
+    EnvFile,
+    Hostname,
+    Fd,
+    Net,
+    Seccomp,
+    Doctor,
+    Help,
+}
+
+/// One isolate option: the one table the parser, completion,
+/// highlighting and `isolate --help` read.
+pub struct OptionDef {
+    pub opt: Opt,
+    /// Its names, the one `--help` shows first.
+    pub names: &'static [&'static str],
+    pub value: Value,
+    /// The `--help` section it is listed in.
+    pub section: &'static str,
+    /// How `--help` shows it used (`--memory SIZE`).
+    pub usage: &'static str,
+    /// What it does, for `--help` (more lines indented below the first).
+    pub help: &'static str,
+    /// The same in a few words, for completion.
+    pub brief: &'static str,
+}
+
+const NET: &[&str] = &["none", "host"];
+
+/// Every isolate option, in `--help` order.
+pub const OPTIONS: &[OptionDef] = &[
+    OptionDef {
+        opt: Opt::Memory,
+        names: &["--memory", "-m"],
+        value: Value::Text,
+        section: "Resources",
+        usage: "--memory SIZE",
+        help: "memory limit (e.g. 64M, 1G; swap off); OOM kill = 137",
+        brief: "memory limit, e.g. 64M",
+    },
+    OptionDef {
+        opt: Opt::PidsLimit,
+        names: &["--pids-limit"],
+        value: Value::Text,
+        section: "Resources",
+        usage: "--pids-limit N",
+        help: "at most N processes inside",
+        brief: "at most N processes",
+    },
+    OptionDef {
+        opt: Opt::Cpus,
+        names: &["--cpus"],
+        value: Value::Text,
+        section: "Resources",
+        usage: "--cpus FLOAT",
+        help: "CPU time limit (0.5 = half of one CPU)",
+        brief: "CPU time limit, e.g. 0.5",
+    },
+    OptionDef {
+        opt: Opt::Rootfs,
+        names: &["--rootfs"],
+        value: Value::Dir,
+        section: "Filesystem",
+        usage: "--rootfs DIR",
+        help: "DIR is the lower layer instead of the host's /",
+        brief: "root filesystem directory",
+    },
+    OptionDef {
+        opt: Opt::Image,
+        names: &["--image"],
+        value: Value::Image,
+        section: "Filesystem",
+        usage: "--image REF",
+        help: "an OCI image as the lower layers: oci:DIR[:TAG] or\ndocker-archive:FILE.tar (`isolate --image REF < >`\nruns the image's Entrypoint and Cmd)",
+        brief: "an OCI image as the lower layers",
+    },
+    OptionDef {
+        opt: Opt::Commit,
+        names: &["--commit"],
+        value: Value::OciOut,
+        section: "Filesystem",
+        usage: "--commit oci:DIR[:TAG]",
+        help: "after the body, keep its writable layer as a new\nimage on top of --image (an OCI layout at DIR)",
+        brief: "keep the writable layer as an image",
+    },
+    OptionDef {
+        opt: Opt::ExportBundle,
+        names: &["--export-bundle"],
+        value: Value::Dir,
+        section: "Filesystem",
+        usage: "--export-bundle DIR",
+        help: "write an OCI runtime bundle (config.json, rootfs/) for\ncrun/runc instead of running the block",
+        brief: "write an OCI runtime bundle",
+    },
+    OptionDef {
+        opt: Opt::Rw,
+        names: &["--rw"],
+        value: Value::Flag,
+        section: "Filesystem",
+        usage: "--rw",
+        help: "with --rootfs: write straight into DIR",
+        brief: "write straight into --rootfs",
+    },
+    OptionDef {
+        opt: Opt::ReadOnly,
+        names: &["--read-only"],
+        value: Value::Flag,
+        section: "Filesystem",
+        usage: "--read-only",
+        help: "no writable layer at all",
+        brief: "no writable layer",
+    },
+    OptionDef {
+        opt: Opt::Name,
+        names: &["--name"],
+        value: Value::Name,
+        section: "Filesystem",
+        usage: "--name NAME",
+        help: "keep the writable layer as NAME (see the `isolates` builtin)",
+        brief: "keep the writable layer as NAME",
+    },
+    OptionDef {
+        opt: Opt::Volume,
+        names: &["-v", "--volume"],
+        value: Value::Volume,
+        section: "Filesystem",
+        usage: "-v HOST:GUEST[:ro]",
+        help: "bind-mount HOST at GUEST (read-only with :ro)",
+        brief: "bind-mount HOST:GUEST[:ro]",
+    },
+    OptionDef {
+        opt: Opt::Workdir,
+        names: &["--workdir", "-w"],
+        value: Value::Text,
+        section: "Filesystem",
+        usage: "--workdir DIR",
+        help: "start in DIR (default /)",
+        brief: "start in this directory",
+    },
+    OptionDef {
+        opt: Opt::TmpfsSize,
+        names: &["--tmpfs-size"],
+        value: Value::Text,
+        section: "Filesystem",
+        usage: "--tmpfs-size SIZE",
+        help: "size of the writable layer and of /tmp, each (default:\nthe --memory limit, else 1G or a quarter of RAM)",
+        brief: "size of the writable layer and /tmp",
+    },
+    OptionDef {
+        opt: Opt::Env,
+        names: &["-e", "--env"],
+        value: Value::Env,
+        section: "Environment and identity",
+        usage: "-e KEY=VAL",
+        help: "set KEY inside (-e KEY passes the outer value)",
+        brief: "set KEY=VAL inside",
+    },
+    OptionDef {
+        opt: Opt::EnvFile,
+        names: &["--env-file"],
+        value: Value::File,
+        section: "Environment and identity",
+        usage: "--env-file FILE",
+        help: "KEY=VAL lines; # comments; bare KEY passes the outer value",
+        brief: "KEY=VAL lines from a file",
+    },
+    OptionDef {
+        opt: Opt::Hostname,
+        names: &["--hostname"],
+        value: Value::Text,
+        section: "Environment and identity",
+        usage: "--hostname NAME",
+        help: "the hostname inside (default: a short generated name)",
+        brief: "the hostname inside",
+    },
+    OptionDef {
+        opt: Opt::Fd,
+        names: &["--fd"],
+        value: Value::Text,
+        section: "Environment and identity",
+        usage: "--fd N",
+        help: "pass the shell's fd N (opened with `exec N>…`) into the\nblock too; only 0, 1 and 2 cross by default",
+        brief: "pass the shell's fd N into the block",
+    },
+    OptionDef {
+        opt: Opt::Net,
+        names: &["--net", "--network"],
+        value: Value::Choice(NET),
+        section: "Environment and identity",
+        usage: "--net none|host",
+        help: "none: a new network namespace with only lo (default)",
+        brief: "network: none or host",
+    },
+    OptionDef {
+        opt: Opt::Seccomp,
+        names: &["--seccomp"],
+        value: Value::Choice(&["default", "unconfined"]),
+        section: "Security",
+        usage: "--seccomp unconfined",
+        help: "no seccomp filter (default: docker's default profile)",
+        brief: "seccomp filter",
+    },
+    OptionDef {
+        opt: Opt::Doctor,
+        names: &["--doctor"],
+        value: Value::Flag,
+        section: "Other",
+        usage: "--doctor",
+        help: "check what this machine supports, and how to fix the rest",
+        brief: "what this machine supports",
+    },
+    OptionDef {
+        opt: Opt::Help,
+        names: &["--help", "-h"],
+        value: Value::Flag,
+        section: "Other",
+        usage: "--help",
+        help: "this text",
+        brief: "the options",
+    },
+];
+
+/// The option an option word names (`--net=host` names `--net`).
+pub fn option(word: &str) -> Option<&'static OptionDef> {
+    let name = if word.starts_with("--") { word.split('=').next().unwrap_or(word) } else { word };
+    OPTIONS.iter().find(|o| o.names.contains(&name))
+}
+
+/// `isolate --help`: the usage, then every option of [`OPTIONS`] by section.
+pub fn help() -> String {
+    let mut out = String::from(
+        "usage: isolate [OPTIONS] < COMMANDS >
        isolate --doctor | --help
 
 Runs COMMANDS (any command list) in fresh pid, mount, uts, ipc, net and
@@ -145,39 +409,29 @@ cgroup namespaces (plus a user namespace when not root), in a throwaway root
 filesystem and, when limits are given, its own cgroup. The block is one stage
 of the command line: `cat data | isolate < sort > | head`.
 
-Resources:
-  --memory SIZE        memory limit (e.g. 64M, 1G; swap off); OOM kill = 137
-  --pids-limit N       at most N processes inside
-  --cpus FLOAT         CPU time limit (0.5 = half of one CPU)
-Filesystem:
-  --rootfs DIR         DIR is the lower layer instead of the host's /
-  --image REF          an OCI image as the lower layers: oci:DIR[:TAG] or
-                       docker-archive:FILE.tar (`isolate --image REF < >`
-                       runs the image's Entrypoint and Cmd)
-  --commit oci:DIR[:TAG]  after the body, keep its writable layer as a new
-                       image on top of --image (an OCI layout at DIR)
-  --export-bundle DIR  write an OCI runtime bundle (config.json, rootfs/) for
-                       crun/runc instead of running the block
-  --rw                 with --rootfs: write straight into DIR
-  --read-only          no writable layer at all
-  --name NAME          keep the writable layer as NAME (see the `isolates` builtin)
-  -v HOST:GUEST[:ro]   bind-mount HOST at GUEST (read-only with :ro)
-  --workdir DIR        start in DIR (default /)
-  --tmpfs-size SIZE    size of the writable layer and of /tmp, each (default:
-                       the --memory limit, else 1G or a quarter of RAM)
-Environment and identity:
-  -e KEY=VAL           set KEY inside (-e KEY passes the outer value)
-  --env-file FILE      KEY=VAL lines; # comments; bare KEY passes the outer value
-  --hostname NAME      the hostname inside (default: a short generated name)
-  --fd N               pass the shell's fd N (opened with `exec N>…`) into the
-                       block too; only 0, 1 and 2 cross by default
-  --net none|host      none: a new network namespace with only lo (default)
-Security:
-  --seccomp unconfined no seccomp filter (default: docker's default profile)
-Other:
-  --doctor             check what this machine supports, and how to fix the rest
-  --help               this text
-";
+",
+    );
+    let mut section = "";
+    for o in OPTIONS {
+        if o.section != section {
+            section = o.section;
+            out.push_str(section);
+            out.push_str(":\n");
+        }
+        let mut lines = o.help.lines();
+        let first = lines.next().unwrap_or("");
+        // Descriptions start in column 23; a longer usage pushes its own.
+        if o.usage.len() <= 20 {
+            out.push_str(&format!("  {:<20} {first}\n", o.usage));
+        } else {
+            out.push_str(&format!("  {}  {first}\n", o.usage));
+        }
+        for more in lines {
+            out.push_str(&format!("{:23}{more}\n", ""));
+        }
+    }
+    out
+}
 
 /// `64M`, `1G`, `512k`, `100b`, `4096` → bytes.
 pub fn parse_size(text: &str) -> Option<u64> {
@@ -259,16 +513,19 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
                 .or_else(|| args.next().cloned())
                 .ok_or_else(|| SpecError(format!("isolate: {opt} needs a value")))
         };
-        match opt {
-            "--help" | "-h" => return Ok(Request::Help),
-            "--doctor" => return Ok(Request::Doctor),
-            "--memory" | "-m" => {
+        let Some(def) = OPTIONS.iter().find(|o| o.names.contains(&opt)) else {
+            return Err(SpecError(format!("isolate: unknown option {opt} (see isolate --help)")));
+        };
+        match def.opt {
+            Opt::Help => return Ok(Request::Help),
+            Opt::Doctor => return Ok(Request::Doctor),
+            Opt::Memory => {
                 let v = value()?;
                 let bytes = parse_size(&v)
                     .ok_or_else(|| SpecError(format!("isolate: --memory {v}: expected a size such as 64M or 1G")))?;
                 spec.memory = Some((bytes, v));
             }
-            "--pids-limit" => {
+            Opt::PidsLimit => {
                 let v = value()?;
                 let n = v.parse().ok().filter(|&n: &u64| n > 0);
                 spec.pids_limit =
@@ -276,36 +533,36 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
                         SpecError(format!("isolate: --pids-limit {v}: expected a whole number above 0"))
                     })?);
             }
-            "--cpus" => {
+            Opt::Cpus => {
                 let v = value()?;
                 let n = v.parse().ok().filter(|&n: &f64| n.is_finite() && n > 0.0);
                 spec.cpus = Some(n.ok_or_else(|| {
                     SpecError(format!("isolate: --cpus {v}: expected a number above 0, such as 0.5"))
                 })?);
             }
-            "--hostname" => spec.hostname = Some(value()?),
-            "-e" | "--env" => spec.env.extend(env_entry(&value()?, outer)?),
-            "--env-file" => {
+            Opt::Hostname => spec.hostname = Some(value()?),
+            Opt::Env => spec.env.extend(env_entry(&value()?, outer)?),
+            Opt::EnvFile => {
                 let path = value()?;
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| SpecError(format!("isolate: --env-file {path}: {e}")))?;
                 spec.env.extend(parse_env_file(&text, outer)?);
             }
-            "--net" | "--network" => {
+            Opt::Net => {
                 spec.net = match value()?.as_str() {
                     "none" => NetMode::None,
                     "host" => NetMode::Host,
                     other => return Err(SpecError(format!("isolate: --net {other}: expected none or host"))),
                 }
             }
-            "--workdir" | "-w" => {
+            Opt::Workdir => {
                 let v = value()?;
                 if !v.starts_with('/') {
                     return Err(SpecError(format!("isolate: --workdir {v}: must be an absolute path")));
                 }
                 spec.workdir = Some(v);
             }
-            "--name" => {
+            Opt::Name => {
                 let v = value()?;
                 if v.is_empty()
                     || !v.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
@@ -315,28 +572,28 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
                 }
                 spec.name = Some(v);
             }
-            "--tmpfs-size" => {
+            Opt::TmpfsSize => {
                 let v = value()?;
                 spec.tmpfs_size = Some(parse_size(&v).ok_or_else(|| {
                     SpecError(format!("isolate: --tmpfs-size {v}: expected a size such as 64M or 1G"))
                 })?);
             }
-            "--rootfs" => spec.rootfs = Some(PathBuf::from(value()?)),
-            "--image" => {
+            Opt::Rootfs => spec.rootfs = Some(PathBuf::from(value()?)),
+            Opt::Image => {
                 let v = value()?;
                 super::image::ImageRef::parse(&v).map_err(|e| SpecError(format!("isolate: {e}")))?;
                 spec.image = Some(v);
             }
-            "--commit" => {
+            Opt::Commit => {
                 let v = value()?;
                 super::image::commit::target(&v).map_err(|e| SpecError(format!("isolate: {e}")))?;
                 spec.commit = Some(v);
             }
-            "--export-bundle" => spec.export_bundle = Some(PathBuf::from(value()?)),
-            "--rw" => spec.root_mode = RootMode::ReadWrite,
-            "--read-only" => spec.root_mode = RootMode::ReadOnly,
-            "-v" | "--volume" => spec.volumes.push(parse_volume(&value()?)?),
-            "--seccomp" => {
+            Opt::ExportBundle => spec.export_bundle = Some(PathBuf::from(value()?)),
+            Opt::Rw => spec.root_mode = RootMode::ReadWrite,
+            Opt::ReadOnly => spec.root_mode = RootMode::ReadOnly,
+            Opt::Volume => spec.volumes.push(parse_volume(&value()?)?),
+            Opt::Seccomp => {
                 spec.seccomp = match value()?.as_str() {
                     "default" => SeccompMode::Default,
                     "unconfined" => SeccompMode::Unconfined,
@@ -345,7 +602,7 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
                     }
                 }
             }
-            "--fd" => {
+            Opt::Fd => {
                 let v = value()?;
                 match v.parse::<i32>() {
                     Ok(0..=2) => {
@@ -355,7 +612,6 @@ pub fn parse(words: &[String], outer: &dyn Fn(&str) -> Option<String>) -> Result
                     _ => return Err(SpecError(format!("isolate: --fd {v}: expected an fd number such as 3"))),
                 }
             }
-            other => return Err(SpecError(format!("isolate: unknown option {other} (see isolate --help)"))),
         }
     }
     if spec.root_mode == RootMode::ReadWrite && spec.rootfs.is_none() {
@@ -494,5 +750,24 @@ mod tests {
         let env = parse_env_file(text, &outer).unwrap();
         let want = [("A", "1"), ("B", "two words"), ("HOME", "/home/x"), ("C", "")];
         assert_eq!(env, want.map(|(k, v)| (k.to_string(), v.to_string())));
+    }
+
+    /// One table: every option `--help` lists is one the parser takes, by
+    /// each of its names.
+    #[test]
+    fn the_option_table_drives_help_and_parsing() {
+        let text = help();
+        for o in OPTIONS {
+            assert!(text.contains(&format!("  {}", o.usage)), "{} missing from --help", o.usage);
+            for name in o.names {
+                let args: Vec<String> = match o.value {
+                    Value::Flag => vec![name.to_string()],
+                    _ => vec![name.to_string(), "x".into()],
+                };
+                let r = parse(&args, &|_| None);
+                let unknown = matches!(&r, Err(e) if e.0.contains("unknown option"));
+                assert!(!unknown, "{name}: {r:?}");
+            }
+        }
     }
 }

@@ -12,59 +12,14 @@ use crate::exec::builtins::{BUILTINS, KEYWORDS};
 use rustyline::completion::Pair;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// What an isolate option's value is, for completing it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Value {
-    Flag,
-    Dir,
-    File,
-    Volume,
-    Env,
-    Name,
-    /// `oci:DIR[:TAG]`, `docker-archive:FILE`, or a reference the image
-    /// store knows (`images`).
-    Image,
-    /// Where `--commit` writes: `oci:DIR[:TAG]`.
-    OciOut,
-    Choice(&'static [&'static str]),
-    /// Free text (a size, a number, a guest path).
-    Text,
-}
+pub use crate::isolate::spec::Value;
 
-/// Every isolate option: its name, its value and what it does.
-pub const ISOLATE_OPTIONS: &[(&str, Value, &str)] = &[
-    ("--memory", Value::Text, "memory limit, e.g. 64M"),
-    ("-m", Value::Text, "memory limit, e.g. 64M"),
-    ("--pids-limit", Value::Text, "at most N processes"),
-    ("--cpus", Value::Text, "CPU time limit, e.g. 0.5"),
-    ("--rootfs", Value::Dir, "root filesystem directory"),
-    ("--rw", Value::Flag, "write straight into --rootfs"),
-    ("--read-only", Value::Flag, "no writable layer"),
-    ("--image", Value::Image, "start from an image: oci:DIR[:TAG] or docker-archive:FILE"),
-    ("--commit", Value::OciOut, "write the result as an image: oci:DIR[:TAG]"),
-    ("--name", Value::Name, "keep the writable layer as NAME"),
-    ("-v", Value::Volume, "bind-mount HOST:GUEST[:ro]"),
-    ("--volume", Value::Volume, "bind-mount HOST:GUEST[:ro]"),
-    ("--workdir", Value::Text, "start in this directory"),
-    ("-w", Value::Text, "start in this directory"),
-    ("--tmpfs-size", Value::Text, "size of the writable layer and /tmp"),
-    ("-e", Value::Env, "set KEY=VAL inside"),
-    ("--env", Value::Env, "set KEY=VAL inside"),
-    ("--env-file", Value::File, "KEY=VAL lines from a file"),
-    ("--hostname", Value::Text, "the hostname inside"),
-    ("--net", Value::Choice(&["none", "host"]), "network: none or host"),
-    ("--network", Value::Choice(&["none", "host"]), "network: none or host"),
-    ("--seccomp", Value::Choice(&["default", "unconfined"]), "seccomp filter"),
-    ("--fd", Value::Text, "pass the shell's fd N into the block"),
-    ("--doctor", Value::Flag, "what this machine supports"),
-    ("--help", Value::Flag, "the options"),
-    ("-h", Value::Flag, "the options"),
-];
-
-/// The option named by an option word (`--net=host` names `--net`).
+/// The option named by an option word (`--net=host` names `--net`), from
+/// the isolate option table.
 pub fn isolate_option(word: &str) -> Option<(&'static str, Value)> {
     let name = if word.starts_with("--") { word.split('=').next().unwrap_or(word) } else { word };
-    ISOLATE_OPTIONS.iter().find(|(n, ..)| *n == name).map(|(n, v, _)| (*n, *v))
+    crate::isolate::spec::option(word)
+        .map(|o| (o.names.iter().find(|n| **n == name).copied().unwrap_or(o.names[0]), o.value))
 }
 
 /// What the helper knows about the shell.
@@ -525,12 +480,15 @@ pub fn complete(line: &str, pos: usize, knows: &Knowledge) -> (usize, Vec<Pair>)
                 }
                 return (if found.is_empty() { from } else { s.start }, found);
             }
-            let found: Vec<&(&str, Value, &str)> =
-                ISOLATE_OPTIONS.iter().filter(|(n, ..)| n.starts_with(&s.text) && n.len() > 2).collect();
+            let found: Vec<(&str, &str)> = crate::isolate::spec::OPTIONS
+                .iter()
+                .flat_map(|o| o.names.iter().map(move |n| (*n, o.brief)))
+                .filter(|(n, _)| n.starts_with(&s.text) && n.len() > 2)
+                .collect();
             let one = found.len() == 1;
             let pairs = found
                 .into_iter()
-                .map(|(n, _, what)| pair(described(n, what), if one { format!("{n} ") } else { n.to_string() }))
+                .map(|(n, what)| pair(described(n, what), if one { format!("{n} ") } else { n.to_string() }))
                 .collect();
             return (s.start, pairs);
         }

@@ -44,6 +44,9 @@ pub enum AndOrOp {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pipeline {
     pub negated: bool,
+    /// `time [-p] pipeline`: the shell reports its real, user and system
+    /// time when it ends (bash's keyword).
+    pub timed: Option<TimeFormat>,
     pub commands: Vec<Command>,
     pub span: Span,
 }
@@ -284,6 +287,10 @@ pub enum WordPart {
     CommandSub(std::rc::Rc<List>),
     /// `$((expression))`: the expression as a word (it may hold `$x`).
     Arith(Word),
+    /// `<(list)` (`output` false: the command reads what the list writes)
+    /// or `>(list)` (the list reads what the command writes): expands to
+    /// `/dev/fd/N`, one end of a pipe to a forked shell running the list.
+    ProcessSub { output: bool, list: std::rc::Rc<List> },
 }
 
 /// A `${…}` expansion with an operator.
@@ -454,8 +461,21 @@ impl fmt::Display for AndOr {
     }
 }
 
+/// How `time` reports: `$TIMEFORMAT` (bash's default when unset), or
+/// POSIX's format with `-p`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeFormat {
+    Default,
+    Posix,
+}
+
 impl fmt::Display for Pipeline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.timed {
+            Some(TimeFormat::Default) => f.write_str("time ")?,
+            Some(TimeFormat::Posix) => f.write_str("time -p ")?,
+            None => {}
+        }
         if self.negated {
             f.write_str("! ")?;
         }
@@ -631,6 +651,7 @@ impl fmt::Display for WordPart {
                 kind => write!(f, "${{{}{}{}}}", op.param.name(), kind.as_str(), op.word),
             },
             WordPart::CommandSub(list) => write!(f, "$({list})"),
+            WordPart::ProcessSub { output, list } => write!(f, "{}({list})", if *output { '>' } else { '<' }),
             WordPart::Arith(expr) => write!(f, "$(({expr}))"),
         }
     }

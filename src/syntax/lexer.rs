@@ -145,6 +145,11 @@ impl<'a> Lexer<'a> {
         if i.is_empty() {
             return make(i, TokenKind::Eof);
         }
+        // `<(list)` and `>(list)` start a word (bash's process substitution).
+        if i.starts_with("<(") || i.starts_with(">(") {
+            let (rest, word) = self.word(i)?;
+            return make(rest, TokenKind::Word(word));
+        }
         if let Ok((rest, digits)) = io_number(i) {
             let Ok(fd) = digits.parse::<i32>() else {
                 return Err(ParseError::new(
@@ -197,6 +202,12 @@ impl<'a> Lexer<'a> {
         let start = self.offset(i);
         let mut parts = Vec::new();
         while let Some(c) = i.chars().next() {
+            if matches!(c, '<' | '>') && i[1..].starts_with('(') {
+                let (list, end) = super::parser::parse_substitution(self.src, self.offset(i) + 2)?;
+                parts.push(WordPart::ProcessSub { output: c == '>', list: std::rc::Rc::new(list) });
+                i = &self.src[end..];
+                continue;
+            }
             if is_meta(c) {
                 break;
             }

@@ -240,7 +240,21 @@ impl<'a> Parser<'a> {
 
     fn pipeline(&mut self) -> PResult<Pipeline> {
         let first = self.peek()?;
-        let negated = matches!(&first.kind, TokenKind::Word(w) if w.as_plain_literal() == Some("!"));
+        let word = |t: &Token, w: &str| matches!(&t.kind, TokenKind::Word(x) if x.as_plain_literal() == Some(w));
+        let mut timed = None;
+        if word(&first, "time") {
+            self.advance();
+            timed = Some(TimeFormat::Default);
+            if word(&self.peek()?, "-p") {
+                self.advance();
+                timed = Some(TimeFormat::Posix);
+            }
+            // `time` alone times nothing (bash prints zeros).
+            if !matches!(self.peek()?.kind, TokenKind::Word(_) | TokenKind::LParen | TokenKind::Redir { .. }) {
+                return Ok(Pipeline { negated: false, timed, commands: Vec::new(), span: first.span });
+            }
+        }
+        let negated = word(&self.peek()?, "!");
         if negated {
             self.advance();
         }
@@ -251,7 +265,7 @@ impl<'a> Parser<'a> {
             commands.push(self.command()?);
         }
         let end = commands.last().map_or(first.span, Command::span);
-        Ok(Pipeline { negated, commands, span: first.span.to(end) })
+        Ok(Pipeline { negated, timed, commands, span: first.span.to(end) })
     }
 
     fn command(&mut self) -> PResult<Command> {
@@ -802,7 +816,7 @@ fn delimiter_text(word: &Word) -> String {
 }
 
 /// Reserved words that end a compound command's list (and `)`, `;;`).
-const TERMINATORS: &[&str] = &["then", "elif", "else", "fi", "do", "done", "esac", "}"];
+use super::keywords::TERMINATORS;
 
 fn is_terminator(kind: &TokenKind) -> bool {
     match kind {

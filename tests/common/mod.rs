@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: running the built isosh (and
 //! dash or bash as an oracle) on a script in a scratch directory.
 
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::io::Write;

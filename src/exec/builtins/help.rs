@@ -64,7 +64,7 @@ pub fn help(sh: &mut Shell, argv: &[String]) -> Exec {
         return out(sh, "help", &text);
     };
     if name == "isolate" {
-        return out(sh, "help", crate::isolate::spec::HELP);
+        return out(sh, "help", &crate::isolate::spec::help());
     }
     if !BUILTINS.iter().any(|b| b.name == name) {
         sh.error(&format!("help: no builtin named {name} (help lists them; try `man {name}` for a program)"));

@@ -94,11 +94,8 @@ pub const BUILTINS: &[Builtin] = &[
     regular("images", images::images),
 ];
 
-/// Words that are reserved in command position.
-pub const KEYWORDS: &[&str] = &[
-    "isolate", "!", "if", "then", "elif", "else", "fi", "while", "until", "for", "in", "do", "done", "case", "esac",
-    "{", "}", "[[", "]]", "function",
-];
+/// Words that are reserved in command position (the table is the syntax's).
+pub use crate::syntax::keywords::KEYWORDS;
 
 /// The usage line `NAME --help` prints, for builtins whose first
 /// argument cannot be an operand that starts with `--`.

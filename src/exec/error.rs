@@ -1,0 +1,57 @@
+//! The executor's errors as values that know their exit status (POSIX
+//! 2.8.2): 127 not found, 126 found but not runnable, 2 a redirection or
+//! expansion that failed before the command ran. (Syntax errors are
+//! `syntax::ParseError`, status 2; an isolate block's setup failures are
+//! `isolate::StepFailure`, status 125.)
+
+use super::plan::PlanError;
+use crate::expand::ExpandError;
+use crate::sys::errno_text;
+use nix::errno::Errno;
+
+/// Why a command did not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("{0}: command not found")]
+    NotFound(String),
+    #[error("{0}: argument contains a NUL byte")]
+    NulByte(String),
+    /// `execve` itself failed.
+    #[error("{name}: {}", errno_text(*errno))]
+    Exec { name: String, errno: Errno },
+    /// A redirection could not be made (the message names the file).
+    #[error("{0}")]
+    Redirect(String),
+    #[error(transparent)]
+    Expand(#[from] ExpandError),
+    /// A redirection word that is no fd number, or a NUL in a file name.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+}
+
+impl CommandError {
+    /// The status `$?` gets.
+    pub fn status(&self) -> i32 {
+        match self {
+            CommandError::NotFound(_) | CommandError::Exec { errno: Errno::ENOENT, .. } => super::STATUS_NOT_FOUND,
+            CommandError::NulByte(_) | CommandError::Exec { .. } => super::STATUS_NOT_EXECUTABLE,
+            CommandError::Redirect(_) | CommandError::Expand(_) | CommandError::Plan(_) => super::STATUS_FAILED_SETUP,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_error_knows_its_status() {
+        assert_eq!(CommandError::NotFound("x".into()).status(), 127);
+        assert_eq!(CommandError::Exec { name: "x".into(), errno: Errno::ENOENT }.status(), 127);
+        assert_eq!(CommandError::Exec { name: "x".into(), errno: Errno::EACCES }.status(), 126);
+        assert_eq!(CommandError::NulByte("x".into()).status(), 126);
+        assert_eq!(CommandError::Redirect("f: No such file or directory".into()).status(), 2);
+        assert_eq!(CommandError::Plan(PlanError::BadFdNumber("x".into())).status(), 2);
+        assert_eq!(CommandError::Exec { name: "x".into(), errno: Errno::EACCES }.to_string(), "x: Permission denied");
+    }
+}
