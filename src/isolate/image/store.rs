@@ -106,8 +106,14 @@ impl Store {
         let value = serde_json::json!({ "reference": reference, "id": image.id, "layers": diff_ids });
         let name = super::digest_of(reference.as_bytes());
         let path = self.root.join("refs").join(format!("{}.json", sha256_hex(&name)?));
+        let text = value.to_string();
+        // Every block on an image comes here: leave an unchanged record
+        // alone (a rename over it would have ext4 flush it, each time).
+        if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+            return Ok(());
+        }
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, value.to_string()).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
         std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
     }
 
