@@ -327,6 +327,8 @@ pub struct LayerSource {
     /// `sha256:…` of the uncompressed tar (the config's diff id).
     pub diff_id: String,
     pub what: String,
+    /// Bytes `open` yields (for the progress line).
+    pub size: u64,
 }
 
 /// What an image format yields before unpacking.
@@ -361,6 +363,7 @@ fn resolve_oci(dir: &Path, tag: Option<&str>) -> Result<Resolved, String> {
     for (layer, diff_id) in manifest.layers().iter().zip(diff_ids) {
         sha256_hex(diff_id)?;
         let (dir, layer) = (dir.to_path_buf(), layer.clone());
+        let size = layer.size();
         let what = format!("layer {}", layer.digest());
         layers.push(LayerSource {
             open: Box::new(move || {
@@ -370,6 +373,7 @@ fn resolve_oci(dir: &Path, tag: Option<&str>) -> Result<Resolved, String> {
             }),
             diff_id: diff_id.clone(),
             what,
+            size,
         });
     }
     Ok(Resolved { id: desc.digest().to_string(), config, layers })
