@@ -768,3 +768,38 @@ fn a_committed_image_loads_again_and_other_tools_read_it() {
         assert_eq!(host.run("isolate --commit oci:x < true >").status, 125);
     });
 }
+
+#[test]
+fn a_large_layer_shows_a_progress_line_on_a_terminal_only() {
+    require_root!();
+    if !have("script") {
+        eprintln!("SKIP: no script(1) to give isosh a terminal");
+        return;
+    }
+    let host = Host::new(Mode::Rootful).unwrap();
+    // 6 MB that gzip cannot shrink below the threshold (4 MB stored).
+    let mut noise = vec![0u8; 6 << 20];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for b in noise.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = x as u8;
+    }
+    let bb = std::fs::read(BUSYBOX).unwrap();
+    let entries = [E::Dir("bin/"), E::File("bin/busybox", &bb, 0o755), E::File("noise", &noise, 0o644)];
+    let l = Layout::new(&host.path().join("big"));
+    l.image("v1", &[(tar_of(&entries), Compression::Gzip)], serde_json::json!({}), host_arch());
+    // Without a terminal: no progress line, nothing on stderr.
+    let r = host.run("isolate --image oci:big < /bin/busybox wc -c /noise >");
+    assert_eq!((r.stdout.as_str(), r.stderr.as_str(), r.status), ("6291456 /noise\n", "", 0));
+    // With one (a fresh store): the line is drawn, then erased.
+    std::fs::remove_dir_all(host.store()).unwrap();
+    let cmd = format!("{} -c 'isolate --image oci:big < /bin/busybox wc -c /noise >'", host.isosh.display());
+    let r = host.run(&format!("script -qec \"{cmd}\" /dev/null"));
+    assert_eq!(r.status, 0, "{r:?}");
+    let shown = r.stdout.replace("\r\n", "\n");
+    assert!(shown.contains("\risosh: unpacking layer "), "{shown:?}");
+    assert!(shown.contains(" MB (100%)\x1b[K"), "{shown:?}");
+    assert!(shown.ends_with("\r\x1b[K6291456 /noise\n"), "{shown:?}");
+}

@@ -83,6 +83,7 @@ pub fn resolve(file: &Path) -> Result<Resolved, String> {
             open: Box::new(move || open_member(&file, at)),
             diff_id,
             what: format!("layer {name}"),
+            size: at.1,
         });
     }
     Ok(Resolved { id, config, layers })

@@ -178,13 +178,78 @@ fn checked_blob(dir: &Path, desc: &Descriptor) -> Result<PathBuf, String> {
     Ok(path)
 }
 
-/// A small JSON blob (index, manifest, config), checked and read.
-fn small_blob(dir: &Path, desc: &Descriptor) -> Result<Vec<u8>, String> {
+/// What identifies a file's content without reading it: device, inode,
+/// size, and the modification and change times (a write, a rename over it
+/// or a `touch` changes one of them; the change time cannot be set back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId {
+    dev: u64,
+    ino: u64,
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+impl FileId {
+    fn of(meta: &std::fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        FileId {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            size: meta.size(),
+            mtime: (meta.mtime(), meta.mtime_nsec()),
+            ctime: (meta.ctime(), meta.ctime_nsec()),
+        }
+    }
+}
+
+/// Manifests and configs already checked by this shell, by path: a block
+/// resolves its image twice (the layout, then the load) and a script may
+/// run many blocks on one image. An entry is used only while the file is
+/// the same file, unchanged, and for the same digest; otherwise it is
+/// checked again.
+type BlobCache = std::collections::HashMap<PathBuf, (FileId, String, std::sync::Arc<Vec<u8>>)>;
+static SMALL_BLOBS: std::sync::Mutex<Option<BlobCache>> = std::sync::Mutex::new(None);
+
+/// A small JSON blob (index, manifest, config), checked and read (once
+/// per shell while the file stays as it was).
+fn small_blob(dir: &Path, desc: &Descriptor) -> Result<std::sync::Arc<Vec<u8>>, String> {
     if desc.size() > 16 << 20 {
         return Err(format!("blob {} is too large for a manifest or config ({} bytes)", desc.digest(), desc.size()));
     }
-    let path = checked_blob(dir, desc)?;
-    std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
+    let digest = desc.digest().to_string();
+    let path = dir.join("blobs/sha256").join(sha256_hex(&digest)?);
+    let id = std::fs::metadata(&path).map(|m| FileId::of(&m)).ok();
+    if let Some(id) = id
+        && let Ok(cache) = SMALL_BLOBS.lock()
+        && let Some((known, d, bytes)) = cache.as_ref().and_then(|c| c.get(&path))
+        && *known == id
+        && *d == digest
+    {
+        return Ok(bytes.clone());
+    }
+    // Read once, then checked from memory (it is small): what is checked
+    // is what is parsed.
+    let file = std::fs::File::open(&path).map_err(|e| format!("blob {digest}: {}: {e}", path.display()))?;
+    let meta = file.metadata().map_err(|e| format!("blob {digest}: {}: {e}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take((16 << 20) + 1).read_to_end(&mut bytes).map_err(|e| format!("blob {digest}: {e}"))?;
+    let got = digest_of(&bytes);
+    if got != digest {
+        return Err(format!("digest mismatch: blob {} is {got}, the manifest says {digest}", path.display()));
+    }
+    if bytes.len() as u64 != desc.size() {
+        return Err(format!(
+            "size mismatch: blob {digest} has {} bytes, its descriptor says {}",
+            bytes.len(),
+            desc.size()
+        ));
+    }
+    let bytes = std::sync::Arc::new(bytes);
+    if let Ok(mut cache) = SMALL_BLOBS.lock() {
+        cache.get_or_insert_with(Default::default).insert(path, (FileId::of(&meta), digest, bytes.clone()));
+    }
+    Ok(bytes)
 }
 
 fn platform_text(desc: &Descriptor) -> Option<String> {
@@ -262,6 +327,8 @@ pub struct LayerSource {
     /// `sha256:…` of the uncompressed tar (the config's diff id).
     pub diff_id: String,
     pub what: String,
+    /// Bytes `open` yields (for the progress line).
+    pub size: u64,
 }
 
 /// What an image format yields before unpacking.
@@ -296,6 +363,7 @@ fn resolve_oci(dir: &Path, tag: Option<&str>) -> Result<Resolved, String> {
     for (layer, diff_id) in manifest.layers().iter().zip(diff_ids) {
         sha256_hex(diff_id)?;
         let (dir, layer) = (dir.to_path_buf(), layer.clone());
+        let size = layer.size();
         let what = format!("layer {}", layer.digest());
         layers.push(LayerSource {
             open: Box::new(move || {
@@ -305,6 +373,7 @@ fn resolve_oci(dir: &Path, tag: Option<&str>) -> Result<Resolved, String> {
             }),
             diff_id: diff_id.clone(),
             what,
+            size,
         });
     }
     Ok(Resolved { id: desc.digest().to_string(), config, layers })

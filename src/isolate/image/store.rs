@@ -39,6 +39,86 @@ pub fn decompressed(raw: Box<dyn Read>) -> Result<Box<dyn Read>, String> {
     })
 }
 
+/// Layers at least this large (as stored, compressed) get a progress
+/// line while they unpack.
+pub const PROGRESS_FROM: u64 = 4 << 20;
+
+/// The progress line of one layer's unpacking: on stderr when it is a
+/// terminal, redrawn in place (`\r`) at most every tenth of a second,
+/// erased when the layer is done or fails. It counts the bytes read from
+/// the layer as stored, the stream the unpacker pulls a buffer at a time.
+pub struct Progress {
+    label: String,
+    total: u64,
+    done: u64,
+    shown: Option<std::time::Instant>,
+}
+
+impl Progress {
+    /// A progress line for `layer`, if it is large and stderr a terminal.
+    pub fn wanted(layer: &LayerSource) -> Option<Progress> {
+        if layer.size < PROGRESS_FROM || !nix::unistd::isatty(std::io::stderr()).unwrap_or(false) {
+            return None;
+        }
+        Some(Progress::new(&layer.what, layer.size))
+    }
+
+    pub fn new(what: &str, total: u64) -> Progress {
+        // `layer sha256:<64 hex>`: the first 12 hex digits say enough.
+        let label = match what.split_once("sha256:") {
+            Some((head, hex)) => format!("{head}{}", hex.get(..12).unwrap_or(hex)),
+            None => what.to_string(),
+        };
+        Progress { label, total, done: 0, shown: None }
+    }
+
+    /// The line as it reads after `done` of `total` bytes.
+    pub fn line(&self) -> String {
+        let mb = |n: u64| n as f64 / (1 << 20) as f64;
+        let pct = (self.done.min(self.total) * 100).checked_div(self.total).unwrap_or(100);
+        format!("isosh: unpacking {}: {:.1} / {:.1} MB ({pct}%)", self.label, mb(self.done), mb(self.total))
+    }
+
+    fn advance(&mut self, n: usize) {
+        use std::io::Write;
+        self.done += n as u64;
+        let now = std::time::Instant::now();
+        let due = self.shown.is_none_or(|t| now.duration_since(t) >= std::time::Duration::from_millis(100));
+        if due || (n == 0 && self.shown.is_some()) {
+            self.shown = Some(now);
+            let _ = write!(std::io::stderr(), "\r{}\x1b[K", self.line());
+        }
+    }
+
+    fn reading<R: Read>(self, inner: R) -> ProgressReader<R> {
+        ProgressReader { inner, progress: self }
+    }
+}
+
+pub struct ProgressReader<R> {
+    inner: R,
+    progress: Progress,
+}
+
+impl<R: Read> Read for ProgressReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.advance(n);
+        Ok(n)
+    }
+}
+
+impl<R> Drop for ProgressReader<R> {
+    fn drop(&mut self) {
+        // Erase the line: what follows (the block's output, or an error)
+        // starts at the left margin of a clean line.
+        if self.progress.shown.is_some() {
+            use std::io::Write;
+            let _ = write!(std::io::stderr(), "\r\x1b[K");
+        }
+    }
+}
+
 impl Store {
     pub fn dir() -> Option<PathBuf> {
         Some(dirs::data_dir()?.join("isosh").join("images"))
@@ -88,6 +168,10 @@ impl Store {
 
     fn unpack_into(&self, tmp: &Path, layer: &LayerSource) -> Result<(), String> {
         let raw = (layer.open)()?;
+        let raw: Box<dyn Read> = match Progress::wanted(layer) {
+            Some(p) => Box::new(p.reading(raw)),
+            None => raw,
+        };
         let hashing = Hashing::new(decompressed(raw)?);
         let mut archive = tar::Archive::new(hashing);
         let privileged = nix::unistd::geteuid().is_root();
@@ -105,8 +189,14 @@ impl Store {
         let value = serde_json::json!({ "reference": reference, "id": image.id, "layers": diff_ids });
         let name = super::digest_of(reference.as_bytes());
         let path = self.root.join("refs").join(format!("{}.json", sha256_hex(&name)?));
+        let text = value.to_string();
+        // Every block on an image comes here: leave an unchanged record
+        // alone (a rename over it would have ext4 flush it, each time).
+        if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+            return Ok(());
+        }
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, value.to_string()).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
         std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
     }
 
