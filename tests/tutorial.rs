@@ -6,7 +6,9 @@
 //! without it. As root, each of them runs a second time as the
 //! unprivileged user `isosh-rootless` (rootless blocks, in a user
 //! namespace) and must print the same, unless its tag says why not:
-//! `isosh root not-rootless: REASON`.
+//! `isosh root not-rootless: REASON`. In a file with such rootless runs,
+//! the plain `isosh` blocks run rootless too (they make what later blocks
+//! use, such as an image), unless tagged `isosh not-rootless: REASON`.
 
 // A failed unwrap in a test is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -173,6 +175,14 @@ fn tutorial_examples_show_what_isosh_does() {
             }
             let script = b.commands.join("\n") + "\n";
             let mut runs = vec![("", &place)];
+            // A file whose root examples also run rootless runs its other
+            // examples there too: they make what the later ones use (an image).
+            let file_has_rootless_root_blocks = blocks(&text).iter().any(|b| b.root && b.not_rootless.is_none());
+            if !b.root && b.not_rootless.is_none() && file_has_rootless_root_blocks {
+                if let Some(p) = &rootless_place {
+                    runs.push((" (rootless)", p));
+                }
+            }
             if b.root {
                 match (&b.not_rootless, &rootless_place, &rootless) {
                     (Some(why), ..) => eprintln!("SKIP {}:{} (rootless): {why}", file.display(), b.line),
