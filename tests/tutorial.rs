@@ -178,10 +178,12 @@ fn tutorial_examples_show_what_isosh_does() {
             // A file whose root examples also run rootless runs its other
             // examples there too: they make what the later ones use (an image).
             let file_has_rootless_root_blocks = blocks(&text).iter().any(|b| b.root && b.not_rootless.is_none());
-            if !b.root && b.not_rootless.is_none() && file_has_rootless_root_blocks {
-                if let Some(p) = &rootless_place {
-                    runs.push((" (rootless)", p));
-                }
+            if !b.root
+                && b.not_rootless.is_none()
+                && file_has_rootless_root_blocks
+                && let Some(p) = &rootless_place
+            {
+                runs.push((" (rootless)", p));
             }
             if b.root {
                 match (&b.not_rootless, &rootless_place, &rootless) {
