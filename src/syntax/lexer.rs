@@ -294,6 +294,16 @@ impl<'a> Lexer<'a> {
     }
 
     fn expansion_in(&self, i: &'a str, parts: &mut Vec<WordPart>, in_dquote: bool) -> Result<&'a str, ParseError> {
+        // `$(( $(( … )) ))` and `${x:-${x:-…}}` nest here without the
+        // parser: the same limit and stack segments as its commands.
+        let Some(_level) = crate::stack::Level::enter() else {
+            let at = self.offset(i);
+            return Err(ParseError::new(crate::stack::TOO_DEEP, Span::new(at, at + 1)));
+        };
+        crate::stack::deep(|| self.expansion_at(i, parts, in_dquote))
+    }
+
+    fn expansion_at(&self, i: &'a str, parts: &mut Vec<WordPart>, in_dquote: bool) -> Result<&'a str, ParseError> {
         if i.starts_with('`') {
             let (rest, part) = self.backquoted(i, in_dquote)?;
             parts.push(part);
@@ -487,7 +497,8 @@ impl<'a> Lexer<'a> {
                     t = &t[1 + e.len_utf8()..];
                 }
                 _ => {
-                    let stop = t[1..].find(['$', '`', '\\']).map_or(t.len(), |k| k + 1);
+                    let first = c.len_utf8();
+                    let stop = t[first..].find(['$', '`', '\\']).map_or(t.len(), |k| k + first);
                     push_literal(&mut parts, &t[..stop]);
                     t = &t[stop..];
                 }
