@@ -295,11 +295,8 @@ impl<'a> Lexer<'a> {
 
     fn expansion_in(&self, i: &'a str, parts: &mut Vec<WordPart>, in_dquote: bool) -> Result<&'a str, ParseError> {
         // `$(( $(( … )) ))` and `${x:-${x:-…}}` nest here without the
-        // parser: the same limit and stack segments as its commands.
-        let Some(_level) = crate::stack::Level::enter() else {
-            let at = self.offset(i);
-            return Err(ParseError::new(crate::stack::TOO_DEEP, Span::new(at, at + 1)));
-        };
+        // parser: on fresh stack segments as its commands (the nesting
+        // limit is counted by the parser's levels, not again here).
         crate::stack::deep(|| self.expansion_at(i, parts, in_dquote))
     }
 
