@@ -242,6 +242,12 @@ printf 'last' | { read -r x; echo $? "$x"; }
 ## 1 last
 ## status: 0
 
+#### read -p prompt
+echo v | { read -p 'q? ' x; echo "[$x]"; }
+## stdout:
+## [v]
+## status: 0
+
 #### export -p lists
 export ZZ=1; export -p | grep -c ZZ
 ## stdout:

@@ -13,7 +13,11 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Exec {
             "-r" => raw = true,
             "-p" => {
                 let Some(prompt) = args.next() else { return usage_error(sh, false, "read: -p needs a prompt") };
-                let _ = crate::exec::spawn::write_str(2, prompt);
+                // Only to a terminal, as dash and bash do.
+                // SAFETY: isatty only inspects fd 0.
+                if unsafe { libc::isatty(0) } == 1 {
+                    let _ = crate::exec::spawn::write_str(2, prompt);
+                }
             }
             "--" => names.extend(args.by_ref().cloned()),
             _ => names.push(a.clone()),
