@@ -143,3 +143,11 @@ proptest! {
         prop_assert_eq!(run(ISOSH, &script), run("/bin/dash", &script));
     }
 }
+
+/// The canonical text of these parses again to itself (each once did not).
+#[test]
+fn canonical_text_round_trips() {
+    for text in ["(($((\\$x))))", "echo $((1 + \\$n))", "x=$(( 2 * 3 ))", "case a in (a) echo \"$((1))\";; esac"] {
+        assert_eq!(harness::display_round_trip(text), Some(Ok(())), "{text}");
+    }
+}

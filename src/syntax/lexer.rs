@@ -490,7 +490,9 @@ impl<'a> Lexer<'a> {
                 }
                 '\\' if t.len() > 1 => {
                     let e = t[1..].chars().next().unwrap_or('\\');
-                    push_literal(&mut parts, e.encode_utf8(&mut [0; 4]));
+                    // Kept as an escape, so the canonical text keeps its
+                    // backslash (`$((\$x))` is not `$(($x))`).
+                    parts.push(WordPart::Escaped(e));
                     t = &t[1 + e.len_utf8()..];
                 }
                 _ => {
