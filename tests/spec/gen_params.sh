@@ -21,6 +21,13 @@ unset v; printf "[%s]" "${v:-$HOME_NOT}" ${v:-$HOME_NOT}; echo; printf "[%s]\n" 
 ## [UNSET]
 ## status: 0
 
+#### unset ${v:-'q'}
+unset v; printf "[%s]" "${v:-'q'}" ${v:-'q'}; echo; printf "[%s]\n" "${v-UNSET}"
+## stdout:
+## ['q'][q]
+## [UNSET]
+## status: 0
+
 #### unset ${v-def}
 unset v; printf "[%s]" "${v-def}" ${v-def}; echo; printf "[%s]\n" "${v-UNSET}"
 ## stdout:
@@ -235,6 +242,13 @@ v=; printf "[%s]" "${v:-"d e"}" ${v:-"d e"}; echo; printf "[%s]\n" "${v-UNSET}"
 v=; printf "[%s]" "${v:-$HOME_NOT}" ${v:-$HOME_NOT}; echo; printf "[%s]\n" "${v-UNSET}"
 ## stdout:
 ## []
+## []
+## status: 0
+
+#### empty ${v:-'q'}
+v=; printf "[%s]" "${v:-'q'}" ${v:-'q'}; echo; printf "[%s]\n" "${v-UNSET}"
+## stdout:
+## ['q'][q]
 ## []
 ## status: 0
 
