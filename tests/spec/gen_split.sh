@@ -241,6 +241,12 @@ IFS=':'; set -- ':a:' x; printf "[%s]" "$*" $*; echo
 ## [:a::x][][a][x]
 ## status: 0
 
+#### read colon 4
+IFS=':'; printf "%s\n" ':a:' | { read -r a b; printf "[%s][%s]\n" "$a" "$b"; }
+## stdout:
+## [][a]
+## status: 0
+
 #### split colon 5
 IFS=':'; v='a, b,,c'; for f in $v; do printf "[%s]" "$f"; done; echo; set -- $v; echo $#
 ## stdout:
@@ -385,6 +391,12 @@ IFS=' :'; v=':a:'; for f in $v; do printf "[%s]" "$f"; done; echo; set -- $v; ec
 IFS=' :'; set -- ':a:' x; printf "[%s]" "$*" $*; echo
 ## stdout:
 ## [:a: x][][a][x]
+## status: 0
+
+#### read space colon 4
+IFS=' :'; printf "%s\n" ':a:' | { read -r a b; printf "[%s][%s]\n" "$a" "$b"; }
+## stdout:
+## [][a]
 ## status: 0
 
 #### split space colon 5

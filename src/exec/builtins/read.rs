@@ -108,6 +108,17 @@ fn split(chars: &[(char, bool)], ifs: &str, n: usize) -> Vec<String> {
     while end > i && is_ws(&chars[end - 1]) {
         end -= 1;
     }
+    // A rest that is one field and its delimiter (`a:`) is that field, as
+    // splitting it would give; `a::` and `a:b:` stay as they are (dash, bash).
+    if end > i && is_ifs(&chars[end - 1]) && !is_ws(&chars[end - 1]) {
+        let mut body = end - 1;
+        while body > i && is_ws(&chars[body - 1]) {
+            body -= 1;
+        }
+        if !chars[i..body].iter().any(is_ifs) {
+            end = body;
+        }
+    }
     out.push(chars[i.min(end)..end].iter().map(|(c, _)| c).collect());
     out.resize(n, String::new());
     out
