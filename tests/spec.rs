@@ -136,5 +136,5 @@ fn spec_suite_matches_dash() {
         );
     }
     check_all(&all);
-    assert!(all.len() >= 400, "the spec suite should hold at least 400 cases, has {}", all.len());
+    assert!(all.len() >= 2000, "the spec suite should hold at least 2000 cases, has {}", all.len());
 }

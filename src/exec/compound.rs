@@ -90,9 +90,16 @@ impl Shell {
                 Ok(Next::Go)
             }
             Err(Abort::Break(n)) if n > 1 => Err(Abort::Break(n - 1)),
-            Err(Abort::Break(_)) => Ok(Next::Stop),
+            // `break` and `continue` succeed: the loop's status is theirs.
+            Err(Abort::Break(_)) => {
+                *status = 0;
+                Ok(Next::Stop)
+            }
             Err(Abort::Continue(n)) if n > 1 => Err(Abort::Continue(n - 1)),
-            Err(Abort::Continue(_)) => Ok(Next::Go),
+            Err(Abort::Continue(_)) => {
+                *status = 0;
+                Ok(Next::Go)
+            }
             Err(other) => Err(other),
         }
     }

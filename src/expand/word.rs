@@ -15,6 +15,11 @@ pub enum TildeMode {
 }
 
 pub fn segments(ctx: &mut dyn Context, word: &Word, tilde: TildeMode) -> Result<Vec<Segment>, ExpandError> {
+    // Words nest as deep as the parser allows (`$(( $(( … )) ))`).
+    crate::stack::deep(|| segments_at(ctx, word, tilde))
+}
+
+fn segments_at(ctx: &mut dyn Context, word: &Word, tilde: TildeMode) -> Result<Vec<Segment>, ExpandError> {
     let mut out = Vec::with_capacity(word.parts.len());
     let n = word.parts.len();
     for (i, part) in word.parts.iter().enumerate() {

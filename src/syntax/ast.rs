@@ -252,10 +252,18 @@ impl RedirOp {
 }
 
 /// A word before expansion: a sequence of differently quoted parts.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, PartialEq, Default)]
 pub struct Word {
     pub parts: Vec<WordPart>,
     pub span: Span,
+}
+
+/// Cloning a deeply nested word (`${x:-${x:-…}}`) recurses once per level:
+/// on a fresh stack segment when needed (see [`crate::stack`]).
+impl Clone for Word {
+    fn clone(&self) -> Self {
+        crate::stack::deep(|| Word { parts: self.parts.clone(), span: self.span })
+    }
 }
 
 impl Word {

@@ -428,12 +428,19 @@ impl<'a> Lexer<'a> {
     }
 
     fn expansion_in(&self, i: &'a str, parts: &mut Vec<WordPart>, in_dquote: bool) -> Result<&'a str, ParseError> {
+        // `$(( $(( … )) ))` and `${x:-${x:-…}}` nest here without the
+        // parser: on fresh stack segments as its commands (the nesting
+        // limit is counted by the parser's levels, not again here).
+        crate::stack::deep(|| self.expansion_at(i, parts, in_dquote))
+    }
+
+    fn expansion_at(&self, i: &'a str, parts: &mut Vec<WordPart>, in_dquote: bool) -> Result<&'a str, ParseError> {
         if i.starts_with('`') {
             let (rest, part) = self.backquoted(i, in_dquote)?;
             parts.push(part);
             return Ok(rest);
         }
-        let (rest, part) = self.dollar(i)?;
+        let (rest, part) = self.dollar(i, in_dquote)?;
         match part {
             Some(p) => parts.push(p),
             None => push_literal(parts, "$"),
@@ -442,13 +449,13 @@ impl<'a> Lexer<'a> {
     }
 
     /// A `$` expansion at `i`. `None` means the `$` is a literal dollar sign.
-    fn dollar(&self, i: &'a str) -> Result<(&'a str, Option<WordPart>), ParseError> {
+    fn dollar(&self, i: &'a str, in_dquote: bool) -> Result<(&'a str, Option<WordPart>), ParseError> {
         let after = &i[1..];
         let Some(c) = after.chars().next() else {
             return Ok((after, None));
         };
         if c == '{' {
-            return self.braced_param(i);
+            return self.braced_param(i, in_dquote);
         }
         if c == '(' {
             if after.starts_with("((")
@@ -473,7 +480,7 @@ impl<'a> Lexer<'a> {
 
     /// `${…}`: a parameter, optionally with `#` before it (length) or an
     /// operator and a word after it.
-    fn braced_param(&self, i: &'a str) -> Result<(&'a str, Option<WordPart>), ParseError> {
+    fn braced_param(&self, i: &'a str, in_dquote: bool) -> Result<(&'a str, Option<WordPart>), ParseError> {
         let open = self.offset(i);
         let bad = |end: usize| ParseError::new("bad substitution", Span::new(open, end.max(open + 2)));
         let missing = || ParseError::new("missing '}'", Span::new(open, open + 2)).incomplete();
@@ -519,7 +526,18 @@ impl<'a> Lexer<'a> {
         let Some((text, op)) = ops.iter().find(|(t, _)| rest.starts_with(t)) else {
             return Err(bad(self.offset(rest) + 1));
         };
-        let (r, word) = self.brace_word(&rest[text.len()..], open)?;
+        // Inside double quotes the word of `${x:-word}` (and `=`, `?`, `+`)
+        // is double-quoted text: a `'` there is an ordinary character, as
+        // in dash and bash. The patterns of `#` and `%` keep their quotes.
+        let squote_literal = in_dquote
+            && matches!(
+                op,
+                ParamOpKind::Default { .. }
+                    | ParamOpKind::Assign { .. }
+                    | ParamOpKind::Error { .. }
+                    | ParamOpKind::Alternative { .. }
+            );
+        let (r, word) = self.brace_word(&rest[text.len()..], open, squote_literal)?;
         Ok((r, Some(WordPart::ParamOp(Box::new(ParamOp { param, op: *op, word })))))
     }
 
@@ -538,7 +556,7 @@ impl<'a> Lexer<'a> {
 
     /// The word of `${x<op>word}`, up to the unquoted `}` that closes it.
     /// Blanks are part of the word here.
-    fn brace_word(&self, mut i: &'a str, open: usize) -> Result<(&'a str, Word), ParseError> {
+    fn brace_word(&self, mut i: &'a str, open: usize, squote_literal: bool) -> Result<(&'a str, Word), ParseError> {
         let start = self.offset(i);
         let mut parts = Vec::new();
         loop {
@@ -547,6 +565,10 @@ impl<'a> Lexer<'a> {
             };
             match c {
                 '}' => return Ok((&i[1..], Word { parts, span: Span::new(start, self.offset(i)) })),
+                '\'' if squote_literal => {
+                    push_literal(&mut parts, "'");
+                    i = &i[1..];
+                }
                 '\'' | '"' => {
                     let (rest, part) = self.quoted(i)?;
                     parts.push(part);
@@ -617,11 +639,14 @@ impl<'a> Lexer<'a> {
                 }
                 '\\' if t.len() > 1 => {
                     let e = t[1..].chars().next().unwrap_or('\\');
-                    push_literal(&mut parts, e.encode_utf8(&mut [0; 4]));
+                    // Kept as an escape, so the canonical text keeps its
+                    // backslash (`$((\$x))` is not `$(($x))`).
+                    parts.push(WordPart::Escaped(e));
                     t = &t[1 + e.len_utf8()..];
                 }
                 _ => {
-                    let stop = t[1..].find(['$', '`', '\\']).map_or(t.len(), |k| k + 1);
+                    let first = c.len_utf8();
+                    let stop = t[first..].find(['$', '`', '\\']).map_or(t.len(), |k| k + first);
                     push_literal(&mut parts, &t[..stop]);
                     t = &t[stop..];
                 }

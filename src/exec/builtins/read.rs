@@ -13,7 +13,11 @@ pub fn read(sh: &mut Shell, argv: &[String]) -> Exec {
             "-r" => raw = true,
             "-p" => {
                 let Some(prompt) = args.next() else { return usage_error(sh, false, "read: -p needs a prompt") };
-                let _ = crate::exec::spawn::write_str(2, prompt);
+                // Only to a terminal, as dash and bash do.
+                // SAFETY: isatty only inspects fd 0.
+                if unsafe { libc::isatty(0) } == 1 {
+                    let _ = crate::exec::spawn::write_str(2, prompt);
+                }
             }
             "--" => names.extend(args.by_ref().cloned()),
             _ => names.push(a.clone()),
@@ -103,6 +107,17 @@ fn split(chars: &[(char, bool)], ifs: &str, n: usize) -> Vec<String> {
     let mut end = chars.len();
     while end > i && is_ws(&chars[end - 1]) {
         end -= 1;
+    }
+    // A rest that is one field and its delimiter (`a:`) is that field, as
+    // splitting it would give; `a::` and `a:b:` stay as they are (dash, bash).
+    if end > i && is_ifs(&chars[end - 1]) && !is_ws(&chars[end - 1]) {
+        let mut body = end - 1;
+        while body > i && is_ws(&chars[body - 1]) {
+            body -= 1;
+        }
+        if !chars[i..body].iter().any(is_ifs) {
+            end = body;
+        }
     }
     out.push(chars[i.min(end)..end].iter().map(|(c, _)| c).collect());
     out.resize(n, String::new());

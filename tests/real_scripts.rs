@@ -1,0 +1,130 @@
+//! Real scripts from Debian packages (`tests/fixtures/scripts/`, see the
+//! README there) run by isosh and by dash on the same inputs: the same
+//! stdout, status, empty-or-not stderr, and the same files afterwards.
+
+// A failed unwrap in a test is a failed test.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{Run, Scratch, run_in};
+use std::path::Path;
+use std::process::Command;
+
+fn scripts() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scripts")
+}
+
+/// The inputs every scenario starts with: text, gzip and xz data.
+fn setup(dir: &Path) {
+    let w = |n: &str, t: &str| std::fs::write(dir.join(n), t).unwrap();
+    w("a.txt", "alpha\nbeta\ngamma alpha\n");
+    w("b.txt", "alpha\nBETA\ngamma\n");
+    w("log", "line one\n");
+    w("prog", "#!/bin/sh\necho prog ran \"$@\"\n");
+    w("msg.sh", ". ./gettext.sh\ny=world\neval_gettext 'hello $y'; echo\ngettext plain; echo\n");
+    std::fs::copy(scripts().join("gettext.sh"), dir.join("gettext.sh")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.join("prog"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let sh = |c: &str| {
+        let ok = Command::new("sh").arg("-c").arg(c).current_dir(dir).status().unwrap().success();
+        assert!(ok, "setup failed: {c}");
+    };
+    sh("gzip -9nc a.txt > a.gz; gzip -9nc b.txt > b.gz; cp a.gz a2.gz; gzip -9nc a.txt > plain; \
+        xz -c a.txt > a.xz; xz -c b.txt > b.xz; gzip -9nc b.txt > c.gz");
+}
+
+/// Every file under `dir` with its bytes, sorted.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files(&p).into_iter().map(|(n, b)| (format!("{name}/{n}"), b)));
+        } else {
+            out.push((name, std::fs::read(&p).unwrap_or_default()));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn run(shell: &str, script: &str, args: &[&str]) -> (Run, Vec<(String, Vec<u8>)>) {
+    let dir = Scratch::new("real");
+    setup(dir.path());
+    let path = scripts().join(script).display().to_string();
+    let mut argv = vec![path.as_str()];
+    argv.extend_from_slice(args);
+    let r = run_in(dir.path(), shell, &argv, "");
+    (r, files(dir.path()))
+}
+
+/// Scenarios: a script, its arguments.
+const CASES: &[(&str, &[&str])] = &[
+    ("zgrep", &["-n", "alpha", "a.gz"]),
+    ("zgrep", &["-c", "alpha", "a.gz", "b.gz", "b.txt"]),
+    ("zgrep", &["-i", "beta", "b.gz"]),
+    ("zgrep", &["nomatch", "a.gz"]),
+    ("zgrep", &["-e", "alpha", "-e", "BETA", "a.gz", "b.gz"]),
+    ("zgrep", &["-l", "gamma", "a.gz", "b.gz", "a.txt"]),
+    ("zgrep", &["-v", "alpha", "a.gz"]),
+    ("zgrep", &["-h", "-w", "beta", "a.gz", "nosuch.gz"]),
+    ("xzgrep", &["-c", "alpha", "a.xz", "b.xz", "a.gz"]),
+    ("zcmp", &["-s", "a.gz", "b.gz"]),
+    ("gunzip", &["-c", "a.gz", "b.gz"]),
+    ("savelog", &["-c", "2", "-l", "log"]),
+    ("zdiff", &["a.gz", "b.gz"]),
+    ("zdiff", &["a.gz", "a2.gz"]),
+    ("zcmp", &["a.gz", "b.gz"]),
+    ("zcmp", &["a.gz", "a2.gz"]),
+    ("zcat", &["a.gz", "b.gz"]),
+    ("gunzip", &["c.gz"]),
+    ("gunzip", &["-t", "a.gz"]),
+    ("gzexe", &["prog"]),
+    ("zforce", &["plain"]),
+    ("xzgrep", &["-n", "alpha", "a.xz"]),
+    ("xzgrep", &["-h", "gamma", "a.xz", "b.xz"]),
+    ("xzdiff", &["a.xz", "b.xz"]),
+    ("savelog", &["-q", "-c", "3", "log"]),
+    ("which", &["sh", "gzip", "no-such-command"]),
+    ("which", &["-a", "sh"]),
+    ("lesspipe", &["a.gz"]),
+    ("lesspipe", &[]),
+];
+
+#[test]
+fn real_scripts_match_dash() {
+    let mut failures = Vec::new();
+    for (script, args) in CASES {
+        let (ours, our_files) = run(common::ISOSH, script, args);
+        let (theirs, their_files) = run("/bin/dash", script, args);
+        let what = format!("{script} {}", args.join(" "));
+        if ours.stdout != theirs.stdout || ours.status != theirs.status {
+            failures.push(format!(
+                "{what}: isosh {:?} status {} vs dash {:?} status {}\n  isosh stderr: {:?}",
+                ours.stdout, ours.status, theirs.stdout, theirs.status, ours.stderr
+            ));
+        } else if ours.stderr.is_empty() != theirs.stderr.is_empty() {
+            failures.push(format!("{what}: stderr isosh {:?} vs dash {:?}", ours.stderr, theirs.stderr));
+        } else if our_files != their_files {
+            let names = |f: &[(String, Vec<u8>)]| f.iter().map(|(n, b)| format!("{n}:{}", b.len())).collect::<Vec<_>>();
+            failures.push(format!("{what}: files isosh {:?} vs dash {:?}", names(&our_files), names(&their_files)));
+        }
+    }
+    // A script sourced by another (gettext.sh).
+    let dir = Scratch::new("real");
+    setup(dir.path());
+    let a = run_in(dir.path(), common::ISOSH, &["msg.sh"], "");
+    let b = run_in(dir.path(), "/bin/dash", &["msg.sh"], "");
+    if a != b {
+        failures.push(format!("gettext.sh: isosh {a:?} vs dash {b:?}"));
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenarios differ:\n{}",
+        failures.len(),
+        CASES.len() + 1,
+        failures.join("\n")
+    );
+}
