@@ -28,3 +28,33 @@ pub fn errno_text(e: Errno) -> String {
     // and copies it at once.
     unsafe { std::ffi::CStr::from_ptr(libc::strerror(e as i32)) }.to_string_lossy().into_owned()
 }
+
+/// A path field of `/proc/self/mountinfo` as its bytes: the kernel writes
+/// blanks, tabs, newlines and backslashes as `\040`-style octal.
+pub fn unescape_mountinfo(field: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(field.len());
+    let mut i = 0;
+    while i < field.len() {
+        let octal = field.get(i + 1..i + 4).filter(|d| d.iter().all(|c| (b'0'..=b'7').contains(c)));
+        match (field[i], octal) {
+            (b'\\', Some(d)) => {
+                out.push(d.iter().fold(0u8, |n, c| n.wrapping_mul(8).wrapping_add(c - b'0')));
+                i += 4;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod mountinfo_tests {
+    #[test]
+    fn octal_escapes_become_bytes() {
+        assert_eq!(super::unescape_mountinfo(br"/a\040b\134c\351"), b"/a b\\c\xe9");
+        assert_eq!(super::unescape_mountinfo(br"/x\09"), br"/x\09");
+    }
+}

@@ -32,7 +32,9 @@ pub fn by_uid(uid: u32) -> Option<Account> {
 }
 
 fn lookup(key: &str, wanted: impl Fn(&Account) -> bool) -> Option<Account> {
-    let files = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    // Bytes, carried as the shell carries them: one Latin-1 name or home in
+    // the file must not hide every account.
+    let files = std::fs::read("/etc/passwd").map(crate::bytes::decode_vec).unwrap_or_default();
     parse(&files).find(|a| wanted(a)).or_else(|| getent(key).filter(|a| wanted(a)))
 }
 
@@ -46,7 +48,7 @@ fn parse(text: &str) -> impl Iterator<Item = Account> + '_ {
 
 fn getent(key: &str) -> Option<Account> {
     let out = Command::new("getent").args(["passwd", key]).stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
-    parse(&String::from_utf8_lossy(&out.stdout)).next()
+    parse(&crate::bytes::decode_vec(out.stdout)).next()
 }
 
 /// Gives isosh's own process a `$HOME` when it started without one, as the
@@ -60,7 +62,7 @@ pub fn ensure_home_for_libraries() {
     }
     let home = by_uid(nix::unistd::geteuid().as_raw()).map_or_else(|| "/".to_string(), |a| a.home);
     // SAFETY: called at startup, before isosh starts any thread.
-    unsafe { std::env::set_var("HOME", home) };
+    unsafe { std::env::set_var("HOME", crate::bytes::os(&home)) };
 }
 
 #[cfg(test)]

@@ -803,3 +803,21 @@ fn a_large_layer_shows_a_progress_line_on_a_terminal_only() {
     assert!(shown.contains(" MB (100%)\x1b[K"), "{shown:?}");
     assert!(shown.ends_with("\r\x1b[K6291456 /noise\n"), "{shown:?}");
 }
+
+/// A file name that is not UTF-8 goes into a committed layer as its bytes
+/// and comes back out of the image the same.
+#[test]
+fn a_non_utf8_file_name_survives_a_commit() {
+    require_root!();
+    each_mode("commit-bytes", |host, _| {
+        standard_image(host.path());
+        let r = host.run(
+            "isolate --image oci:img:v1 --commit oci:bytes:v2 < mkdir /srv; echo x > \"/srv/$(printf 'f\\351')\" >",
+        );
+        assert_ok(&r, "");
+        let r = host.run(
+            "isolate --image oci:bytes:v2 < for f in /srv/*; do [ \"$f\" = \"/srv/$(printf 'f\\351')\" ] && echo same-bytes; done >",
+        );
+        assert_ok(&r, "same-bytes\n");
+    });
+}

@@ -642,8 +642,13 @@ fn per_directory_overlays<M: Mounter>(m: &mut M, upper: &str, work: &str) -> Res
         nodev,
         Some(&format!("mode=0755,size=1m,nr_inodes={}", inodes_for(1 << 20))),
     )?;
-    let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
-    let mount_points: Vec<String> = mountinfo.lines().filter_map(|l| l.split(' ').nth(4)).map(unescape_octal).collect();
+    // As bytes: a mount point that is not UTF-8 must still count.
+    let mountinfo = std::fs::read("/proc/self/mountinfo").unwrap_or_default();
+    let mount_points: Vec<Vec<u8>> = mountinfo
+        .split(|&b| b == b'\n')
+        .filter_map(|l| l.split(|&b| b == b' ').nth(4))
+        .map(crate::sys::unescape_mountinfo)
+        .collect();
     let layers = Layers { upper, work, mount_points: &mount_points };
     for name in sorted_entries("/").map_err(|e| io_failure(s, &e, "read /"))? {
         // Made fresh below; the old /proc etc. are not needed.
@@ -669,35 +674,13 @@ fn sorted_entries(dir: &str) -> std::io::Result<Vec<String>> {
     Ok(names)
 }
 
-/// mountinfo writes blanks and backslashes in paths as `\040`-style octal.
-fn unescape_octal(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let oct =
-            b.get(i + 1..i + 4).and_then(|d| std::str::from_utf8(d).ok()).and_then(|d| u8::from_str_radix(d, 8).ok());
-        match (b[i], oct) {
-            (b'\\', Some(c)) => {
-                out.push(c);
-                i += 4;
-            }
-            (c, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The rootless root's layers: one overlay per directory that has no
 /// submount below it; a directory that has one gets a small tmpfs and its
 /// entries one by one, down to the directories without.
 struct Layers<'a> {
     upper: &'a str,
     work: &'a str,
-    mount_points: &'a [String],
+    mount_points: &'a [Vec<u8>],
 }
 
 impl Layers<'_> {
@@ -727,7 +710,7 @@ impl Layers<'_> {
         m.mkdir(s, &u)?;
         m.mkdir(s, &w)?;
         let below = format!("{host}/");
-        if !self.mount_points.iter().any(|p| p.starts_with(&below)) {
+        if !self.mount_points.iter().any(|p| p.starts_with(below.as_bytes())) {
             let opts = overlay_options(&host, &u, &w, Privilege::Rootless);
             return m.mount(s, Some("overlay"), &target, Some("overlay"), MsFlags::MS_NODEV, Some(&opts));
         }

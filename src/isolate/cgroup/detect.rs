@@ -51,32 +51,16 @@ pub fn cgroup_mounts(mountinfo: &str) -> Vec<CgroupMount> {
         };
         out.push(CgroupMount {
             root: unescape(root),
-            mount_point: PathBuf::from(unescape(mount_point)),
+            mount_point: crate::bytes::path(&unescape(mount_point)),
             v1_controllers,
         });
     }
     out
 }
 
-/// mountinfo escapes blanks and backslashes as `\040`-style octal.
+/// A mountinfo path field, unescaped (`\040` is a blank).
 fn unescape(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.find('\\') {
-        out.push_str(&rest[..i]);
-        match u8::from_str_radix(rest.get(i + 1..i + 4).unwrap_or(""), 8) {
-            Ok(b) => {
-                out.push(b as char);
-                rest = &rest[i + 4..];
-            }
-            Err(_) => {
-                out.push('\\');
-                rest = &rest[i + 1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    crate::bytes::decode_vec(crate::sys::unescape_mountinfo(s.as_bytes()))
 }
 
 /// One `/proc/self/cgroup` line: hierarchy id, controllers, path.

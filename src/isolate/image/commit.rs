@@ -87,16 +87,20 @@ fn opaque(dir: &Path) -> bool {
 fn append_dir<W: Write>(
     b: &mut tar::Builder<W>,
     dir: &Path,
-    prefix: &str,
+    prefix: &[u8],
     ids: &dyn Fn(u32, u32) -> (u64, u64),
 ) -> Result<(), String> {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    // Names are bytes: a file name that is not UTF-8 goes into the layer as it is.
+    let joined = |parts: &[&[u8]]| PathBuf::from(std::ffi::OsString::from_vec(parts.concat()));
     let mut entries: Vec<_> =
         std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let path = e.path();
-        let name = e.file_name().to_string_lossy().into_owned();
-        let tar_name = format!("{prefix}{name}");
+        let name = e.file_name();
+        let name = name.as_bytes();
+        let tar_name = joined(&[prefix, name]);
         let meta = std::fs::symlink_metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let kind = meta.file_type();
         let mut h = tar::Header::new_gnu();
@@ -105,24 +109,24 @@ fn append_dir<W: Write>(
         h.set_gid(gid);
         h.set_mtime(meta.mtime().max(0) as u64);
         h.set_mode(meta.mode() & 0o7777);
-        let fail = |e: std::io::Error| format!("{tar_name}: {e}");
+        let fail = |e: std::io::Error| format!("{}: {e}", tar_name.display());
         if kind.is_char_device() && meta.rdev() == 0 {
             h.set_entry_type(tar::EntryType::Regular);
             h.set_size(0);
             h.set_mode(0o644);
-            b.append_data(&mut h, format!("{prefix}.wh.{name}"), std::io::empty()).map_err(fail)?;
+            b.append_data(&mut h, joined(&[prefix, b".wh.", name]), std::io::empty()).map_err(fail)?;
         } else if kind.is_dir() {
             h.set_entry_type(tar::EntryType::Directory);
             h.set_size(0);
-            b.append_data(&mut h, format!("{tar_name}/"), std::io::empty()).map_err(fail)?;
+            b.append_data(&mut h, joined(&[prefix, name, b"/"]), std::io::empty()).map_err(fail)?;
             if opaque(&path) {
                 let mut o = tar::Header::new_gnu();
                 o.set_entry_type(tar::EntryType::Regular);
                 o.set_size(0);
                 o.set_mode(0o644);
-                b.append_data(&mut o, format!("{tar_name}/.wh..wh..opq"), std::io::empty()).map_err(fail)?;
+                b.append_data(&mut o, joined(&[prefix, name, b"/.wh..wh..opq"]), std::io::empty()).map_err(fail)?;
             }
-            append_dir(b, &path, &format!("{tar_name}/"), ids)?;
+            append_dir(b, &path, &[prefix, name, b"/"].concat(), ids)?;
         } else if kind.is_symlink() {
             let to = std::fs::read_link(&path).map_err(fail)?;
             h.set_entry_type(tar::EntryType::Symlink);
@@ -209,7 +213,7 @@ pub fn commit(base: &str, upper: &Path, target_ref: &str) -> Result<String, Stri
     let compressed = HashWriter::new(std::io::BufWriter::new(file));
     let gz = flate2::write::GzEncoder::new(compressed, flate2::Compression::default());
     let mut builder = tar::Builder::new(HashWriter::new(gz));
-    let built = append_dir(&mut builder, upper, "", &ids).and_then(|()| builder.into_inner().map_err(err));
+    let built = append_dir(&mut builder, upper, b"", &ids).and_then(|()| builder.into_inner().map_err(err));
     let plain = match built {
         Ok(p) => p,
         Err(e) => {
