@@ -444,8 +444,9 @@ fn syscall_pl(calls: &[(&str, i64, &str)]) -> String {
 /// covers those): file handles (the "shocker" escape, open_by_handle_at),
 /// io_uring, userfaultfd, bpf, perf_event_open, kcmp, setns, pidfd_getfd,
 /// the new mount API, syslog, iopl/ioperm, personality flags beyond
-/// docker's (READ_IMPLIES_EXEC), and any x32-ABI call (the same numbers
-/// with bit 30 set, which a filter written for x86_64 might not expect).
+/// docker's (READ_IMPLIES_EXEC). Any x32-ABI call (the same numbers with
+/// bit 30 set, which a filter written for x86_64 might not expect) is
+/// another ABI to the filter: the process is killed (SIGSYS).
 #[test]
 fn seccomp_denies_the_calls_docker_denies() {
     require_root!();
@@ -478,9 +479,14 @@ fn seccomp_denies_the_calls_docker_denies() {
     {
         calls.push(("iopl", libc::SYS_iopl, "3".into()));
         calls.push(("ioperm", libc::SYS_ioperm, "0x80, 1, 1".into()));
-        calls.push(("x32_getpid", 0x4000_0000 | libc::SYS_getpid, String::new()));
-        calls.push(("x32_unshare_newuser", 0x4000_0000 | libc::SYS_unshare, libc::CLONE_NEWUSER.to_string()));
     }
+    #[cfg(target_arch = "x86_64")]
+    let x32: Vec<(&str, i64, String)> = vec![
+        ("x32_getpid", 0x4000_0000 | libc::SYS_getpid, String::new()),
+        ("x32_unshare_newuser", 0x4000_0000 | libc::SYS_unshare, libc::CLONE_NEWUSER.to_string()),
+    ];
+    #[cfg(not(target_arch = "x86_64"))]
+    let x32: Vec<(&str, i64, String)> = Vec::new();
     let list: Vec<(&str, i64, &str)> = calls.iter().map(|(n, nr, a)| (*n, *nr, a.as_str())).collect();
     each_mode(&BOTH, "seccomp_denies_the_calls_docker_denies", |host| {
         host.script("sys.pl", &syscall_pl(&list));
@@ -493,6 +499,12 @@ fn seccomp_denies_the_calls_docker_denies() {
             }
         }
         assert!(wrong.is_empty(), "[{:?}] not EPERM: {wrong:?}\n{r:?}", host.mode);
+        for (name, nr, args) in &x32 {
+            host.script("x32.pl", &syscall_pl(&[(name, *nr, args.as_str())]));
+            let r = host.run(&format!("{} < perl /t/x32.pl; echo status=$? >", host.iso()));
+            let sigsys = format!("status={}", 128 + libc::SIGSYS);
+            assert!(r.stdout.trim() == sigsys, "[{:?}] {name} was not killed: {r:?}", host.mode);
+        }
     });
 }
 

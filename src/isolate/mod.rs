@@ -29,6 +29,8 @@ pub mod namespaces;
 mod report;
 pub mod rootfs;
 pub mod seccomp;
+/// docker's default seccomp profile as plain data (build.rs compiles it).
+pub mod seccomp_profile;
 mod security;
 pub mod spec;
 pub mod steps;
@@ -378,8 +380,7 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
     if body.items.is_empty() && layout.image.as_ref().is_none_or(|i| i.command().is_empty()) {
         return fail(sh, ops, "the block's body is empty and the image has no Entrypoint or Cmd to run");
     }
-    // Built once per shell (the first block), before the clone: init gets
-    // it in its copy of our memory and only loads it.
+    // Compiled when isosh was built (build.rs): init only loads it.
     let filter = match spec.seccomp {
         spec::SeccompMode::Default => match seccomp::program() {
             Ok(p) => Some(p),
@@ -684,7 +685,7 @@ fn container_init<H: Host>(
     cgroup_dirs: &[PathBuf],
     ids: Option<(u32, u32)>,
     report_fd: RawFd,
-    filter: Option<&'static seccompiler::BpfProgram>,
+    filter: Option<seccomp::Filter>,
 ) -> i32 {
     die_with_parent();
     // The supervisor's handlers are ours too (see `supervise`): from here on
@@ -756,7 +757,7 @@ fn container_init<H: Host>(
     keep.push(report_fd);
     or_report(sh, report_fd, security::close_other_fds(&keep));
     if let Some(filter) = filter {
-        or_report(sh, report_fd, seccomp::load(filter));
+        or_report(sh, report_fd, seccomp::load(&filter));
     }
     sh.state_mut().shell_pid = getpid().as_raw();
     let pwd = nix::unistd::getcwd().map(|p| p.display().to_string()).unwrap_or_else(|_| "/".into());
