@@ -829,7 +829,12 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
     if spec.seccomp == crate::isolate::spec::SeccompMode::Default {
         // Its first line says the mode, which the step's name already does.
         let what = crate::isolate::seccomp::summary(spec.seccomp)[1..].join("; ");
-        push(S::Seccomp, format!("seccomp(SECCOMP_SET_MODE_FILTER, docker's default profile): {what}"));
+        push(
+            S::Seccomp,
+            format!(
+                "seccomp(SECCOMP_SET_MODE_FILTER) twice, the allowlist then its exceptions (docker's default profile): {what}"
+            ),
+        );
     }
     let start = match body.and_then(crate::exec::sole_program_name) {
         Some(name) => {
