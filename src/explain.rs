@@ -843,11 +843,18 @@ fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
         }
         None => "fork(): a copy of the shell runs the body".into(),
     };
+    // What the shell does once it has the status (isolate::supervise).
+    let after = if spec.name.is_none() && spec.commit.is_none() {
+        "the shell goes on at once: its cgroups are removed by a cleaner it starts (clone(CLONE_VM)), which waits \
+         for init to exit, then rmdir()s them and unlinks the journal"
+    } else {
+        "the shell waits for init to exit (the layer must be let go of first) and removes the cgroups itself"
+    };
     push(
         S::StartBody,
         format!(
             "{start}; init reaps and forwards SIGINT/SIGTERM/SIGHUP until the body ends, then, if it has a child \
-             left, kill(-1, SIGKILL) and reaps the rest, and writes the body's status to the report pipe"
+             left, kill(-1, SIGKILL) and reaps the rest, and writes the body's status to the report pipe; {after}"
         ),
     );
     v

@@ -48,7 +48,21 @@ static KILLED_SHELL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn leftovers() -> Vec<String> {
     let _no_killed_shell = KILLED_SHELL.lock().unwrap_or_else(|e| e.into_inner());
-    scan_leftovers()
+    settled(scan_leftovers)
+}
+
+/// What `scan` finds once it stays empty, or after three seconds: a
+/// block's cgroups are removed by a cleaner process once its init has
+/// exited, which may be a moment after the shell itself.
+fn settled(scan: impl Fn() -> Vec<String>) -> Vec<String> {
+    for _ in 0..300 {
+        let found = scan();
+        if found.is_empty() {
+            return found;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    scan()
 }
 
 fn scan_leftovers() -> Vec<String> {
@@ -627,4 +641,34 @@ fn here_documents_and_compound_commands_inside_a_block() {
     let r =
         sh("isolate <\n  for i in 1 2; do echo \"$i in $$\"; done\n  cat <<EOF\nhere $(hostname | cut -c1-6)\nEOF\n>");
     assert_eq!(r.stdout, "1 in 1\n2 in 1\nhere isosh-\n", "{r:?}");
+}
+
+/// A block's cgroups are removed by a cleaner process that may outlive the
+/// shell; it holds the lock of the block's journal meanwhile, and the
+/// sweep of a starting isosh leaves a locked journal alone (its shell's pid
+/// is dead, but the block is being taken care of). Unlocked, it is swept.
+#[test]
+fn the_sweep_leaves_a_journal_whose_lock_is_held() {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::PermissionsExt;
+    let runtime = Scratch::new("iso-journal-lock");
+    std::fs::set_permissions(runtime.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let dir = runtime.path().join("isosh");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    // A pid that is surely dead: a child of ours, reaped.
+    let mut gone = Command::new("true").spawn().unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    let journal = dir.join(format!("journal-{dead}-0"));
+    std::fs::write(&journal, "").unwrap();
+    let held = std::fs::File::open(&journal).unwrap();
+    // SAFETY: flock on our own open file.
+    assert_eq!(unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX) }, 0);
+    let start = || Command::new(ISOSH).args(["-c", "true"]).env("XDG_RUNTIME_DIR", runtime.path()).status().unwrap();
+    assert!(start().success());
+    assert!(journal.exists(), "a locked journal was swept");
+    drop(held);
+    assert!(start().success());
+    assert!(!journal.exists(), "an unlocked journal of a dead shell was left");
 }

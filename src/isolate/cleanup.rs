@@ -86,14 +86,34 @@ fn open_journal(path: &Path, create: bool) -> std::io::Result<std::fs::File> {
     o.custom_flags(libc::O_NOFOLLOW).open(path)
 }
 
-/// Writes one line (`cgroup PATH`) per directory to a new journal.
-fn record(paths: &[PathBuf]) -> Option<PathBuf> {
+/// A block's journal, locked (`flock`, exclusive) by whoever will remove
+/// what it lists: the shell, or the cleaner it hands the block to. A sweep
+/// leaves a locked journal alone — its shell may be gone while its cleaner
+/// is still at work.
+struct Journal {
+    path: PathBuf,
+    lock: std::fs::File,
+}
+
+/// Writes one line (`cgroup PATH`) per directory to a new journal, and
+/// locks it.
+fn record(paths: &[PathBuf]) -> Option<Journal> {
+    use std::os::fd::AsRawFd;
     let dir = make_runtime_dir()?;
     let path = new_journal_path(&dir);
     let mut f = open_journal(&path, true).ok()?;
     let text: String = paths.iter().map(|p| format!("cgroup {}\n", p.display())).collect();
     f.write_all(text.as_bytes()).ok()?;
-    Some(path)
+    // SAFETY: flock on our own open file.
+    unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
+    Some(Journal { path, lock: f })
+}
+
+/// Whether someone holds `file`'s lock (a cleaner still at work).
+fn locked(file: &std::fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock on our own open file.
+    unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) != 0 }
 }
 
 /// What one block holds on the host. Dropping it removes everything.
@@ -101,7 +121,7 @@ fn record(paths: &[PathBuf]) -> Option<PathBuf> {
 pub struct Resources {
     pub cgroup: Option<BlockCgroup>,
     /// The journal naming the cgroup, while it exists.
-    journal: Option<PathBuf>,
+    journal: Option<Journal>,
 }
 
 impl Resources {
@@ -127,13 +147,27 @@ impl Resources {
         stuck
     }
 
+    /// Leaves the removal to a cleaner process that waits for `init` (the
+    /// shell's unreaped child) to exit (see `cleaner.rs`). Gives the
+    /// cleaner's pid, or `None` when none could start; then everything is
+    /// still here, for the caller to release after waiting.
+    pub fn hand_off(&mut self, init: nix::unistd::Pid) -> Option<nix::unistd::Pid> {
+        use std::os::fd::AsRawFd;
+        let cg = self.cgroup.as_ref()?;
+        let journal = self.journal.as_ref().map(|j| (j.path.as_path(), j.lock.as_raw_fd()));
+        let pid = super::cleaner::start(init.as_raw(), &cg.dirs(), journal)?;
+        self.cgroup = None;
+        self.journal = None;
+        Some(nix::unistd::Pid::from_raw(pid))
+    }
+
     /// The journal goes with the last directory; while one is left the
     /// next isosh's sweep still finds it there.
     fn forget_if_gone(&mut self, stuck: &[PathBuf]) {
         if let Some(journal) = self.journal.take()
             && stuck.is_empty()
         {
-            let _ = std::fs::remove_file(journal);
+            let _ = std::fs::remove_file(journal.path);
         }
     }
 }
@@ -184,12 +218,16 @@ pub fn sweep_stale() {
         if Path::new(&format!("/proc/{pid}")).exists() {
             continue;
         }
+        let Ok(file) = open_journal(&entry.path(), false) else { continue };
+        if locked(&file) {
+            continue;
+        }
         let owns = owns.get_or_insert_with(|| {
             let files = cgroup::SelfFiles::read();
             let host = files.host();
             host.hierarchies().into_iter().map(|h| h.own).collect()
         });
-        let text = open_journal(&entry.path(), false).and_then(std::io::read_to_string).unwrap_or_default();
+        let text = std::io::read_to_string(file).unwrap_or_default();
         for line in text.lines() {
             let Some(("cgroup", path)) = line.split_once(' ') else { continue };
             let path = Path::new(path);

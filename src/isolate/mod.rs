@@ -21,6 +21,7 @@
 //! through kernel pipes only.
 
 pub mod cgroup;
+mod cleaner;
 pub mod cleanup;
 mod doctor;
 pub mod image;
@@ -415,6 +416,7 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
     let report_fd = report_write.as_raw_fd();
     let leaves: Vec<PathBuf> = resources.cgroup.as_ref().map(|c| c.leaves()).unwrap_or_default();
     let unified = resources.cgroup.as_ref().and_then(|c| c.unified_leaf.clone());
+    let device_policy = resources.cgroup.as_ref().and_then(|c| c.device_policy.as_ref());
     // Init starts in the block's v2 cgroup when it has one (clone3 with
     // CLONE_INTO_CGROUP), and joins only the others itself.
     let mut cloned = None;
@@ -424,7 +426,8 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
         match unsafe { namespaces::clone_into_cgroup(flags, dir.as_fd()) } {
             Ok(None) => {
                 let others: Vec<PathBuf> = leaves.iter().filter(|l| Some(*l) != unified.as_ref()).cloned().collect();
-                exit_child(container_init(sh, spec, body, ops, &layout, &others, ids, report_fd, filter))
+                let cgroups = InitCgroups { join: &others, device_policy };
+                exit_child(container_init(sh, spec, body, ops, &layout, cgroups, ids, report_fd, filter))
             }
             Ok(Some(pid)) => {
                 let leaf = unified.as_ref().map(|l| l.display().to_string()).unwrap_or_default();
@@ -448,8 +451,9 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
                 return fail(sh, ops, "cannot map a stack for init");
             };
             let sh = &mut *sh;
+            let cgroups = InitCgroups { join: &leaves, device_policy };
             let start =
-                Box::new(|| exit_child(container_init(sh, spec, body, ops, &layout, &leaves, ids, report_fd, filter)));
+                Box::new(|| exit_child(container_init(sh, spec, body, ops, &layout, cgroups, ids, report_fd, filter)));
             // SAFETY: no CLONE_VM: the child has its own copy of our memory, as
             // after fork; isosh is single-threaded.
             let r = unsafe { nix::sched::clone(start, stack.as_mut_slice(), flags, Some(libc::SIGCHLD)) };
@@ -482,11 +486,19 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
     // same --name must not mount the layer this block's overlay still
     // holds, and a commit reads it.
     let can_leave = matches!(report, Some(Report::BodyEnded(_))) && spec.name.is_none() && spec.commit.is_none();
-    // With cgroups, wait: they can go only once init is gone. (A cleaner
-    // process that waited instead saved nothing measurable: init exits
-    // within the time a fork takes.)
+    // The OOM counter is read while the cgroup is still there (a cleaner
+    // removes it below).
+    let oom_before_hand_off = matches!(report, Some(Report::BodyEnded(s)) if s == 128 + libc::SIGKILL)
+        && resources.cgroup.as_ref().is_some_and(|c| c.oom_killed());
+    // The cgroups can go only once init is gone: a cleaner process waits
+    // for that instead of the shell (cleaner.rs); without one, the shell
+    // waits.
+    let handed_off = if can_leave && resources.cgroup.is_some() { resources.hand_off(child) } else { None };
     let init_status = if can_leave && resources.cgroup.is_none() {
         sh.note_exiting_init(child);
+        if let Some(cleaner) = handed_off {
+            sh.note_exiting_init(cleaner);
+        }
         None
     } else {
         Some(wait_supervised(child, &mut signal))
@@ -514,7 +526,8 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
             _ => {}
         }
     }
-    let oom = status == 128 + libc::SIGKILL && resources.cgroup.as_ref().is_some_and(|c| c.oom_killed());
+    let oom = oom_before_hand_off
+        || status == 128 + libc::SIGKILL && resources.cgroup.as_ref().is_some_and(|c| c.oom_killed());
     // Once init is reaped its pid namespace is empty, so are the cgroups.
     let left = if init_status.is_some() { resources.release_emptied() } else { resources.release() };
     init::restore(saved_handlers);
@@ -675,6 +688,15 @@ fn or_report<T, H: Host>(sh: &H, report_fd: RawFd, r: Result<T, StepFailure>) ->
 
 /// PID 1 of the block. `ids` are the caller's uid and gid when a user
 /// namespace must map them to 0.
+/// The block's cgroups, as init takes them.
+#[derive(Clone, Copy)]
+struct InitCgroups<'a> {
+    /// Leaves init joins itself (those it was not cloned into).
+    join: &'a [PathBuf],
+    /// Where init attaches the device program, while its thread mounts.
+    device_policy: Option<&'a cgroup::DevicePolicy>,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn container_init<H: Host>(
     sh: &mut H,
@@ -682,7 +704,7 @@ fn container_init<H: Host>(
     body: &crate::syntax::ast::List,
     ops: &[FdOp],
     layout: &rootfs::Layout,
-    cgroup_dirs: &[PathBuf],
+    cgroups: InitCgroups,
     ids: Option<(u32, u32)>,
     report_fd: RawFd,
     filter: Option<seccomp::Filter>,
@@ -703,7 +725,7 @@ fn container_init<H: Host>(
         or_report(sh, report_fd, namespaces::write_id_maps(uid, gid));
     }
     // Host paths again (/sys/fs/cgroup/…): before the mount thread starts.
-    let procs = or_report(sh, report_fd, open_cgroup_procs(cgroup_dirs));
+    let procs = or_report(sh, report_fd, open_cgroup_procs(cgroups.join));
     let privilege = if ids.is_some() { rootfs::Privilege::Rootless } else { rootfs::Privilege::Root };
     // The root's mounts and the network namespace are the two slowest
     // steps and need nothing from each other: a thread builds the root —
@@ -720,6 +742,13 @@ fn container_init<H: Host>(
         or_report(sh, report_fd, join_cgroup(procs));
         if spec.net == spec::NetMode::None {
             or_report(sh, report_fd, namespaces::new_net());
+        }
+        if let Some(policy) = cgroups.device_policy {
+            let attached = policy.attach().map_err(|e| {
+                let errno = if matches!(e, cgroup::CgroupError::Attach { .. }) { Errno::EPERM } else { Errno::EIO };
+                StepFailure::new(SetupStep::CgroupFiles, errno, e.to_string())
+            });
+            or_report(sh, report_fd, attached);
         }
         sh.become_child();
         let built = building.join().map_err(|_| StepFailure::new(SetupStep::RootLayer, Errno::EIO, "thread"));

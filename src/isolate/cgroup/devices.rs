@@ -179,10 +179,18 @@ fn loaded() -> Result<RawFd, String> {
 
 /// Attaches the allowlist to the cgroup v2 directory `dir` (no override:
 /// nothing below may replace it).
+#[cfg(test)]
 pub fn attach(dir: &Path) -> Result<(), CgroupError> {
+    let cgroup =
+        std::fs::File::open(dir).map_err(|e| CgroupError::Attach { path: dir.to_path_buf(), reason: e.to_string() })?;
+    attach_fd(cgroup.as_fd(), dir)
+}
+
+/// Attaches the allowlist to the cgroup v2 directory open as `cgroup`
+/// (`dir` names it in messages).
+pub fn attach_fd(cgroup: std::os::fd::BorrowedFd, dir: &Path) -> Result<(), CgroupError> {
     let fail = |reason: String| CgroupError::Attach { path: dir.to_path_buf(), reason };
     let prog = loaded().map_err(fail)?;
-    let cgroup = std::fs::File::open(dir).map_err(|e| fail(e.to_string()))?;
     let attr = AttachAttr {
         target_fd: cgroup.as_raw_fd() as u32,
         attach_bpf_fd: prog as u32,

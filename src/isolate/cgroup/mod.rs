@@ -172,7 +172,10 @@ pub enum CgroupOp {
         file: PathBuf,
         rule: String,
     },
-    /// The v2 device allowlist as a `BPF_CGROUP_DEVICE` program.
+    /// The v2 device allowlist as a `BPF_CGROUP_DEVICE` program, attached
+    /// to this directory. [`apply`] only opens the directory: init loads
+    /// and attaches the program in its own lane, while its thread mounts
+    /// (it is the slower lane), before the body starts.
     AttachDevicePolicy(PathBuf),
 }
 
@@ -203,9 +206,10 @@ pub fn summary(plan: &Plan) -> Vec<String> {
                     CgroupOp::Mkdir(d) => parts.push(format!("mkdir {}", short(d))),
                     CgroupOp::Write { file, value, .. } => parts.push(format!("{} = {value}", short(file))),
                     CgroupOp::AllowDevice { .. } => allowed += 1,
-                    CgroupOp::AttachDevicePolicy(_) => {
-                        parts.push("attach the device program (BPF_CGROUP_DEVICE)".into())
-                    }
+                    CgroupOp::AttachDevicePolicy(d) => parts.push(format!(
+                        "then init, while its thread mounts: attach the device program to {} (BPF_CGROUP_DEVICE)",
+                        short(d)
+                    )),
                 }
                 if allowed == 1 && matches!(op, CgroupOp::AllowDevice { .. }) {
                     parts.push(format!("devices.allow: the {} rules of cgroup::devices", devices::v1_rules().len()));
@@ -356,11 +360,13 @@ pub fn plan(host: &Host, limits: &Limits, name: &str) -> Result<Plan, CgroupErro
             for rule in devices::v1_rules() {
                 ops.push(CgroupOp::AllowDevice { file: parent.join("devices.allow"), rule });
             }
-        } else if h.v1_controllers.is_none() && !v1_devices {
-            ops.push(CgroupOp::AttachDevicePolicy(parent.clone()));
         }
         ops.push(CgroupOp::Mkdir(leaf.clone()));
         copy_cpuset(&leaf, &mut ops);
+        // Last: init carries it out, after everything else here.
+        if h.v1_controllers.is_none() && !v1_devices {
+            ops.push(CgroupOp::AttachDevicePolicy(parent.clone()));
+        }
         let hierarchy = match &h.v1_controllers {
             None => "v2".to_string(),
             Some(cs) => format!("v1 {}", cs.join(",")),
@@ -385,6 +391,28 @@ pub struct BlockCgroup {
     pub made: Vec<(PathBuf, PathBuf)>,
     /// The v2 leaf, when one was made.
     pub unified_leaf: Option<PathBuf>,
+    /// The directory init attaches the device program to
+    /// ([`CgroupOp::AttachDevicePolicy`]), opened.
+    pub device_policy: Option<DevicePolicy>,
+}
+
+/// A cgroup v2 directory, opened, that the device program is to be
+/// attached to.
+#[derive(Debug)]
+pub struct DevicePolicy {
+    /// Its path, for messages and `--trace`.
+    pub dir: PathBuf,
+    /// The directory, open (`O_DIRECTORY`): init has no path to it once it
+    /// is in its own namespaces.
+    pub fd: std::os::fd::OwnedFd,
+}
+
+impl DevicePolicy {
+    /// Loads the program (once per process) and attaches it.
+    pub fn attach(&self) -> Result<(), CgroupError> {
+        crate::trace::emit(|| describe(&CgroupOp::AttachDevicePolicy(self.dir.clone())));
+        devices::attach_fd(std::os::fd::AsFd::as_fd(&self.fd), &self.dir)
+    }
 }
 
 impl BlockCgroup {
@@ -440,7 +468,7 @@ fn not_permitted(e: &std::io::Error) -> bool {
 pub fn apply(plan: &Plan, on_op: &mut dyn FnMut(&CgroupOp)) -> Result<BlockCgroup, CgroupError> {
     let mut made = BlockCgroup::default();
     for node in &plan.nodes {
-        match apply_node(node, on_op) {
+        match apply_node(node, on_op, &mut made.device_policy) {
             Ok(true) => {
                 made.made.push((node.parent.clone(), node.leaf.clone()));
                 if node.unified {
@@ -458,7 +486,11 @@ pub fn apply(plan: &Plan, on_op: &mut dyn FnMut(&CgroupOp)) -> Result<BlockCgrou
 }
 
 /// One hierarchy: true when made, false when left out.
-fn apply_node(node: &Node, on_op: &mut dyn FnMut(&CgroupOp)) -> Result<bool, CgroupError> {
+fn apply_node(
+    node: &Node,
+    on_op: &mut dyn FnMut(&CgroupOp),
+    device_policy: &mut Option<DevicePolicy>,
+) -> Result<bool, CgroupError> {
     let mut made: Vec<&Path> = Vec::new();
     let undo = |made: &[&Path]| {
         made.iter().rev().for_each(|d| {
@@ -466,7 +498,10 @@ fn apply_node(node: &Node, on_op: &mut dyn FnMut(&CgroupOp)) -> Result<bool, Cgr
         })
     };
     for op in &node.ops {
-        on_op(op);
+        // Traced when init attaches it (DevicePolicy::attach).
+        if !matches!(op, CgroupOp::AttachDevicePolicy(_)) {
+            on_op(op);
+        }
         let result = match op {
             CgroupOp::Mkdir(dir) => match std::fs::create_dir(dir) {
                 Ok(()) => {
@@ -483,7 +518,13 @@ fn apply_node(node: &Node, on_op: &mut dyn FnMut(&CgroupOp)) -> Result<bool, Cgr
                 }
                 _ => Ok(()),
             },
-            CgroupOp::AttachDevicePolicy(dir) => devices::attach(dir),
+            CgroupOp::AttachDevicePolicy(dir) => match std::fs::File::open(dir) {
+                Ok(f) => {
+                    *device_policy = Some(DevicePolicy { dir: dir.clone(), fd: f.into() });
+                    Ok(())
+                }
+                Err(e) => Err(CgroupError::Attach { path: dir.clone(), reason: io_reason(&e) }),
+            },
         };
         if let Err(e) = result {
             undo(&made);

@@ -80,8 +80,8 @@ fn v2_limits_sit_on_the_parent_and_processes_on_the_leaf() {
             w("memory.max", "67108864", "--memory"),
             w("pids.max", "20", "--pids-limit"),
             w("cpu.max", "25000 100000", "--cpus"),
-            CgroupOp::AttachDevicePolicy(parent.clone()),
             CgroupOp::Mkdir(leaf.clone()),
+            CgroupOp::AttachDevicePolicy(parent.clone()),
         ]
     );
     assert!(plan.nodes[0].required);
@@ -169,11 +169,11 @@ fn hybrid_host_makes_one_cgroup_per_hierarchy_with_limits_on_v1() {
     assert_eq!(parents, ["unified/isosh-7-0", "cpu/isosh-7-0", "memory/process_api/abc/isosh-7-0", "pids/isosh-7-0"]);
     let required: Vec<bool> = plan.nodes.iter().map(|n| n.required).collect();
     assert_eq!(required, [false, true, true, true]);
-    // The device allowlist is the v2 BPF program.
-    assert!(matches!(plan.nodes[0].ops[1], CgroupOp::AttachDevicePolicy(_)));
-    let mut plan = plan;
-    plan.nodes[0].ops.remove(1);
+    // The device allowlist is the v2 BPF program, attached last, by init:
+    // apply only opens the directory.
+    assert!(matches!(plan.nodes[0].ops.last(), Some(CgroupOp::AttachDevicePolicy(_))));
     let cg = apply(&plan, &mut |_| {}).unwrap();
+    assert_eq!(cg.device_policy.as_ref().map(|p| p.dir.clone()), Some(cg.made[0].0.clone()));
     let dir = |n: usize| &cg.made[n].0;
     assert_eq!(read(&dir(2).join("memory.limit_in_bytes")), "33554432");
     assert_eq!(read(&dir(3).join("pids.max")), "10");
