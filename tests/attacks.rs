@@ -914,3 +914,32 @@ fn a_named_layer_cannot_plant_a_volume_target_on_the_host() {
         assert!(left.is_empty(), "[{:?}] the planted link made {left:?} in {:?}: {r:?}", host.mode, target.0);
     });
 }
+
+/// `--read-only` keeps the root read-only but, as docker's, still takes
+/// volumes and a workdir whose mount points the root lacks (they were
+/// refused with EROFS): the mount points are made while the root layer is
+/// still writable, then it is made read-only. The volume stays writable
+/// (or read-only with `:ro`), /tmp stays writable, the root does not.
+#[test]
+fn read_only_blocks_take_volumes_and_a_workdir_at_new_paths() {
+    require_root!();
+    each_mode(&BOTH, "read_only_blocks_take_volumes_and_a_workdir_at_new_paths", |host| {
+        let vol = host.path().join("vol");
+        std::fs::create_dir(&vol).unwrap();
+        std::fs::write(vol.join("f"), "in the volume\n").unwrap();
+        host.give(&vol);
+        host.give(&vol.join("f"));
+        let script = format!(
+            "isolate --read-only -v {v}:/isosh-new/deep/data -v {v}:/isosh-ro:ro -w /isosh-wd < \
+             pwd; cat /isosh-new/deep/data/f; echo w > /isosh-new/deep/data/g && echo rw-ok; \
+             touch /isosh-ro/h || echo ro-refused; touch /isosh-root-file || echo root-refused; \
+             touch /tmp/t && echo tmp-ok >",
+            v = vol.display()
+        );
+        let r = host.run(&script);
+        let want = "/isosh-wd\nin the volume\nrw-ok\nro-refused\nroot-refused\ntmp-ok\n";
+        assert_eq!(r.stdout, want, "[{:?}] {r:?}", host.mode);
+        assert!(vol.join("g").exists(), "[{:?}] the write did not reach the volume", host.mode);
+        assert!(!Path::new("/isosh-new").exists() && !Path::new("/isosh-wd").exists(), "made on the host");
+    });
+}

@@ -531,6 +531,10 @@ pub fn build<'a, M: Mounter>(
     m.mkdir(SetupStep::ScratchTmpfs, ROOT)?;
     let layers = named.map(|(d, _)| d).unwrap_or_else(|| SCRATCH.to_string());
     root_layer(m, spec.root_mode, &lower, &layers, privilege, layout.image.is_some())?;
+    if spec.root_mode == RootMode::ReadOnly {
+        let workdir = spec.workdir.clone().or_else(|| layout.image.as_ref().and_then(|i| i.workdir()));
+        read_only_after_mount_points(m, &held, workdir.as_deref())?;
+    }
     special_filesystems(m, ROOT, privilege, size)?;
     // With the host's network namespace the kernel refuses a fresh sysfs
     // rootless (EPERM: the namespace is not the user namespace's) and, as
@@ -544,6 +548,29 @@ pub fn build<'a, M: Mounter>(
         return Ok(Tree { root: String::new(), fresh_sysfs, held: Vec::new(), entered: Some(entered) });
     }
     Ok(Tree { root: ROOT.to_string(), fresh_sysfs, held, entered: None })
+}
+
+/// `--read-only`: makes what will be mounted on or entered in the root —
+/// /proc, /dev, /tmp, /sys, each volume's target, the workdir — while the
+/// root layer is still writable (as docker does), then makes it read-only
+/// (recursively: the rootless root's per-directory overlays too; nothing
+/// else is mounted on it yet, so /proc, /dev, /tmp and the volumes stay as
+/// they are mounted).
+fn read_only_after_mount_points<M: Mounter>(
+    m: &mut M,
+    held: &[HeldVolume],
+    workdir: Option<&str>,
+) -> Result<(), StepFailure> {
+    for name in ["proc", "dev", "tmp", "sys"] {
+        m.special_dir(SetupStep::RootLayer, ROOT, name)?;
+    }
+    for h in held {
+        m.resolve_in_root(SetupStep::Volumes, ROOT, &h.volume.guest, h.is_dir)?;
+    }
+    if let Some(dir) = workdir {
+        m.resolve_in_root(SetupStep::Workdir, ROOT, Path::new(dir), true)?;
+    }
+    m.set_attr(SetupStep::RootLayer, ROOT, MOUNT_ATTR_RDONLY)
 }
 
 /// Finishes the root in init, once it has its network namespace: /sys,
@@ -596,18 +623,18 @@ fn root_layer<M: Mounter>(
         // inodes, and a unix socket is found by its inode — through a bind
         // of `/`, systemd's and docker's sockets answer (tests/attacks.rs).
         // An image's layers stack only in an overlay anyway.
+        // Writable for now: the mount points of /proc, /dev, /tmp, /sys,
+        // the volumes and the workdir are made in it first
+        // (`read_only_after_mount_points`).
         RootMode::ReadOnly => {
             let (upper, work) = (format!("{layers}/upper"), format!("{layers}/work"));
             m.mkdir(s, &upper)?;
             m.mkdir(s, &work)?;
             if privilege == Privilege::Root || lower != "/" || image {
                 let opts = overlay_options(lower, &upper, &work, privilege);
-                let ro = MsFlags::MS_NODEV | MsFlags::MS_RDONLY;
-                return m.mount(s, Some("overlay"), ROOT, Some("overlay"), ro, Some(&opts));
+                return m.mount(s, Some("overlay"), ROOT, Some("overlay"), MsFlags::MS_NODEV, Some(&opts));
             }
-            per_directory_overlays(m, &upper, &work)?;
-            // Before /proc, /dev and /tmp are mounted on it: they stay writable.
-            m.set_attr(s, ROOT, MOUNT_ATTR_RDONLY)
+            per_directory_overlays(m, &upper, &work)
         }
         RootMode::Overlay => {
             let (upper, work) = (format!("{layers}/upper"), format!("{layers}/work"));
