@@ -185,6 +185,12 @@ SCRIPT
     fi
     bench isolate-true isosh "$isosh -c 'isolate < /bin/true >'" "unshare+chroot" "$us /bin/true" bwrap "$bw /bin/true" \
       "unshare+same mounts" "dash $work/unshare-mounts.sh" "${floor[@]}"
+    # Against the floor on the floor's own root (static busybox, no
+    # dynamic loading through the overlay of the host's /): the same body
+    # for both.
+    if [ ${#floor[@]} -gt 0 ]; then
+      bench isolate-floor isosh "$isosh -c 'isolate --rootfs $work/floor < /bin/true >'" "${floor[@]}"
+    fi
     bench isolate-pipe isosh "$isosh -c 'echo hi | isolate < /bin/cat > >/dev/null'" \
       "unshare+chroot" "dash -c 'echo hi | $us /bin/cat >/dev/null'" bwrap "dash -c 'echo hi | $bw /bin/cat >/dev/null'"
     # 50 blocks at once: one pipeline of 50 stages.
@@ -215,7 +221,7 @@ exec unshare -m sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec crun run 
 EOF
     chmod +x "$work/crun-run.sh"
     bench isolate-limits isosh "$isosh -c 'isolate --memory 64M --pids-limit 20 --rootfs $bundle/rootfs < /bin/true >'" crun "$work/crun-run.sh"
-    tables+=("isolate:isolate-true=\`isolate < /bin/true >\`,isolate-pipe=\`echo hi | isolate < cat >\`,isolate-50=50 blocks at once,isolate-limits=with --memory 64M --pids-limit 20 (busybox root)")
+    tables+=("isolate:isolate-true=\`isolate < /bin/true >\`,isolate-floor=\`isolate --rootfs FLOOR < /bin/true >\` (busybox root: the floor's own),isolate-pipe=\`echo hi | isolate < cat >\`,isolate-50=50 blocks at once,isolate-limits=with --memory 64M --pids-limit 20 (busybox root)")
   fi
 fi
 
