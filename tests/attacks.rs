@@ -943,3 +943,25 @@ fn read_only_blocks_take_volumes_and_a_workdir_at_new_paths() {
         assert!(!Path::new("/isosh-new").exists() && !Path::new("/isosh-wd").exists(), "made on the host");
     });
 }
+
+/// A `--name` layer keeps everything the body wrote, also at the top level
+/// of the root: rootless, the root is one overlay per top-level directory,
+/// and what was written beside them (a file at `/`, a new directory) went
+/// to a throwaway tmpfs and was lost. Now that level lives in the layer too.
+#[test]
+fn named_layers_keep_what_was_written_at_the_top_level() {
+    require_root!();
+    each_mode(&BOTH, "named_layers_keep_what_was_written_at_the_top_level", |host| {
+        let first = host.run(
+            "isolate --name keep < echo top > /isosh-top-file; mkdir /isosh-top-dir; echo deep > /isosh-top-dir/f; \
+             echo etc > /etc/isosh-etc-file >",
+        );
+        assert!(first.status == 0, "[{:?}] {first:?}", host.mode);
+        let second = host.run("isolate --name keep < cat /isosh-top-file /isosh-top-dir/f /etc/isosh-etc-file >");
+        assert_eq!(second.stdout, "top\ndeep\netc\n", "[{:?}] {second:?}", host.mode);
+        // A block without the name starts from the host's root again.
+        let other = host.run("isolate < cat /isosh-top-file >");
+        assert!(other.stdout.is_empty() && other.status != 0, "[{:?}] {other:?}", host.mode);
+        assert!(!Path::new("/isosh-top-file").exists(), "written on the host");
+    });
+}

@@ -266,7 +266,19 @@ impl Mounter for Kernel {
     }
 
     fn symlink(&mut self, s: SetupStep, to: &str, at: &str) -> Result<(), StepFailure> {
-        std::os::unix::fs::symlink(to, at).map_err(|e| io_failure(s, &e, format!("symlink {at}")))
+        let made = std::os::unix::fs::symlink(to, at);
+        // A --name layer's top level keeps the link the last block made:
+        // made again, as the host has it now.
+        let made = match made {
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AlreadyExists
+                    && std::fs::symlink_metadata(at).is_ok_and(|m| m.file_type().is_symlink()) =>
+            {
+                std::fs::remove_file(at).and_then(|()| std::os::unix::fs::symlink(to, at))
+            }
+            other => other,
+        };
+        made.map_err(|e| io_failure(s, &e, format!("symlink {at}")))
     }
 
     fn chmod(&mut self, s: SetupStep, path: &str, mode: u32) -> Result<(), StepFailure> {
@@ -530,7 +542,7 @@ pub fn build<'a, M: Mounter>(
     m.mount(SetupStep::ScratchTmpfs, Some("tmpfs"), SCRATCH, Some("tmpfs"), nodev, Some(&scratch_opts))?;
     m.mkdir(SetupStep::ScratchTmpfs, ROOT)?;
     let layers = named.map(|(d, _)| d).unwrap_or_else(|| SCRATCH.to_string());
-    root_layer(m, spec.root_mode, &lower, &layers, privilege, layout.image.is_some())?;
+    root_layer(m, spec.root_mode, &lower, &layers, privilege)?;
     if spec.root_mode == RootMode::ReadOnly {
         let workdir = spec.workdir.clone().or_else(|| layout.image.as_ref().and_then(|i| i.workdir()));
         read_only_after_mount_points(m, &held, workdir.as_deref())?;
@@ -610,7 +622,6 @@ fn root_layer<M: Mounter>(
     lower: &str,
     layers: &str,
     privilege: Privilege,
-    image: bool,
 ) -> Result<(), StepFailure> {
     let s = SetupStep::RootLayer;
     let bind = MsFlags::MS_BIND | MsFlags::MS_REC;
@@ -623,28 +634,19 @@ fn root_layer<M: Mounter>(
         // inodes, and a unix socket is found by its inode — through a bind
         // of `/`, systemd's and docker's sockets answer (tests/attacks.rs).
         // An image's layers stack only in an overlay anyway.
-        // Writable for now: the mount points of /proc, /dev, /tmp, /sys,
-        // the volumes and the workdir are made in it first
+        // --read-only: writable for now; the mount points of /proc, /dev,
+        // /tmp, /sys, the volumes and the workdir are made in it first
         // (`read_only_after_mount_points`).
-        RootMode::ReadOnly => {
+        RootMode::ReadOnly | RootMode::Overlay => {
             let (upper, work) = (format!("{layers}/upper"), format!("{layers}/work"));
             m.mkdir(s, &upper)?;
             m.mkdir(s, &work)?;
-            if privilege == Privilege::Root || lower != "/" || image {
-                let opts = overlay_options(lower, &upper, &work, privilege);
-                return m.mount(s, Some("overlay"), ROOT, Some("overlay"), MsFlags::MS_NODEV, Some(&opts));
-            }
-            per_directory_overlays(m, &upper, &work)
-        }
-        RootMode::Overlay => {
-            let (upper, work) = (format!("{layers}/upper"), format!("{layers}/work"));
-            m.mkdir(s, &upper)?;
-            m.mkdir(s, &work)?;
+            // (An image's layers are never "/".)
             if privilege == Privilege::Root || lower != "/" {
                 let opts = overlay_options(lower, &upper, &work, privilege);
                 return m.mount(s, Some("overlay"), ROOT, Some("overlay"), MsFlags::MS_NODEV, Some(&opts));
             }
-            per_directory_overlays(m, &upper, &work)
+            per_directory_overlays(m, layers)
         }
     }
 }
@@ -655,20 +657,18 @@ fn root_layer<M: Mounter>(
 /// does not show them either. (They once came in by a recursive bind, which
 /// let host daemons' unix sockets — the session bus, an ssh agent, docker's
 /// — be connected from inside: a socket is found by its inode, which an
-/// overlay replaces and a bind keeps.) They sit on a small tmpfs of their own, so the root is a mount point and
-/// pivot_root accepts it. Top-level symlinks (`/bin -> usr/bin`) are
-/// recreated as symlinks.
-fn per_directory_overlays<M: Mounter>(m: &mut M, upper: &str, work: &str) -> Result<(), StepFailure> {
+/// overlay replaces and a bind keeps.) They sit in `layers/top`, bound at
+/// the root (so the root is a mount point and pivot_root accepts it): what
+/// the body writes at the top level lands there, with the overlays' upper
+/// layers — kept with them in a `--name` layer. Top-level symlinks
+/// (`/bin -> usr/bin`) are recreated as symlinks.
+fn per_directory_overlays<M: Mounter>(m: &mut M, layers: &str) -> Result<(), StepFailure> {
     let s = SetupStep::RootLayer;
-    let nodev = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
-    m.mount(
-        s,
-        Some("tmpfs"),
-        ROOT,
-        Some("tmpfs"),
-        nodev,
-        Some(&format!("mode=0755,size=1m,nr_inodes={}", inodes_for(1 << 20))),
-    )?;
+    let (upper, work, top) = (format!("{layers}/upper"), format!("{layers}/work"), format!("{layers}/top"));
+    m.mkdir(s, &top)?;
+    m.mount(s, Some(&top), ROOT, None, MsFlags::MS_BIND, None)?;
+    m.set_attr(s, ROOT, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)?;
+    let (upper, work) = (upper.as_str(), work.as_str());
     // As bytes: a mount point that is not UTF-8 must still count.
     let mountinfo = std::fs::read("/proc/self/mountinfo").unwrap_or_default();
     let mount_points: Vec<Vec<u8>> = mountinfo
@@ -921,6 +921,11 @@ mod tests {
         calls.iter().filter(|c| c.contains(&format!(", \"{target}\", "))).collect()
     }
 
+    /// The rootless root's top level, bound from the layers' `top/`.
+    fn is_top_bind(call: &str) -> bool {
+        call.starts_with("mount(\"/tmp/top\", \"/tmp/root\", NULL, MS_BIND,")
+    }
+
     #[test]
     fn every_mount_is_nodev_but_the_device_nodes_and_devpts() {
         for privilege in [Privilege::Root, Privilege::Rootless] {
@@ -932,12 +937,14 @@ mod tests {
                     || c.contains("MS_REMOUNT")
                     || c.contains("MS_PRIVATE")
                     || c.contains("\"/dev/null\", ")
-                    || c.contains("MS_BIND|MS_REC");
+                    || c.contains("MS_BIND|MS_REC")
+                    || is_top_bind(c);
                 assert!(exempt || c.contains("MS_NODEV"), "{privilege:?}: {c}");
             }
-            // Recursive binds get nodev by mount_setattr, right after.
+            // Recursive binds (and the rootless top level's bind) get nodev
+            // by mount_setattr, right after.
             for (i, c) in calls.iter().enumerate() {
-                if c.contains("MS_BIND|MS_REC") && !c.contains("/proc/") {
+                if (c.contains("MS_BIND|MS_REC") && !c.contains("/proc/")) || is_top_bind(c) {
                     let next = calls[i + 1..].iter().find(|n| n.starts_with("mount_setattr")).unwrap();
                     assert!(next.contains("MOUNT_ATTR_NODEV"), "{c} then {next}");
                 }
@@ -977,7 +984,7 @@ mod tests {
     #[test]
     fn rootless_root_is_a_mount_point_and_volumes_resolve_inside_it() {
         let calls = calls("-v /etc:/var/run/x", Privilege::Rootless);
-        assert!(mounts_on(&calls, "/tmp/root")[0].contains("\"tmpfs\""), "{calls:?}");
+        assert!(is_top_bind(mounts_on(&calls, "/tmp/root")[0]), "{calls:?}");
         let open = calls.iter().position(|c| c.starts_with("openat2(\"/tmp/root\", \"/var/run/x\"")).unwrap();
         assert!(calls[open + 1].starts_with("mount(\"/proc/self/fd/N\", \"/proc/self/fd/N\""), "{calls:?}");
         assert!(calls.last().unwrap().contains("pivot_root"), "{calls:?}");
