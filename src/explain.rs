@@ -15,8 +15,8 @@ use crate::exec::path::Lookup;
 use crate::exec::plan::{self, Describe, FdOp, FdTable, Redirection};
 use crate::expand;
 use crate::isolate::cgroup;
-use crate::isolate::rootfs::Privilege;
-use crate::isolate::spec::{self, IsolateSpec, NetMode};
+use crate::isolate::setup::Setup;
+use crate::isolate::spec;
 use crate::state::State;
 use crate::syntax::ast::{AndOr, Command, IsolateBlock, List, Pipeline, Redirect};
 use nu_ansi_term::Color;
@@ -689,7 +689,10 @@ impl Walk<'_> {
         let ops = self.redirect_ops(&block.redirects);
         let mut init = self.start(ctx, Launch::CloneInit, "isolate block (init, PID 1 inside)");
         self.apply(&mut init, &ops, &fd_numbers);
-        let steps = isolate_steps(&mut self.state, block, &mut self.notes);
+        // As the runtime's `start_program`: a function's name runs in a copy of the shell.
+        let program = block.body.as_ref().and_then(crate::exec::sole_program_name);
+        let program = program.filter(|name| !self.functions.contains_key(*name));
+        let steps = isolate_steps(&mut self.state, block, program, &mut self.notes);
         if let Some(i) = init.proc {
             self.procs[i].isolate = steps;
         }
@@ -733,7 +736,12 @@ impl crate::syntax::ast::CompoundCommand {
 }
 
 /// The setup steps of an isolate block, with the calls and files of each.
-fn isolate_steps(state: &mut State, block: &IsolateBlock, notes: &mut Vec<String>) -> Vec<(String, String)> {
+fn isolate_steps(
+    state: &mut State,
+    block: &IsolateBlock,
+    program: Option<&str>,
+    notes: &mut Vec<String>,
+) -> Vec<(String, String)> {
     let words = expand::expand_words(state, &block.options).unwrap_or_default();
     let vars = state.vars.clone();
     let spec = match spec::parse(&words, &|k| vars.get(k).map(String::from)) {
@@ -744,108 +752,11 @@ fn isolate_steps(state: &mut State, block: &IsolateBlock, notes: &mut Vec<String
             return Vec::new();
         }
     };
-    steps_of(&spec, block.body.as_ref())
-}
-
-/// The ordered checklist (`isolate::steps::SetupStep`) for `spec` and
-/// the block's body.
-fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
-    use crate::isolate::steps::SetupStep as S;
-    let root = nix::unistd::geteuid().is_root();
-    let mut v = Vec::new();
-    let mut push = |s: S, d: String| v.push((s.name().to_string(), d));
-    // The cgroup module's own plan for this host (read, not made).
+    // The runtime's own setup for this spec on this host (read, not made),
+    // rendered.
     let files = cgroup::SelfFiles::read();
-    let host = files.host();
-    let limits = crate::isolate::limits(spec);
-    let joins = match cgroup::plan(&host, &limits, "isosh-<pid>-<n>") {
-        Ok(plan) => {
-            for line in cgroup::summary(&plan) {
-                push(S::CgroupFiles, line);
-            }
-            !plan.nodes.is_empty()
-        }
-        Err(e) => {
-            push(S::CgroupFiles, format!("fails: {e}"));
-            false
-        }
-    };
-    let mut flags = vec!["CLONE_NEWPID", "CLONE_NEWNS", "CLONE_NEWUTS", "CLONE_NEWIPC"];
-    if !root {
-        flags.push("CLONE_NEWUSER");
-    }
-    push(S::Clone, format!("clone({}|SIGCHLD) = init (PID 1 inside)", flags.join("|")));
-    if !root {
-        let (uid, gid) = (nix::unistd::geteuid(), nix::unistd::getegid());
-        push(
-            S::UserNamespace,
-            format!("/proc/self/setgroups = deny; uid_map = \"0 {uid} 1\"; gid_map = \"0 {gid} 1\""),
-        );
-    }
-    if joins {
-        push(S::JoinCgroup, format!("write(cgroup.procs, \"0\") in each {}/ leaf", cgroup::LEAF));
-    }
-    push(S::CgroupNamespace, "unshare(CLONE_NEWCGROUP)".into());
-    if spec.net == NetMode::None {
-        push(
-            S::NetNamespace,
-            "unshare(CLONE_NEWNET), while a thread of init runs the mount steps below, up to /tmp".into(),
-        );
-        push(S::Loopback, "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)".into());
-    }
-    // The root's set-up: the calls the block's own code makes, written down.
-    let privilege = if root { Privilege::Root } else { Privilege::Rootless };
-    match crate::isolate::rootfs::explain(spec, privilege) {
-        Ok(calls) => {
-            let thread_until = crate::isolate::rootfs::sys_after_pivot(spec, privilege);
-            let mut grouped: Vec<(S, Vec<String>)> = Vec::new();
-            for (step, call) in calls {
-                match grouped.last_mut() {
-                    Some((s, list)) if *s == step => list.push(call),
-                    _ => grouped.push((step, vec![call])),
-                }
-            }
-            for (step, list) in grouped {
-                let who = match step {
-                    S::Sys => "init, once the thread is done: ",
-                    S::Volumes | S::PivotRoot if !thread_until => "init: ",
-                    _ => "",
-                };
-                push(step, format!("{who}{}", list.join("; ")));
-            }
-        }
-        Err(e) => push(e.step, format!("fails: {e}")),
-    }
-    if let Some(w) = &spec.workdir {
-        push(S::Workdir, format!("mkdir -p {w}; chdir({w:?})"));
-    }
-    push(S::Hostname, format!("sethostname({:?})", spec.hostname.as_deref().unwrap_or("isosh-XXXXXX")));
-    let kept: Vec<&str> = crate::isolate::security_caps().collect();
-    push(
-        S::Security,
-        format!("prctl(PR_SET_NO_NEW_PRIVS); capabilities kept: {}; prctl(PR_SET_DUMPABLE, 0)", kept.join(" ")),
-    );
-    push(S::CloseFds, "close_range(3, ~0) except the block's redirections".into());
-    if spec.seccomp == crate::isolate::spec::SeccompMode::Default {
-        // Its first line says the mode, which the step's name already does.
-        let what = crate::isolate::seccomp::summary(spec.seccomp)[1..].join("; ");
-        push(S::Seccomp, format!("seccomp(SECCOMP_SET_MODE_FILTER, docker's default profile): {what}"));
-    }
-    let start = match body.and_then(crate::exec::sole_program_name) {
-        Some(name) => {
-            let path = if name.contains('/') { format!("{name:?}") } else { format!("<{name} on $PATH>") };
-            format!("clone(CLONE_VM|CLONE_VFORK); execve({path}) — one program starts as any program does")
-        }
-        None => "fork(): a copy of the shell runs the body".into(),
-    };
-    push(
-        S::StartBody,
-        format!(
-            "{start}; init reaps and forwards SIGINT/SIGTERM/SIGHUP until the body ends, then, if it has a child \
-             left, kill(-1, SIGKILL) and reaps the rest, and writes the body's status to the report pipe"
-        ),
-    );
-    v
+    let setup = Setup::of(&spec, &files.host(), "isosh-<pid>-<n>");
+    setup.steps(&spec, program).into_iter().map(|(step, what)| (step.name().to_string(), what)).collect()
 }
 
 /// Renders an explanation as aligned text, coloured when `color`.

@@ -30,6 +30,7 @@ mod report;
 pub mod rootfs;
 pub mod seccomp;
 mod security;
+pub mod setup;
 pub mod spec;
 pub mod steps;
 
@@ -44,6 +45,7 @@ use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::waitpid;
 use nix::unistd::{ForkResult, Pid, fork, getpid};
 use report::{Heard, Report};
+use setup::Setup;
 use spec::{IsolateSpec, Request};
 use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
@@ -111,11 +113,6 @@ impl Drop for InitStack {
 /// Status of a block whose setup failed (docker's convention): never one a
 /// body's own exit could be mistaken for in practice.
 pub const STATUS_SETUP_FAILED: i32 = 125;
-
-/// The capabilities a block keeps (docker's default set), by name.
-pub fn security_caps() -> impl Iterator<Item = &'static str> {
-    security::DEFAULT_CAPS.iter().map(|(_, name)| *name)
-}
 
 /// `$XDG_DATA_HOME/isosh/layers`: named upper layers (`--name`).
 pub fn layers_dir() -> Option<PathBuf> {
@@ -221,16 +218,14 @@ pub(crate) fn limits(spec: &IsolateSpec) -> cgroup::Limits {
     cgroup::Limits { memory: spec.memory.as_ref().map(|m| m.0), pids: spec.pids_limit, cpus: spec.cpus }
 }
 
-/// Creates the host-side resources: the block's cgroups (in every
-/// hierarchy the shell may create one in; see cgroup.rs) and the named
-/// layer directory.
-fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
+/// Creates the host-side resources: the block's cgroups (the setup's plan,
+/// in every hierarchy the shell may create one in; see cgroup.rs) and the
+/// named layer directory.
+fn prepare(spec: &IsolateSpec, setup: &Setup) -> Result<(Resources, rootfs::Layout), String> {
     let mut res = Resources::default();
     {
-        let files = cgroup::SelfFiles::read();
-        let host = files.host();
-        let made = cgroup::plan(&host, &limits(spec), &cgroup::next_name())
-            .and_then(|plan| cgroup::apply(&plan, &mut |op| crate::trace::emit(|| cgroup::describe(op))));
+        let made = (setup.cgroup.as_ref().map_err(Clone::clone))
+            .and_then(|plan| cgroup::apply(plan, &mut |op| crate::trace::emit(|| cgroup::describe(op))));
         match made {
             Ok(cg) if cg.made.is_empty() => {}
             Ok(cg) => res.adopt_cgroup(cg),
@@ -371,16 +366,24 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
             Err(e) => fail(sh, ops, &e),
         };
     }
-    let (mut resources, layout) = match prepare(spec) {
+    let mut setup = {
+        let files = cgroup::SelfFiles::read();
+        Setup::of(spec, &files.host(), &cgroup::next_name())
+    };
+    let (mut resources, layout) = match prepare(spec, &setup) {
         Ok(r) => r,
         Err(msg) => return fail(sh, ops, &msg),
     };
+    if setup.workdir.is_none() {
+        setup.workdir = layout.image.as_ref().and_then(|i| i.workdir());
+    }
+    let setup = &setup;
     if body.items.is_empty() && layout.image.as_ref().is_none_or(|i| i.command().is_empty()) {
         return fail(sh, ops, "the block's body is empty and the image has no Entrypoint or Cmd to run");
     }
     // Built once per shell (the first block), before the clone: init gets
     // it in its copy of our memory and only loads it.
-    let filter = match spec.seccomp {
+    let filter = match setup.seccomp {
         spec::SeccompMode::Default => match seccomp::program() {
             Ok(p) => Some(p),
             Err(e) => return fail(sh, ops, &e.to_string()),
@@ -401,16 +404,12 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
         Err(e) => return fail(sh, ops, &format!("fcntl(F_DUPFD_CLOEXEC): {e}")),
     };
     let saved_handlers = init::catch(&init::FORWARDED);
-    let privilege =
-        if nix::unistd::geteuid().is_root() { rootfs::Privilege::Root } else { rootfs::Privilege::Rootless };
-    let flags = namespaces::clone_flags(privilege);
+    let flags = setup.clone_flags;
     // Init starts in its new namespaces straight from clone3/clone, like
     // fork() but with the namespace flags: no intermediate process to
     // create, wait for and tear down. It gets a copy of our memory (and,
     // from plain clone, a stack of its own for the root set-up and, in the
     // body's process, the whole executor).
-    let (uid, gid) = (nix::unistd::geteuid().as_raw(), nix::unistd::getegid().as_raw());
-    let ids = (privilege == rootfs::Privilege::Rootless).then_some((uid, gid));
     let report_fd = report_write.as_raw_fd();
     let leaves: Vec<PathBuf> = resources.cgroup.as_ref().map(|c| c.leaves()).unwrap_or_default();
     let unified = resources.cgroup.as_ref().and_then(|c| c.unified_leaf.clone());
@@ -423,7 +422,7 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
         match unsafe { namespaces::clone_into_cgroup(flags, dir.as_fd()) } {
             Ok(None) => {
                 let others: Vec<PathBuf> = leaves.iter().filter(|l| Some(*l) != unified.as_ref()).cloned().collect();
-                exit_child(container_init(sh, spec, body, ops, &layout, &others, ids, report_fd, filter))
+                exit_child(container_init(sh, spec, setup, body, ops, &layout, &others, report_fd, filter))
             }
             Ok(Some(pid)) => {
                 let leaf = unified.as_ref().map(|l| l.display().to_string()).unwrap_or_default();
@@ -447,8 +446,9 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
                 return fail(sh, ops, "cannot map a stack for init");
             };
             let sh = &mut *sh;
-            let start =
-                Box::new(|| exit_child(container_init(sh, spec, body, ops, &layout, &leaves, ids, report_fd, filter)));
+            let start = Box::new(|| {
+                exit_child(container_init(sh, spec, setup, body, ops, &layout, &leaves, report_fd, filter))
+            });
             // SAFETY: no CLONE_VM: the child has its own copy of our memory, as
             // after fork; isosh is single-threaded.
             let r = unsafe { nix::sched::clone(start, stack.as_mut_slice(), flags, Some(libc::SIGCHLD)) };
@@ -672,17 +672,16 @@ fn or_report<T, H: Host>(sh: &H, report_fd: RawFd, r: Result<T, StepFailure>) ->
     }
 }
 
-/// PID 1 of the block. `ids` are the caller's uid and gid when a user
-/// namespace must map them to 0.
+/// PID 1 of the block: carries out `setup`, then runs `body`.
 #[allow(clippy::too_many_arguments)]
 fn container_init<H: Host>(
     sh: &mut H,
     spec: &IsolateSpec,
+    setup: &Setup,
     body: &crate::syntax::ast::List,
     ops: &[FdOp],
     layout: &rootfs::Layout,
     cgroup_dirs: &[PathBuf],
-    ids: Option<(u32, u32)>,
     report_fd: RawFd,
     filter: Option<&'static seccompiler::BpfProgram>,
 ) -> i32 {
@@ -698,12 +697,12 @@ fn container_init<H: Host>(
         return crate::exec::STATUS_FAILED_SETUP;
     }
     leave_terminal_unless_given_it();
-    if let Some((uid, gid)) = ids {
+    if let Some((uid, gid)) = setup.id_maps {
         or_report(sh, report_fd, namespaces::write_id_maps(uid, gid));
     }
     // Host paths again (/sys/fs/cgroup/…): before the mount thread starts.
     let procs = or_report(sh, report_fd, open_cgroup_procs(cgroup_dirs));
-    let privilege = if ids.is_some() { rootfs::Privilege::Rootless } else { rootfs::Privilege::Root };
+    let privilege = setup.privilege;
     // The root's mounts and the network namespace are the two slowest
     // steps and need nothing from each other: a thread builds the root —
     // its mounts and pivot_root are init's too (one mount namespace, one
@@ -717,7 +716,7 @@ fn container_init<H: Host>(
             building.map_err(|e| StepFailure::new(SetupStep::MountPropagation, namespaces::io_errno(&e), "thread"));
         let building = or_report(sh, report_fd, building);
         or_report(sh, report_fd, join_cgroup(procs));
-        if spec.net == spec::NetMode::None {
+        if setup.new_net {
             or_report(sh, report_fd, namespaces::new_net());
         }
         sh.become_child();
@@ -726,23 +725,23 @@ fn container_init<H: Host>(
     });
     let entered = or_report(sh, report_fd, rootfs::finish(&mut rootfs::Kernel, tree));
     let image = layout.image.as_deref();
-    if let Some(dir) = spec.workdir.as_ref().or(image.and_then(|i| i.workdir()).as_ref()) {
+    if let Some(dir) = &setup.workdir {
         let made = std::fs::create_dir_all(dir)
             .map_err(|e| StepFailure::new(SetupStep::Workdir, namespaces::io_errno(&e), dir.clone()));
         or_report(sh, report_fd, made);
         or_report(sh, report_fd, steps::step(SetupStep::Workdir, dir, || nix::unistd::chdir(dir.as_str())));
     }
-    let hostname = spec.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
+    let hostname = setup.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
     or_report(sh, report_fd, namespaces::set_hostname(&hostname));
-    or_report(sh, report_fd, security::harden(entered == rootfs::Entered::Moved));
+    or_report(sh, report_fd, security::harden(setup.caps, entered == rootfs::Entered::Moved));
     if let Some(user) = image.and_then(|i| i.user()) {
-        let switched = image::switch_user(&user, ids.is_some());
+        let switched = image::switch_user(&user, setup.id_maps.is_some());
         or_report(sh, report_fd, switched.map_err(|e| StepFailure::new(SetupStep::Security, Errno::EPERM, e)));
     }
     // Keep the fds the block's redirections name, those passed with --fd,
     // and the report pipe.
     let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
-    keep.extend(&spec.fds);
+    keep.extend(&setup.fds);
     // Listed from /proc (the block's own, mounted by now): probing every
     // number with fcntl cost 60 system calls per block.
     let open: Vec<RawFd> = std::fs::read_dir("/proc/self/fd")
