@@ -759,6 +759,13 @@ fn isolate_steps(
     setup.steps(&spec, program).into_iter().map(|(step, what)| (step.name().to_string(), what)).collect()
 }
 
+/// Explains `text` and renders it, as JSON when `json`, else as text
+/// (coloured when `color`): the `explain` builtin's [`crate::exec::Explainer`].
+pub fn render_line(sh: &mut Shell, text: &str, json: bool, color: bool) -> Result<String, crate::syntax::ParseError> {
+    let e = sh.explain(text)?;
+    Ok(if json { render_json(&e) } else { render(&e, color) })
+}
+
 /// Renders an explanation as aligned text, coloured when `color`.
 pub fn render(e: &Explanation, color: bool) -> String {
     let head = |s: &str| if color { Color::Cyan.bold().paint(s).to_string() } else { s.to_string() };

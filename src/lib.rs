@@ -15,6 +15,7 @@ pub mod repl;
 pub mod signals;
 pub mod stack;
 pub mod state;
+pub mod status;
 pub mod syntax;
 pub mod sys;
 pub mod toplevel;

@@ -321,3 +321,9 @@ fn same_file(a: &str, b: &std::path::Path) -> bool {
         _ => false,
     }
 }
+
+/// Whether colour may be used: a terminal that is not `dumb`, no `NO_COLOR`.
+pub fn color_enabled(state: &State) -> bool {
+    state.vars.get("NO_COLOR").is_none_or(str::is_empty)
+        && state.vars.get("TERM").is_some_and(|t| t != "dumb" && !t.is_empty())
+}

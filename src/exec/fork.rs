@@ -234,6 +234,8 @@ impl Shell {
 
 /// The executor is what an isolate block runs in.
 impl crate::isolate::Host for Shell {
+    type Abort = Abort;
+
     fn error(&self, msg: &str) {
         Shell::error(self, msg)
     }

@@ -58,9 +58,11 @@ pub type Exec<T = i32> = Result<T, Abort>;
 
 /// Status of a command that failed before it could run (a redirection that
 /// cannot be opened, an unset parameter under `-u`), as in dash.
-pub const STATUS_FAILED_SETUP: i32 = 2;
-pub const STATUS_NOT_EXECUTABLE: i32 = 126;
-pub const STATUS_NOT_FOUND: i32 = 127;
+pub const STATUS_FAILED_SETUP: i32 = crate::status::USAGE;
+/// Status of a program that was found but cannot run.
+pub const STATUS_NOT_EXECUTABLE: i32 = crate::status::NOT_EXECUTABLE;
+/// Status of a command that was not found.
+pub const STATUS_NOT_FOUND: i32 = crate::status::NOT_FOUND;
 
 /// The lowest fd a process substitution's end is moved to (bash's 63).
 pub const PROC_SUB_FLOOR: RawFd = 63;
@@ -123,7 +125,16 @@ pub struct Shell {
     /// The shell's ends of the process substitutions of the commands
     /// running, innermost last: each command closes its own when it ends.
     proc_subs: Vec<std::os::fd::OwnedFd>,
+    /// What the `explain` builtin renders a line with (see [`Explainer`]).
+    pub explainer: Option<Explainer>,
 }
+
+/// Renders a command line as `explain` shows it: JSON when `json`, else
+/// text, coloured when `color`. The `explain` builtin calls it through
+/// [`Shell::explainer`], which main sets to the explain module's `render_line`:
+/// the explainer reads the executor's own decisions, so the executor does
+/// not name it (no exec ⇄ explain cycle).
+pub type Explainer = fn(&mut Shell, &str, bool, bool) -> Result<String, crate::syntax::ParseError>;
 
 /// A named text commands come from.
 #[derive(Debug)]
@@ -162,6 +173,7 @@ impl Shell {
             history: std::collections::VecDeque::new(),
             current_offset: 0,
             proc_subs: Vec::new(),
+            explainer: None,
         }
     }
 

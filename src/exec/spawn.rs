@@ -194,6 +194,25 @@ fn apply_op_quietly(op: &FdOp, pipes: &dyn PipeFds, opened_at: &mut RawFd) -> Re
 
 pub use crate::sys::{errno_text, write_all};
 
+/// The shell's own fds 3–63 (a bit each) that were open, and not close-on-
+/// exec, when this isolate block started, but stayed outside it (init
+/// notes them, see `isolate::container_init`): an error about one of them
+/// in the body says how to pass it (`--fd N`).
+static LEFT_OUTSIDE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Notes the fds an isolate block left outside (a bit per fd 0–63).
+pub fn note_left_outside(bits: u64) {
+    LEFT_OUTSIDE.store(bits, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The hint for a bad fd `fd` inside an isolate block, when the shell
+/// around it has it open.
+pub fn outside_fd_hint(fd: RawFd) -> Option<String> {
+    let bits = LEFT_OUTSIDE.load(std::sync::atomic::Ordering::Relaxed);
+    ((0..64).contains(&fd) && bits & (1 << fd) != 0)
+        .then(|| format!("fd {fd} stays outside the block; pass it with `isolate --fd {fd}`"))
+}
+
 /// What a failed fd operation says, as `isosh: …` would print it.
 pub fn describe_failure(op: &FdOp, e: Errno) -> String {
     match (op, e) {
@@ -201,9 +220,7 @@ pub fn describe_failure(op: &FdOp, e: Errno) -> String {
             format!("{}: cannot overwrite existing file", path.to_string_lossy())
         }
         (FdOp::Open { path, .. }, e) => format!("{}: {}", path.to_string_lossy(), errno_text(e)),
-        (FdOp::Dup { src: FdRef::Fd(fd), .. }, Errno::EBADF)
-            if let Some(hint) = crate::isolate::outside_fd_hint(*fd) =>
-        {
+        (FdOp::Dup { src: FdRef::Fd(fd), .. }, Errno::EBADF) if let Some(hint) = outside_fd_hint(*fd) => {
             format!("{fd}: {} ({hint})", errno_text(Errno::EBADF))
         }
         (FdOp::Dup { src, .. }, e) => format!("{src}: {}", errno_text(e)),

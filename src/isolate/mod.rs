@@ -34,7 +34,6 @@ pub mod setup;
 pub mod spec;
 pub mod steps;
 
-use crate::exec::Exec;
 use crate::exec::plan::FdOp;
 use crate::exec::spawn::{self, NoPipes, exit_child, write_all};
 use crate::expand::Context;
@@ -50,18 +49,6 @@ use spec::{IsolateSpec, Request};
 use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
 use steps::{SetupStep, StepFailure};
-
-/// The shell's own fds 3–63 (a bit each) that were open, and not close-on-
-/// exec, when this block started, but stayed outside it: an error about one
-/// of them in the body says how to pass it (`--fd N`).
-static LEFT_OUTSIDE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// The hint for a bad fd `fd` inside a block, when the shell has it open.
-pub fn outside_fd_hint(fd: RawFd) -> Option<String> {
-    let bits = LEFT_OUTSIDE.load(std::sync::atomic::Ordering::Relaxed);
-    ((0..64).contains(&fd) && bits & (1 << fd) != 0)
-        .then(|| format!("fd {fd} stays outside the block; pass it with `isolate --fd {fd}`"))
-}
 
 /// Whether `fd` is one of the shell's open files that commands inherit
 /// (open, not close-on-exec).
@@ -112,7 +99,7 @@ impl Drop for InitStack {
 
 /// Status of a block whose setup failed (docker's convention): never one a
 /// body's own exit could be mistaken for in practice.
-pub const STATUS_SETUP_FAILED: i32 = 125;
+pub const STATUS_SETUP_FAILED: i32 = crate::status::SETUP_FAILED;
 
 /// `$XDG_DATA_HOME/isosh/layers`: named upper layers (`--name`).
 pub fn layers_dir() -> Option<PathBuf> {
@@ -123,10 +110,18 @@ pub fn layers_dir() -> Option<PathBuf> {
 /// interface the executor implements, so that this module does not depend
 /// on the executor's `Shell` (which calls [`run_block`]).
 pub trait Host: Context {
+    /// Why the shell stops running commands (`exit`, a fatal error): the
+    /// executor's own type, which a block only passes through.
+    type Abort;
     /// `isosh: MSG` on the current fd 2.
     fn error(&self, msg: &str);
     /// Runs `body` with `ops` applied to the shell's own fds, then undoes them.
-    fn with_redirections(&mut self, ops: &[FdOp], special: bool, body: impl FnOnce(&mut Self) -> Exec) -> Exec;
+    fn with_redirections(
+        &mut self,
+        ops: &[FdOp],
+        special: bool,
+        body: impl FnOnce(&mut Self) -> Exec<Self>,
+    ) -> Exec<Self>;
     /// Whether the shell runs jobs on a terminal (the prompt).
     fn job_control(&self) -> bool;
     /// Notes an init still tearing its namespaces down, to reap later.
@@ -140,9 +135,12 @@ pub trait Host: Context {
     fn run_list_in_child(&mut self, list: &crate::syntax::ast::List) -> i32;
 }
 
+/// A status, or the shell's reason to stop ([`Host::Abort`]).
+pub type Exec<H> = Result<i32, <H as Host>::Abort>;
+
 /// Says `isolate: MSG` on the block's own stderr — its redirections
 /// applied, as a command's errors go — and gives status 125.
-fn fail<H: Host>(sh: &mut H, ops: &[FdOp], msg: &str) -> Exec {
+fn fail<H: Host>(sh: &mut H, ops: &[FdOp], msg: &str) -> Exec<H> {
     say(sh, ops, &format!("isolate: {msg}"));
     Ok(STATUS_SETUP_FAILED)
 }
@@ -159,7 +157,7 @@ fn say<H: Host>(sh: &mut H, ops: &[FdOp], msg: &str) {
 }
 
 /// Runs an isolate block (`ops` are the block's own redirections).
-pub fn run_block<H: Host>(sh: &mut H, block: &IsolateBlock, ops: &[FdOp]) -> Exec {
+pub fn run_block<H: Host>(sh: &mut H, block: &IsolateBlock, ops: &[FdOp]) -> Exec<H> {
     let words = match crate::expand::expand_words(sh, &block.options) {
         Ok(w) => w,
         Err(e) => return fail(sh, ops, &e.to_string()),
@@ -205,7 +203,7 @@ fn inside_a_block() -> bool {
     filtered || (nix::unistd::geteuid().is_root() && no_sys_admin)
 }
 
-fn print<H: Host>(sh: &H, text: &str) -> Exec {
+fn print<H: Host>(sh: &H, text: &str) -> Exec<H> {
     if let Err(e) = write_all(1, text.as_bytes()) {
         sh.error(&format!("isolate: write error: {}", spawn::errno_text(e)));
         return Ok(1);
@@ -351,7 +349,7 @@ pub(crate) fn private_dir(dir: &std::path::Path) -> Result<PathBuf, String> {
 }
 
 /// The supervisor: prepare, fork the container, wait, report, clean up.
-fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast::List, ops: &[FdOp]) -> Exec {
+fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast::List, ops: &[FdOp]) -> Exec<H> {
     let named: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
     if let Some(fd) = spec.fds.iter().find(|fd| !named.contains(fd) && !inheritable(**fd)) {
         return fail(
@@ -694,7 +692,7 @@ fn container_init<H: Host>(
     // mount can cover one (the scratch tmpfs goes over /tmp).
     if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
         sh.error(&spawn::describe_failure(op, e));
-        return crate::exec::STATUS_FAILED_SETUP;
+        return crate::status::USAGE;
     }
     leave_terminal_unless_given_it();
     if let Some((uid, gid)) = setup.id_maps {
@@ -751,7 +749,7 @@ fn container_init<H: Host>(
         .into_iter()
         .filter(|fd| (3..64).contains(fd) && !keep.contains(fd) && inheritable(*fd))
         .fold(0u64, |m, fd| m | 1 << fd);
-    LEFT_OUTSIDE.store(outside, std::sync::atomic::Ordering::Relaxed);
+    spawn::note_left_outside(outside);
     keep.push(report_fd);
     or_report(sh, report_fd, security::close_other_fds(&keep));
     if let Some(filter) = filter {

@@ -37,7 +37,7 @@ fn refresh_helper(editor: &mut Editor<ShellHelper, DefaultHistory>, sh: &Shell) 
         k.aliases = sh.aliases.iter().map(|(n, v)| (n.clone(), v.clone())).collect();
         k.jobs = sh.jobs.iter().map(|j| (j.id, j.text.clone())).collect();
         k.variables = sh.state.vars.sorted().into_iter().map(|(n, _)| n.to_string()).collect();
-        k.color = prompt::color_enabled(&sh.state);
+        k.color = crate::state::color_enabled(&sh.state);
         k.set_path(sh.state.vars.get("PATH").unwrap_or(""));
     }
 }

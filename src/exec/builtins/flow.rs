@@ -114,7 +114,7 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Exec {
             .find(|p| p.is_file())
     };
     let text = match path.as_ref().map(std::fs::read) {
-        Some(Ok(t)) => crate::toplevel::script_text(t),
+        Some(Ok(t)) => crate::bytes::script_text(t),
         Some(Err(e)) => return usage_error(sh, true, &format!(".: {name}: {}", super::io_reason(&e))),
         None => return usage_error(sh, true, &format!(".: {name}: not found")),
     };

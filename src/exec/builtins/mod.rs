@@ -171,12 +171,12 @@ fn explain(sh: &mut Shell, argv: &[String]) -> Exec {
     if text.trim().is_empty() {
         return usage_error(sh, false, "usage: explain [--json] 'COMMAND LINE'");
     }
-    match sh.explain(&text) {
-        Ok(e) => {
-            let color = sh.terminal.is_some() && crate::repl::prompt::color_enabled(&sh.state);
-            let rendered = if json { crate::explain::render_json(&e) } else { crate::explain::render(&e, color) };
-            out(sh, "explain", &rendered)
-        }
+    let Some(explainer) = sh.explainer else {
+        return usage_error(sh, false, "explain: not available in this shell");
+    };
+    let color = sh.terminal.is_some() && crate::state::color_enabled(&sh.state);
+    match explainer(sh, &text, json, color) {
+        Ok(rendered) => out(sh, "explain", &rendered),
         // With the line and a caret under the column, as at the prompt.
         Err(e) => {
             let hint = e.hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default();

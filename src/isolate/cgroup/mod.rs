@@ -95,9 +95,7 @@ pub enum CgroupError {
     Attach { path: PathBuf, reason: String },
 }
 
-fn io_reason(e: &std::io::Error) -> String {
-    crate::exec::builtins::io_reason(e)
-}
+use crate::sys::io_reason;
 
 /// Writes `value` to `path`, as one write (cgroup files want that).
 pub fn write_file(path: &Path, value: &str) -> Result<(), CgroupError> {
