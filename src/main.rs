@@ -58,9 +58,9 @@ fn run() {
             print!("{}", cli::USAGE);
             std::process::exit(0);
         }
-        Err(msg) => {
-            eprintln!("isosh: {msg}");
-            std::process::exit(2);
+        Err(e) => {
+            eprintln!("isosh: {e}");
+            std::process::exit(e.status());
         }
     };
     let interactive = invocation.input == Input::Stdin && std::io::stdin().is_terminal();

@@ -216,10 +216,31 @@ pub(crate) fn limits(spec: &IsolateSpec) -> cgroup::Limits {
     cgroup::Limits { memory: spec.memory.as_ref().map(|m| m.0), pids: spec.pids_limit, cpus: spec.cpus }
 }
 
+/// Why a block's host-side resources could not be made (before init is
+/// cloned); the block ends with status 125.
+#[derive(Debug, thiserror::Error)]
+enum PrepareError {
+    /// The block's cgroups; `hint` says what a rootless shell lacks.
+    #[error("step '{}' failed: {error}{hint}", SetupStep::CgroupFiles)]
+    Cgroup { error: cgroup::CgroupError, hint: &'static str },
+    /// `--image REFERENCE` could not be loaded.
+    #[error("--image {reference}: {error}")]
+    Image { reference: String, error: image::ImageError },
+    /// The scratch layer `--commit` needs.
+    #[error("{0}")]
+    CommitLayer(image::ImageError),
+    /// The named layer's directory is not one only the caller controls.
+    #[error("--name {name}: {reason}")]
+    NamedLayer { name: String, reason: String },
+    /// `--name` with no data directory to keep layers in.
+    #[error("no data directory for --name layers")]
+    NoDataDir,
+}
+
 /// Creates the host-side resources: the block's cgroups (the setup's plan,
 /// in every hierarchy the shell may create one in; see cgroup.rs) and the
 /// named layer directory.
-fn prepare(spec: &IsolateSpec, setup: &Setup) -> Result<(Resources, rootfs::Layout), String> {
+fn prepare(spec: &IsolateSpec, setup: &Setup) -> Result<(Resources, rootfs::Layout), PrepareError> {
     let mut res = Resources::default();
     {
         let made = (setup.cgroup.as_ref().map_err(Clone::clone))
@@ -227,23 +248,24 @@ fn prepare(spec: &IsolateSpec, setup: &Setup) -> Result<(Resources, rootfs::Layo
         match made {
             Ok(cg) if cg.made.is_empty() => {}
             Ok(cg) => res.adopt_cgroup(cg),
-            Err(e) => {
+            Err(error) => {
                 let hint = if nix::unistd::geteuid().is_root() {
                     ""
                 } else {
                     " (not root: limits need a cgroup v2 subtree delegated to you; see isolate --doctor)"
                 };
-                return Err(format!("step '{}' failed: {e}{hint}", SetupStep::CgroupFiles));
+                return Err(PrepareError::Cgroup { error, hint });
             }
         }
     }
     let mut layout = rootfs::Layout::of(spec);
     if let Some(reference) = &spec.image {
-        let loaded = image::load(reference).map_err(|e| format!("--image {reference}: {e}"))?;
+        let loaded =
+            image::load(reference).map_err(|error| PrepareError::Image { reference: reference.clone(), error })?;
         layout.image = Some(Box::new(loaded));
     }
     if spec.commit.is_some() && layout.named_layer.is_none() {
-        layout.named_layer = Some(image::commit::scratch_layer()?);
+        layout.named_layer = Some(image::commit::scratch_layer().map_err(PrepareError::CommitLayer)?);
     }
     if let Some(dir) = layout.named_layer.clone() {
         // Only the user reads their named layers: 0700, like docker's
@@ -253,11 +275,12 @@ fn prepare(spec: &IsolateSpec, setup: &Setup) -> Result<(Resources, rootfs::Layo
         // an XDG_DATA_HOME that `su` kept) decides where the block's
         // writes land on the host.
         let name = spec.name.as_deref().unwrap_or_default();
-        let private = private_dir(&dir).map_err(|e| format!("--name {name}: {e}"))?;
+        let private =
+            private_dir(&dir).map_err(|reason| PrepareError::NamedLayer { name: name.to_string(), reason })?;
         layout.named_layer = Some(private);
     }
     if spec.name.is_some() && layout.named_layer.is_none() {
-        return Err("no data directory for --name layers".into());
+        return Err(PrepareError::NoDataDir);
     }
     Ok((res, layout))
 }
@@ -361,7 +384,7 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
     if let Some(dir) = &spec.export_bundle {
         return match image::bundle::write(spec, body, dir) {
             Ok(()) => Ok(0),
-            Err(e) => fail(sh, ops, &e),
+            Err(e) => fail(sh, ops, &e.to_string()),
         };
     }
     let mut setup = {
@@ -370,7 +393,7 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
     };
     let (mut resources, layout) = match prepare(spec, &setup) {
         Ok(r) => r,
-        Err(msg) => return fail(sh, ops, &msg),
+        Err(e) => return fail(sh, ops, &e.to_string()),
     };
     if setup.workdir.is_none() {
         setup.workdir = layout.image.as_ref().and_then(|i| i.workdir());
@@ -734,7 +757,11 @@ fn container_init<H: Host>(
     or_report(sh, report_fd, security::harden(setup.caps, entered == rootfs::Entered::Moved));
     if let Some(user) = image.and_then(|i| i.user()) {
         let switched = image::switch_user(&user, setup.id_maps.is_some());
-        or_report(sh, report_fd, switched.map_err(|e| StepFailure::new(SetupStep::Security, Errno::EPERM, e)));
+        or_report(
+            sh,
+            report_fd,
+            switched.map_err(|e| StepFailure::new(SetupStep::Security, Errno::EPERM, e.to_string())),
+        );
     }
     // Keep the fds the block's redirections name, those passed with --fd,
     // and the report pipe.
