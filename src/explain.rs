@@ -402,7 +402,7 @@ impl Walk<'_> {
         }
         // A timed pipeline is never the last thing: the report comes after.
         let last = last && p.timed.is_none();
-        if !launch::pipeline_forks(p, self.sh.terminal.is_some()) {
+        if !launch::pipeline_forks(p, self.sh.jobs.terminal.is_some()) {
             if let Some(cmd) = p.commands.first() {
                 self.command(cmd, ctx, last && !p.negated);
             }

@@ -70,56 +70,34 @@ pub const PROC_SUB_FLOOR: RawFd = 63;
 /// `$PATH` when the variable is unset.
 const DEFAULT_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 
+/// The shell: its variables and options ([`State`]), and the executor's own
+/// state, grouped by job.
 pub struct Shell {
+    /// Variables, positional parameters, `$?`, options.
     pub state: State,
+    /// Where each command name was found on `$PATH`.
     paths: PathCache,
-    /// Background jobs not yet reaped.
-    background: Vec<Pid>,
-    /// Inits of isolate blocks that reported their body's status and are
-    /// still tearing their namespaces down: reaped later, without waiting.
-    exiting_inits: Vec<Pid>,
-    /// Background and stopped jobs (`%N`).
-    pub(crate) jobs: Vec<jobs::Job>,
-    /// Job control, when interactive: the shell's terminal.
-    pub(crate) terminal: Option<jobs::Terminal>,
-    /// The process group of the foreground pipeline being started.
-    pub(crate) fg_pgid: Option<Pid>,
-    /// Foreground processes that Ctrl-Z stopped while the shell waited.
-    pub(crate) stopped_now: Vec<Pid>,
-    /// `exit` with stopped jobs warns once.
-    pub(crate) warned_stopped: bool,
-    /// Children ignore SIGINT/SIGQUIT (inside a background job).
-    ignore_interrupts: bool,
+    /// Jobs, process groups and the terminal.
+    pub(crate) jobs: jobs::JobControl,
     /// The exported environment as an `envp` array, rebuilt only when an
     /// exported variable changes.
     env_block: Option<(u64, Rc<CStrArray>)>,
     /// Functions defined with `name() { …; }`.
     /// With the source each was defined in (for error locations).
     pub(crate) functions: std::collections::HashMap<String, (Rc<CompoundCommand>, Option<Rc<Source>>)>,
-    /// How many loops enclose the running command (for `break`/`continue`).
-    pub(crate) loop_depth: usize,
-    /// How many function calls (or `.` files) are running (for `return`),
-    /// each with the variables `local` saved, to put back on return.
-    pub(crate) frames: Vec<Vec<(String, Option<crate::state::Var>)>>,
-    /// Inside an `if`/`while`/`until` condition, `set -e` does not apply.
-    pub(crate) errexit_suppressed: usize,
+    /// The function calls, loops and conditions around the running command.
+    pub(crate) nesting: Nesting,
     /// Status of the last command substitution of the current command (an
     /// assignment-only command returns it).
     substitution_status: Option<i32>,
     /// `trap` actions: `None` is EXIT.
     pub(crate) traps: std::collections::HashMap<Option<nix::sys::signal::Signal>, String>,
-    /// `getopts`' position inside the current argument (for `-abc`), and
-    /// the OPTIND it last set (another value means a new parse).
-    pub(crate) getopts_char: usize,
-    pub(crate) getopts_optind: usize,
-    /// The texts being run (script, sourced files, function definitions'
-    /// files), innermost last, for error locations.
-    pub(crate) sources: Vec<Rc<Source>>,
-    /// `alias` definitions, and the ones being expanded (never twice).
-    pub(crate) aliases: std::collections::HashMap<String, String>,
-    expanding_aliases: Vec<String>,
-    /// Byte offset of the running simple command in the innermost source.
-    current_offset: usize,
+    /// Where `getopts` is in the arguments it parses.
+    pub(crate) getopts: Getopts,
+    /// The texts being run and where in them, for error locations.
+    pub(crate) sources: Sources,
+    /// `alias` definitions and the ones being expanded.
+    pub(crate) aliases: Aliases,
     /// Interactive history, for the `history` builtin.
     pub(crate) history: std::collections::VecDeque<String>,
     /// The shell's ends of the process substitutions of the commands
@@ -136,6 +114,46 @@ pub struct Shell {
 /// not name it (no exec ⇄ explain cycle).
 pub type Explainer = fn(&mut Shell, &str, bool, bool) -> Result<String, crate::syntax::ParseError>;
 
+/// What the running command is nested in.
+#[derive(Default)]
+pub(crate) struct Nesting {
+    /// How many loops enclose the running command (for `break`/`continue`).
+    pub(crate) loop_depth: usize,
+    /// How many function calls (or `.` files) are running (for `return`),
+    /// each with the variables `local` saved, to put back on return.
+    pub(crate) frames: Vec<Vec<(String, Option<crate::state::Var>)>>,
+    /// Inside an `if`/`while`/`until` condition, `set -e` does not apply.
+    pub(crate) errexit_suppressed: usize,
+}
+
+/// `getopts`' place in the arguments it parses.
+#[derive(Default)]
+pub(crate) struct Getopts {
+    /// The position inside the current argument (for `-abc`).
+    pub(crate) char: usize,
+    /// The OPTIND it last set (another value means a new parse).
+    pub(crate) optind: usize,
+}
+
+/// The texts commands come from, for error locations.
+#[derive(Default)]
+pub(crate) struct Sources {
+    /// The texts being run (script, sourced files, function definitions'
+    /// files), innermost last.
+    pub(crate) stack: Vec<Rc<Source>>,
+    /// Byte offset of the running simple command in the innermost source.
+    pub(crate) offset: usize,
+}
+
+/// Aliases.
+#[derive(Default)]
+pub(crate) struct Aliases {
+    /// `alias` definitions: name → text.
+    pub(crate) defined: std::collections::HashMap<String, String>,
+    /// The aliases being expanded (never one inside itself).
+    pub(crate) expanding: Vec<String>,
+}
+
 /// A named text commands come from.
 #[derive(Debug)]
 pub struct Source {
@@ -150,28 +168,16 @@ impl Shell {
         Shell {
             state,
             paths: PathCache::default(),
-            background: Vec::new(),
-            exiting_inits: Vec::new(),
-            jobs: Vec::new(),
-            terminal: None,
-            fg_pgid: None,
-            stopped_now: Vec::new(),
-            warned_stopped: false,
-            ignore_interrupts: false,
+            jobs: jobs::JobControl::default(),
             env_block: None,
             functions: std::collections::HashMap::new(),
-            loop_depth: 0,
-            frames: Vec::new(),
-            errexit_suppressed: 0,
+            nesting: Nesting::default(),
             substitution_status: None,
             traps: std::collections::HashMap::new(),
-            getopts_char: 0,
-            getopts_optind: 0,
-            sources: Vec::new(),
-            aliases: std::collections::HashMap::new(),
-            expanding_aliases: Vec::new(),
+            getopts: Getopts::default(),
+            sources: Sources::default(),
+            aliases: Aliases::default(),
             history: std::collections::VecDeque::new(),
-            current_offset: 0,
             proc_subs: Vec::new(),
             explainer: None,
         }
@@ -203,15 +209,15 @@ impl Shell {
 
     /// Runs one complete command (a line of input).
     pub fn run_complete_command(&mut self, cmd: &CompleteCommand) -> Exec {
-        if self.terminal.is_some() {
+        if self.jobs.terminal.is_some() {
             // At the prompt the job table reaps its jobs (before each
             // prompt), so the notice can say how each ended.
-            let jobs = &self.jobs;
-            self.background.retain(|p| jobs.iter().any(|j| j.pids.contains(p)));
+            let jobs = &self.jobs.list;
+            self.jobs.background.retain(|p| jobs.iter().any(|j| j.pids.contains(p)));
         } else {
-            wait::reap_finished(&mut self.background);
+            wait::reap_finished(&mut self.jobs.background);
         }
-        wait::reap_finished(&mut self.exiting_inits);
+        wait::reap_finished(&mut self.jobs.exiting_inits);
         self.run_list(&cmd.list)
     }
 
@@ -219,7 +225,7 @@ impl Shell {
     /// `%-` or `%text`.
     pub(crate) fn job_pid(&self, spec: &str) -> Option<i32> {
         spec.strip_prefix('%')?;
-        self.find_job(spec).map(|i| self.jobs[i].pgid.as_raw())
+        self.find_job(spec).map(|i| self.jobs.list[i].pgid.as_raw())
     }
 
     /// Adds a command line to the history (consecutive duplicates once),

@@ -134,7 +134,7 @@ pub fn escapes(template: &str, state: &State, counts: Counts) -> String {
 /// and arithmetic. `$?` is the same afterwards. An expansion error is
 /// reported and the prompt shown unexpanded.
 pub fn expand(template: &str, sh: &mut Shell) -> String {
-    let counts = Counts { jobs: sh.jobs.len(), history: sh.history.len() + 1, command: sh.history.len() + 1 };
+    let counts = Counts { jobs: sh.jobs.list.len(), history: sh.history.len() + 1, command: sh.history.len() + 1 };
     let escaped = escapes(template, &sh.state, counts);
     let word = match crate::syntax::lexer::heredoc_word(&escaped) {
         Ok(w) => w,

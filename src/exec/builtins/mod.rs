@@ -174,7 +174,7 @@ fn explain(sh: &mut Shell, argv: &[String]) -> Exec {
     let Some(explainer) = sh.explainer else {
         return usage_error(sh, false, "explain: not available in this shell");
     };
-    let color = sh.terminal.is_some() && crate::state::color_enabled(&sh.state);
+    let color = sh.jobs.terminal.is_some() && crate::state::color_enabled(&sh.state);
     match explainer(sh, &text, json, color) {
         Ok(rendered) => out(sh, "explain", &rendered),
         // With the line and a caret under the column, as at the prompt.
@@ -193,8 +193,8 @@ fn history(sh: &mut Shell, _argv: &[String]) -> Exec {
 
 /// `exit [n]`
 fn exit(sh: &mut Shell, argv: &[String]) -> Exec {
-    if sh.terminal.is_some() && sh.has_stopped_jobs() && !sh.warned_stopped {
-        sh.warned_stopped = true;
+    if sh.jobs.terminal.is_some() && sh.has_stopped_jobs() && !sh.jobs.warned_stopped {
+        sh.jobs.warned_stopped = true;
         sh.error("there are stopped jobs (exit again to leave anyway)");
         return Ok(1);
     }
