@@ -2,6 +2,7 @@
 
 use crate::state::Options;
 
+/// Where the commands come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     /// `-c CMD`
@@ -12,11 +13,16 @@ pub enum Input {
     Stdin,
 }
 
+/// How isosh was asked to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation {
+    /// Where the commands come from.
     pub input: Input,
+    /// `$0`: `-c`'s NAME, the script's path, or `isosh`.
     pub arg0: String,
+    /// `$1…`.
     pub positional: Vec<String>,
+    /// The options set with `-e`, `-o NAME` and the like.
     pub options: Options,
     /// `--norc`: the interactive shell skips its startup file.
     pub norc: bool,
@@ -26,13 +32,18 @@ pub struct Invocation {
     pub json: bool,
 }
 
+/// What the command line asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cli {
+    /// Run commands.
     Run(Invocation),
+    /// `--version`
     Version,
+    /// `-h`, `--help`
     Help,
 }
 
+/// The text of `isosh --help`.
 pub const USAGE: &str = "\
 usage: isosh [-efnuxC] [-o option] [-c COMMAND [NAME [ARG...]] | FILE [ARG...]]
 

@@ -42,9 +42,12 @@ pub struct Process {
     pub isolate: Vec<(String, String)>,
 }
 
+/// What a command line would do: its pipelines' processes, and notes on what explain could not know.
 #[derive(Debug, Clone, Default)]
 pub struct Explanation {
+    /// Each pipeline's processes, in the order they start (the shell first).
     pub pipelines: Vec<Vec<Process>>,
+    /// What explain could not show (a failed expansion, an isolate option error).
     pub notes: Vec<String>,
 }
 

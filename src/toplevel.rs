@@ -8,6 +8,7 @@ use std::io::BufRead;
 /// Where text came from, for error messages (`FILE:LINE:COL`).
 #[derive(Debug, Clone, Copy)]
 pub struct Origin<'a> {
+    /// The name in messages: a script's path, `-c`, `stdin`.
     pub name: &'a str,
     /// Line number of the text's first line.
     pub first_line: usize,

@@ -12,16 +12,24 @@ use nix::errno::Errno;
 /// Why a command did not run.
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
+    /// No builtin, function or program of that name.
     #[error("{0}: command not found")]
     NotFound(String),
+    /// An argument with a NUL byte, which no `execve` can take.
     #[error("{0}: argument contains a NUL byte")]
     NulByte(String),
     /// `execve` itself failed.
     #[error("{name}: {}", errno_text(*errno))]
-    Exec { name: String, errno: Errno },
+    Exec {
+        /// The command name.
+        name: String,
+        /// What `execve` said.
+        errno: Errno,
+    },
     /// A redirection could not be made (the message names the file).
     #[error("{0}")]
     Redirect(String),
+    /// An expansion failed (`${x?}`, `-u` on an unset name, bad arithmetic).
     #[error(transparent)]
     Expand(#[from] ExpandError),
     /// A redirection word that is no fd number, or a NUL in a file name.

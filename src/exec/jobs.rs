@@ -11,10 +11,14 @@ use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{Pid, getpgrp, setpgid, tcsetpgrp};
 use std::os::fd::BorrowedFd;
 
+/// Where a job is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobState {
+    /// Running (in the background).
     Running,
+    /// Stopped by a signal (Ctrl-Z).
     Stopped,
+    /// Ended with this status.
     Done(i32),
     /// Ended by a signal (`kill %N`): "Terminated", "Killed"…
     Killed(Signal),
@@ -36,19 +40,25 @@ impl JobState {
     }
 }
 
+/// A job: one pipeline in its own process group (`%N`).
 #[derive(Debug, Clone)]
 pub struct Job {
+    /// Its number, `%N`.
     pub id: usize,
+    /// Its process group.
     pub pgid: Pid,
     /// Processes not yet reaped.
     pub pids: Vec<Pid>,
+    /// The command line, as shown by `jobs`.
     pub text: String,
+    /// Where it is in its life.
     pub state: JobState,
 }
 
 /// The interactive shell's hold on its terminal.
 #[derive(Debug)]
 pub struct Terminal {
+    /// The shell's own process group, which gets the terminal back.
     pub shell_pgid: Pid,
     /// The terminal modes the shell restores after a job stops or ends.
     modes: Option<Termios>,
@@ -68,6 +78,7 @@ impl Terminal {
         Terminal { shell_pgid, modes: tcgetattr(tty()).ok() }
     }
 
+    /// Hands the terminal to process group `pgid` (the foreground job).
     pub fn give_to(&self, pgid: Pid) {
         let _ = tcsetpgrp(tty(), pgid);
     }

@@ -35,7 +35,9 @@ use wait::{Ended, wait_for};
 /// — at the REPL — only the current command line is abandoned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Abort {
+    /// `exit N`, or a fatal error in a non-interactive shell: the shell ends with N.
     Exit(i32),
+    /// An error that, at the prompt, abandons the command line with this status.
     Command(i32),
     /// `break N`: leave N enclosing loops.
     Break(usize),
@@ -46,6 +48,7 @@ pub enum Abort {
 }
 
 impl Abort {
+    /// The `$?` it leaves: its status, or 0 for `break`/`continue`.
     pub fn status(self) -> i32 {
         match self {
             Abort::Exit(s) | Abort::Command(s) | Abort::Return(s) => s,
@@ -54,6 +57,7 @@ impl Abort {
     }
 }
 
+/// A command's status, or why the shell stops running commands.
 pub type Exec<T = i32> = Result<T, Abort>;
 
 /// Status of a command that failed before it could run (a redirection that
@@ -157,13 +161,16 @@ pub(crate) struct Aliases {
 /// A named text commands come from.
 #[derive(Debug)]
 pub struct Source {
+    /// Its name in error messages: the script's path, `-c`, `stdin`.
     pub name: String,
+    /// The text.
     pub text: String,
     /// Line number of the text's first line.
     pub first_line: usize,
 }
 
 impl Shell {
+    /// A shell with `state`, no jobs, functions, traps or aliases yet.
     pub fn new(state: State) -> Self {
         Shell {
             state,

@@ -14,6 +14,7 @@ use std::os::raw::c_char;
 
 /// Maps the plan's pipe references to the fds `pipe()` returned.
 pub trait PipeFds {
+    /// The fd `pipe()` gave pipe end `r`, if `r` is one this process knows.
     fn pipe_fd(&self, r: FdRef) -> Option<RawFd>;
 }
 
@@ -299,12 +300,14 @@ pub struct CStrArray {
 }
 
 impl CStrArray {
+    /// The array for `strings`, with the null pointer after them.
     pub fn new(strings: Vec<CString>) -> Self {
         let mut ptrs: Vec<*const c_char> = strings.iter().map(|s| s.as_ptr()).collect();
         ptrs.push(std::ptr::null());
         CStrArray { _strings: strings, ptrs }
     }
 
+    /// The `char *const[]` that `execve` takes.
     pub fn as_ptr(&self) -> *const *const c_char {
         self.ptrs.as_ptr()
     }
@@ -317,12 +320,16 @@ impl CStrArray {
 
 /// Everything `execve` needs, prepared before the fork.
 pub struct ExecImage {
+    /// The program to run.
     pub path: CString,
+    /// Its arguments, `argv[0]` first.
     pub argv: CStrArray,
+    /// Its environment (shared until an exported variable changes).
     pub envp: std::rc::Rc<CStrArray>,
 }
 
 impl ExecImage {
+    /// The image for `path` with `argv` and `envp`.
     pub fn new(path: CString, argv: Vec<CString>, envp: std::rc::Rc<CStrArray>) -> Self {
         ExecImage { path, argv: CStrArray::new(argv), envp }
     }

@@ -33,6 +33,7 @@ fn cpu_micros() -> (u64, u64) {
 }
 
 impl Start {
+    /// The clock and CPU times of the shell and its children now.
     pub fn now() -> Start {
         let (user, sys) = cpu_micros();
         Start { wall: std::time::Instant::now(), user, sys }

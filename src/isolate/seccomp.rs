@@ -700,6 +700,7 @@ pub struct Lists {
     pub personalities: [u64; 5],
 }
 
+/// The profile's calls and argument rules as lists (for an OCI bundle).
 pub fn lists() -> Lists {
     Lists {
         allowed: allowed_unconditionally().map(|&(name, _)| name).collect(),

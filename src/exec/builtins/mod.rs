@@ -25,17 +25,21 @@ use super::{Abort, Exec, Shell};
 /// How the shell runs a builtin.
 #[derive(Clone, Copy)]
 pub enum Kind {
+    /// Called with the shell and the argv (its name first).
     Run(fn(&mut Shell, &[String]) -> Exec),
     /// `exec` changes the shell's own fd table or replaces the shell, so the
     /// executor runs it itself.
     Exec,
 }
 
+/// One builtin of the table.
 pub struct Builtin {
+    /// The name it is called by.
     pub name: &'static str,
     /// POSIX special builtins: errors end a non-interactive shell and
     /// assignments before them persist.
     pub special: bool,
+    /// How the shell runs it.
     pub kind: Kind,
 }
 
@@ -47,6 +51,7 @@ const fn special(name: &'static str, f: fn(&mut Shell, &[String]) -> Exec) -> Bu
     Builtin { name, special: true, kind: Kind::Run(f) }
 }
 
+/// Every builtin, the one table `type`, `command`, `help`, completion and the executor read.
 pub const BUILTINS: &[Builtin] = &[
     special(":", |_, _| Ok(0)),
     regular("true", |_, _| Ok(0)),

@@ -32,6 +32,7 @@ fn open_member(file: &Path, at: (u64, u64)) -> Result<Box<dyn Read>, ImageError>
     Ok(Box::new(f.take(at.1)))
 }
 
+/// Reads a `docker save` archive: its manifest, config and layers (each checked against its digest).
 pub fn resolve(file: &Path) -> Result<Resolved, ImageError> {
     let members = index(file)?;
     let get = |name: &str| {

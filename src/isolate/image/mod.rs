@@ -64,12 +64,21 @@ impl ImageError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImageRef {
     /// `oci:DIR[:TAG]`
-    Oci { dir: PathBuf, tag: Option<String> },
+    Oci {
+        /// The image layout's directory.
+        dir: PathBuf,
+        /// The tag (`org.opencontainers.image.ref.name`), if given.
+        tag: Option<String>,
+    },
     /// `docker-archive:FILE`
-    DockerArchive { file: PathBuf },
+    DockerArchive {
+        /// The `docker save` tar file.
+        file: PathBuf,
+    },
 }
 
 impl ImageRef {
+    /// Reads `oci:DIR[:TAG]` or `docker-archive:FILE`.
     pub fn parse(text: &str) -> Result<ImageRef, ImageError> {
         if let Some(rest) = text.strip_prefix("oci:") {
             if rest.is_empty() {
@@ -104,6 +113,7 @@ pub struct Image {
     pub reference: String,
     /// `sha256:…` of the manifest (for docker archives, of the config).
     pub id: String,
+    /// The image's config (Env, WorkingDir, User, Entrypoint, Cmd…).
     pub config: ImageConfiguration,
     /// Unpacked layer directories, bottom first (manifest order).
     pub layers: Vec<PathBuf>,
@@ -119,11 +129,13 @@ impl Image {
             .collect()
     }
 
+    /// `WorkingDir`, when it is an absolute path.
     pub fn workdir(&self) -> Option<String> {
         let dir = self.config.config().as_ref()?.working_dir().clone()?;
         (dir.starts_with('/')).then_some(dir)
     }
 
+    /// `User`, when set.
     pub fn user(&self) -> Option<String> {
         self.config.config().as_ref()?.user().clone().filter(|u| !u.is_empty())
     }
@@ -163,12 +175,16 @@ pub fn sha256_hex(digest: &str) -> Result<&str, ImageError> {
 
 /// A reader that hashes (and counts) what passes through it.
 pub struct Hashing<R> {
+    /// The reader hashed.
     pub inner: R,
+    /// The sha256 of every byte read so far.
     pub hasher: Sha256,
+    /// How many bytes were read.
     pub count: u64,
 }
 
 impl<R: Read> Hashing<R> {
+    /// Hashes what is read from `inner`.
     pub fn new(inner: R) -> Self {
         Hashing { inner, hasher: Sha256::new(), count: 0 }
     }
@@ -389,6 +405,7 @@ pub struct LayerSource {
     pub open: Box<dyn Fn() -> Result<Box<dyn Read>, ImageError>>,
     /// `sha256:…` of the uncompressed tar (the config's diff id).
     pub diff_id: String,
+    /// What the progress line calls it (`layer sha256:…`).
     pub what: String,
     /// Bytes `open` yields (for the progress line).
     pub size: u64,
@@ -396,8 +413,11 @@ pub struct LayerSource {
 
 /// What an image format yields before unpacking.
 pub struct Resolved {
+    /// `sha256:…` of the manifest (for docker archives, of the config).
     pub id: String,
+    /// The image's config.
     pub config: ImageConfiguration,
+    /// Its layers, bottom first.
     pub layers: Vec<LayerSource>,
 }
 

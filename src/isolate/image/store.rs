@@ -12,16 +12,22 @@ use super::{Hashing, ImageError, LayerSource, Resolved, sha256_hex};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+/// The content-addressed image store: `layers/<diff id hex>` and `refs/<reference hash>.json`.
 pub struct Store {
+    /// Its directory (`$XDG_DATA_HOME/isosh/images`).
     pub root: PathBuf,
 }
 
 /// One image the store has a record of.
 #[derive(Debug, Clone)]
 pub struct Record {
+    /// The reference as the user wrote it.
     pub reference: String,
+    /// `sha256:…` of the image.
     pub id: String,
+    /// The diff ids of its layers, bottom first.
     pub diff_ids: Vec<String>,
+    /// The record's own file under `refs/`.
     pub file: PathBuf,
 }
 
@@ -63,6 +69,7 @@ impl Progress {
         Some(Progress::new(&layer.what, layer.size))
     }
 
+    /// A progress line for `what`, `total` bytes long.
     pub fn new(what: &str, total: u64) -> Progress {
         // `layer sha256:<64 hex>`: the first 12 hex digits say enough.
         let label = match what.split_once("sha256:") {
@@ -95,6 +102,7 @@ impl Progress {
     }
 }
 
+/// A reader that advances a [`Progress`] line as bytes are read.
 pub struct ProgressReader<R> {
     inner: R,
     progress: Progress,
@@ -120,10 +128,12 @@ impl<R> Drop for ProgressReader<R> {
 }
 
 impl Store {
+    /// The store's directory: `$XDG_DATA_HOME/isosh/images`.
     pub fn dir() -> Option<PathBuf> {
         Some(dirs::data_dir()?.join("isosh").join("images"))
     }
 
+    /// Opens the store, making its directories (only the caller may change them).
     pub fn open() -> Result<Store, ImageError> {
         let root = Store::dir().ok_or_else(|| {
             ImageError::Store("no data directory for the image store ($XDG_DATA_HOME or $HOME)".into())
@@ -137,6 +147,7 @@ impl Store {
         Ok(Store { root })
     }
 
+    /// Where the layer with `diff_id` is unpacked.
     pub fn layer_dir(&self, diff_id: &str) -> Result<PathBuf, ImageError> {
         Ok(self.root.join("layers").join(sha256_hex(diff_id)?))
     }
@@ -206,6 +217,7 @@ impl Store {
         std::fs::rename(&tmp, &path).map_err(|e| ImageError::Store(format!("{}: {e}", path.display())))
     }
 
+    /// Every image recorded, by reference.
     pub fn records(&self) -> Vec<Record> {
         let Ok(entries) = std::fs::read_dir(self.root.join("refs")) else { return Vec::new() };
         let mut out: Vec<Record> = entries

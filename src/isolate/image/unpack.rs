@@ -72,10 +72,13 @@ fn open_in_root(root: &OwnedFd, path: &[u8], flags: i32) -> Result<OwnedFd, Errn
 /// What one unpacked layer held, for the `images` listing.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Unpacked {
+    /// Regular files unpacked.
     pub files: u64,
+    /// Their bytes.
     pub bytes: u64,
 }
 
+/// Unpacks layers into one directory, opened once; every path is resolved below it, never through a symlink out of it.
 pub struct Unpacker {
     root: OwnedFd,
     /// Root may chown and set `trusted.` xattrs; a rootless store uses
@@ -92,6 +95,7 @@ fn io_err(what: &str, name: &[u8], e: impl std::fmt::Display) -> ImageError {
 }
 
 impl Unpacker {
+    /// An unpacker into `dir`; `privileged` when root (owners and `trusted.` xattrs are kept).
     pub fn new(dir: &Path, privileged: bool) -> Result<Unpacker, ImageError> {
         let root = nix::fcntl::open(dir, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
             .map_err(|e| ImageError::Unpack(format!("{}: {e}", dir.display())))?;
