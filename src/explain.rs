@@ -692,9 +692,9 @@ impl Walk<'_> {
         let ops = self.redirect_ops(&block.redirects);
         let mut init = self.start(ctx, Launch::CloneInit, "isolate block (init, PID 1 inside)");
         self.apply(&mut init, &ops, &fd_numbers);
-        // As the runtime's `start_program`: a function's name runs in a copy of the shell.
-        let program = block.body.as_ref().and_then(crate::exec::sole_program_name);
-        let program = program.filter(|name| !self.functions.contains_key(*name));
+        // The runtime's own decision (`Shell::start_program`).
+        let defined = |n: &str| self.functions.contains_key(n) || self.sh.aliases.defined.contains_key(n);
+        let program = block.body.as_ref().and_then(|body| crate::exec::body_program(body, defined));
         let steps = isolate_steps(&mut self.state, block, program, &mut self.notes);
         if let Some(i) = init.proc {
             self.procs[i].isolate = steps;

@@ -114,10 +114,7 @@ impl Shell {
     /// gives its pid, or the status when it could not start. `None` for any
     /// other list (init forks a copy of the shell for it).
     pub(crate) fn start_program(&mut self, list: &List) -> Option<Result<Pid, i32>> {
-        let name = sole_program_name(list)?;
-        if self.functions.contains_key(name) || self.aliases.defined.contains_key(name) {
-            return None;
-        }
+        body_program(list, |n| self.functions.contains_key(n) || self.aliases.defined.contains_key(n))?;
         let sc = single_simple_command(list)?;
         let mut started = None;
         let mark = self.proc_subs.len();

@@ -271,6 +271,15 @@ pub(crate) fn sole_program_name(list: &List) -> Option<&str> {
     (!expands && builtins::find(name).is_none()).then_some(name)
 }
 
+/// The program an isolate block's body starts as any program does (a
+/// vfork-style clone and exec) rather than in a forked copy of the shell:
+/// [`sole_program_name`], unless `defined` says the name is a function or
+/// an alias. The runtime (`Shell::start_program`) and `explain` both decide
+/// with this.
+pub(crate) fn body_program(list: &List, defined: impl Fn(&str) -> bool) -> Option<&str> {
+    sole_program_name(list).filter(|name| !defined(name))
+}
+
 /// Quotes a word for display so that the shell would read it back the same.
 pub fn quote(s: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || !c.is_ascii() || "_-./,:=+@%^".contains(c);

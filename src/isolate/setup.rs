@@ -67,6 +67,13 @@ impl Setup {
         self.cgroup.as_ref().is_ok_and(|plan| !plan.nodes.is_empty())
     }
 
+    /// The leaf of the block's v2 cgroup, which init is cloned straight
+    /// into (`clone3` with `CLONE_INTO_CGROUP`), when the plan has one.
+    fn unified_leaf(&self) -> Option<&std::path::Path> {
+        let plan = self.cgroup.as_ref().ok()?;
+        plan.nodes.iter().find(|node| node.unified).map(|node| node.leaf.as_path())
+    }
+
     /// The ordered checklist (`SetupStep`) with the calls and files of each,
     /// as `explain` shows it. `program` is the body's one program, when it
     /// starts as any program does; `None` when a copy of the shell runs it.
@@ -83,7 +90,18 @@ impl Setup {
             Err(e) => push(S::CgroupFiles, format!("fails: {e}")),
         }
         let flags = namespaces::flag_names(self.clone_flags);
-        push(S::Clone, format!("clone({flags}|SIGCHLD) = init (PID 1 inside)"));
+        let unified = self.unified_leaf();
+        push(
+            S::Clone,
+            match unified {
+                Some(leaf) => format!(
+                    "clone3({flags}|CLONE_INTO_CGROUP, cgroup={:?}, SIGCHLD) = init (PID 1 inside, in the v2 leaf); \
+                     where clone3 is missing or the leaf was left out: clone({flags}|SIGCHLD)",
+                    leaf.display().to_string()
+                ),
+                None => format!("clone({flags}|SIGCHLD) = init (PID 1 inside)"),
+            },
+        );
         if let Some((uid, gid)) = self.id_maps {
             push(
                 S::UserNamespace,
@@ -91,7 +109,8 @@ impl Setup {
             );
         }
         if self.joins_cgroup() {
-            push(S::JoinCgroup, format!("write(cgroup.procs, \"0\") in each {}/ leaf", cgroup::LEAF));
+            let which = if unified.is_some() { "other " } else { "" };
+            push(S::JoinCgroup, format!("write(cgroup.procs, \"0\") in each {which}{}/ leaf", cgroup::LEAF));
         }
         push(S::CgroupNamespace, "unshare(CLONE_NEWCGROUP)".into());
         if self.new_net {
@@ -233,7 +252,9 @@ mod tests {
         setup.cgroup = Ok(plan.clone());
         let shown = rendered(&spec, &setup, SetupStep::CgroupFiles);
         assert!(shown.contains("cpu.max = 12345 100000"), "{shown}");
-        assert!(rendered(&spec, &setup, SetupStep::JoinCgroup).contains("cgroup.procs"));
+        assert!(rendered(&spec, &setup, SetupStep::JoinCgroup).contains("each other body/ leaf"));
+        let clone = rendered(&spec, &setup, SetupStep::Clone);
+        assert!(clone.contains("CLONE_INTO_CGROUP, cgroup=\"/sys/fs/cgroup/me/isosh-test-0/body\""), "{clone}");
         if let cgroup::CgroupOp::Write { value, .. } = &mut plan.nodes[0].ops[0] {
             *value = "777 100000".into();
         }
@@ -241,5 +262,6 @@ mod tests {
         assert!(rendered(&spec, &setup, SetupStep::CgroupFiles).contains("cpu.max = 777 100000"));
         setup.cgroup = Ok(cgroup::Plan::default());
         assert!(rendered(&spec, &setup, SetupStep::JoinCgroup).is_empty());
+        assert!(rendered(&spec, &setup, SetupStep::Clone).starts_with("clone("));
     }
 }
