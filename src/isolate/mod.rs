@@ -231,7 +231,7 @@ enum PrepareError {
     CommitLayer(image::ImageError),
     /// The named layer's directory is not one only the caller controls.
     #[error("--name {name}: {reason}")]
-    NamedLayer { name: String, reason: String },
+    NamedLayer { name: String, reason: PrivateDirError },
     /// `--name` with no data directory to keep layers in.
     #[error("no data directory for --name layers")]
     NoDataDir,
@@ -285,6 +285,37 @@ fn prepare(spec: &IsolateSpec, setup: &Setup) -> Result<(Resources, rootfs::Layo
     Ok((res, layout))
 }
 
+/// Why a directory is not one only the caller controls (see [`private_dir`]).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum PrivateDirError {
+    /// `path`, on the way to `dir` (or `dir` itself), is not safe.
+    #[error("{}: {} {why}; refusing a directory another user could change", dir.display(), path.display())]
+    Refused { dir: PathBuf, path: PathBuf, why: Unsafe },
+    /// `path` could not be examined or made.
+    #[error("{}: {error}", path.display())]
+    Io { path: PathBuf, error: std::io::Error },
+}
+
+/// What makes a directory on the way unsafe.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Unsafe {
+    #[error("is not an absolute path")]
+    NotAbsolute,
+    #[error("is not a directory")]
+    NotADirectory,
+    /// The directory itself must be the caller's.
+    #[error("belongs to uid {owner}, not to you (uid {me})")]
+    NotYours { owner: u32, me: u32 },
+    /// A directory above it must be the caller's or root's.
+    #[error("belongs to uid {0}")]
+    OtherOwner(u32),
+    /// Group- or other-writable (and not root's sticky /tmp above it).
+    #[error("may be written by others (mode {0:o})")]
+    WritableByOthers(u32),
+    #[error("is a symlink")]
+    Symlink,
+}
+
 /// Makes sure the directory `dir` (made, 0700, where missing) is one only
 /// the caller controls, and gives its resolved path: every directory on
 /// the way is owned by the caller or root and writable by no one else —
@@ -295,38 +326,41 @@ fn prepare(spec: &IsolateSpec, setup: &Setup) -> Result<(Resources, rootfs::Layo
 /// user could swap a link in (`upper -> /etc`) and have the caller write
 /// through it (docker keeps its state in root-only /var/lib/docker; the
 /// runtime journal is checked the same way).
-pub(crate) fn private_dir(dir: &std::path::Path) -> Result<PathBuf, String> {
+pub(crate) fn private_dir(dir: &std::path::Path) -> Result<PathBuf, PrivateDirError> {
     use std::os::unix::fs::{DirBuilderExt, MetadataExt};
     use std::path::{Component, Path};
     let me = nix::unistd::geteuid().as_raw();
-    let refuse = |path: &Path, why: String| -> String {
-        format!("{}: {} {why}; refusing a directory another user could change", dir.display(), path.display())
+    let refuse =
+        |path: &Path, why: Unsafe| PrivateDirError::Refused { dir: dir.to_path_buf(), path: path.to_path_buf(), why };
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| PrivateDirError::Io { path, error }
     };
-    let trusted = |path: &Path, m: &std::fs::Metadata, last: bool| -> Result<(), String> {
+    let trusted = |path: &Path, m: &std::fs::Metadata, last: bool| -> Result<(), PrivateDirError> {
         let mode = m.mode();
         let sticky_roots = mode & 0o1000 != 0 && m.uid() == 0;
         if !m.is_dir() {
-            Err(refuse(path, "is not a directory".into()))
+            Err(refuse(path, Unsafe::NotADirectory))
         } else if last && m.uid() != me {
-            Err(refuse(path, format!("belongs to uid {}, not to you (uid {me})", m.uid())))
+            Err(refuse(path, Unsafe::NotYours { owner: m.uid(), me }))
         } else if m.uid() != me && m.uid() != 0 {
-            Err(refuse(path, format!("belongs to uid {}", m.uid())))
+            Err(refuse(path, Unsafe::OtherOwner(m.uid())))
         } else if mode & 0o022 != 0 && (last || !sticky_roots) {
-            Err(refuse(path, format!("may be written by others (mode {:o})", mode & 0o7777)))
+            Err(refuse(path, Unsafe::WritableByOthers(mode & 0o7777)))
         } else {
             Ok(())
         }
     };
     // Every directory above a resolved path.
-    let chain = |path: &Path| -> Result<(), String> {
+    let chain = |path: &Path| -> Result<(), PrivateDirError> {
         for p in path.ancestors() {
-            let m = std::fs::symlink_metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let m = std::fs::symlink_metadata(p).map_err(io(p))?;
             trusted(p, &m, false)?;
         }
         Ok(())
     };
     if !dir.is_absolute() {
-        return Err(refuse(dir, "is not an absolute path".into()));
+        return Err(refuse(dir, Unsafe::NotAbsolute));
     }
     let names: Vec<&std::ffi::OsStr> =
         dir.components().filter_map(|c| if let Component::Normal(n) = c { Some(n) } else { None }).collect();
@@ -340,18 +374,18 @@ pub(crate) fn private_dir(dir: &std::path::Path) -> Result<PathBuf, String> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 // Made by name in a directory only we control: mkdir never
                 // follows a link at its last component.
-                std::fs::DirBuilder::new().mode(0o700).create(&next).map_err(|e| format!("{}: {e}", next.display()))?;
-                std::fs::symlink_metadata(&next).map_err(|e| format!("{}: {e}", next.display()))?
+                std::fs::DirBuilder::new().mode(0o700).create(&next).map_err(io(&next))?;
+                std::fs::symlink_metadata(&next).map_err(io(&next))?
             }
-            Err(e) => return Err(format!("{}: {e}", next.display())),
+            Err(e) => return Err(io(&next)(e)),
         };
         if m.file_type().is_symlink() {
             if last {
-                return Err(refuse(&next, "is a symlink".into()));
+                return Err(refuse(&next, Unsafe::Symlink));
             }
             // The link sits in a directory only we control, so it is ours;
             // where it leads must be too.
-            let to = std::fs::canonicalize(&next).map_err(|e| format!("{}: {e}", next.display()))?;
+            let to = std::fs::canonicalize(&next).map_err(io(&next))?;
             chain(&to)?;
             at = to;
             continue;
@@ -363,7 +397,7 @@ pub(crate) fn private_dir(dir: &std::path::Path) -> Result<PathBuf, String> {
         let p = at.join(sub);
         if let Ok(m) = std::fs::symlink_metadata(&p) {
             if m.file_type().is_symlink() {
-                return Err(refuse(&p, "is a symlink".into()));
+                return Err(refuse(&p, Unsafe::Symlink));
             }
             trusted(&p, &m, true)?;
         }

@@ -141,8 +141,8 @@ impl Store {
         // Only the user may change the store: root unpacks set-uid files
         // into it, and a block mounts what `layers/<diff id>` names. An
         // XDG_DATA_HOME that `su` kept must not let its owner plant them.
-        let layers = crate::isolate::private_dir(&root.join("layers")).map_err(ImageError::Store)?;
-        crate::isolate::private_dir(&root.join("refs")).map_err(ImageError::Store)?;
+        let layers = crate::isolate::private_dir(&root.join("layers")).map_err(|e| ImageError::Store(e.to_string()))?;
+        crate::isolate::private_dir(&root.join("refs")).map_err(|e| ImageError::Store(e.to_string()))?;
         let root = layers.parent().map(Path::to_path_buf).unwrap_or(root);
         Ok(Store { root })
     }
