@@ -11,6 +11,7 @@ pub mod exec;
 pub mod expand;
 pub mod explain;
 pub mod isolate;
+pub mod process;
 pub mod repl;
 pub mod signals;
 pub mod stack;

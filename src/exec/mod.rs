@@ -9,10 +9,10 @@ pub mod jobs;
 pub mod launch;
 pub mod path;
 mod pipeline;
-pub mod plan;
+pub use crate::process::plan;
 mod simple;
 mod source;
-pub mod spawn;
+pub use crate::process::spawn;
 pub mod time;
 pub mod wait;
 

@@ -34,9 +34,9 @@ pub mod setup;
 pub mod spec;
 pub mod steps;
 
-use crate::exec::plan::FdOp;
-use crate::exec::spawn::{self, NoPipes, exit_child, write_all};
 use crate::expand::Context;
+use crate::process::plan::FdOp;
+use crate::process::spawn::{self, NoPipes, exit_child, write_all};
 use crate::syntax::ast::IsolateBlock;
 use cleanup::Resources;
 use nix::errno::Errno;

@@ -976,7 +976,7 @@ mod tests {
                     } else {
                         probe()
                     };
-                crate::exec::spawn::exit_child(code)
+                crate::process::spawn::exit_child(code)
             }
             nix::unistd::ForkResult::Parent { child } => match nix::sys::wait::waitpid(child, None).ok()? {
                 nix::sys::wait::WaitStatus::Exited(_, 77) => None,

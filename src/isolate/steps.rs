@@ -141,7 +141,7 @@ pub struct StepFailure {
 
 impl fmt::Display for StepFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "step '{}' failed: {:?} ({})", self.step, self.errno, crate::exec::spawn::errno_text(self.errno))?;
+        write!(f, "step '{}' failed: {:?} ({})", self.step, self.errno, crate::process::spawn::errno_text(self.errno))?;
         if !self.detail.is_empty() {
             write!(f, ": {}", self.detail)?;
         }

@@ -174,7 +174,8 @@ fn loaded() -> Result<RawFd, String> {
         // SAFETY: a new fd the kernel just gave us.
         let fd = unsafe { OwnedFd::from_raw_fd(fd as RawFd) };
         // Kept for the shell's life: high, out of the way of `exec 3>log`.
-        crate::exec::spawn::dup_above(fd.as_fd(), PROGRAM_FD_FLOOR).map_err(|e| format!("fcntl(F_DUPFD_CLOEXEC): {e}"))
+        crate::process::spawn::dup_above(fd.as_fd(), PROGRAM_FD_FLOOR)
+            .map_err(|e| format!("fcntl(F_DUPFD_CLOEXEC): {e}"))
     })
     .as_ref()
     .map(|fd| fd.as_raw_fd())
