@@ -916,6 +916,29 @@ mod tests {
         assert!(the_shell(&ext, 0).calls[0].starts_with("clone(CLONE_VM|CLONE_VFORK"), "{ext:?}");
     }
 
+    /// explain's isolate steps are the runtime's `Setup` rendered, step for
+    /// step: nothing in explain decides a value of its own.
+    #[test]
+    fn isolate_steps_are_the_runtimes_setup() {
+        let mut sh = shell();
+        let line = "isolate --cpus 0.5 --hostname box --fd 5 --seccomp=unconfined -w /w < ls / >";
+        let e = sh.explain(line).unwrap();
+        let words: Vec<String> =
+            ["--cpus", "0.5", "--hostname", "box", "--fd", "5", "--seccomp=unconfined", "-w", "/w"]
+                .map(String::from)
+                .into();
+        let Ok(spec::Request::Run(spec)) = spec::parse(&words, &|_| None) else { panic!("options") };
+        let files = cgroup::SelfFiles::read();
+        let setup = Setup::of(&spec, &files.host(), "isosh-<pid>-<n>");
+        let expected: Vec<(String, String)> =
+            setup.steps(&spec, Some("ls")).into_iter().map(|(s, d)| (s.name().to_string(), d)).collect();
+        assert_eq!(nth(&e, 0, 0).isolate, expected);
+        // A function of that name runs in a copy of the shell, as at run time.
+        let e = sh.explain(&format!("ls() {{ :; }}; {line}")).unwrap();
+        let start = e.pipelines.iter().flatten().flat_map(|p| &p.isolate).find(|(s, _)| s == "start body");
+        assert!(start.is_some_and(|(_, d)| d.starts_with("fork()")), "{start:?}");
+    }
+
     #[test]
     fn isolate_steps_name_flags_mounts_and_cgroup_files() {
         let mut sh = shell();
