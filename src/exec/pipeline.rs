@@ -75,7 +75,7 @@ impl Shell {
         match start.report(how, self.state.vars.get("TIMEFORMAT")) {
             Ok(Some(report)) => drop(spawn::write_str(2, &report)),
             Ok(None) => {}
-            Err(message) => self.error(&message),
+            Err(bad) => self.error(&bad.to_string()),
         }
         status
     }

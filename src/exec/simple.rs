@@ -247,8 +247,8 @@ impl Shell {
         }
         let saved = match SavedFds::apply(ops) {
             Ok(saved) => saved,
-            Err(msg) => {
-                let status = self.report(&CommandError::Redirect(msg));
+            Err(failure) => {
+                let status = self.report(&CommandError::Redirect(failure));
                 return if special { Err(self.fatal_unless_interactive(status)) } else { Ok(status) };
             }
         };
@@ -376,7 +376,7 @@ impl Shell {
     /// then exec. Returns only on failure, with the status to exit with.
     pub(super) fn wire_and_exec(&self, name: &str, image: &Result<ExecImage, CommandError>, ops: &[FdOp]) -> i32 {
         if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
-            return self.report(&CommandError::Redirect(spawn::describe_failure(op, e)));
+            return self.report(&CommandError::Redirect(spawn::OpFailure { op: op.clone(), errno: e }));
         }
         match image {
             Ok(image) => {

@@ -214,6 +214,24 @@ pub fn outside_fd_hint(fd: RawFd) -> Option<String> {
         .then(|| format!("fd {fd} stays outside the block; pass it with `isolate --fd {fd}`"))
 }
 
+/// An fd operation that failed, with the errno it got: a failed
+/// redirection. Its message names the file or fd ([`describe_failure`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpFailure {
+    /// The operation.
+    pub op: FdOp,
+    /// What the system call said.
+    pub errno: Errno,
+}
+
+impl std::fmt::Display for OpFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&describe_failure(&self.op, self.errno))
+    }
+}
+
+impl std::error::Error for OpFailure {}
+
 /// What a failed fd operation says, as `isosh: …` would print it.
 pub fn describe_failure(op: &FdOp, e: Errno) -> String {
     match (op, e) {
@@ -250,7 +268,7 @@ pub struct SavedFds {
 impl SavedFds {
     /// Applies ops to the shell's own fd table, saving each fd before its
     /// first change. On failure the fds are already restored.
-    pub fn apply(ops: &[FdOp]) -> Result<SavedFds, String> {
+    pub fn apply(ops: &[FdOp]) -> Result<SavedFds, OpFailure> {
         let floor = ops.iter().filter_map(FdOp::target).max().map_or(10, |m| (m + 1).max(10));
         let mut saved = SavedFds::default();
         for op in ops {
@@ -265,10 +283,9 @@ impl SavedFds {
                 });
                 saved.saved.push((fd, (copy >= 0).then_some(copy)));
             }
-            if let Err(e) = apply_op(op, &NoPipes) {
-                let msg = describe_failure(op, e);
+            if let Err(errno) = apply_op(op, &NoPipes) {
                 saved.restore();
-                return Err(msg);
+                return Err(OpFailure { op: op.clone(), errno });
             }
         }
         Ok(saved)
