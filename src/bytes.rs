@@ -120,6 +120,13 @@ pub fn cstring(s: &str) -> Option<CString> {
     CString::new(encode(s).into_owned()).ok()
 }
 
+/// A script's bytes as shell text: any bytes (see [`crate::bytes`]); NUL
+/// bytes are dropped, as bash does.
+pub fn script_text(mut bytes: Vec<u8>) -> String {
+    bytes.retain(|&b| b != 0);
+    decode_vec(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

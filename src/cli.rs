@@ -2,6 +2,7 @@
 
 use crate::state::Options;
 
+/// Where the commands come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     /// `-c CMD`
@@ -12,11 +13,16 @@ pub enum Input {
     Stdin,
 }
 
+/// How isosh was asked to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation {
+    /// Where the commands come from.
     pub input: Input,
+    /// `$0`: `-c`'s NAME, the script's path, or `isosh`.
     pub arg0: String,
+    /// `$1…`.
     pub positional: Vec<String>,
+    /// The options set with `-e`, `-o NAME` and the like.
     pub options: Options,
     /// `--norc`: the interactive shell skips its startup file.
     pub norc: bool,
@@ -26,13 +32,18 @@ pub struct Invocation {
     pub json: bool,
 }
 
+/// What the command line asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cli {
+    /// Run commands.
     Run(Invocation),
+    /// `--version`
     Version,
+    /// `-h`, `--help`
     Help,
 }
 
+/// The text of `isosh --help`.
 pub const USAGE: &str = "\
 usage: isosh [-efnuxC] [-o option] [-c COMMAND [NAME [ARG...]] | FILE [ARG...]]
 
@@ -67,7 +78,35 @@ docs/tutorial/ (fds, redirections, pipes, namespaces, cgroups), and
 docs/isolate.md.
 ";
 
-pub fn parse(args: &[String]) -> Result<Cli, String> {
+/// Why the command line was refused: a usage error (status 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CliError {
+    /// An option isosh does not have (`--bogus`, `-z`, `+q`), as written.
+    #[error("{0}: unknown option (isosh --help lists them)")]
+    UnknownOption(String),
+    /// `-o` or `+o` with no name after it.
+    #[error("-o needs an option name")]
+    MissingOptionName,
+    /// `-o NAME` with a name no option has.
+    #[error("-o {0}: unknown option")]
+    UnknownOptionName(String),
+    /// `--json` without `--explain`.
+    #[error("--json goes with --explain")]
+    JsonWithoutExplain,
+    /// `-c` with no command string.
+    #[error("-c needs a command string")]
+    MissingCommand,
+}
+
+impl CliError {
+    /// The status isosh exits with: every one is a usage error.
+    pub fn status(&self) -> i32 {
+        crate::status::USAGE
+    }
+}
+
+/// Reads isosh's own arguments (without argv\[0\]).
+pub fn parse(args: &[String]) -> Result<Cli, CliError> {
     let mut options = Options::default();
     let mut command = false;
     let mut norc = false;
@@ -103,7 +142,7 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
                 break;
             }
             long if long.starts_with("--") => {
-                return Err(format!("{long}: unknown option (isosh --help lists them)"));
+                return Err(CliError::UnknownOption(long.to_string()));
             }
             _ => {}
         }
@@ -117,25 +156,23 @@ pub fn parse(args: &[String]) -> Result<Cli, String> {
             match letter {
                 'c' if on => command = true,
                 'o' => {
-                    let name = args.get(i).ok_or("-o needs an option name")?;
+                    let name = args.get(i).ok_or(CliError::MissingOptionName)?;
                     i += 1;
-                    *options.named_mut(name).ok_or_else(|| format!("-o {name}: unknown option"))? = on;
+                    *options.named_mut(name).ok_or_else(|| CliError::UnknownOptionName(name.clone()))? = on;
                 }
                 l => {
                     let sign = if on { '-' } else { '+' };
-                    *options
-                        .flag_mut(l)
-                        .ok_or_else(|| format!("{sign}{l}: unknown option (isosh --help lists them)"))? = on
+                    *options.flag_mut(l).ok_or_else(|| CliError::UnknownOption(format!("{sign}{l}")))? = on
                 }
             }
         }
     }
     if json && !explain {
-        return Err("--json goes with --explain".into());
+        return Err(CliError::JsonWithoutExplain);
     }
     let rest = &args[i.min(args.len())..];
     let invocation = if command {
-        let (text, names) = rest.split_first().ok_or("-c needs a command string")?;
+        let (text, names) = rest.split_first().ok_or(CliError::MissingCommand)?;
         let (arg0, positional) = match names.split_first() {
             Some((n, p)) => (n.clone(), p.to_vec()),
             None => ("isosh".to_string(), Vec::new()),
@@ -193,11 +230,13 @@ mod tests {
         assert!(parse(&["-z".into()]).is_err());
         assert_eq!(parse(&["--version".into()]), Ok(Cli::Version));
         assert_eq!(parse(&["-h".into()]), Ok(Cli::Help));
-        let err = |a: &[&str]| parse(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap_err();
+        let err = |a: &[&str]| parse(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap_err().to_string();
         assert!(err(&["--bogus"]).starts_with("--bogus: unknown option"));
         assert!(err(&["-ez"]).starts_with("-z: unknown option"));
         assert!(err(&["+q"]).starts_with("+q: unknown option"));
         assert!(err(&["--json", "-c", "x"]).contains("--explain"));
+        assert_eq!(parse(&["-o".into()]), Err(CliError::MissingOptionName));
+        assert_eq!(parse(&["-c".into()]).map_err(|e| e.status()), Err(2));
         let i = run(&["--explain", "--json", "-c", "ls"]);
         assert!(i.explain && i.json);
     }

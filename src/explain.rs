@@ -15,8 +15,8 @@ use crate::exec::path::Lookup;
 use crate::exec::plan::{self, Describe, FdOp, FdTable, Redirection};
 use crate::expand;
 use crate::isolate::cgroup;
-use crate::isolate::rootfs::Privilege;
-use crate::isolate::spec::{self, IsolateSpec, NetMode};
+use crate::isolate::setup::Setup;
+use crate::isolate::spec;
 use crate::state::State;
 use crate::syntax::ast::{AndOr, Command, IsolateBlock, List, Pipeline, Redirect};
 use nu_ansi_term::Color;
@@ -42,9 +42,12 @@ pub struct Process {
     pub isolate: Vec<(String, String)>,
 }
 
+/// What a command line would do: its pipelines' processes, and notes on what explain could not know.
 #[derive(Debug, Clone, Default)]
 pub struct Explanation {
+    /// Each pipeline's processes, in the order they start (the shell first).
     pub pipelines: Vec<Vec<Process>>,
+    /// What explain could not show (a failed expansion, an isolate option error).
     pub notes: Vec<String>,
 }
 
@@ -402,7 +405,7 @@ impl Walk<'_> {
         }
         // A timed pipeline is never the last thing: the report comes after.
         let last = last && p.timed.is_none();
-        if !launch::pipeline_forks(p, self.sh.terminal.is_some()) {
+        if !launch::pipeline_forks(p, self.sh.jobs.terminal.is_some()) {
             if let Some(cmd) = p.commands.first() {
                 self.command(cmd, ctx, last && !p.negated);
             }
@@ -689,7 +692,10 @@ impl Walk<'_> {
         let ops = self.redirect_ops(&block.redirects);
         let mut init = self.start(ctx, Launch::CloneInit, "isolate block (init, PID 1 inside)");
         self.apply(&mut init, &ops, &fd_numbers);
-        let steps = isolate_steps(&mut self.state, block, &mut self.notes);
+        // The runtime's own decision (`Shell::start_program`).
+        let defined = |n: &str| self.functions.contains_key(n) || self.sh.aliases.defined.contains_key(n);
+        let program = block.body.as_ref().and_then(|body| crate::exec::body_program(body, defined));
+        let steps = isolate_steps(&mut self.state, block, program, &mut self.notes);
         if let Some(i) = init.proc {
             self.procs[i].isolate = steps;
         }
@@ -733,7 +739,12 @@ impl crate::syntax::ast::CompoundCommand {
 }
 
 /// The setup steps of an isolate block, with the calls and files of each.
-fn isolate_steps(state: &mut State, block: &IsolateBlock, notes: &mut Vec<String>) -> Vec<(String, String)> {
+fn isolate_steps(
+    state: &mut State,
+    block: &IsolateBlock,
+    program: Option<&str>,
+    notes: &mut Vec<String>,
+) -> Vec<(String, String)> {
     let words = expand::expand_words(state, &block.options).unwrap_or_default();
     let vars = state.vars.clone();
     let spec = match spec::parse(&words, &|k| vars.get(k).map(String::from)) {
@@ -744,120 +755,18 @@ fn isolate_steps(state: &mut State, block: &IsolateBlock, notes: &mut Vec<String
             return Vec::new();
         }
     };
-    steps_of(&spec, block.body.as_ref())
+    // The runtime's own setup for this spec on this host (read, not made),
+    // rendered.
+    let files = cgroup::SelfFiles::read();
+    let setup = Setup::of(&spec, &files.host(), "isosh-<pid>-<n>");
+    setup.steps(&spec, program).into_iter().map(|(step, what)| (step.name().to_string(), what)).collect()
 }
 
-/// The ordered checklist (`isolate::steps::SetupStep`) for `spec` and
-/// the block's body.
-fn steps_of(spec: &IsolateSpec, body: Option<&List>) -> Vec<(String, String)> {
-    use crate::isolate::steps::SetupStep as S;
-    let root = nix::unistd::geteuid().is_root();
-    let mut v = Vec::new();
-    let mut push = |s: S, d: String| v.push((s.name().to_string(), d));
-    // The cgroup module's own plan for this host (read, not made).
-    let files = cgroup::SelfFiles::read();
-    let host = files.host();
-    let limits = crate::isolate::limits(spec);
-    let joins = match cgroup::plan(&host, &limits, "isosh-<pid>-<n>") {
-        Ok(plan) => {
-            for line in cgroup::summary(&plan) {
-                push(S::CgroupFiles, line);
-            }
-            !plan.nodes.is_empty()
-        }
-        Err(e) => {
-            push(S::CgroupFiles, format!("fails: {e}"));
-            false
-        }
-    };
-    let mut flags = vec!["CLONE_NEWPID", "CLONE_NEWNS", "CLONE_NEWUTS", "CLONE_NEWIPC"];
-    if !root {
-        flags.push("CLONE_NEWUSER");
-    }
-    push(S::Clone, format!("clone({}|SIGCHLD) = init (PID 1 inside)", flags.join("|")));
-    if !root {
-        let (uid, gid) = (nix::unistd::geteuid(), nix::unistd::getegid());
-        push(
-            S::UserNamespace,
-            format!("/proc/self/setgroups = deny; uid_map = \"0 {uid} 1\"; gid_map = \"0 {gid} 1\""),
-        );
-    }
-    if joins {
-        push(S::JoinCgroup, format!("write(cgroup.procs, \"0\") in each {}/ leaf", cgroup::LEAF));
-    }
-    push(S::CgroupNamespace, "unshare(CLONE_NEWCGROUP)".into());
-    if spec.net == NetMode::None {
-        push(
-            S::NetNamespace,
-            "unshare(CLONE_NEWNET), while a thread of init runs the mount steps below, up to /tmp".into(),
-        );
-        push(S::Loopback, "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)".into());
-    }
-    // The root's set-up: the calls the block's own code makes, written down.
-    let privilege = if root { Privilege::Root } else { Privilege::Rootless };
-    match crate::isolate::rootfs::explain(spec, privilege) {
-        Ok(calls) => {
-            let thread_until = crate::isolate::rootfs::sys_after_pivot(spec, privilege);
-            let mut grouped: Vec<(S, Vec<String>)> = Vec::new();
-            for (step, call) in calls {
-                match grouped.last_mut() {
-                    Some((s, list)) if *s == step => list.push(call),
-                    _ => grouped.push((step, vec![call])),
-                }
-            }
-            for (step, list) in grouped {
-                let who = match step {
-                    S::Sys => "init, once the thread is done: ",
-                    S::Volumes | S::PivotRoot if !thread_until => "init: ",
-                    _ => "",
-                };
-                push(step, format!("{who}{}", list.join("; ")));
-            }
-        }
-        Err(e) => push(e.step, format!("fails: {e}")),
-    }
-    if let Some(w) = &spec.workdir {
-        push(S::Workdir, format!("mkdir -p {w}; chdir({w:?})"));
-    }
-    push(S::Hostname, format!("sethostname({:?})", spec.hostname.as_deref().unwrap_or("isosh-XXXXXX")));
-    let kept: Vec<&str> = crate::isolate::security_caps().collect();
-    push(
-        S::Security,
-        format!("prctl(PR_SET_NO_NEW_PRIVS); capabilities kept: {}; prctl(PR_SET_DUMPABLE, 0)", kept.join(" ")),
-    );
-    push(S::CloseFds, "close_range(3, ~0) except the block's redirections".into());
-    if spec.seccomp == crate::isolate::spec::SeccompMode::Default {
-        // Its first line says the mode, which the step's name already does.
-        let what = crate::isolate::seccomp::summary(spec.seccomp)[1..].join("; ");
-        push(
-            S::Seccomp,
-            format!(
-                "seccomp(SECCOMP_SET_MODE_FILTER) twice, the allowlist then its exceptions (docker's default profile): {what}"
-            ),
-        );
-    }
-    let start = match body.and_then(crate::exec::sole_program_name) {
-        Some(name) => {
-            let path = if name.contains('/') { format!("{name:?}") } else { format!("<{name} on $PATH>") };
-            format!("clone(CLONE_VM|CLONE_VFORK); execve({path}) — one program starts as any program does")
-        }
-        None => "fork(): a copy of the shell runs the body".into(),
-    };
-    // What the shell does once it has the status (isolate::supervise).
-    let after = if spec.name.is_none() && spec.commit.is_none() {
-        "the shell goes on at once: its cgroups are removed by a cleaner it starts (clone(CLONE_VM)), which waits \
-         for init to exit, then rmdir()s them and unlinks the journal"
-    } else {
-        "the shell waits for init to exit (the layer must be let go of first) and removes the cgroups itself"
-    };
-    push(
-        S::StartBody,
-        format!(
-            "{start}; init reaps and forwards SIGINT/SIGTERM/SIGHUP until the body ends, then, if it has a child \
-             left, kill(-1, SIGKILL) and reaps the rest, and writes the body's status to the report pipe; {after}"
-        ),
-    );
-    v
+/// Explains `text` and renders it, as JSON when `json`, else as text
+/// (coloured when `color`): the `explain` builtin's [`crate::exec::Explainer`].
+pub fn render_line(sh: &mut Shell, text: &str, json: bool, color: bool) -> Result<String, crate::syntax::ParseError> {
+    let e = sh.explain(text)?;
+    Ok(if json { render_json(&e) } else { render(&e, color) })
 }
 
 /// Renders an explanation as aligned text, coloured when `color`.
@@ -1005,6 +914,29 @@ mod tests {
         let ext = sh.explain("ls -l").unwrap();
         assert!(nth(&ext, 0, 0).calls.iter().any(|c| c.contains("execve(") && c.contains("\"ls\", \"-l\"")));
         assert!(the_shell(&ext, 0).calls[0].starts_with("clone(CLONE_VM|CLONE_VFORK"), "{ext:?}");
+    }
+
+    /// explain's isolate steps are the runtime's `Setup` rendered, step for
+    /// step: nothing in explain decides a value of its own.
+    #[test]
+    fn isolate_steps_are_the_runtimes_setup() {
+        let mut sh = shell();
+        let line = "isolate --cpus 0.5 --hostname box --fd 5 --seccomp=unconfined -w /w < ls / >";
+        let e = sh.explain(line).unwrap();
+        let words: Vec<String> =
+            ["--cpus", "0.5", "--hostname", "box", "--fd", "5", "--seccomp=unconfined", "-w", "/w"]
+                .map(String::from)
+                .into();
+        let Ok(spec::Request::Run(spec)) = spec::parse(&words, &|_| None) else { panic!("options") };
+        let files = cgroup::SelfFiles::read();
+        let setup = Setup::of(&spec, &files.host(), "isosh-<pid>-<n>");
+        let expected: Vec<(String, String)> =
+            setup.steps(&spec, Some("ls")).into_iter().map(|(s, d)| (s.name().to_string(), d)).collect();
+        assert_eq!(nth(&e, 0, 0).isolate, expected);
+        // A function of that name runs in a copy of the shell, as at run time.
+        let e = sh.explain(&format!("ls() {{ :; }}; {line}")).unwrap();
+        let start = e.pipelines.iter().flatten().flat_map(|p| &p.isolate).find(|(s, _)| s == "start body");
+        assert!(start.is_some_and(|(_, d)| d.starts_with("fork()")), "{start:?}");
     }
 
     #[test]

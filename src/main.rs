@@ -58,9 +58,9 @@ fn run() {
             print!("{}", cli::USAGE);
             std::process::exit(0);
         }
-        Err(msg) => {
-            eprintln!("isosh: {msg}");
-            std::process::exit(2);
+        Err(e) => {
+            eprintln!("isosh: {e}");
+            std::process::exit(e.status());
         }
     };
     let interactive = invocation.input == Input::Stdin && std::io::stdin().is_terminal();
@@ -75,11 +75,12 @@ fn run() {
     state.options.interactive = interactive;
     isosh::trace::sync(state.options.trace);
     let mut sh = Shell::new(state);
+    sh.explainer = Some(isosh::explain::render_line);
     if invocation.explain {
         let text = match &invocation.input {
             Input::Command(t) => Ok(t.clone()),
             Input::Script(p) => std::fs::read(isosh::bytes::path(p))
-                .map(toplevel::script_text)
+                .map(isosh::bytes::script_text)
                 .map_err(|e| format!("{p}: {}", isosh::exec::builtins::io_reason(&e))),
             Input::Stdin => Err("--explain needs -c COMMAND or a script".to_string()),
         };
@@ -111,7 +112,7 @@ fn run() {
                 Outcome::Exit(126)
             }
             Ok(bytes) => {
-                let text = toplevel::script_text(bytes);
+                let text = isosh::bytes::script_text(bytes);
                 toplevel::run_text(&mut sh, &text, Origin { name: &path, first_line: 1 })
             }
             // As bash: a directory is there but cannot run (126).

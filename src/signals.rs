@@ -86,9 +86,13 @@ pub enum Disposition {
     /// `trap '' SIG`
     Ignore,
     /// `trap - SIG`: what the shell does without a trap.
-    Default { interactive: bool },
+    Default {
+        /// An interactive shell keeps catching SIGINT and ignoring SIGQUIT.
+        interactive: bool,
+    },
 }
 
+/// Sets what `sig` does in the shell, unless it was ignored when a non-interactive shell started.
 pub fn set_disposition(sig: Signal, d: Disposition) {
     if ignored_on_entry(sig) {
         return;

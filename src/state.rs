@@ -27,9 +27,12 @@ impl Hasher for Fnv {
 
 type FastMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
 
+/// One variable.
 #[derive(Debug, Clone)]
 pub struct Var {
+    /// Its value.
     pub value: String,
+    /// Whether it is in the environment of the commands the shell starts.
     pub exported: bool,
 }
 
@@ -57,14 +60,17 @@ impl Vars {
         vars
     }
 
+    /// The value of `name`, if set.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.map.get(name).map(|v| v.value.as_str())
     }
 
+    /// Whether `name` was made `readonly`.
     pub fn is_readonly(&self, name: &str) -> bool {
         self.readonly.contains(name)
     }
 
+    /// Marks `name` readonly (assignments and `unset` check [`Vars::is_readonly`]).
     pub fn make_readonly(&mut self, name: &str) {
         self.readonly.insert(name.to_string());
     }
@@ -76,10 +82,12 @@ impl Vars {
         v
     }
 
+    /// Whether `name` is set and exported.
     pub fn is_exported(&self, name: &str) -> bool {
         self.map.get(name).is_some_and(|v| v.exported)
     }
 
+    /// Assigns `value` to `name` (exported when it was, or under `set -a`).
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
         let value = value.into();
         match self.map.get_mut(name) {
@@ -108,6 +116,7 @@ impl Vars {
         }
     }
 
+    /// Unsets `name`.
     pub fn unset(&mut self, name: &str) {
         if self.map.remove(name).is_some_and(|v| v.exported) {
             self.env_generation += 1;
@@ -201,6 +210,7 @@ impl Options {
         ("trace", None),
     ];
 
+    /// The option a letter names (`e` → errexit), to read or set.
     pub fn flag_mut(&mut self, letter: char) -> Option<&mut bool> {
         Some(match letter {
             'a' => &mut self.allexport,
@@ -215,6 +225,7 @@ impl Options {
         })
     }
 
+    /// The option `-o NAME` names, to read or set.
     pub fn named_mut(&mut self, name: &str) -> Option<&mut bool> {
         match Self::NAMES.iter().find(|(n, _)| *n == name)? {
             (_, Some(letter)) => self.flag_mut(*letter),
@@ -232,6 +243,7 @@ impl Options {
         s
     }
 
+    /// Whether the option a letter names is on.
     pub fn get(&self, letter: char) -> bool {
         // Reading through `flag_mut` of a copy keeps one letter table.
         let mut copy = *self;
@@ -242,6 +254,7 @@ impl Options {
 /// What expansion reads.
 #[derive(Debug, Clone)]
 pub struct State {
+    /// The variables.
     pub vars: Vars,
     /// `$0`
     pub arg0: String,
@@ -253,6 +266,7 @@ pub struct State {
     pub last_background: Option<i32>,
     /// `$$`: the main shell's pid, also inside subshells.
     pub shell_pid: i32,
+    /// The options (`set -e`, `-o pipefail`, …).
     pub options: Options,
     /// When the shell started: `$SECONDS` counts from here.
     pub started: std::time::Instant,
@@ -261,6 +275,7 @@ pub struct State {
 }
 
 impl State {
+    /// The state of a shell started as `arg0` with `positional`: the environment as variables, `IFS`, `PPID` and the like set.
     pub fn new(arg0: String, positional: Vec<String>) -> Self {
         let mut vars = Vars::from_environment();
         vars.set("IFS", " \t\n");
@@ -320,4 +335,10 @@ fn same_file(a: &str, b: &std::path::Path) -> bool {
         (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
         _ => false,
     }
+}
+
+/// Whether colour may be used: a terminal that is not `dumb`, no `NO_COLOR`.
+pub fn color_enabled(state: &State) -> bool {
+    state.vars.get("NO_COLOR").is_none_or(str::is_empty)
+        && state.vars.get("TERM").is_some_and(|t| t != "dumb" && !t.is_empty())
 }

@@ -29,6 +29,14 @@ pub fn errno_text(e: Errno) -> String {
     unsafe { std::ffi::CStr::from_ptr(libc::strerror(e as i32)) }.to_string_lossy().into_owned()
 }
 
+/// The OS error text without Rust's " (os error N)" suffix.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(n) => errno_text(Errno::from_raw(n)),
+        None => e.to_string(),
+    }
+}
+
 /// A path field of `/proc/self/mountinfo` as its bytes: the kernel writes
 /// blanks, tabs, newlines and backslashes as `\040`-style octal.
 pub fn unescape_mountinfo(field: &[u8]) -> Vec<u8> {

@@ -8,6 +8,7 @@ use std::io::BufRead;
 /// Where text came from, for error messages (`FILE:LINE:COL`).
 #[derive(Debug, Clone, Copy)]
 pub struct Origin<'a> {
+    /// The name in messages: a script's path, `-c`, `stdin`.
     pub name: &'a str,
     /// Line number of the text's first line.
     pub first_line: usize,
@@ -80,13 +81,6 @@ fn run_verbosely(sh: &mut Shell, text: &str, cmd: &crate::syntax::ast::CompleteC
     sh.run_complete_command(cmd)
 }
 
-/// A script's bytes as shell text: any bytes (see [`crate::bytes`]); NUL
-/// bytes are dropped, as bash does.
-pub fn script_text(mut bytes: Vec<u8>) -> String {
-    bytes.retain(|&b| b != 0);
-    crate::bytes::decode_vec(bytes)
-}
-
 /// Whether a file is a program rather than a script, as bash decides: a NUL
 /// byte in its first line, within the first 80 bytes.
 pub fn looks_binary(bytes: &[u8]) -> bool {
@@ -107,7 +101,7 @@ pub fn run_reader(sh: &mut Shell, mut input: impl BufRead, name: &str) -> Outcom
                 if line.last() != Some(&b'\n') {
                     line.push(b'\n');
                 }
-                pending.push_str(&script_text(std::mem::take(&mut line)));
+                pending.push_str(&crate::bytes::script_text(std::mem::take(&mut line)));
                 false
             }
             Err(e) => {

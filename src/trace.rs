@@ -25,6 +25,7 @@ pub fn sync(on: bool) {
     }
 }
 
+/// Whether tracing is on.
 pub fn enabled() -> bool {
     TRACE_FD.load(Ordering::Relaxed) >= 0
 }

@@ -13,8 +13,11 @@ use std::process::{Command, Stdio};
 /// One `/etc/passwd` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
+    /// The login name.
     pub name: String,
+    /// The user id.
     pub uid: u32,
+    /// The home directory.
     pub home: String,
 }
 

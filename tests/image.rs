@@ -10,14 +10,12 @@
 
 mod common;
 
-use common::{ISOSH, Run, Scratch};
+use common::{Mode, Run};
 use sha2::Digest as _;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
@@ -32,104 +30,25 @@ macro_rules! require_root {
 }
 
 const BUSYBOX: &str = "/bin/busybox";
-const TEST_USER: &str = "isosh-rootless";
+/// A scratch directory where isosh runs as the mode's user
+/// (`common::Host`); `$HOME` (and so the image store) is in it.
+struct Host(common::Host);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
-    Rootful,
-    Rootless,
-}
+impl std::ops::Deref for Host {
+    type Target = common::Host;
 
-fn test_user() -> &'static Result<(u32, u32), String> {
-    static USER: OnceLock<Result<(u32, u32), String>> = OnceLock::new();
-    USER.get_or_init(|| {
-        if Command::new("id").arg(TEST_USER).output().is_ok_and(|o| !o.status.success()) {
-            let made = Command::new("useradd")
-                .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", TEST_USER])
-                .status();
-            if !made.is_ok_and(|s| s.success()) {
-                return Err(format!("useradd {TEST_USER} failed"));
-            }
-        }
-        let id = |flag: &str| {
-            let out = Command::new("id").args([flag, TEST_USER]).output().unwrap();
-            String::from_utf8_lossy(&out.stdout).trim().parse::<u32>().unwrap()
-        };
-        let (uid, gid) = (id("-u"), id("-g"));
-        let userns = Command::new("unshare").args(["-U", "true"]).uid(uid).gid(gid).stderr(Stdio::null()).status();
-        if userns.is_ok_and(|s| s.success()) {
-            Ok((uid, gid))
-        } else {
-            Err(format!("user {TEST_USER} cannot create a user namespace"))
-        }
-    })
-}
-
-/// A scratch directory where isosh runs as the mode's user; `$HOME` (and
-/// so the image store) is in it.
-struct Host {
-    dir: Scratch,
-    isosh: PathBuf,
-    ids: Option<(u32, u32)>,
+    fn deref(&self) -> &common::Host {
+        &self.0
+    }
 }
 
 impl Host {
     fn new(mode: Mode) -> Option<Host> {
-        let dir = Scratch::new("img");
-        let host = match mode {
-            Mode::Rootful => Host { isosh: PathBuf::from(ISOSH), dir, ids: None },
-            Mode::Rootless => match test_user() {
-                Err(why) => {
-                    eprintln!("SKIP (rootless): {why}");
-                    return None;
-                }
-                Ok(ids) => {
-                    let isosh = dir.path().join("isosh");
-                    std::fs::copy(ISOSH, &isosh).unwrap();
-                    Host { isosh, dir, ids: Some(*ids) }
-                }
-            },
-        };
-        if let Some((uid, gid)) = host.ids {
-            std::os::unix::fs::chown(host.dir.path(), Some(uid), Some(gid)).unwrap();
-        }
-        Some(host)
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
+        common::Host::new(mode, "image").map(Host)
     }
 
     fn store(&self) -> PathBuf {
         self.path().join(".local/share/isosh/images")
-    }
-
-    fn run(&self, script: &str) -> Run {
-        let mut cmd = Command::new(&self.isosh);
-        cmd.args(["-c", script])
-            .current_dir(self.path())
-            .env_clear()
-            .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
-            .env("HOME", self.path())
-            .env("LC_ALL", "C")
-            .stdin(Stdio::null());
-        if let Some((uid, gid)) = self.ids {
-            cmd.uid(uid).gid(gid);
-        }
-        // SAFETY: close_range is async-signal-safe.
-        unsafe {
-            cmd.pre_exec(|| {
-                libc::close_range(3, libc::c_uint::MAX, 0);
-                Ok(())
-            });
-        }
-        let out = cmd.output().unwrap();
-        use std::os::unix::process::ExitStatusExt;
-        Run {
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            status: out.status.code().unwrap_or_else(|| 128 + out.status.signal().unwrap_or(0)),
-        }
     }
 }
 

@@ -18,224 +18,16 @@
 // A failed unwrap in a test is a failed test.
 #![allow(clippy::unwrap_used)]
 
+#[macro_use]
 mod common;
 
-use common::{ISOSH, Run, Scratch};
+use common::{BOTH, Host, HostPath, ISOSH, Mode, Scratch, TEST_USER, each_mode, run_cmd, test_user};
 use std::io::BufRead;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-fn is_root() -> bool {
-    nix::unistd::geteuid().is_root()
-}
-
-/// One test of this file at a time: they start and look for processes and
-/// cgroups, and some use the whole machine's memory for a moment.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// Skips (visibly) when not root; otherwise holds the serial lock.
-macro_rules! require_root {
-    () => {
-        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-        if !is_root() {
-            eprintln!("SKIP {}: isolate security tests need root (CI runs as root); not root here", module_path!());
-            return;
-        }
-    };
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Mode {
-    Rootful,
-    Rootless,
-}
-
-const BOTH: [Mode; 2] = [Mode::Rootful, Mode::Rootless];
-const TEST_USER: &str = "isosh-rootless";
-
-/// The unprivileged test user's uid and gid, or why rootless blocks cannot
-/// run here (no user namespaces for that user).
-fn test_user() -> &'static Result<(u32, u32), String> {
-    static USER: OnceLock<Result<(u32, u32), String>> = OnceLock::new();
-    USER.get_or_init(|| {
-        if Command::new("id").arg(TEST_USER).output().is_ok_and(|o| !o.status.success()) {
-            let made = Command::new("useradd")
-                .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", TEST_USER])
-                .status();
-            if !made.is_ok_and(|s| s.success()) {
-                return Err(format!("useradd {TEST_USER} failed"));
-            }
-        }
-        // `id`, not getpwnam: this test binary is linked statically.
-        let id = |flag: &str| {
-            let out = Command::new("id").args([flag, TEST_USER]).output().unwrap();
-            String::from_utf8_lossy(&out.stdout).trim().parse::<u32>().unwrap()
-        };
-        let (uid, gid) = (id("-u"), id("-g"));
-        let userns = Command::new("unshare")
-            .args(["-U", "true"])
-            .uid(uid)
-            .gid(gid)
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if userns { Ok((uid, gid)) } else { Err(format!("user {TEST_USER} cannot create a user namespace")) }
-    })
-}
-
-/// Where one isosh runs in one mode: a scratch directory (owned by the test
-/// user when rootless, with a copy of the binary it can reach), and `t/`
-/// in it for helper scripts, mounted into blocks at `/t` by [`Host::iso`].
-struct Host {
-    mode: Mode,
-    dir: Scratch,
-    isosh: PathBuf,
-    ids: Option<(u32, u32)>,
-}
-
-impl Host {
-    /// None (having said SKIP) when this mode cannot run here.
-    fn new(mode: Mode, test: &str) -> Option<Host> {
-        let dir = Scratch::new("sec");
-        std::fs::create_dir(dir.path().join("t")).unwrap();
-        let host = match mode {
-            Mode::Rootful => Host { mode, isosh: PathBuf::from(ISOSH), dir, ids: None },
-            Mode::Rootless => match test_user() {
-                Err(why) => {
-                    eprintln!("SKIP {test} (rootless): {why}");
-                    return None;
-                }
-                Ok(ids) => {
-                    // The checkout may sit below a directory the user cannot enter.
-                    let isosh = dir.path().join("isosh");
-                    std::fs::copy(ISOSH, &isosh).unwrap();
-                    Host { mode, isosh, dir, ids: Some(*ids) }
-                }
-            },
-        };
-        host.give(host.dir.path());
-        host.give(&host.dir.path().join("t"));
-        Some(host)
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// Hands `path` to the user isosh runs as.
-    fn give(&self, path: &Path) {
-        if let Some((uid, gid)) = self.ids {
-            std::os::unix::fs::lchown(path, Some(uid), Some(gid)).unwrap();
-        }
-    }
-
-    /// Writes `t/NAME` (a helper script, seen as `/t/NAME` in blocks).
-    fn script(&self, name: &str, text: &str) {
-        let p = self.path().join("t").join(name);
-        std::fs::write(&p, text).unwrap();
-        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-        self.give(&p);
-    }
-
-    /// `isolate -v <dir>/t:/t:ro`, to begin a block with the helpers.
-    fn iso(&self) -> String {
-        format!("isolate -v {}/t:/t:ro", self.path().display())
-    }
-
-    /// `isosh -c script`, as the mode's user, in the scratch directory, with
-    /// a small fixed environment and only fds 0-2.
-    fn command(&self, script: &str) -> Command {
-        let mut cmd = Command::new(&self.isosh);
-        cmd.args(["-c", script])
-            .current_dir(self.path())
-            .env_clear()
-            .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
-            .env("HOME", self.path())
-            .env("LC_ALL", "C")
-            .env("PWD", self.path());
-        if let Some((uid, gid)) = self.ids {
-            cmd.uid(uid).gid(gid);
-        }
-        // SAFETY: close_range is async-signal-safe.
-        unsafe {
-            cmd.pre_exec(|| {
-                libc::close_range(3, libc::c_uint::MAX, 0);
-                Ok(())
-            });
-        }
-        cmd
-    }
-
-    fn run(&self, script: &str) -> Run {
-        self.run_cmd(self.command(script))
-    }
-
-    fn run_cmd(&self, mut cmd: Command) -> Run {
-        let out = cmd.stdin(Stdio::null()).output().unwrap_or_else(|e| panic!("cannot run isosh: {e}"));
-        use std::os::unix::process::ExitStatusExt;
-        Run {
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            status: out.status.code().unwrap_or_else(|| 128 + out.status.signal().unwrap_or(0)),
-        }
-    }
-}
-
-/// Runs `test` once per mode that can run here; a failure in one mode does
-/// not hide the other's: both are reported, then the test fails.
-fn each_mode(modes: &[Mode], name: &str, mut test: impl FnMut(&Host)) {
-    let mut failures = Vec::new();
-    for &mode in modes {
-        if let Some(host) = Host::new(mode, name) {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| test(&host)));
-            if let Err(panic) = result {
-                let text = panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default();
-                let first: String = text.lines().next().unwrap_or("").chars().take(300).collect();
-                failures.push(format!("{mode:?}: {first}"));
-            }
-        }
-    }
-    // Each failure was printed in full above, by the panic hook.
-    assert!(failures.is_empty(), "{name} failed in {} mode(s):\n{}", failures.len(), failures.join("\n"));
-}
-
-/// A host path outside the scratch directory (under /var/tmp, which blocks
-/// do not cover), unique to this run and removed on drop.
-struct HostPath(PathBuf);
-
-impl HostPath {
-    fn new(tag: &str) -> HostPath {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let p = PathBuf::from(format!("/var/tmp/isosh-sectest-{tag}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        HostPath(p)
-    }
-
-    /// The same, made as a directory anyone may write to.
-    fn dir(tag: &str) -> HostPath {
-        let h = HostPath::new(tag);
-        std::fs::create_dir(&h.0).unwrap();
-        std::fs::set_permissions(&h.0, std::fs::Permissions::from_mode(0o777)).unwrap();
-        h
-    }
-}
-
-impl Drop for HostPath {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
 
 fn dir_entries(p: &Path) -> Vec<String> {
     std::fs::read_dir(p)
@@ -832,8 +624,8 @@ fn tiocsti_cannot_push_input_into_the_outer_terminal() {
 fn chroot_escape_does_not_reach_the_host() {
     require_root!();
     each_mode(&BOTH, "chroot_escape_does_not_reach_the_host", |host| {
-        let drop_box = HostPath::dir("escape");
-        let probe = HostPath::new("escape-probe");
+        let drop_box = HostPath::dir("/var/tmp", "escape", 0o777);
+        let probe = HostPath::new("/var/tmp", "escape-probe");
         let root_probe = PathBuf::from(format!("/{}", probe.0.file_name().unwrap().to_string_lossy()));
         let _root_probe_guard = HostPath(root_probe.clone());
         host.script(
@@ -892,7 +684,8 @@ fn volume_targets_are_resolved_inside_the_root() {
         give_tree(host, &root);
         host.give(&data);
         for exists in [true, false] {
-            let target = if exists { HostPath::dir("evil") } else { HostPath::new("evil") };
+            let target =
+                if exists { HostPath::dir("/var/tmp", "evil", 0o777) } else { HostPath::new("/var/tmp", "evil") };
             let _ = std::fs::remove_file(root.join("evil"));
             std::os::unix::fs::symlink(&target.0, root.join("evil")).unwrap();
             host.give(&root.join("evil"));
@@ -938,7 +731,7 @@ fn a_rootfs_with_symlinked_special_directories_is_refused() {
         give_tree(host, &root);
         let mut problems = Vec::new();
         for name in ["proc", "dev", "sys", "tmp"] {
-            let target = HostPath::dir(name);
+            let target = HostPath::dir("/var/tmp", name, 0o777);
             let real = root.join(format!("{name}.real"));
             std::fs::rename(root.join(name), &real).unwrap();
             std::os::unix::fs::symlink(&target.0, root.join(name)).unwrap();
@@ -982,7 +775,7 @@ fn a_planted_journal_cannot_make_root_kill_a_process() {
         return;
     };
     let dead_pid = (1..1000).map(|n| 1_000_000 - n).find(|p| !Path::new(&format!("/proc/{p}")).exists()).unwrap();
-    let victim = HostPath::new("victim");
+    let victim = HostPath::new("/var/tmp", "victim");
     let sleep_marker = format!("59.{}", std::process::id());
     let mut sleep = Command::new("sleep").arg(&sleep_marker).spawn().unwrap();
     // What the user plants, all theirs: a fake "cgroup" and a journal.
@@ -1245,7 +1038,7 @@ fn a_signal_ignored_on_entry_stays_ignored() {
         for (script, want) in scripts {
             let mut cmd = host.command(script);
             ignoring(&mut cmd);
-            let r = host.run_cmd(cmd);
+            let r = run_cmd(cmd);
             if r.stdout != want {
                 wrong.push(format!("{script:?} printed {:?}, not {want:?}: {r:?}", r.stdout));
             }

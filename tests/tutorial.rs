@@ -65,35 +65,6 @@ fn line_matches(want: &str, got: &str) -> bool {
     parts.last().is_some_and(|l| l.is_empty()) || rest.is_empty()
 }
 
-const TEST_USER: &str = "isosh-rootless";
-
-/// The unprivileged user's uid and gid (made as tests/security.rs makes
-/// it), or why rootless blocks cannot run here.
-fn rootless_user() -> Result<(u32, u32), String> {
-    use std::os::unix::process::CommandExt;
-    if Command::new("id").arg(TEST_USER).output().is_ok_and(|o| !o.status.success()) {
-        let made = Command::new("useradd")
-            .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", TEST_USER])
-            .status();
-        if !made.is_ok_and(|s| s.success()) {
-            return Err(format!("useradd {TEST_USER} failed"));
-        }
-    }
-    let id = |flag: &str| -> Result<u32, String> {
-        let out = Command::new("id").args([flag, TEST_USER]).output().map_err(|e| format!("id: {e}"))?;
-        String::from_utf8_lossy(&out.stdout).trim().parse::<u32>().map_err(|e| format!("id {flag}: {e}"))
-    };
-    let (uid, gid) = (id("-u")?, id("-g")?);
-    let userns = Command::new("unshare")
-        .args(["-U", "true"])
-        .uid(uid)
-        .gid(gid)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if userns { Ok((uid, gid)) } else { Err(format!("user {TEST_USER} cannot create a user namespace")) }
-}
-
 /// Where the examples of one page run: a scratch directory as HOME and
 /// working directory, and the isosh binary (a copy the user can reach
 /// when rootless: the checkout may sit below a directory it cannot enter).
@@ -129,14 +100,8 @@ impl Place {
             // std drops the supplementary groups too.
             cmd.uid(uid).gid(gid);
         }
-        // SAFETY: close_range is async-signal-safe; the example starts
-        // with fds 0-2 only, as from a terminal.
-        unsafe {
-            cmd.pre_exec(|| {
-                libc::close_range(3, libc::c_uint::MAX, 0);
-                Ok(())
-            });
-        }
+        // The example starts with fds 0-2 only, as from a terminal.
+        common::only_stdio(&mut cmd);
         let out = cmd
             .arg("-c")
             .arg(format!("exec 2>&1\n{script}"))
@@ -158,7 +123,7 @@ fn tutorial_examples_show_what_isosh_does() {
     let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
     files.sort();
     let root = nix::unistd::geteuid().is_root();
-    let rootless = if root { rootless_user() } else { Err("not root, so no other user to run as".into()) };
+    let rootless = if root { common::test_user().clone() } else { Err("not root, so no other user to run as".into()) };
     let mut failures = Vec::new();
     let mut ran = 0;
     let mut ran_rootless = 0;

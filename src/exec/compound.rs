@@ -22,14 +22,14 @@ impl Shell {
 
     /// `$LINENO`: the line of the command running in its source text.
     pub(crate) fn lineno(&self) -> usize {
-        match self.sources.last() {
-            Some(s) => crate::syntax::span::line_col(&s.text, self.current_offset, s.first_line).line,
+        match self.sources.stack.last() {
+            Some(s) => crate::syntax::span::line_col(&s.text, self.sources.offset, s.first_line).line,
             None => 1,
         }
     }
 
     fn run_compound_at(&mut self, cc: &CompoundCommand, last: bool) -> Exec {
-        self.current_offset = cc.span.start;
+        self.sources.offset = cc.span.start;
         let ops = match self.redirect_ops(&cc.redirects) {
             Ok(ops) => ops,
             Err(failure) => return self.plan_failed(failure),
@@ -75,9 +75,9 @@ impl Shell {
 
     /// Runs a condition list: `set -e` does not apply inside it.
     fn condition(&mut self, list: &List) -> Exec {
-        self.errexit_suppressed += 1;
+        self.nesting.errexit_suppressed += 1;
         let r = self.run_list(list);
-        self.errexit_suppressed -= 1;
+        self.nesting.errexit_suppressed -= 1;
         r
     }
 
@@ -119,9 +119,9 @@ impl Shell {
                 }
             }
             CompoundKind::Loop { until, cond, body } => {
-                self.loop_depth += 1;
+                self.nesting.loop_depth += 1;
                 let r = self.run_loop(*until, cond, body);
-                self.loop_depth -= 1;
+                self.nesting.loop_depth -= 1;
                 r
             }
             CompoundKind::For { var, words, body } => {
@@ -129,9 +129,9 @@ impl Shell {
                     Some(ws) => expand::expand_words(self, ws).map_err(|e| self.expansion_failed(e))?,
                     None => self.state.positional.clone(),
                 };
-                self.loop_depth += 1;
+                self.nesting.loop_depth += 1;
                 let r = self.run_for(var, &items, body);
-                self.loop_depth -= 1;
+                self.nesting.loop_depth -= 1;
                 r
             }
             CompoundKind::Cond(e) => super::builtins::test::cond(self, e),
@@ -193,16 +193,16 @@ impl Shell {
     /// Calls a function: new positional parameters and a frame for `local`;
     /// `return` ends it.
     pub(crate) fn call_function(&mut self, body: &CompoundCommand, argv: &[String]) -> Exec {
-        if self.frames.len() >= crate::stack::MAX_CALLS {
+        if self.nesting.frames.len() >= crate::stack::MAX_CALLS {
             self.error(&format!("{}: {}", argv[0], crate::stack::TOO_DEEP));
             return Err(self.fatal_unless_interactive(super::STATUS_FAILED_SETUP));
         }
         let saved = std::mem::replace(&mut self.state.positional, argv[1..].to_vec());
-        let saved_loops = std::mem::take(&mut self.loop_depth);
-        self.frames.push(Vec::new());
+        let saved_loops = std::mem::take(&mut self.nesting.loop_depth);
+        self.nesting.frames.push(Vec::new());
         let r = self.run_compound(body, false);
         self.pop_frame();
-        self.loop_depth = saved_loops;
+        self.nesting.loop_depth = saved_loops;
         self.state.positional = saved;
         match r {
             Err(Abort::Return(s)) => Ok(s),
@@ -212,7 +212,7 @@ impl Shell {
 
     /// Puts back the variables `local` saved in the innermost frame.
     pub(crate) fn pop_frame(&mut self) {
-        if let Some(frame) = self.frames.pop() {
+        if let Some(frame) = self.nesting.frames.pop() {
             for (name, old) in frame.into_iter().rev() {
                 if name == "-" {
                     // Options saved by `local -`.

@@ -33,12 +33,12 @@ impl Shell {
     }
 
     pub(crate) fn become_child(&mut self) {
-        self.background.clear();
-        self.exiting_inits.clear();
-        self.jobs.clear();
-        self.terminal = None;
-        self.fg_pgid = None;
-        signals::init_child(self.ignore_interrupts);
+        self.jobs.background.clear();
+        self.jobs.exiting_inits.clear();
+        self.jobs.list.clear();
+        self.jobs.terminal = None;
+        self.jobs.fg_pgid = None;
+        signals::init_child(self.jobs.ignore_interrupts);
         // A subshell keeps ignored signals but not trap commands (POSIX).
         for (cond, action) in &self.traps {
             if let (Some(sig), false) = (cond, action.is_empty()) {
@@ -54,19 +54,19 @@ impl Shell {
     /// noted before that have finished (so a loop of blocks leaves at most a
     /// few zombies behind it).
     pub(crate) fn note_exiting_init(&mut self, init: Pid) {
-        wait::reap_finished(&mut self.exiting_inits);
-        self.exiting_inits.push(init);
+        wait::reap_finished(&mut self.jobs.exiting_inits);
+        self.jobs.exiting_inits.push(init);
     }
 
     /// Every background job not yet reaped (for `wait`).
     pub(crate) fn take_background(&mut self) -> Vec<Pid> {
-        std::mem::take(&mut self.background)
+        std::mem::take(&mut self.jobs.background)
     }
 
     /// The background job with this pid, if it is ours and not yet reaped.
     pub(crate) fn take_background_pid(&mut self, pid: i32) -> Option<Pid> {
-        let i = self.background.iter().position(|p| p.as_raw() == pid)?;
-        Some(self.background.remove(i))
+        let i = self.jobs.background.iter().position(|p| p.as_raw() == pid)?;
+        Some(self.jobs.background.remove(i))
     }
 
     /// Waits for a foreground child (noting a Ctrl-Z stop under job
@@ -114,10 +114,7 @@ impl Shell {
     /// gives its pid, or the status when it could not start. `None` for any
     /// other list (init forks a copy of the shell for it).
     pub(crate) fn start_program(&mut self, list: &List) -> Option<Result<Pid, i32>> {
-        let name = sole_program_name(list)?;
-        if self.functions.contains_key(name) || self.aliases.contains_key(name) {
-            return None;
-        }
+        body_program(list, |n| self.functions.contains_key(n) || self.aliases.defined.contains_key(n))?;
         let sc = single_simple_command(list)?;
         let mut started = None;
         let mark = self.proc_subs.len();
@@ -221,7 +218,7 @@ impl Shell {
                 crate::trace::emit(|| {
                     format!("fcntl({low}, F_DUPFD_CLOEXEC, {PROC_SUB_FLOOR}) = {}\nclose({low})", ours.as_raw_fd())
                 });
-                self.background.push(child);
+                self.jobs.background.push(child);
                 self.state.last_background = Some(child.as_raw());
                 let name = format!("/dev/fd/{}", ours.as_raw_fd());
                 self.proc_subs.push(ours);
@@ -234,6 +231,8 @@ impl Shell {
 
 /// The executor is what an isolate block runs in.
 impl crate::isolate::Host for Shell {
+    type Abort = Abort;
+
     fn error(&self, msg: &str) {
         Shell::error(self, msg)
     }
@@ -243,7 +242,7 @@ impl crate::isolate::Host for Shell {
     }
 
     fn job_control(&self) -> bool {
-        self.terminal.is_some()
+        self.jobs.terminal.is_some()
     }
 
     fn note_exiting_init(&mut self, init: Pid) {

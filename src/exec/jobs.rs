@@ -11,10 +11,14 @@ use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{Pid, getpgrp, setpgid, tcsetpgrp};
 use std::os::fd::BorrowedFd;
 
+/// Where a job is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobState {
+    /// Running (in the background).
     Running,
+    /// Stopped by a signal (Ctrl-Z).
     Stopped,
+    /// Ended with this status.
     Done(i32),
     /// Ended by a signal (`kill %N`): "Terminated", "Killed"…
     Killed(Signal),
@@ -36,19 +40,25 @@ impl JobState {
     }
 }
 
+/// A job: one pipeline in its own process group (`%N`).
 #[derive(Debug, Clone)]
 pub struct Job {
+    /// Its number, `%N`.
     pub id: usize,
+    /// Its process group.
     pub pgid: Pid,
     /// Processes not yet reaped.
     pub pids: Vec<Pid>,
+    /// The command line, as shown by `jobs`.
     pub text: String,
+    /// Where it is in its life.
     pub state: JobState,
 }
 
 /// The interactive shell's hold on its terminal.
 #[derive(Debug)]
 pub struct Terminal {
+    /// The shell's own process group, which gets the terminal back.
     pub shell_pgid: Pid,
     /// The terminal modes the shell restores after a job stops or ends.
     modes: Option<Termios>,
@@ -68,6 +78,7 @@ impl Terminal {
         Terminal { shell_pgid, modes: tcgetattr(tty()).ok() }
     }
 
+    /// Hands the terminal to process group `pgid` (the foreground job).
     pub fn give_to(&self, pgid: Pid) {
         let _ = tcsetpgrp(tty(), pgid);
     }
@@ -93,20 +104,42 @@ pub fn job_mark(index: usize, jobs: usize) -> char {
     }
 }
 
+/// Job control: the jobs, the processes still to reap, and the terminal.
+#[derive(Default)]
+pub(crate) struct JobControl {
+    /// Background and stopped jobs (`%N`).
+    pub(crate) list: Vec<Job>,
+    /// Background jobs not yet reaped.
+    pub(crate) background: Vec<Pid>,
+    /// Inits of isolate blocks that reported their body's status and are
+    /// still tearing their namespaces down: reaped later, without waiting.
+    pub(crate) exiting_inits: Vec<Pid>,
+    /// Job control, when interactive: the shell's terminal.
+    pub(crate) terminal: Option<Terminal>,
+    /// The process group of the foreground pipeline being started.
+    pub(crate) fg_pgid: Option<Pid>,
+    /// Foreground processes that Ctrl-Z stopped while the shell waited.
+    pub(crate) stopped_now: Vec<Pid>,
+    /// `exit` with stopped jobs warns once.
+    pub(crate) warned_stopped: bool,
+    /// Children ignore SIGINT/SIGQUIT (inside a background job).
+    pub(crate) ignore_interrupts: bool,
+}
+
 impl Shell {
     /// With job control: the process group a process forked now joins
     /// (0: it leads a new one). `None` without job control.
     pub(crate) fn child_pgid(&self) -> Option<i32> {
-        self.terminal.as_ref()?;
-        Some(self.fg_pgid.map_or(0, Pid::as_raw))
+        self.jobs.terminal.as_ref()?;
+        Some(self.jobs.fg_pgid.map_or(0, Pid::as_raw))
     }
 
     /// In the parent, right after forking a foreground process: put it in
     /// the job's group (both sides do it, so neither races the other) and
     /// give the group the terminal.
     pub(crate) fn adopt_foreground(&mut self, child: Pid) {
-        let Some(term) = &self.terminal else { return };
-        let pgid = *self.fg_pgid.get_or_insert(child);
+        let Some(term) = &self.jobs.terminal else { return };
+        let pgid = *self.jobs.fg_pgid.get_or_insert(child);
         let _ = setpgid(child, pgid);
         term.give_to(pgid);
     }
@@ -114,7 +147,7 @@ impl Shell {
     /// Waits for a foreground process; with job control, a stop counts as
     /// an end for now and leaves the process to the job table.
     pub(crate) fn wait_foreground(&mut self, pid: Pid) -> Ended {
-        if self.terminal.is_none() {
+        if self.jobs.terminal.is_none() {
             return super::wait::wait_for(pid);
         }
         loop {
@@ -122,7 +155,7 @@ impl Shell {
                 Ok(WaitStatus::Exited(_, code)) => return Ended::Exited(code),
                 Ok(WaitStatus::Signaled(_, sig, core)) => return Ended::Signaled(sig, core),
                 Ok(WaitStatus::Stopped(_, sig)) => {
-                    self.stopped_now.push(pid);
+                    self.jobs.stopped_now.push(pid);
                     return Ended::Stopped(sig);
                 }
                 Ok(_) | Err(nix::errno::Errno::EINTR) => continue,
@@ -134,10 +167,10 @@ impl Shell {
     /// After a foreground pipeline: take the terminal back; if Ctrl-Z
     /// stopped it, it becomes a stopped job.
     pub(crate) fn finish_foreground(&mut self, text: &str) {
-        let Some(term) = &self.terminal else { return };
+        let Some(term) = &self.jobs.terminal else { return };
         term.reclaim();
-        let pgid = self.fg_pgid.take();
-        let stopped = std::mem::take(&mut self.stopped_now);
+        let pgid = self.jobs.fg_pgid.take();
+        let stopped = std::mem::take(&mut self.jobs.stopped_now);
         if let (Some(pgid), false) = (pgid, stopped.is_empty()) {
             let id = self.add_job(pgid, stopped, text, JobState::Stopped);
             self.error_unlocated_raw(&format!("\n[{id}]+  Stopped                 {text}"));
@@ -150,8 +183,8 @@ impl Shell {
 
     /// Adds a job with the lowest free number.
     pub(crate) fn add_job(&mut self, pgid: Pid, pids: Vec<Pid>, text: &str, state: JobState) -> usize {
-        let id = (1..).find(|n| !self.jobs.iter().any(|j| j.id == *n)).unwrap_or(1);
-        self.jobs.push(Job { id, pgid, pids, text: text.to_string(), state });
+        let id = (1..).find(|n| !self.jobs.list.iter().any(|j| j.id == *n)).unwrap_or(1);
+        self.jobs.list.push(Job { id, pgid, pids, text: text.to_string(), state });
         id
     }
 
@@ -159,13 +192,13 @@ impl Shell {
     /// `%text` (the job whose command starts with text).
     pub(crate) fn find_job(&self, spec: &str) -> Option<usize> {
         let rest = spec.strip_prefix('%').unwrap_or(spec);
-        let n = self.jobs.len();
+        let n = self.jobs.list.len();
         match rest {
             "" | "%" | "+" => n.checked_sub(1),
             "-" => n.checked_sub(2),
             _ => match rest.parse::<usize>() {
-                Ok(id) => self.jobs.iter().position(|j| j.id == id),
-                Err(_) => self.jobs.iter().position(|j| j.text.starts_with(rest)),
+                Ok(id) => self.jobs.list.iter().position(|j| j.id == id),
+                Err(_) => self.jobs.list.iter().position(|j| j.text.starts_with(rest)),
             },
         }
     }
@@ -173,7 +206,7 @@ impl Shell {
     /// Checks on background and stopped jobs without blocking; with job
     /// control, says which are done (before the next prompt).
     pub fn notify_jobs(&mut self) {
-        for job in &mut self.jobs {
+        for job in &mut self.jobs.list {
             job.pids.retain(|&pid| match waitpid(pid, Some(WaitPidFlag::WNOHANG | WaitPidFlag::WUNTRACED)) {
                 Ok(WaitStatus::Exited(_, code)) => {
                     job.state = JobState::Done(code);
@@ -195,16 +228,16 @@ impl Shell {
                 job.state = JobState::Done(0);
             }
         }
-        let interactive = self.terminal.is_some();
+        let interactive = self.jobs.terminal.is_some();
         let mut done = Vec::new();
-        let n = self.jobs.len();
-        for (i, j) in self.jobs.iter().enumerate() {
+        let n = self.jobs.list.len();
+        for (i, j) in self.jobs.list.iter().enumerate() {
             if matches!(j.state, JobState::Done(_) | JobState::Killed(_)) {
                 let text = j.text.strip_suffix(" &").unwrap_or(&j.text);
                 done.push(format!("[{}]{}  {:<24}{text}", j.id, job_mark(i, n), j.state.describe()));
             }
         }
-        self.jobs.retain(|j| !matches!(j.state, JobState::Done(_) | JobState::Killed(_)));
+        self.jobs.list.retain(|j| !matches!(j.state, JobState::Done(_) | JobState::Killed(_)));
         if interactive {
             for line in done {
                 self.error_unlocated_raw(&line);
@@ -215,19 +248,19 @@ impl Shell {
     /// Continues a job (`fg`/`bg`). In the foreground it gets the terminal
     /// and the shell waits.
     pub(crate) fn continue_job(&mut self, index: usize, foreground: bool) -> i32 {
-        let job = self.jobs[index].clone();
+        let job = self.jobs.list[index].clone();
         if foreground {
-            if let Some(term) = &self.terminal {
+            if let Some(term) = &self.jobs.terminal {
                 term.give_to(job.pgid);
             }
-            self.fg_pgid = Some(job.pgid);
+            self.jobs.fg_pgid = Some(job.pgid);
         }
         let _ = killpg(job.pgid, Signal::SIGCONT);
         if !foreground {
-            self.jobs[index].state = JobState::Running;
+            self.jobs.list[index].state = JobState::Running;
             return 0;
         }
-        self.jobs.remove(index);
+        self.jobs.list.remove(index);
         let mut status = 0;
         for pid in &job.pids {
             let ended = self.wait_foreground(*pid);
@@ -245,13 +278,13 @@ impl Shell {
         if !matches!(sig, Signal::SIGTERM | Signal::SIGHUP) {
             return;
         }
-        if let Some(job) = self.jobs.iter_mut().find(|j| j.pgid == pgid && j.state == JobState::Stopped) {
+        if let Some(job) = self.jobs.list.iter_mut().find(|j| j.pgid == pgid && j.state == JobState::Stopped) {
             let _ = killpg(pgid, Signal::SIGCONT);
             job.state = JobState::Running;
         }
     }
 
     pub(crate) fn has_stopped_jobs(&self) -> bool {
-        self.jobs.iter().any(|j| j.state == JobState::Stopped)
+        self.jobs.list.iter().any(|j| j.state == JobState::Stopped)
     }
 }

@@ -123,6 +123,6 @@ impl Shell {
     /// Whether a background job reads `/dev/null` (no job control, POSIX
     /// 2.9.3).
     pub fn background_reads_null(&self) -> bool {
-        self.terminal.is_none()
+        self.jobs.terminal.is_none()
     }
 }

@@ -9,10 +9,10 @@ pub mod jobs;
 pub mod launch;
 pub mod path;
 mod pipeline;
-pub mod plan;
+pub use crate::process::plan;
 mod simple;
 mod source;
-pub mod spawn;
+pub use crate::process::spawn;
 pub mod time;
 pub mod wait;
 
@@ -35,7 +35,9 @@ use wait::{Ended, wait_for};
 /// — at the REPL — only the current command line is abandoned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Abort {
+    /// `exit N`, or a fatal error in a non-interactive shell: the shell ends with N.
     Exit(i32),
+    /// An error that, at the prompt, abandons the command line with this status.
     Command(i32),
     /// `break N`: leave N enclosing loops.
     Break(usize),
@@ -46,6 +48,7 @@ pub enum Abort {
 }
 
 impl Abort {
+    /// The `$?` it leaves: its status, or 0 for `break`/`continue`.
     pub fn status(self) -> i32 {
         match self {
             Abort::Exit(s) | Abort::Command(s) | Abort::Return(s) => s,
@@ -54,13 +57,16 @@ impl Abort {
     }
 }
 
+/// A command's status, or why the shell stops running commands.
 pub type Exec<T = i32> = Result<T, Abort>;
 
 /// Status of a command that failed before it could run (a redirection that
 /// cannot be opened, an unset parameter under `-u`), as in dash.
-pub const STATUS_FAILED_SETUP: i32 = 2;
-pub const STATUS_NOT_EXECUTABLE: i32 = 126;
-pub const STATUS_NOT_FOUND: i32 = 127;
+pub const STATUS_FAILED_SETUP: i32 = crate::status::USAGE;
+/// Status of a program that was found but cannot run.
+pub const STATUS_NOT_EXECUTABLE: i32 = crate::status::NOT_EXECUTABLE;
+/// Status of a command that was not found.
+pub const STATUS_NOT_FOUND: i32 = crate::status::NOT_FOUND;
 
 /// The lowest fd a process substitution's end is moved to (bash's 63).
 pub const PROC_SUB_FLOOR: RawFd = 63;
@@ -68,32 +74,53 @@ pub const PROC_SUB_FLOOR: RawFd = 63;
 /// `$PATH` when the variable is unset.
 const DEFAULT_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 
+/// The shell: its variables and options ([`State`]), and the executor's own
+/// state, grouped by job.
 pub struct Shell {
+    /// Variables, positional parameters, `$?`, options.
     pub state: State,
+    /// Where each command name was found on `$PATH`.
     paths: PathCache,
-    /// Background jobs not yet reaped.
-    background: Vec<Pid>,
-    /// Inits of isolate blocks that reported their body's status and are
-    /// still tearing their namespaces down: reaped later, without waiting.
-    exiting_inits: Vec<Pid>,
-    /// Background and stopped jobs (`%N`).
-    pub(crate) jobs: Vec<jobs::Job>,
-    /// Job control, when interactive: the shell's terminal.
-    pub(crate) terminal: Option<jobs::Terminal>,
-    /// The process group of the foreground pipeline being started.
-    pub(crate) fg_pgid: Option<Pid>,
-    /// Foreground processes that Ctrl-Z stopped while the shell waited.
-    pub(crate) stopped_now: Vec<Pid>,
-    /// `exit` with stopped jobs warns once.
-    pub(crate) warned_stopped: bool,
-    /// Children ignore SIGINT/SIGQUIT (inside a background job).
-    ignore_interrupts: bool,
+    /// Jobs, process groups and the terminal.
+    pub(crate) jobs: jobs::JobControl,
     /// The exported environment as an `envp` array, rebuilt only when an
     /// exported variable changes.
     env_block: Option<(u64, Rc<CStrArray>)>,
     /// Functions defined with `name() { …; }`.
     /// With the source each was defined in (for error locations).
     pub(crate) functions: std::collections::HashMap<String, (Rc<CompoundCommand>, Option<Rc<Source>>)>,
+    /// The function calls, loops and conditions around the running command.
+    pub(crate) nesting: Nesting,
+    /// Status of the last command substitution of the current command (an
+    /// assignment-only command returns it).
+    substitution_status: Option<i32>,
+    /// `trap` actions: `None` is EXIT.
+    pub(crate) traps: std::collections::HashMap<Option<nix::sys::signal::Signal>, String>,
+    /// Where `getopts` is in the arguments it parses.
+    pub(crate) getopts: Getopts,
+    /// The texts being run and where in them, for error locations.
+    pub(crate) sources: Sources,
+    /// `alias` definitions and the ones being expanded.
+    pub(crate) aliases: Aliases,
+    /// Interactive history, for the `history` builtin.
+    pub(crate) history: std::collections::VecDeque<String>,
+    /// The shell's ends of the process substitutions of the commands
+    /// running, innermost last: each command closes its own when it ends.
+    proc_subs: Vec<std::os::fd::OwnedFd>,
+    /// What the `explain` builtin renders a line with (see [`Explainer`]).
+    pub explainer: Option<Explainer>,
+}
+
+/// Renders a command line as `explain` shows it: JSON when `json`, else
+/// text, coloured when `color`. The `explain` builtin calls it through
+/// [`Shell::explainer`], which main sets to the explain module's `render_line`:
+/// the explainer reads the executor's own decisions, so the executor does
+/// not name it (no exec ⇄ explain cycle).
+pub type Explainer = fn(&mut Shell, &str, bool, bool) -> Result<String, crate::syntax::ParseError>;
+
+/// What the running command is nested in.
+#[derive(Default)]
+pub(crate) struct Nesting {
     /// How many loops enclose the running command (for `break`/`continue`).
     pub(crate) loop_depth: usize,
     /// How many function calls (or `.` files) are running (for `return`),
@@ -101,67 +128,65 @@ pub struct Shell {
     pub(crate) frames: Vec<Vec<(String, Option<crate::state::Var>)>>,
     /// Inside an `if`/`while`/`until` condition, `set -e` does not apply.
     pub(crate) errexit_suppressed: usize,
-    /// Status of the last command substitution of the current command (an
-    /// assignment-only command returns it).
-    substitution_status: Option<i32>,
-    /// `trap` actions: `None` is EXIT.
-    pub(crate) traps: std::collections::HashMap<Option<nix::sys::signal::Signal>, String>,
-    /// `getopts`' position inside the current argument (for `-abc`), and
-    /// the OPTIND it last set (another value means a new parse).
-    pub(crate) getopts_char: usize,
-    pub(crate) getopts_optind: usize,
+}
+
+/// `getopts`' place in the arguments it parses.
+#[derive(Default)]
+pub(crate) struct Getopts {
+    /// The position inside the current argument (for `-abc`).
+    pub(crate) char: usize,
+    /// The OPTIND it last set (another value means a new parse).
+    pub(crate) optind: usize,
+}
+
+/// The texts commands come from, for error locations.
+#[derive(Default)]
+pub(crate) struct Sources {
     /// The texts being run (script, sourced files, function definitions'
-    /// files), innermost last, for error locations.
-    pub(crate) sources: Vec<Rc<Source>>,
-    /// `alias` definitions, and the ones being expanded (never twice).
-    pub(crate) aliases: std::collections::HashMap<String, String>,
-    expanding_aliases: Vec<String>,
+    /// files), innermost last.
+    pub(crate) stack: Vec<Rc<Source>>,
     /// Byte offset of the running simple command in the innermost source.
-    current_offset: usize,
-    /// Interactive history, for the `history` builtin.
-    pub(crate) history: std::collections::VecDeque<String>,
-    /// The shell's ends of the process substitutions of the commands
-    /// running, innermost last: each command closes its own when it ends.
-    proc_subs: Vec<std::os::fd::OwnedFd>,
+    pub(crate) offset: usize,
+}
+
+/// Aliases.
+#[derive(Default)]
+pub(crate) struct Aliases {
+    /// `alias` definitions: name → text.
+    pub(crate) defined: std::collections::HashMap<String, String>,
+    /// The aliases being expanded (never one inside itself).
+    pub(crate) expanding: Vec<String>,
 }
 
 /// A named text commands come from.
 #[derive(Debug)]
 pub struct Source {
+    /// Its name in error messages: the script's path, `-c`, `stdin`.
     pub name: String,
+    /// The text.
     pub text: String,
     /// Line number of the text's first line.
     pub first_line: usize,
 }
 
 impl Shell {
+    /// A shell with `state`, no jobs, functions, traps or aliases yet.
     pub fn new(state: State) -> Self {
         Shell {
             state,
             paths: PathCache::default(),
-            background: Vec::new(),
-            exiting_inits: Vec::new(),
-            jobs: Vec::new(),
-            terminal: None,
-            fg_pgid: None,
-            stopped_now: Vec::new(),
-            warned_stopped: false,
-            ignore_interrupts: false,
+            jobs: jobs::JobControl::default(),
             env_block: None,
             functions: std::collections::HashMap::new(),
-            loop_depth: 0,
-            frames: Vec::new(),
-            errexit_suppressed: 0,
+            nesting: Nesting::default(),
             substitution_status: None,
             traps: std::collections::HashMap::new(),
-            getopts_char: 0,
-            getopts_optind: 0,
-            sources: Vec::new(),
-            aliases: std::collections::HashMap::new(),
-            expanding_aliases: Vec::new(),
+            getopts: Getopts::default(),
+            sources: Sources::default(),
+            aliases: Aliases::default(),
             history: std::collections::VecDeque::new(),
-            current_offset: 0,
             proc_subs: Vec::new(),
+            explainer: None,
         }
     }
 
@@ -191,15 +216,15 @@ impl Shell {
 
     /// Runs one complete command (a line of input).
     pub fn run_complete_command(&mut self, cmd: &CompleteCommand) -> Exec {
-        if self.terminal.is_some() {
+        if self.jobs.terminal.is_some() {
             // At the prompt the job table reaps its jobs (before each
             // prompt), so the notice can say how each ended.
-            let jobs = &self.jobs;
-            self.background.retain(|p| jobs.iter().any(|j| j.pids.contains(p)));
+            let jobs = &self.jobs.list;
+            self.jobs.background.retain(|p| jobs.iter().any(|j| j.pids.contains(p)));
         } else {
-            wait::reap_finished(&mut self.background);
+            wait::reap_finished(&mut self.jobs.background);
         }
-        wait::reap_finished(&mut self.exiting_inits);
+        wait::reap_finished(&mut self.jobs.exiting_inits);
         self.run_list(&cmd.list)
     }
 
@@ -207,7 +232,7 @@ impl Shell {
     /// `%-` or `%text`.
     pub(crate) fn job_pid(&self, spec: &str) -> Option<i32> {
         spec.strip_prefix('%')?;
-        self.find_job(spec).map(|i| self.jobs[i].pgid.as_raw())
+        self.find_job(spec).map(|i| self.jobs.list[i].pgid.as_raw())
     }
 
     /// Adds a command line to the history (consecutive duplicates once),
@@ -244,6 +269,15 @@ pub(crate) fn sole_program_name(list: &List) -> Option<&str> {
     // Tilde and pathname expansion could still change a plain word.
     let expands = name.starts_with('~') || name.contains(['*', '?', '[']);
     (!expands && builtins::find(name).is_none()).then_some(name)
+}
+
+/// The program an isolate block's body starts as any program does (a
+/// vfork-style clone and exec) rather than in a forked copy of the shell:
+/// [`sole_program_name`], unless `defined` says the name is a function or
+/// an alias. The runtime (`Shell::start_program`) and `explain` both decide
+/// with this.
+pub(crate) fn body_program(list: &List, defined: impl Fn(&str) -> bool) -> Option<&str> {
+    sole_program_name(list).filter(|name| !defined(name))
 }
 
 /// Quotes a word for display so that the shell would read it back the same.

@@ -5,12 +5,16 @@ use std::collections::HashMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+/// What a PATH search found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
+    /// The program's path.
     Found(PathBuf),
+    /// Nothing of that name on `$PATH`.
     NotFound,
 }
 
+/// Command names found on `$PATH`, kept until `$PATH` changes.
 #[derive(Debug, Default, Clone)]
 pub struct PathCache {
     /// The `$PATH` the cache was filled under.

@@ -56,7 +56,7 @@ impl Shell {
         let last_ran_is_final = std::ptr::eq(last, ao.rest.last().map_or(&ao.first, |(_, p)| p));
         if status != 0
             && self.state.options.errexit
-            && self.errexit_suppressed == 0
+            && self.nesting.errexit_suppressed == 0
             && last_ran_is_final
             && !last.negated
         {
@@ -75,21 +75,23 @@ impl Shell {
         match start.report(how, self.state.vars.get("TIMEFORMAT")) {
             Ok(Some(report)) => drop(spawn::write_str(2, &report)),
             Ok(None) => {}
-            Err(message) => self.error(&message),
+            Err(bad) => self.error(&bad.to_string()),
         }
         status
     }
 
     pub(super) fn run_pipeline_untimed(&mut self, p: &Pipeline, last: bool) -> Exec {
-        self.fg_pgid = None;
+        self.jobs.fg_pgid = None;
         // Under job control an isolate block gets a supervisor process of
         // its own, in the job's process group: Ctrl-Z then stops the block
         // as a whole, and its cleanup waits for it wherever it runs.
         let status = match p.commands.as_slice() {
-            [one] if !launch::pipeline_forks(p, self.terminal.is_some()) => self.run_command(one, last && !p.negated),
+            [one] if !launch::pipeline_forks(p, self.jobs.terminal.is_some()) => {
+                self.run_command(one, last && !p.negated)
+            }
             stages => Ok(self.run_stages(stages)),
         };
-        if self.terminal.is_some() {
+        if self.jobs.terminal.is_some() {
             self.finish_foreground(&p.to_string());
         }
         let status = status?;
@@ -121,7 +123,7 @@ impl Shell {
             Command::Simple(sc) => self.run_simple(sc, last),
             Command::Compound(cc) => self.run_compound(cc, last),
             Command::FunctionDef(def) => {
-                let origin = self.sources.last().cloned();
+                let origin = self.sources.stack.last().cloned();
                 self.functions.insert(def.name.clone(), (def.body.clone(), origin));
                 Ok(0)
             }
@@ -208,14 +210,14 @@ impl Shell {
     /// `cmd &`: the and-or list runs in a forked subshell with stdin from
     /// /dev/null; `$!` is its pid.
     pub(super) fn run_background(&mut self, ao: &AndOr) -> Exec {
-        let job_control = self.terminal.is_some();
+        let job_control = self.jobs.terminal.is_some();
         // Under job control its own process group, never the terminal's;
         // without, it ignores the terminal's SIGINT and SIGQUIT.
-        let ignored = self.ignore_interrupts;
-        self.ignore_interrupts |= !job_control;
+        let ignored = self.jobs.ignore_interrupts;
+        self.jobs.ignore_interrupts |= !job_control;
         let forked = self.fork_child(job_control.then_some(0));
         if !matches!(forked, Ok(ForkResult::Child)) {
-            self.ignore_interrupts = ignored;
+            self.jobs.ignore_interrupts = ignored;
         }
         match forked {
             Ok(ForkResult::Child) => {
@@ -229,7 +231,7 @@ impl Shell {
                 self.exit_subshell(status)
             }
             Ok(ForkResult::Parent { child }) => {
-                self.background.push(child);
+                self.jobs.background.push(child);
                 self.state.last_background = Some(child.as_raw());
                 let id = self.add_job(child, vec![child], &format!("{ao} &"), jobs::JobState::Running);
                 if job_control {

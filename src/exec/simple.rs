@@ -54,14 +54,14 @@ impl Shell {
         hand_over: Option<&mut Option<Pid>>,
     ) -> Exec {
         self.substitution_status = None;
-        self.current_offset = sc.span.start;
-        if !self.aliases.is_empty()
+        self.sources.offset = sc.span.start;
+        if !self.aliases.defined.is_empty()
             && let Some(expanded) = self.alias_text(sc)
         {
             let name = sc.words[0].to_string();
-            self.expanding_aliases.push(name);
+            self.aliases.expanding.push(name);
             let r = self.run_source(&expanded, "alias");
-            self.expanding_aliases.pop();
+            self.aliases.expanding.pop();
             return r;
         }
         let subs_before = self.proc_subs.len();
@@ -112,10 +112,10 @@ impl Shell {
     /// already being expanded.
     pub(super) fn alias_text(&self, sc: &SimpleCommand) -> Option<String> {
         let first = sc.words.first()?.as_plain_literal()?;
-        if !sc.assignments.is_empty() || self.expanding_aliases.iter().any(|a| a == first) {
+        if !sc.assignments.is_empty() || self.aliases.expanding.iter().any(|a| a == first) {
             return None;
         }
-        let value = self.aliases.get(first)?;
+        let value = self.aliases.defined.get(first)?;
         let rest = SimpleCommand {
             assignments: Vec::new(),
             words: sc.words[1..].to_vec(),
@@ -247,8 +247,8 @@ impl Shell {
         }
         let saved = match SavedFds::apply(ops) {
             Ok(saved) => saved,
-            Err(msg) => {
-                let status = self.report(&CommandError::Redirect(msg));
+            Err(failure) => {
+                let status = self.report(&CommandError::Redirect(failure));
                 return if special { Err(self.fatal_unless_interactive(status)) } else { Ok(status) };
             }
         };
@@ -339,7 +339,7 @@ impl Shell {
         if let (Launch::Vfork, Ok(image)) = (how, &image) {
             // What the shell ignores (interactive: Ctrl-C, Ctrl-\\, job-control
             // stops) the command must not.
-            let defaults: &[libc::c_int] = if self.ignore_interrupts {
+            let defaults: &[libc::c_int] = if self.jobs.ignore_interrupts {
                 &[libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]
             } else {
                 &[libc::SIGINT, libc::SIGQUIT, libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU]
@@ -376,7 +376,7 @@ impl Shell {
     /// then exec. Returns only on failure, with the status to exit with.
     pub(super) fn wire_and_exec(&self, name: &str, image: &Result<ExecImage, CommandError>, ops: &[FdOp]) -> i32 {
         if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
-            return self.report(&CommandError::Redirect(spawn::describe_failure(op, e)));
+            return self.report(&CommandError::Redirect(spawn::OpFailure { op: op.clone(), errno: e }));
         }
         match image {
             Ok(image) => {

@@ -7,21 +7,21 @@ impl Shell {
     /// `FILE:LINE` of the command running, in a script or sourced file
     /// (not for `-c` strings or the prompt, whose lines the user sees).
     pub(super) fn location(&self) -> Option<String> {
-        let source = self.sources.last()?;
+        let source = self.sources.stack.last()?;
         if matches!(source.name.as_str(), "-c" | "isosh" | "eval" | "trap") || self.state.options.interactive {
             return None;
         }
-        let line = crate::syntax::span::line_col(&source.text, self.current_offset, source.first_line).line;
+        let line = crate::syntax::span::line_col(&source.text, self.sources.offset, source.first_line).line;
         Some(format!("{}:{line}", source.name))
     }
 
     /// Runs `f` with `source` as the text spans refer to.
     pub(crate) fn in_source<T>(&mut self, source: Rc<Source>, f: impl FnOnce(&mut Self) -> T) -> T {
-        let saved = self.current_offset;
-        self.sources.push(source);
+        let saved = self.sources.offset;
+        self.sources.stack.push(source);
         let r = f(self);
-        self.sources.pop();
-        self.current_offset = saved;
+        self.sources.stack.pop();
+        self.sources.offset = saved;
         r
     }
 

@@ -33,14 +33,15 @@ fn cpu_micros() -> (u64, u64) {
 }
 
 impl Start {
+    /// The clock and CPU times of the shell and its children now.
     pub fn now() -> Start {
         let (user, sys) = cpu_micros();
         Start { wall: std::time::Instant::now(), user, sys }
     }
 
     /// The report for what ran since: `Ok(None)` when the format is
-    /// empty, `Err` with the message for a bad directive.
-    pub fn report(&self, how: TimeFormat, timeformat: Option<&str>) -> Result<Option<String>, String> {
+    /// empty, `Err` for a bad directive.
+    pub fn report(&self, how: TimeFormat, timeformat: Option<&str>) -> Result<Option<String>, BadTimeFormat> {
         let real = self.wall.elapsed().as_micros() as u64;
         let (user, sys) = cpu_micros();
         let format = match how {
@@ -51,11 +52,16 @@ impl Start {
             return Ok(None);
         }
         let mut text = render(format, real, user.saturating_sub(self.user), sys.saturating_sub(self.sys))
-            .map_err(|c| format!("TIMEFORMAT: `{c}': invalid format character"))?;
+            .map_err(BadTimeFormat)?;
         text.push('\n');
         Ok(Some(text))
     }
 }
+
+/// A `$TIMEFORMAT` directive `time` does not know (the character after `%`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("TIMEFORMAT: `{0}': invalid format character")]
+pub struct BadTimeFormat(pub char);
 
 /// Expands `%[p][l]R`, `U`, `S`, `%P` and `%%` in `format`; times in
 /// microseconds, truncated (as bash does) to `p` decimals (default 3). A

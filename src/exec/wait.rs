@@ -8,7 +8,9 @@ use nix::unistd::Pid;
 /// How a child ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ended {
+    /// Exited with this status.
     Exited(i32),
+    /// Killed by this signal; `true` when it dumped core.
     Signaled(Signal, bool),
     /// Stopped by a signal (Ctrl-Z) under job control.
     Stopped(Signal),

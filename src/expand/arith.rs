@@ -5,6 +5,7 @@
 
 use crate::state::State;
 
+/// An arithmetic expression that does not parse or evaluate (division by zero, a bad number); the message says which.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("arithmetic: {0}")]
 pub struct ArithError(pub String);

@@ -17,15 +17,19 @@ use crate::syntax::ast::{List, Word};
 
 pub use split::{Field, join_unsplit};
 
+/// Why a word could not be expanded (status 2, and fatal in a non-interactive shell).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ExpandError {
+    /// A parameter expanded while unset under `set -u` (`$name`, `$9`).
     #[error("{0}: parameter not set")]
     Unset(String),
     /// `${x:?message}` and other errors about one parameter.
     #[error("{0}: {1}")]
     Message(String, String),
+    /// An arithmetic expansion failed; the message says why.
     #[error("{0}")]
     Arith(String),
+    /// `$(…)` where no shell can run it (explaining a line without running it).
     #[error("command substitution is not available here")]
     NoCommands,
 }
@@ -33,7 +37,9 @@ pub enum ExpandError {
 /// What expansion needs from the shell: its state, and running the lists
 /// of command substitutions.
 pub trait Context {
+    /// The shell's variables, parameters and options.
     fn state(&self) -> &State;
+    /// The same, to assign (`${x:=w}`, `$((x=1))`).
     fn state_mut(&mut self) -> &mut State;
     /// The output of `list` run in a subshell, trailing newlines removed.
     fn command_output(&mut self, list: &List) -> Result<String, ExpandError>;

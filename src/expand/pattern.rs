@@ -139,6 +139,7 @@ pub fn unescape(pattern: &str) -> String {
 }
 
 impl Pattern {
+    /// Compiles a shell pattern (`*`, `?`, `[…]`, `\x`).
     pub fn new(pattern: &str) -> Pattern {
         let chars: Vec<char> = pattern.chars().collect();
         let mut items = Vec::new();

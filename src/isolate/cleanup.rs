@@ -119,12 +119,14 @@ fn locked(file: &std::fs::File) -> bool {
 /// What one block holds on the host. Dropping it removes everything.
 #[derive(Default)]
 pub struct Resources {
+    /// The block's cgroups, once made.
     pub cgroup: Option<BlockCgroup>,
     /// The journal naming the cgroup, while it exists.
     journal: Option<Journal>,
 }
 
 impl Resources {
+    /// Takes charge of `cg`, noting it in the journal so a later isosh can remove it if this one dies.
     pub fn adopt_cgroup(&mut self, cg: BlockCgroup) {
         self.journal = record(&cg.dirs());
         self.cgroup = Some(cg);

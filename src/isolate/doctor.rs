@@ -12,7 +12,7 @@ use std::path::Path;
 fn in_child(probe: impl FnOnce() -> bool) -> bool {
     // SAFETY: isosh is single-threaded; the child only probes and exits.
     match unsafe { fork() } {
-        Ok(ForkResult::Child) => crate::exec::spawn::exit_child(if probe() { 0 } else { 1 }),
+        Ok(ForkResult::Child) => crate::process::spawn::exit_child(if probe() { 0 } else { 1 }),
         Ok(ForkResult::Parent { child }) => matches!(waitpid(child, None), Ok(WaitStatus::Exited(_, 0))),
         Err(_) => false,
     }

@@ -33,13 +33,13 @@ pub mod seccomp;
 /// docker's default seccomp profile as plain data (build.rs compiles it).
 pub mod seccomp_profile;
 mod security;
+pub mod setup;
 pub mod spec;
 pub mod steps;
 
-use crate::exec::Exec;
-use crate::exec::plan::FdOp;
-use crate::exec::spawn::{self, NoPipes, exit_child, write_all};
 use crate::expand::Context;
+use crate::process::plan::FdOp;
+use crate::process::spawn::{self, NoPipes, exit_child, write_all};
 use crate::syntax::ast::IsolateBlock;
 use cleanup::Resources;
 use nix::errno::Errno;
@@ -47,22 +47,11 @@ use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::waitpid;
 use nix::unistd::{ForkResult, Pid, fork, getpid};
 use report::{Heard, Report};
+use setup::Setup;
 use spec::{IsolateSpec, Request};
 use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
 use steps::{SetupStep, StepFailure};
-
-/// The shell's own fds 3–63 (a bit each) that were open, and not close-on-
-/// exec, when this block started, but stayed outside it: an error about one
-/// of them in the body says how to pass it (`--fd N`).
-static LEFT_OUTSIDE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-/// The hint for a bad fd `fd` inside a block, when the shell has it open.
-pub fn outside_fd_hint(fd: RawFd) -> Option<String> {
-    let bits = LEFT_OUTSIDE.load(std::sync::atomic::Ordering::Relaxed);
-    ((0..64).contains(&fd) && bits & (1 << fd) != 0)
-        .then(|| format!("fd {fd} stays outside the block; pass it with `isolate --fd {fd}`"))
-}
 
 /// Whether `fd` is one of the shell's open files that commands inherit
 /// (open, not close-on-exec).
@@ -113,12 +102,7 @@ impl Drop for InitStack {
 
 /// Status of a block whose setup failed (docker's convention): never one a
 /// body's own exit could be mistaken for in practice.
-pub const STATUS_SETUP_FAILED: i32 = 125;
-
-/// The capabilities a block keeps (docker's default set), by name.
-pub fn security_caps() -> impl Iterator<Item = &'static str> {
-    security::DEFAULT_CAPS.iter().map(|(_, name)| *name)
-}
+pub const STATUS_SETUP_FAILED: i32 = crate::status::SETUP_FAILED;
 
 /// `$XDG_DATA_HOME/isosh/layers`: named upper layers (`--name`).
 pub fn layers_dir() -> Option<PathBuf> {
@@ -129,10 +113,18 @@ pub fn layers_dir() -> Option<PathBuf> {
 /// interface the executor implements, so that this module does not depend
 /// on the executor's `Shell` (which calls [`run_block`]).
 pub trait Host: Context {
+    /// Why the shell stops running commands (`exit`, a fatal error): the
+    /// executor's own type, which a block only passes through.
+    type Abort;
     /// `isosh: MSG` on the current fd 2.
     fn error(&self, msg: &str);
     /// Runs `body` with `ops` applied to the shell's own fds, then undoes them.
-    fn with_redirections(&mut self, ops: &[FdOp], special: bool, body: impl FnOnce(&mut Self) -> Exec) -> Exec;
+    fn with_redirections(
+        &mut self,
+        ops: &[FdOp],
+        special: bool,
+        body: impl FnOnce(&mut Self) -> Exec<Self>,
+    ) -> Exec<Self>;
     /// Whether the shell runs jobs on a terminal (the prompt).
     fn job_control(&self) -> bool;
     /// Notes an init still tearing its namespaces down, to reap later.
@@ -146,9 +138,12 @@ pub trait Host: Context {
     fn run_list_in_child(&mut self, list: &crate::syntax::ast::List) -> i32;
 }
 
+/// A status, or the shell's reason to stop ([`Host::Abort`]).
+pub type Exec<H> = Result<i32, <H as Host>::Abort>;
+
 /// Says `isolate: MSG` on the block's own stderr — its redirections
 /// applied, as a command's errors go — and gives status 125.
-fn fail<H: Host>(sh: &mut H, ops: &[FdOp], msg: &str) -> Exec {
+fn fail<H: Host>(sh: &mut H, ops: &[FdOp], msg: &str) -> Exec<H> {
     say(sh, ops, &format!("isolate: {msg}"));
     Ok(STATUS_SETUP_FAILED)
 }
@@ -165,7 +160,7 @@ fn say<H: Host>(sh: &mut H, ops: &[FdOp], msg: &str) {
 }
 
 /// Runs an isolate block (`ops` are the block's own redirections).
-pub fn run_block<H: Host>(sh: &mut H, block: &IsolateBlock, ops: &[FdOp]) -> Exec {
+pub fn run_block<H: Host>(sh: &mut H, block: &IsolateBlock, ops: &[FdOp]) -> Exec<H> {
     let words = match crate::expand::expand_words(sh, &block.options) {
         Ok(w) => w,
         Err(e) => return fail(sh, ops, &e.to_string()),
@@ -211,7 +206,7 @@ fn inside_a_block() -> bool {
     filtered || (nix::unistd::geteuid().is_root() && no_sys_admin)
 }
 
-fn print<H: Host>(sh: &H, text: &str) -> Exec {
+fn print<H: Host>(sh: &H, text: &str) -> Exec<H> {
     if let Err(e) = write_all(1, text.as_bytes()) {
         sh.error(&format!("isolate: write error: {}", spawn::errno_text(e)));
         return Ok(1);
@@ -224,36 +219,56 @@ pub(crate) fn limits(spec: &IsolateSpec) -> cgroup::Limits {
     cgroup::Limits { memory: spec.memory.as_ref().map(|m| m.0), pids: spec.pids_limit, cpus: spec.cpus }
 }
 
-/// Creates the host-side resources: the block's cgroups (in every
-/// hierarchy the shell may create one in; see cgroup.rs) and the named
-/// layer directory.
-fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
+/// Why a block's host-side resources could not be made (before init is
+/// cloned); the block ends with status 125.
+#[derive(Debug, thiserror::Error)]
+enum PrepareError {
+    /// The block's cgroups; `hint` says what a rootless shell lacks.
+    #[error("step '{}' failed: {error}{hint}", SetupStep::CgroupFiles)]
+    Cgroup { error: cgroup::CgroupError, hint: &'static str },
+    /// `--image REFERENCE` could not be loaded.
+    #[error("--image {reference}: {error}")]
+    Image { reference: String, error: image::ImageError },
+    /// The scratch layer `--commit` needs.
+    #[error("{0}")]
+    CommitLayer(image::ImageError),
+    /// The named layer's directory is not one only the caller controls.
+    #[error("--name {name}: {reason}")]
+    NamedLayer { name: String, reason: PrivateDirError },
+    /// `--name` with no data directory to keep layers in.
+    #[error("no data directory for --name layers")]
+    NoDataDir,
+}
+
+/// Creates the host-side resources: the block's cgroups (the setup's plan,
+/// in every hierarchy the shell may create one in; see cgroup.rs) and the
+/// named layer directory.
+fn prepare(spec: &IsolateSpec, setup: &Setup) -> Result<(Resources, rootfs::Layout), PrepareError> {
     let mut res = Resources::default();
     {
-        let files = cgroup::SelfFiles::read();
-        let host = files.host();
-        let made = cgroup::plan(&host, &limits(spec), &cgroup::next_name())
-            .and_then(|plan| cgroup::apply(&plan, &mut |op| crate::trace::emit(|| cgroup::describe(op))));
+        let made = (setup.cgroup.as_ref().map_err(Clone::clone))
+            .and_then(|plan| cgroup::apply(plan, &mut |op| crate::trace::emit(|| cgroup::describe(op))));
         match made {
             Ok(cg) if cg.made.is_empty() => {}
             Ok(cg) => res.adopt_cgroup(cg),
-            Err(e) => {
+            Err(error) => {
                 let hint = if nix::unistd::geteuid().is_root() {
                     ""
                 } else {
                     " (not root: limits need a cgroup v2 subtree delegated to you; see isolate --doctor)"
                 };
-                return Err(format!("step '{}' failed: {e}{hint}", SetupStep::CgroupFiles));
+                return Err(PrepareError::Cgroup { error, hint });
             }
         }
     }
     let mut layout = rootfs::Layout::of(spec);
     if let Some(reference) = &spec.image {
-        let loaded = image::load(reference).map_err(|e| format!("--image {reference}: {e}"))?;
+        let loaded =
+            image::load(reference).map_err(|error| PrepareError::Image { reference: reference.clone(), error })?;
         layout.image = Some(Box::new(loaded));
     }
     if spec.commit.is_some() && layout.named_layer.is_none() {
-        layout.named_layer = Some(image::commit::scratch_layer()?);
+        layout.named_layer = Some(image::commit::scratch_layer().map_err(PrepareError::CommitLayer)?);
     }
     if let Some(dir) = layout.named_layer.clone() {
         // Only the user reads their named layers: 0700, like docker's
@@ -263,13 +278,45 @@ fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
         // an XDG_DATA_HOME that `su` kept) decides where the block's
         // writes land on the host.
         let name = spec.name.as_deref().unwrap_or_default();
-        let private = private_dir(&dir).map_err(|e| format!("--name {name}: {e}"))?;
+        let private =
+            private_dir(&dir).map_err(|reason| PrepareError::NamedLayer { name: name.to_string(), reason })?;
         layout.named_layer = Some(private);
     }
     if spec.name.is_some() && layout.named_layer.is_none() {
-        return Err("no data directory for --name layers".into());
+        return Err(PrepareError::NoDataDir);
     }
     Ok((res, layout))
+}
+
+/// Why a directory is not one only the caller controls (see [`private_dir`]).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum PrivateDirError {
+    /// `path`, on the way to `dir` (or `dir` itself), is not safe.
+    #[error("{}: {} {why}; refusing a directory another user could change", dir.display(), path.display())]
+    Refused { dir: PathBuf, path: PathBuf, why: Unsafe },
+    /// `path` could not be examined or made.
+    #[error("{}: {error}", path.display())]
+    Io { path: PathBuf, error: std::io::Error },
+}
+
+/// What makes a directory on the way unsafe.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Unsafe {
+    #[error("is not an absolute path")]
+    NotAbsolute,
+    #[error("is not a directory")]
+    NotADirectory,
+    /// The directory itself must be the caller's.
+    #[error("belongs to uid {owner}, not to you (uid {me})")]
+    NotYours { owner: u32, me: u32 },
+    /// A directory above it must be the caller's or root's.
+    #[error("belongs to uid {0}")]
+    OtherOwner(u32),
+    /// Group- or other-writable (and not root's sticky /tmp above it).
+    #[error("may be written by others (mode {0:o})")]
+    WritableByOthers(u32),
+    #[error("is a symlink")]
+    Symlink,
 }
 
 /// Makes sure the directory `dir` (made, 0700, where missing) is one only
@@ -282,38 +329,41 @@ fn prepare(spec: &IsolateSpec) -> Result<(Resources, rootfs::Layout), String> {
 /// user could swap a link in (`upper -> /etc`) and have the caller write
 /// through it (docker keeps its state in root-only /var/lib/docker; the
 /// runtime journal is checked the same way).
-pub(crate) fn private_dir(dir: &std::path::Path) -> Result<PathBuf, String> {
+pub(crate) fn private_dir(dir: &std::path::Path) -> Result<PathBuf, PrivateDirError> {
     use std::os::unix::fs::{DirBuilderExt, MetadataExt};
     use std::path::{Component, Path};
     let me = nix::unistd::geteuid().as_raw();
-    let refuse = |path: &Path, why: String| -> String {
-        format!("{}: {} {why}; refusing a directory another user could change", dir.display(), path.display())
+    let refuse =
+        |path: &Path, why: Unsafe| PrivateDirError::Refused { dir: dir.to_path_buf(), path: path.to_path_buf(), why };
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| PrivateDirError::Io { path, error }
     };
-    let trusted = |path: &Path, m: &std::fs::Metadata, last: bool| -> Result<(), String> {
+    let trusted = |path: &Path, m: &std::fs::Metadata, last: bool| -> Result<(), PrivateDirError> {
         let mode = m.mode();
         let sticky_roots = mode & 0o1000 != 0 && m.uid() == 0;
         if !m.is_dir() {
-            Err(refuse(path, "is not a directory".into()))
+            Err(refuse(path, Unsafe::NotADirectory))
         } else if last && m.uid() != me {
-            Err(refuse(path, format!("belongs to uid {}, not to you (uid {me})", m.uid())))
+            Err(refuse(path, Unsafe::NotYours { owner: m.uid(), me }))
         } else if m.uid() != me && m.uid() != 0 {
-            Err(refuse(path, format!("belongs to uid {}", m.uid())))
+            Err(refuse(path, Unsafe::OtherOwner(m.uid())))
         } else if mode & 0o022 != 0 && (last || !sticky_roots) {
-            Err(refuse(path, format!("may be written by others (mode {:o})", mode & 0o7777)))
+            Err(refuse(path, Unsafe::WritableByOthers(mode & 0o7777)))
         } else {
             Ok(())
         }
     };
     // Every directory above a resolved path.
-    let chain = |path: &Path| -> Result<(), String> {
+    let chain = |path: &Path| -> Result<(), PrivateDirError> {
         for p in path.ancestors() {
-            let m = std::fs::symlink_metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let m = std::fs::symlink_metadata(p).map_err(io(p))?;
             trusted(p, &m, false)?;
         }
         Ok(())
     };
     if !dir.is_absolute() {
-        return Err(refuse(dir, "is not an absolute path".into()));
+        return Err(refuse(dir, Unsafe::NotAbsolute));
     }
     let names: Vec<&std::ffi::OsStr> =
         dir.components().filter_map(|c| if let Component::Normal(n) = c { Some(n) } else { None }).collect();
@@ -327,18 +377,18 @@ pub(crate) fn private_dir(dir: &std::path::Path) -> Result<PathBuf, String> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 // Made by name in a directory only we control: mkdir never
                 // follows a link at its last component.
-                std::fs::DirBuilder::new().mode(0o700).create(&next).map_err(|e| format!("{}: {e}", next.display()))?;
-                std::fs::symlink_metadata(&next).map_err(|e| format!("{}: {e}", next.display()))?
+                std::fs::DirBuilder::new().mode(0o700).create(&next).map_err(io(&next))?;
+                std::fs::symlink_metadata(&next).map_err(io(&next))?
             }
-            Err(e) => return Err(format!("{}: {e}", next.display())),
+            Err(e) => return Err(io(&next)(e)),
         };
         if m.file_type().is_symlink() {
             if last {
-                return Err(refuse(&next, "is a symlink".into()));
+                return Err(refuse(&next, Unsafe::Symlink));
             }
             // The link sits in a directory only we control, so it is ours;
             // where it leads must be too.
-            let to = std::fs::canonicalize(&next).map_err(|e| format!("{}: {e}", next.display()))?;
+            let to = std::fs::canonicalize(&next).map_err(io(&next))?;
             chain(&to)?;
             at = to;
             continue;
@@ -350,7 +400,7 @@ pub(crate) fn private_dir(dir: &std::path::Path) -> Result<PathBuf, String> {
         let p = at.join(sub);
         if let Ok(m) = std::fs::symlink_metadata(&p) {
             if m.file_type().is_symlink() {
-                return Err(refuse(&p, "is a symlink".into()));
+                return Err(refuse(&p, Unsafe::Symlink));
             }
             trusted(&p, &m, true)?;
         }
@@ -359,7 +409,7 @@ pub(crate) fn private_dir(dir: &std::path::Path) -> Result<PathBuf, String> {
 }
 
 /// The supervisor: prepare, fork the container, wait, report, clean up.
-fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast::List, ops: &[FdOp]) -> Exec {
+fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast::List, ops: &[FdOp]) -> Exec<H> {
     let named: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
     if let Some(fd) = spec.fds.iter().find(|fd| !named.contains(fd) && !inheritable(**fd)) {
         return fail(
@@ -371,18 +421,26 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
     if let Some(dir) = &spec.export_bundle {
         return match image::bundle::write(spec, body, dir) {
             Ok(()) => Ok(0),
-            Err(e) => fail(sh, ops, &e),
+            Err(e) => fail(sh, ops, &e.to_string()),
         };
     }
-    let (mut resources, layout) = match prepare(spec) {
-        Ok(r) => r,
-        Err(msg) => return fail(sh, ops, &msg),
+    let mut setup = {
+        let files = cgroup::SelfFiles::read();
+        Setup::of(spec, &files.host(), &cgroup::next_name())
     };
+    let (mut resources, layout) = match prepare(spec, &setup) {
+        Ok(r) => r,
+        Err(e) => return fail(sh, ops, &e.to_string()),
+    };
+    if setup.workdir.is_none() {
+        setup.workdir = layout.image.as_ref().and_then(|i| i.workdir());
+    }
+    let setup = &setup;
     if body.items.is_empty() && layout.image.as_ref().is_none_or(|i| i.command().is_empty()) {
         return fail(sh, ops, "the block's body is empty and the image has no Entrypoint or Cmd to run");
     }
     // Compiled when isosh was built (build.rs): init only loads it.
-    let filter = match spec.seccomp {
+    let filter = match setup.seccomp {
         spec::SeccompMode::Default => match seccomp::program() {
             Ok(p) => Some(p),
             Err(e) => return fail(sh, ops, &e.to_string()),
@@ -403,16 +461,12 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
         Err(e) => return fail(sh, ops, &format!("fcntl(F_DUPFD_CLOEXEC): {e}")),
     };
     let saved_handlers = init::catch(&init::FORWARDED);
-    let privilege =
-        if nix::unistd::geteuid().is_root() { rootfs::Privilege::Root } else { rootfs::Privilege::Rootless };
-    let flags = namespaces::clone_flags(privilege);
+    let flags = setup.clone_flags;
     // Init starts in its new namespaces straight from clone3/clone, like
     // fork() but with the namespace flags: no intermediate process to
     // create, wait for and tear down. It gets a copy of our memory (and,
     // from plain clone, a stack of its own for the root set-up and, in the
     // body's process, the whole executor).
-    let (uid, gid) = (nix::unistd::geteuid().as_raw(), nix::unistd::getegid().as_raw());
-    let ids = (privilege == rootfs::Privilege::Rootless).then_some((uid, gid));
     let report_fd = report_write.as_raw_fd();
     let leaves: Vec<PathBuf> = resources.cgroup.as_ref().map(|c| c.leaves()).unwrap_or_default();
     let unified = resources.cgroup.as_ref().and_then(|c| c.unified_leaf.clone());
@@ -427,7 +481,7 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
             Ok(None) => {
                 let others: Vec<PathBuf> = leaves.iter().filter(|l| Some(*l) != unified.as_ref()).cloned().collect();
                 let cgroups = InitCgroups { join: &others, device_policy };
-                exit_child(container_init(sh, spec, body, ops, &layout, cgroups, ids, report_fd, filter))
+                exit_child(container_init(sh, spec, setup, body, ops, &layout, cgroups, report_fd, filter))
             }
             Ok(Some(pid)) => {
                 let leaf = unified.as_ref().map(|l| l.display().to_string()).unwrap_or_default();
@@ -452,8 +506,9 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
             };
             let sh = &mut *sh;
             let cgroups = InitCgroups { join: &leaves, device_policy };
-            let start =
-                Box::new(|| exit_child(container_init(sh, spec, body, ops, &layout, cgroups, ids, report_fd, filter)));
+            let start = Box::new(|| {
+                exit_child(container_init(sh, spec, setup, body, ops, &layout, cgroups, report_fd, filter))
+            });
             // SAFETY: no CLONE_VM: the child has its own copy of our memory, as
             // after fork; isosh is single-threaded.
             let r = unsafe { nix::sched::clone(start, stack.as_mut_slice(), flags, Some(libc::SIGCHLD)) };
@@ -686,8 +741,6 @@ fn or_report<T, H: Host>(sh: &H, report_fd: RawFd, r: Result<T, StepFailure>) ->
     }
 }
 
-/// PID 1 of the block. `ids` are the caller's uid and gid when a user
-/// namespace must map them to 0.
 /// The block's cgroups, as init takes them.
 #[derive(Clone, Copy)]
 struct InitCgroups<'a> {
@@ -697,15 +750,16 @@ struct InitCgroups<'a> {
     device_policy: Option<&'a cgroup::DevicePolicy>,
 }
 
+/// PID 1 of the block: carries out `setup`, then runs `body`.
 #[allow(clippy::too_many_arguments)]
 fn container_init<H: Host>(
     sh: &mut H,
     spec: &IsolateSpec,
+    setup: &Setup,
     body: &crate::syntax::ast::List,
     ops: &[FdOp],
     layout: &rootfs::Layout,
     cgroups: InitCgroups,
-    ids: Option<(u32, u32)>,
     report_fd: RawFd,
     filter: Option<seccomp::Filter>,
 ) -> i32 {
@@ -718,15 +772,15 @@ fn container_init<H: Host>(
     // mount can cover one (the scratch tmpfs goes over /tmp).
     if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
         sh.error(&spawn::describe_failure(op, e));
-        return crate::exec::STATUS_FAILED_SETUP;
+        return crate::status::USAGE;
     }
     leave_terminal_unless_given_it();
-    if let Some((uid, gid)) = ids {
+    if let Some((uid, gid)) = setup.id_maps {
         or_report(sh, report_fd, namespaces::write_id_maps(uid, gid));
     }
     // Host paths again (/sys/fs/cgroup/…): before the mount thread starts.
     let procs = or_report(sh, report_fd, open_cgroup_procs(cgroups.join));
-    let privilege = if ids.is_some() { rootfs::Privilege::Rootless } else { rootfs::Privilege::Root };
+    let privilege = setup.privilege;
     // The root's mounts and the network namespace are the two slowest
     // steps and need nothing from each other: a thread builds the root —
     // its mounts and pivot_root are init's too (one mount namespace, one
@@ -740,7 +794,7 @@ fn container_init<H: Host>(
             building.map_err(|e| StepFailure::new(SetupStep::MountPropagation, namespaces::io_errno(&e), "thread"));
         let building = or_report(sh, report_fd, building);
         or_report(sh, report_fd, join_cgroup(procs));
-        if spec.net == spec::NetMode::None {
+        if setup.new_net {
             or_report(sh, report_fd, namespaces::new_net());
         }
         if let Some(policy) = cgroups.device_policy {
@@ -756,23 +810,27 @@ fn container_init<H: Host>(
     });
     let entered = or_report(sh, report_fd, rootfs::finish(&mut rootfs::Kernel, tree));
     let image = layout.image.as_deref();
-    if let Some(dir) = spec.workdir.as_ref().or(image.and_then(|i| i.workdir()).as_ref()) {
+    if let Some(dir) = &setup.workdir {
         let made = std::fs::create_dir_all(dir)
             .map_err(|e| StepFailure::new(SetupStep::Workdir, namespaces::io_errno(&e), dir.clone()));
         or_report(sh, report_fd, made);
         or_report(sh, report_fd, steps::step(SetupStep::Workdir, dir, || nix::unistd::chdir(dir.as_str())));
     }
-    let hostname = spec.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
+    let hostname = setup.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
     or_report(sh, report_fd, namespaces::set_hostname(&hostname));
-    or_report(sh, report_fd, security::harden(entered == rootfs::Entered::Moved));
+    or_report(sh, report_fd, security::harden(setup.caps, entered == rootfs::Entered::Moved));
     if let Some(user) = image.and_then(|i| i.user()) {
-        let switched = image::switch_user(&user, ids.is_some());
-        or_report(sh, report_fd, switched.map_err(|e| StepFailure::new(SetupStep::Security, Errno::EPERM, e)));
+        let switched = image::switch_user(&user, setup.id_maps.is_some());
+        or_report(
+            sh,
+            report_fd,
+            switched.map_err(|e| StepFailure::new(SetupStep::Security, Errno::EPERM, e.to_string())),
+        );
     }
     // Keep the fds the block's redirections name, those passed with --fd,
     // and the report pipe.
     let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
-    keep.extend(&spec.fds);
+    keep.extend(&setup.fds);
     // Listed from /proc (the block's own, mounted by now): probing every
     // number with fcntl cost 60 system calls per block.
     let open: Vec<RawFd> = std::fs::read_dir("/proc/self/fd")
@@ -782,7 +840,7 @@ fn container_init<H: Host>(
         .into_iter()
         .filter(|fd| (3..64).contains(fd) && !keep.contains(fd) && inheritable(*fd))
         .fold(0u64, |m, fd| m | 1 << fd);
-    LEFT_OUTSIDE.store(outside, std::sync::atomic::Ordering::Relaxed);
+    spawn::note_left_outside(outside);
     keep.push(report_fd);
     or_report(sh, report_fd, security::close_other_fds(&keep));
     if let Some(filter) = filter {

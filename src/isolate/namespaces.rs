@@ -97,10 +97,12 @@ pub fn write_id_maps(uid: u32, gid: u32) -> Result<(), StepFailure> {
     Ok(())
 }
 
+/// The errno of an I/O error (EIO when it has none).
 pub fn io_errno(e: &std::io::Error) -> Errno {
     Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO))
 }
 
+/// `sethostname(name)` (the block's uts namespace).
 pub fn set_hostname(name: &str) -> Result<(), StepFailure> {
     step(SetupStep::Hostname, name, || nix::unistd::sethostname(name))
 }

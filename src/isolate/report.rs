@@ -55,7 +55,7 @@ impl Report {
 
     /// Sends this report (from init).
     pub fn send(self, fd: RawFd) {
-        let _ = crate::exec::spawn::write_all(fd, &self.encode());
+        let _ = crate::process::spawn::write_all(fd, &self.encode());
     }
 
     /// Waits for the next report. A signal interrupts the wait only before

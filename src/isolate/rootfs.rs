@@ -39,6 +39,7 @@ pub const PROC_READ_ONLY: &[&str] = &["sys", "irq", "bus", "fs", "sysrq-trigger"
 /// `/dev/null` bound over it, a directory an empty read-only tmpfs.
 pub const PROC_MASKED: &[&str] =
     &["kcore", "keys", "timer_list", "sched_debug", "latency_stats", "timer_stats", "acpi", "scsi", "asound"];
+/// `/sys` entries hidden the same way.
 pub const SYS_MASKED: &[&str] = &["firmware", "devices/virtual/powercap"];
 
 /// The device nodes a block gets, bound from the host's `/dev` (the only
@@ -89,6 +90,7 @@ impl Layout {
 /// Whether the root must be built without an overlay of `/` (rootless).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Privilege {
+    /// As root: the root is one overlay (or bind) of the whole lower layer.
     Root,
     /// In a user namespace, `/` carries locked submounts (/proc, /sys, …):
     /// an overlay with `lowerdir=/` fails with EINVAL, so the root is built
@@ -110,6 +112,7 @@ pub enum Entered {
 
 /// The calls that build a root, made for real or written down.
 pub trait Mounter {
+    /// `mount(src, target, fstype, flags, data)`.
     fn mount(
         &mut self,
         step: SetupStep,
@@ -126,7 +129,9 @@ pub trait Mounter {
     fn mkdir(&mut self, step: SetupStep, path: &str) -> Result<(), StepFailure>;
     /// An empty file, to bind a file over.
     fn touch(&mut self, step: SetupStep, path: &str) -> Result<(), StepFailure>;
+    /// A symlink at `at` pointing to `to`.
     fn symlink(&mut self, step: SetupStep, to: &str, at: &str) -> Result<(), StepFailure>;
+    /// `chmod(path, mode)`.
     fn chmod(&mut self, step: SetupStep, path: &str, mode: u32) -> Result<(), StepFailure>;
     /// Makes sure `root/name` is a directory and not a symlink (creating it
     /// when missing, never following a link).
@@ -139,6 +144,7 @@ pub trait Mounter {
     /// still be reached once `/tmp` is covered; and whether it is a
     /// directory.
     fn hold(&mut self, step: SetupStep, host: &Path) -> Result<(String, bool), StepFailure>;
+    /// Enters `root` (`pivot_root`, or a move and chroot where the kernel refuses) and detaches the old one.
     fn pivot_root(&mut self, root: &str) -> Result<Entered, StepFailure>;
 }
 
@@ -394,6 +400,7 @@ impl Mounter for Kernel {
 /// answered by the host, as they are in a block.
 #[derive(Default)]
 pub struct Recorder {
+    /// The calls, in order, each with its step.
     pub calls: Vec<(SetupStep, String)>,
 }
 
@@ -1003,7 +1010,7 @@ mod tests {
                     } else {
                         probe()
                     };
-                crate::exec::spawn::exit_child(code)
+                crate::process::spawn::exit_child(code)
             }
             nix::unistd::ForkResult::Parent { child } => match nix::sys::wait::waitpid(child, None).ok()? {
                 nix::sys::wait::WaitStatus::Exited(_, 77) => None,

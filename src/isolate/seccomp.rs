@@ -167,7 +167,7 @@ pub struct Lists {
     pub personalities: [u64; 5],
 }
 
-/// The profile's lists (see [`Lists`]).
+/// The profile's calls and argument rules as lists (for an OCI bundle).
 pub fn lists() -> Lists {
     Lists {
         allowed: allowed_unconditionally().collect(),

@@ -42,11 +42,11 @@ const CAP_VERSION_3: u32 = 0x2008_0522;
 
 const CAP_SYS_CHROOT: u32 = 18;
 
-/// Drops every capability outside [`DEFAULT_CAPS`] (and CAP_SYS_CHROOT
-/// too when `no_chroot`) from the bounding set and from the effective,
-/// permitted and inheritable sets.
-fn reduce_capabilities(no_chroot: bool) -> Result<(), Errno> {
-    let keep = |cap: u32| DEFAULT_CAPS.iter().any(|(n, _)| *n == cap) && !(no_chroot && cap == CAP_SYS_CHROOT);
+/// Drops every capability outside `caps` (and CAP_SYS_CHROOT too when
+/// `no_chroot`) from the bounding set and from the effective, permitted
+/// and inheritable sets.
+fn reduce_capabilities(caps: &[(u32, &str)], no_chroot: bool) -> Result<(), Errno> {
+    let keep = |cap: u32| caps.iter().any(|(n, _)| *n == cap) && !(no_chroot && cap == CAP_SYS_CHROOT);
     // The kernel's last capability is where PR_CAPBSET_DROP first says
     // EINVAL (the highest one kept is far below it), so there is no need to
     // read /proc/sys/kernel/cap_last_cap.
@@ -66,7 +66,7 @@ fn reduce_capabilities(no_chroot: bool) -> Result<(), Errno> {
         return Err(Errno::last());
     }
     let mut mask = [0u32; 2];
-    for (n, _) in DEFAULT_CAPS.iter().filter(|(n, _)| keep(*n)) {
+    for (n, _) in caps.iter().filter(|(n, _)| keep(*n)) {
         mask[(*n / 32) as usize] |= 1 << (n % 32);
     }
     for (word, m) in data.iter_mut().zip(mask) {
@@ -84,13 +84,13 @@ fn reduce_capabilities(no_chroot: bool) -> Result<(), Errno> {
 /// Applied in init, inherited by everything in the block. `no_chroot`
 /// when the root was entered by chroot (pivot_root refused it): the old
 /// root is still below, and `chroot` could climb back to it.
-pub fn harden(no_chroot: bool) -> Result<(), StepFailure> {
+pub fn harden(caps: &[(u32, &str)], no_chroot: bool) -> Result<(), StepFailure> {
     let s = SetupStep::Security;
     step(s, "PR_SET_NO_NEW_PRIVS", || {
         // SAFETY: prctl with integer arguments.
         Errno::result(unsafe { libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) }).map(drop)
     })?;
-    step(s, "capabilities", || reduce_capabilities(no_chroot))?;
+    step(s, "capabilities", || reduce_capabilities(caps, no_chroot))?;
     // Non-dumpable: nothing inside can open /proc/1/exe, the host's isosh
     // binary (runc CVE-2019-5736).
     // SAFETY: as above.

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+/// What an isolate block's options ask for, parsed from its option words.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IsolateSpec {
     /// `--memory SIZE` in bytes, with the text as written for messages.
@@ -11,16 +12,21 @@ pub struct IsolateSpec {
     pub pids_limit: Option<u64>,
     /// `--cpus FLOAT`: CPUs' worth of time per period (0.25 = a quarter).
     pub cpus: Option<f64>,
+    /// `--hostname NAME` (default: a generated `isosh-XXXXXX`).
     pub hostname: Option<String>,
     /// `-e` and `--env-file` entries, in order.
     pub env: Vec<(String, String)>,
+    /// `--net none|host`: a network namespace of its own, or the host's.
     pub net: NetMode,
+    /// `--workdir DIR`: where the body starts (made if missing).
     pub workdir: Option<String>,
     /// `--name NAME`: keep the upper layer under the data dir.
     pub name: Option<String>,
     /// `--rootfs DIR` (default: the host's `/`).
     pub rootfs: Option<PathBuf>,
+    /// How the root is layered: `--rw`, `--read-only`, or a throwaway overlay.
     pub root_mode: RootMode,
+    /// `-v HOST:GUEST[:ro]` bind mounts, in order.
     pub volumes: Vec<Volume>,
     /// `--tmpfs-size SIZE`: the size of the writable layer's tmpfs and of
     /// `/tmp` (each); see [`IsolateSpec::scratch_bytes`].
@@ -89,6 +95,7 @@ impl IsolateSpec {
 /// The default size of a block's writable layer and of its `/tmp`.
 pub const DEFAULT_SCRATCH_BYTES: u64 = 1 << 30;
 
+/// `--net`: which network namespace the block runs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NetMode {
     /// A new network namespace with only `lo`, up.
@@ -97,6 +104,7 @@ pub enum NetMode {
     Host,
 }
 
+/// How the root filesystem is layered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RootMode {
     /// The root is the read-only lower layer of an overlay whose upper layer
@@ -117,38 +125,53 @@ pub enum SeccompMode {
     Unconfined,
 }
 
+/// One `-v HOST:GUEST[:ro]` bind mount.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Volume {
+    /// The host path bound.
     pub host: PathBuf,
+    /// Where it appears inside the block.
     pub guest: PathBuf,
+    /// `:ro`: mounted read-only.
     pub read_only: bool,
 }
 
 /// What an `isolate` word list asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
+    /// Run a block with these options.
     Run(Box<IsolateSpec>),
+    /// `isolate --help`: print the options.
     Help,
+    /// `isolate --doctor`: check what this machine supports.
     Doctor,
 }
 
+/// An option word list that does not parse; the message says which word and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct SpecError(pub String);
 /// What an isolate option's value is (the completer offers candidates by it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Value {
+    /// No value: the option alone (`--rw`).
     Flag,
+    /// A directory on the host.
     Dir,
+    /// A file on the host.
     File,
+    /// A `HOST:GUEST[:ro]` volume.
     Volume,
+    /// A `NAME=VALUE` environment entry.
     Env,
+    /// A named layer (`--name`; `isolates` lists them).
     Name,
     /// `oci:DIR[:TAG]`, `docker-archive:FILE`, or a reference the image
     /// store knows (`images`).
     Image,
     /// Where `--commit` writes: `oci:DIR[:TAG]`.
     OciOut,
+    /// One of a fixed list of words.
     Choice(&'static [&'static str]),
     /// Free text (a size, a number, a guest path).
     Text,
@@ -157,35 +180,58 @@ pub enum Value {
 /// Which option a word names (the parser matches on it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opt {
+    /// `--memory SIZE`
     Memory,
+    /// `--pids-limit N`
     PidsLimit,
+    /// `--cpus FLOAT`
     Cpus,
+    /// `--rootfs DIR`
     Rootfs,
+    /// `--image REF`
     Image,
+    /// `--commit oci:DIR[:TAG]`
     Commit,
+    /// `--export-bundle DIR`
     ExportBundle,
+    /// `--rw`
     Rw,
+    /// `--read-only`
     ReadOnly,
+    /// `--name NAME`
     Name,
+    /// `-v`/`--volume HOST:GUEST[:ro]`
     Volume,
+    /// `-w`/`--workdir DIR`
     Workdir,
+    /// `--tmpfs-size SIZE`
     TmpfsSize,
+    /// `-e`/`--env NAME[=VALUE]`
     Env,
+    /// `--env-file FILE`
     EnvFile,
+    /// `--hostname NAME`
     Hostname,
+    /// `--fd N`
     Fd,
+    /// `--net none|host`
     Net,
+    /// `--seccomp default|unconfined`
     Seccomp,
+    /// `--doctor`
     Doctor,
+    /// `--help`
     Help,
 }
 
 /// One isolate option: the one table the parser, completion,
 /// highlighting and `isolate --help` read.
 pub struct OptionDef {
+    /// Which option it is.
     pub opt: Opt,
     /// Its names, the one `--help` shows first.
     pub names: &'static [&'static str],
+    /// What its value is, for completion.
     pub value: Value,
     /// The `--help` section it is listed in.
     pub section: &'static str,

@@ -22,10 +22,12 @@ pub enum SetupStep {
     /// Join the cgroup, before the cgroup namespace is made, so that the
     /// block's cgroup becomes the root of its cgroup namespace.
     JoinCgroup,
+    /// `unshare(CLONE_NEWCGROUP)`: the block's cgroup becomes the root of what it sees.
     CgroupNamespace,
     /// `unshare(CLONE_NEWNET)`, the slowest step: meanwhile a thread of
     /// init runs the mount steps below, up to /tmp.
     NetNamespace,
+    /// `lo` up in the new network namespace.
     Loopback,
     /// `/` recursively private, before any mount, so nothing propagates back.
     MountPropagation,
@@ -33,16 +35,22 @@ pub enum SetupStep {
     ScratchTmpfs,
     /// The root filesystem: an overlay (or a bind for --rw/--read-only).
     RootLayer,
+    /// A fresh procfs on `/proc`, with the host's sensitive files masked.
     Proc,
+    /// A small tmpfs `/dev` with the default device nodes.
     Dev,
+    /// A tmpfs `/tmp`, sized as the scratch layer.
     Tmp,
     /// Back in init, once the thread is done: a fresh sysfs shows the
     /// network devices of the mounting task's network namespace.
     Sys,
+    /// The `-v` bind mounts.
     Volumes,
     /// Enter the new root and detach the old one.
     PivotRoot,
+    /// `--workdir` (or the image's): made and entered.
     Workdir,
+    /// `sethostname`.
     Hostname,
     /// no_new_privs, capabilities, non-dumpable init — late, because the
     /// mounts above need the capabilities this drops.
@@ -59,6 +67,7 @@ pub enum SetupStep {
 }
 
 impl SetupStep {
+    /// Every step, in the order they run.
     pub const ALL: [SetupStep; 22] = [
         SetupStep::CgroupFiles,
         SetupStep::Clone,
@@ -84,6 +93,7 @@ impl SetupStep {
         SetupStep::StartBody,
     ];
 
+    /// The name errors and explain use (`root layer`).
     pub fn name(self) -> &'static str {
         match self {
             SetupStep::CgroupFiles => "cgroup files",
@@ -121,14 +131,17 @@ impl fmt::Display for SetupStep {
 /// A step that failed, with the errno and what it was working on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepFailure {
+    /// The step that failed.
     pub step: SetupStep,
+    /// The error it got.
     pub errno: Errno,
+    /// What it was working on (a path, a call), if anything.
     pub detail: String,
 }
 
 impl fmt::Display for StepFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "step '{}' failed: {:?} ({})", self.step, self.errno, crate::exec::spawn::errno_text(self.errno))?;
+        write!(f, "step '{}' failed: {:?} ({})", self.step, self.errno, crate::process::spawn::errno_text(self.errno))?;
         if !self.detail.is_empty() {
             write!(f, ": {}", self.detail)?;
         }
@@ -137,6 +150,7 @@ impl fmt::Display for StepFailure {
 }
 
 impl StepFailure {
+    /// A failure of `step` with `errno`, on `detail`.
     pub fn new(step: SetupStep, errno: Errno, detail: impl Into<String>) -> Self {
         StepFailure { step, errno, detail: detail.into() }
     }

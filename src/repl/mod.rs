@@ -34,10 +34,10 @@ fn refresh_helper(editor: &mut Editor<ShellHelper, DefaultHistory>, sh: &Shell) 
     if let Some(h) = editor.helper_mut() {
         let k = &mut h.knowledge;
         k.functions = sh.functions.keys().cloned().collect();
-        k.aliases = sh.aliases.iter().map(|(n, v)| (n.clone(), v.clone())).collect();
-        k.jobs = sh.jobs.iter().map(|j| (j.id, j.text.clone())).collect();
+        k.aliases = sh.aliases.defined.iter().map(|(n, v)| (n.clone(), v.clone())).collect();
+        k.jobs = sh.jobs.list.iter().map(|j| (j.id, j.text.clone())).collect();
         k.variables = sh.state.vars.sorted().into_iter().map(|(n, _)| n.to_string()).collect();
-        k.color = prompt::color_enabled(&sh.state);
+        k.color = crate::state::color_enabled(&sh.state);
         k.set_path(sh.state.vars.get("PATH").unwrap_or(""));
     }
 }
@@ -91,7 +91,7 @@ pub fn rc_path() -> Option<PathBuf> {
 /// Runs the prompt loop; returns the status the shell exits with. The rc
 /// file runs first unless `norc`.
 pub fn run(sh: &mut Shell, norc: bool) -> i32 {
-    sh.terminal = Some(crate::exec::jobs::Terminal::take());
+    sh.jobs.terminal = Some(crate::exec::jobs::Terminal::take());
     if !norc
         && let Some(rc) = rc_path()
         && let Ok(text) = std::fs::read_to_string(&rc)
@@ -139,8 +139,8 @@ pub fn run(sh: &mut Shell, norc: bool) -> i32 {
                     break status;
                 }
             }
-            Ok(None) if sh.has_stopped_jobs() && !sh.warned_stopped => {
-                sh.warned_stopped = true;
+            Ok(None) if sh.has_stopped_jobs() && !sh.jobs.warned_stopped => {
+                sh.jobs.warned_stopped = true;
                 sh.error("there are stopped jobs (Ctrl-D again to leave anyway)");
             }
             Ok(None) => break sh.state.last_status,

@@ -15,12 +15,6 @@ use crate::exec::Shell;
 use crate::state::State;
 use nu_ansi_term::Color;
 
-/// Whether colour may be used: a terminal that is not `dumb`, no `NO_COLOR`.
-pub fn color_enabled(state: &State) -> bool {
-    state.vars.get("NO_COLOR").is_none_or(str::is_empty)
-        && state.vars.get("TERM").is_some_and(|t| t != "dumb" && !t.is_empty())
-}
-
 fn tilde_dir(state: &State) -> String {
     let pwd = state.vars.get("PWD").unwrap_or("?");
     match state.vars.get("HOME").filter(|h| !h.is_empty() && *h != "/") {
@@ -140,7 +134,7 @@ pub fn escapes(template: &str, state: &State, counts: Counts) -> String {
 /// and arithmetic. `$?` is the same afterwards. An expansion error is
 /// reported and the prompt shown unexpanded.
 pub fn expand(template: &str, sh: &mut Shell) -> String {
-    let counts = Counts { jobs: sh.jobs.len(), history: sh.history.len() + 1, command: sh.history.len() + 1 };
+    let counts = Counts { jobs: sh.jobs.list.len(), history: sh.history.len() + 1, command: sh.history.len() + 1 };
     let escaped = escapes(template, &sh.state, counts);
     let word = match crate::syntax::lexer::heredoc_word(&escaped) {
         Ok(w) => w,
@@ -175,7 +169,7 @@ pub fn default_prompt(state: &State, root: bool) -> String {
     let dir = tilde_dir(state);
     let sign = if root { '#' } else { '$' };
     let status = state.last_status;
-    let color = color_enabled(state);
+    let color = crate::state::color_enabled(state);
     let mut out = String::new();
     if root {
         out.push_str(&if color { Color::Red.bold().paint("root").to_string() } else { "root".into() });

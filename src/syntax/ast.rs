@@ -10,18 +10,23 @@ use std::fmt;
 /// everything up to an unquoted newline (or end of input).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompleteCommand {
+    /// The and-or lists it holds.
     pub list: List,
+    /// Where it is in the source text.
     pub span: Span,
 }
 
 /// `a && b; c & d` — and-or lists joined by `;`, `&` or newlines.
 #[derive(Debug, Clone, PartialEq)]
 pub struct List {
+    /// The and-or lists, in order.
     pub items: Vec<ListItem>,
 }
 
+/// One and-or list of a [`List`], with how it ended.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListItem {
+    /// The and-or list.
     pub and_or: AndOr,
     /// True when the item ended with `&`: it runs in the background.
     pub background: bool,
@@ -30,36 +35,50 @@ pub struct ListItem {
 /// `p1 && p2 || p3`: evaluated left to right with equal precedence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AndOr {
+    /// The pipeline before any `&&` or `||`.
     pub first: Pipeline,
+    /// Each `&&` or `||` with the pipeline after it.
     pub rest: Vec<(AndOrOp, Pipeline)>,
 }
 
+/// The operator between two pipelines of an [`AndOr`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AndOrOp {
+    /// `&&`: the next pipeline runs when this one succeeded.
     And,
+    /// `||`: the next pipeline runs when this one failed.
     Or,
 }
 
 /// `[!] c1 | c2 | …`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pipeline {
+    /// `!` before it: the status is inverted.
     pub negated: bool,
     /// `time [-p] pipeline`: the shell reports its real, user and system
     /// time when it ends (bash's keyword).
     pub timed: Option<TimeFormat>,
+    /// The commands joined by `|`, in order (one: no pipe).
     pub commands: Vec<Command>,
+    /// Where it is in the source text.
     pub span: Span,
 }
 
+/// One command of a pipeline.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
+    /// A simple command: assignments, words, redirections.
     Simple(SimpleCommand),
+    /// An `isolate [options] < body >` block.
     Isolate(IsolateBlock),
+    /// `{ }`, `( )`, `if`, a loop, `for`, `case`, `[[ ]]`.
     Compound(CompoundCommand),
+    /// `name() body`: defines a function.
     FunctionDef(FunctionDef),
 }
 
 impl Command {
+    /// Where the command is in the source text.
     pub fn span(&self) -> Span {
         match self {
             Command::Simple(c) => c.span,
@@ -74,34 +93,51 @@ impl Command {
 /// redirections that follow it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompoundCommand {
+    /// Which compound command, with its parts.
     pub kind: CompoundKind,
+    /// The redirections after it, applied around the whole command.
     pub redirects: Vec<Redirect>,
+    /// Where it is in the source text.
     pub span: Span,
 }
 
+/// The kinds of compound command, each with its parts.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CompoundKind {
+    /// `{ list; }`: runs in the shell itself.
     Brace(List),
+    /// `( list )`: runs in a forked copy of the shell.
     Subshell(List),
     /// `if c1; then b1; elif c2; then b2; else b3; fi`
     If {
+        /// Each condition with the list run when it succeeds (`if`, then each `elif`).
         branches: Vec<(List, List)>,
+        /// The `else` list.
         otherwise: Option<List>,
     },
     /// `while cond; do body; done` (`until` when `until` is true)
     Loop {
+        /// `until` rather than `while`: the body runs while the condition fails.
         until: bool,
+        /// The condition, run before each pass.
         cond: List,
+        /// The loop's body.
         body: List,
     },
     /// `for var [in words]; do body; done` (no `in`: `"$@"`)
     For {
+        /// The variable each word is assigned to.
         var: String,
+        /// The words after `in`, expanded once; `None` without `in` (`"$@"`).
         words: Option<Vec<Word>>,
+        /// The loop's body.
         body: List,
     },
+    /// `case word in pattern) list;; … esac`
     Case {
+        /// The word matched against each arm's patterns.
         word: Word,
+        /// The arms, tried in order.
         arms: Vec<CaseArm>,
     },
     /// `[[ expression ]]` (bash)
@@ -119,8 +155,11 @@ pub enum CondExpr {
     Unary(String, Word),
     /// `a == b`, `a < b`, `a -eq b`, `a =~ re`…
     Binary(Word, String, Word),
+    /// `! expr`
     Not(Box<CondExpr>),
+    /// `a && b`
     And(Box<CondExpr>, Box<CondExpr>),
+    /// `a || b`
     Or(Box<CondExpr>, Box<CondExpr>),
     /// `( … )`
     Group(Box<CondExpr>),
@@ -140,26 +179,36 @@ impl fmt::Display for CondExpr {
     }
 }
 
+/// One arm of a `case`: `pat1 | pat2) body ;;`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseArm {
+    /// The patterns, any of which selects the arm.
     pub patterns: Vec<Word>,
+    /// What runs when one matches.
     pub body: List,
 }
 
 /// `name() compound-command`
 #[derive(Debug, Clone, PartialEq)]
 pub struct FunctionDef {
+    /// The function's name.
     pub name: String,
+    /// The compound command that runs when it is called (shared with the shell's function table).
     pub body: std::rc::Rc<CompoundCommand>,
+    /// Where the definition is in the source text.
     pub span: Span,
 }
 
 /// `A=1 cmd arg >out`: assignments, then words, with redirections anywhere.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimpleCommand {
+    /// `NAME=value` words before the command name.
     pub assignments: Vec<Assignment>,
+    /// The command name and its arguments, before expansion.
     pub words: Vec<Word>,
+    /// The redirections, in the order written.
     pub redirects: Vec<Redirect>,
+    /// Where it is in the source text.
     pub span: Span,
 }
 
@@ -167,16 +216,24 @@ pub struct SimpleCommand {
 /// `body` is `None` only for `isolate --help` and `isolate --doctor`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IsolateBlock {
+    /// The words between `isolate` and `<`, expanded when the block runs.
     pub options: Vec<Word>,
+    /// The commands between `<` and `>`.
     pub body: Option<List>,
+    /// The redirections after the closing `>`, made for the whole block.
     pub redirects: Vec<Redirect>,
+    /// Where it is in the source text.
     pub span: Span,
 }
 
+/// `NAME=value`, before a command or alone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assignment {
+    /// The variable's name.
     pub name: String,
+    /// The value, before expansion (no field splitting or globbing).
     pub value: Word,
+    /// Where it is in the source text.
     pub span: Span,
 }
 
@@ -186,10 +243,15 @@ pub struct Assignment {
 /// filled in by the parser once it has read the lines after the command.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Redirect {
+    /// The io-number written before the operator, if any.
     pub fd: Option<i32>,
+    /// The operator.
     pub op: RedirOp,
+    /// The file name, fd number or here-document delimiter.
     pub target: Word,
+    /// A here-document's body (`<<`, `<<-`).
     pub heredoc: Option<HereDoc>,
+    /// Where it is in the source text.
     pub span: Span,
 }
 
@@ -198,6 +260,7 @@ pub struct Redirect {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct HereDoc(pub std::rc::Rc<std::cell::RefCell<Word>>);
 
+/// A redirection operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RedirOp {
     /// `<`
@@ -219,7 +282,10 @@ pub enum RedirOp {
     /// `&>>` (bash): stdout and stderr appended to one file
     AppendOutErr,
     /// `<<` (`<<-` when `strip_tabs`): a here-document
-    HereDoc { strip_tabs: bool },
+    HereDoc {
+        /// `<<-`: leading tabs are stripped from each line.
+        strip_tabs: bool,
+    },
     /// `<<<` (bash): a here-string, the word and a newline
     HereString,
 }
@@ -233,6 +299,7 @@ impl RedirOp {
         }
     }
 
+    /// The operator as written.
     pub fn as_str(self) -> &'static str {
         match self {
             RedirOp::In => "<",
@@ -254,7 +321,9 @@ impl RedirOp {
 /// A word before expansion: a sequence of differently quoted parts.
 #[derive(Debug, PartialEq, Default)]
 pub struct Word {
+    /// The parts, in order.
     pub parts: Vec<WordPart>,
+    /// Where it is in the source text.
     pub span: Span,
 }
 
@@ -277,6 +346,7 @@ impl Word {
     }
 }
 
+/// One differently quoted or expanded piece of a [`Word`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum WordPart {
     /// Unquoted text: subject to tilde, glob.
@@ -298,37 +368,64 @@ pub enum WordPart {
     /// `<(list)` (`output` false: the command reads what the list writes)
     /// or `>(list)` (the list reads what the command writes): expands to
     /// `/dev/fd/N`, one end of a pipe to a forked shell running the list.
-    ProcessSub { output: bool, list: std::rc::Rc<List> },
+    ProcessSub {
+        /// `>(list)`: the list reads what the command writes.
+        output: bool,
+        /// The commands the forked shell runs.
+        list: std::rc::Rc<List>,
+    },
 }
 
 /// A `${…}` expansion with an operator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParamOp {
+    /// The parameter expanded.
     pub param: Param,
+    /// The operator.
     pub op: ParamOpKind,
     /// The word after the operator (empty for `${#x}`).
     pub word: Word,
 }
 
+/// The operator of a `${…}` expansion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamOpKind {
     /// `${x:-w}` (`colon`: also when set but empty) / `${x-w}`
-    Default { colon: bool },
+    Default {
+        /// With `:`: also when set but empty.
+        colon: bool,
+    },
     /// `${x:=w}` / `${x=w}`
-    Assign { colon: bool },
+    Assign {
+        /// With `:`: also when set but empty.
+        colon: bool,
+    },
     /// `${x:?w}` / `${x?w}`
-    Error { colon: bool },
+    Error {
+        /// With `:`: also when set but empty.
+        colon: bool,
+    },
     /// `${x:+w}` / `${x+w}`
-    Alternative { colon: bool },
+    Alternative {
+        /// With `:`: only when set and not empty.
+        colon: bool,
+    },
     /// `${#x}`
     Length,
     /// `${x%p}` / `${x%%p}`
-    RemoveSuffix { longest: bool },
+    RemoveSuffix {
+        /// `%%`: the longest match rather than the shortest.
+        longest: bool,
+    },
     /// `${x#p}` / `${x##p}`
-    RemovePrefix { longest: bool },
+    RemovePrefix {
+        /// `##`: the longest match rather than the shortest.
+        longest: bool,
+    },
 }
 
 impl ParamOpKind {
+    /// The operator as written (`:-`, `%%`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             ParamOpKind::Default { colon: true } => ":-",
@@ -351,8 +448,11 @@ impl ParamOpKind {
 /// The parameter a `$` expansion names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Param {
+    /// A variable: `$name`.
     Named(String),
+    /// A positional parameter: `$1`, `${10}`.
     Positional(usize),
+    /// One of `$@ $* $# $? $- $$ $!`.
     Special(SpecialParam),
 }
 
@@ -367,6 +467,7 @@ impl Param {
     }
 }
 
+/// The special parameters, named by one character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SpecialParam {
     /// `$@`
@@ -386,6 +487,7 @@ pub enum SpecialParam {
 }
 
 impl SpecialParam {
+    /// The parameter `$c` names, if `c` is a special one.
     pub fn from_char(c: char) -> Option<Self> {
         Some(match c {
             '@' => Self::At,
@@ -399,6 +501,7 @@ impl SpecialParam {
         })
     }
 
+    /// The character after `$`.
     pub fn as_char(self) -> char {
         match self {
             Self::At => '@',
@@ -473,7 +576,9 @@ impl fmt::Display for AndOr {
 /// POSIX's format with `-p`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeFormat {
+    /// `time`: `$TIMEFORMAT`, or bash's default when it is unset.
     Default,
+    /// `time -p`: POSIX's `real`/`user`/`sys` lines.
     Posix,
 }
 

@@ -2,10 +2,13 @@
 
 use super::span::{Span, line_col, line_text};
 
+/// A syntax error: what is wrong, and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("syntax error: {message}")]
 pub struct ParseError {
+    /// What is wrong (`unexpected '|'`).
     pub message: String,
+    /// Where: the offending token.
     pub span: Span,
     /// True when the text ended in the middle of a construct (open quote,
     /// trailing `|`, unclosed isolate block): an interactive reader asks for
@@ -16,15 +19,18 @@ pub struct ParseError {
 }
 
 impl ParseError {
+    /// An error at `span`.
     pub fn new(message: impl Into<String>, span: Span) -> Self {
         ParseError { message: message.into(), span, incomplete: false, hint: None }
     }
 
+    /// Marks it as the text ending too early, so a reader may ask for more.
     pub fn incomplete(mut self) -> Self {
         self.incomplete = true;
         self
     }
 
+    /// Adds a hint on how to fix it.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self

@@ -17,31 +17,48 @@ use nom::character::complete::{digit1, one_of};
 use nom::combinator::{peek, recognize};
 use nom::sequence::{pair, terminated};
 
+/// What a token is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TokenKind {
+    /// A word, with its quoting and expansions as parts.
     Word(Word),
     /// A redirection operator with its optional io-number (`2>`, `<&`, `&>`).
     Redir {
+        /// The io-number written before the operator, if any.
         fd: Option<i32>,
+        /// The operator.
         op: RedirOp,
     },
+    /// `&&`
     AndIf,
+    /// `||`
     OrIf,
+    /// `;`
     Semi,
+    /// `;;` (ends a `case` arm)
     DoubleSemi,
+    /// `&`
     Amp,
+    /// `|`
     Pipe,
+    /// `(`
     LParen,
+    /// `)`
     RParen,
+    /// A newline outside quotes.
     Newline,
     /// The `>` that closes an isolate body (only produced inside one).
     IsolateClose,
+    /// The end of the input.
     Eof,
 }
 
+/// One token and where it is in the source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token {
+    /// What it is.
     pub kind: TokenKind,
+    /// Where it is in the source text.
     pub span: Span,
 }
 
@@ -68,6 +85,7 @@ pub fn name(i: &str) -> IResult<&str, &str> {
     recognize(pair(take_while1(is_name_start), take_while(is_name_char))).parse(i)
 }
 
+/// Whether `s` is a variable name: a letter or `_`, then letters, digits or `_`.
 pub fn is_valid_name(s: &str) -> bool {
     matches!(name(s), Ok(("", _)))
 }
@@ -101,11 +119,13 @@ fn io_number(i: &str) -> IResult<&str, &str> {
     terminated(digit1, peek(one_of("<>"))).parse(i)
 }
 
+/// Tokenizes a source text one token at a time, as the parser asks.
 pub struct Lexer<'a> {
     src: &'a str,
 }
 
 impl<'a> Lexer<'a> {
+    /// A lexer at the start of `src`.
     pub fn new(src: &'a str) -> Self {
         Lexer { src }
     }

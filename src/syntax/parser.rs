@@ -8,6 +8,7 @@ use super::error::ParseError;
 use super::lexer::{Lexer, Token, TokenKind, is_valid_name};
 use super::span::Span;
 
+/// A recursive descent parser over one source text, handing out one complete command at a time.
 pub struct Parser<'a> {
     src: &'a str,
     lexer: Lexer<'a>,
@@ -39,6 +40,7 @@ struct PendingHereDoc {
 type PResult<T> = Result<T, ParseError>;
 
 impl<'a> Parser<'a> {
+    /// A parser at the start of `src`.
     pub fn new(src: &'a str) -> Self {
         Parser {
             src,

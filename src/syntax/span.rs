@@ -4,11 +4,14 @@
 /// A half-open byte range `start..end` in the text the parser was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
+    /// The first byte.
     pub start: usize,
+    /// One past the last byte.
     pub end: usize,
 }
 
 impl Span {
+    /// The span `start..end`.
     pub fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
@@ -22,7 +25,9 @@ impl Span {
 /// A 1-based line and column (the column counts characters, not bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LineCol {
+    /// The line, from 1.
     pub line: usize,
+    /// The column, from 1, in characters.
     pub col: usize,
 }
 

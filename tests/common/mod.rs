@@ -4,10 +4,14 @@
 // A failed unwrap in a test is a failed test.
 #![allow(clippy::unwrap_used)]
 #![allow(dead_code)] // each test binary uses a different subset
+#![allow(unused_macros)] // require_root!, for the files that `#[macro_use]` it
 
 use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 
 pub const ISOSH: &str = env!("CARGO_BIN_EXE_isosh");
 
@@ -44,18 +48,22 @@ impl Drop for Scratch {
     }
 }
 
-/// Runs `program args…` in `dir` with a small fixed environment and `stdin`.
-pub fn run_in(dir: &Path, program: &str, args: &[&str], stdin: &str) -> Run {
-    use std::os::unix::process::CommandExt;
-    let mut cmd = Command::new(program);
-    // SAFETY: close_range is async-signal-safe; it leaves the child exactly
-    // fds 0-2, whatever the test harness happened to have open.
+/// Makes `cmd` start with exactly fds 0-2, whatever the test harness
+/// happened to have open (as a program started from a terminal).
+pub fn only_stdio(cmd: &mut Command) {
+    // SAFETY: close_range is async-signal-safe.
     unsafe {
         cmd.pre_exec(|| {
             libc::close_range(3, libc::c_uint::MAX, 0);
             Ok(())
         });
     }
+}
+
+/// Runs `program args…` in `dir` with a small fixed environment and `stdin`.
+pub fn run_in(dir: &Path, program: &str, args: &[&str], stdin: &str) -> Run {
+    let mut cmd = Command::new(program);
+    only_stdio(&mut cmd);
     let mut child = cmd
         .args(args)
         .current_dir(dir)
@@ -126,7 +134,6 @@ pub struct Case {
 
 /// Files every case starts with.
 pub fn fixture(dir: &Path) {
-    use std::os::unix::fs::PermissionsExt;
     let write = |name: &str, text: &str, mode: u32| {
         let p = dir.join(name);
         std::fs::write(&p, text).unwrap();
@@ -216,4 +223,225 @@ pub fn check_all(cases: &[Case]) {
     let oracle_cases = cases.iter().filter(|c| c.oracle.is_some()).count();
     println!("{} cases ({oracle_cases} checked against an oracle shell), {} failed", cases.len(), failures.len());
     assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+}
+
+// ---------------------------------------------------------------------------
+// Isolate blocks as root and rootless (tests/security.rs, tests/attacks.rs)
+// ---------------------------------------------------------------------------
+
+/// Whether the tests run as root (the isolate tests need it).
+pub fn is_root() -> bool {
+    nix::unistd::geteuid().is_root()
+}
+
+/// One test of a file at a time: they mount, listen, start blocks, look
+/// for processes and cgroups, and some use the whole machine's memory for
+/// a moment.
+pub static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Skips (visibly) when not root; otherwise holds the serial lock
+/// (`#[macro_use] mod common;` to have it).
+macro_rules! require_root {
+    () => {
+        let _serial = common::SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        if !common::is_root() {
+            eprintln!("SKIP {}: isolate tests need root (CI runs as root); not root here", module_path!());
+            return;
+        }
+    };
+}
+
+/// Who runs isosh: root, or the unprivileged [`TEST_USER`] (rootless blocks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Rootful,
+    Rootless,
+}
+
+/// Both modes, for [`each_mode`].
+pub const BOTH: [Mode; 2] = [Mode::Rootful, Mode::Rootless];
+/// The unprivileged user rootless blocks run as (made with `useradd` if missing).
+pub const TEST_USER: &str = "isosh-rootless";
+
+/// The unprivileged test user's uid and gid, or why rootless blocks cannot
+/// run here (no user namespaces for that user).
+pub fn test_user() -> &'static Result<(u32, u32), String> {
+    static USER: OnceLock<Result<(u32, u32), String>> = OnceLock::new();
+    USER.get_or_init(|| {
+        if Command::new("id").arg(TEST_USER).output().is_ok_and(|o| !o.status.success()) {
+            let made = Command::new("useradd")
+                .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", TEST_USER])
+                .status();
+            if !made.is_ok_and(|s| s.success()) {
+                return Err(format!("useradd {TEST_USER} failed"));
+            }
+        }
+        // `id`, not getpwnam: this test binary is linked statically.
+        let id = |flag: &str| {
+            let out = Command::new("id").args([flag, TEST_USER]).output().unwrap();
+            String::from_utf8_lossy(&out.stdout).trim().parse::<u32>().unwrap()
+        };
+        let (uid, gid) = (id("-u"), id("-g"));
+        let userns = Command::new("unshare")
+            .args(["-U", "true"])
+            .uid(uid)
+            .gid(gid)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if userns { Ok((uid, gid)) } else { Err(format!("user {TEST_USER} cannot create a user namespace")) }
+    })
+}
+
+/// Where one isosh runs in one mode: a scratch directory (owned by the test
+/// user when rootless, with a copy of the binary it can reach), and `t/`
+/// in it for helper scripts, mounted into blocks at `/t` by [`Host::iso`].
+pub struct Host {
+    /// Root or rootless.
+    pub mode: Mode,
+    /// The scratch directory isosh runs in.
+    pub dir: Scratch,
+    /// The binary this mode's user runs.
+    pub isosh: PathBuf,
+    /// The test user's uid and gid when rootless.
+    pub ids: Option<(u32, u32)>,
+}
+
+impl Host {
+    /// None (having said SKIP) when this mode cannot run here.
+    pub fn new(mode: Mode, test: &str) -> Option<Host> {
+        let dir = Scratch::new("blk");
+        std::fs::create_dir(dir.path().join("t")).unwrap();
+        let host = match mode {
+            Mode::Rootful => Host { mode, isosh: PathBuf::from(ISOSH), dir, ids: None },
+            Mode::Rootless => match test_user() {
+                Err(why) => {
+                    eprintln!("SKIP {test} (rootless): {why}");
+                    return None;
+                }
+                Ok(ids) => {
+                    // The checkout may sit below a directory the user cannot enter.
+                    let isosh = dir.path().join("isosh");
+                    std::fs::copy(ISOSH, &isosh).unwrap();
+                    Host { mode, isosh, dir, ids: Some(*ids) }
+                }
+            },
+        };
+        host.give(host.dir.path());
+        host.give(&host.dir.path().join("t"));
+        Some(host)
+    }
+
+    /// The scratch directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Hands `path` to the user isosh runs as.
+    pub fn give(&self, path: &Path) {
+        if let Some((uid, gid)) = self.ids {
+            std::os::unix::fs::lchown(path, Some(uid), Some(gid)).unwrap();
+        }
+    }
+
+    /// Writes `t/NAME` (a helper script, seen as `/t/NAME` in blocks).
+    pub fn script(&self, name: &str, text: &str) {
+        let p = self.path().join("t").join(name);
+        std::fs::write(&p, text).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        self.give(&p);
+    }
+
+    /// `isolate -v <dir>/t:/t:ro`, to begin a block with the helpers.
+    pub fn iso(&self) -> String {
+        format!("isolate -v {}/t:/t:ro", self.path().display())
+    }
+
+    /// `isosh -c script`, as the mode's user, in the scratch directory, with
+    /// a small fixed environment and only fds 0-2.
+    pub fn command(&self, script: &str) -> Command {
+        let mut cmd = Command::new(&self.isosh);
+        cmd.args(["-c", script])
+            .current_dir(self.path())
+            .env_clear()
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin")
+            .env("HOME", self.path())
+            .env("LC_ALL", "C")
+            .env("PWD", self.path());
+        if let Some((uid, gid)) = self.ids {
+            cmd.uid(uid).gid(gid);
+        }
+        only_stdio(&mut cmd);
+        cmd
+    }
+
+    /// Runs [`Host::command`] with stdin from /dev/null.
+    pub fn run(&self, script: &str) -> Run {
+        run_cmd(self.command(script))
+    }
+}
+
+/// Runs `cmd` with stdin from /dev/null; a signal's death is 128+N.
+pub fn run_cmd(mut cmd: Command) -> Run {
+    let out = cmd.stdin(Stdio::null()).output().unwrap_or_else(|e| panic!("cannot run isosh: {e}"));
+    use std::os::unix::process::ExitStatusExt;
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        status: out.status.code().unwrap_or_else(|| 128 + out.status.signal().unwrap_or(0)),
+    }
+}
+
+/// Runs `test` once per mode that can run here; a failure in one mode does
+/// not hide the other's: both are reported, then the test fails.
+pub fn each_mode(modes: &[Mode], name: &str, mut test: impl FnMut(&Host)) {
+    let mut failures = Vec::new();
+    for &mode in modes {
+        if let Some(host) = Host::new(mode, name) {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| test(&host)));
+            if let Err(panic) = result {
+                let text = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                let first: String = text.lines().next().unwrap_or("").chars().take(300).collect();
+                failures.push(format!("{mode:?}: {first}"));
+            }
+        }
+    }
+    // Each failure was printed in full above, by the panic hook.
+    assert!(failures.is_empty(), "{name} failed in {} mode(s):\n{}", failures.len(), failures.join("\n"));
+}
+
+/// A host path outside any scratch directory (under `parent`, say
+/// /var/tmp, which blocks do not cover), unique to this run and removed on
+/// drop.
+pub struct HostPath(pub PathBuf);
+
+impl HostPath {
+    /// `PARENT/isosh-test-TAG-PID-N`, not made.
+    pub fn new(parent: &str, tag: &str) -> HostPath {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let p = PathBuf::from(format!("{parent}/isosh-test-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        HostPath(p)
+    }
+
+    /// The same, made as a directory with permissions `mode`.
+    pub fn dir(parent: &str, tag: &str, mode: u32) -> HostPath {
+        let h = HostPath::new(parent, tag);
+        std::fs::create_dir(&h.0).unwrap();
+        std::fs::set_permissions(&h.0, std::fs::Permissions::from_mode(mode)).unwrap();
+        h
+    }
+}
+
+impl Drop for HostPath {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+        let _ = std::fs::remove_file(&self.0);
+    }
 }

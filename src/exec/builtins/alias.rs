@@ -7,7 +7,7 @@ use crate::exec::quote_always;
 
 pub fn alias(sh: &mut Shell, argv: &[String]) -> Exec {
     if argv.len() == 1 {
-        let mut all: Vec<_> = sh.aliases.iter().collect();
+        let mut all: Vec<_> = sh.aliases.defined.iter().collect();
         all.sort();
         let text: String = all.into_iter().map(|(k, v)| format!("{k}={}\n", quote_always(v))).collect();
         return out(sh, "alias", &text);
@@ -17,9 +17,9 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Exec {
     for a in &argv[1..] {
         match a.split_once('=') {
             Some((name, value)) => {
-                sh.aliases.insert(name.to_string(), value.to_string());
+                sh.aliases.defined.insert(name.to_string(), value.to_string());
             }
-            None => match sh.aliases.get(a) {
+            None => match sh.aliases.defined.get(a) {
                 Some(v) => text.push_str(&format!("{a}={}\n", quote_always(v))),
                 None => {
                     sh.error(&format!("alias: {a}: not found"));
@@ -34,7 +34,7 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Exec {
 
 pub fn unalias(sh: &mut Shell, argv: &[String]) -> Exec {
     if argv.get(1).is_some_and(|a| a == "-a") {
-        sh.aliases.clear();
+        sh.aliases.defined.clear();
         return Ok(0);
     }
     if argv.len() == 1 {
@@ -42,7 +42,7 @@ pub fn unalias(sh: &mut Shell, argv: &[String]) -> Exec {
     }
     let mut status = 0;
     for a in &argv[1..] {
-        if sh.aliases.remove(a).is_none() {
+        if sh.aliases.defined.remove(a).is_none() {
             sh.error(&format!("unalias: {a}: not found"));
             status = 1;
         }

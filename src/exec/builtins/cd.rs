@@ -78,13 +78,7 @@ fn fail(sh: &Shell, msg: &str) -> Exec {
     Ok(2)
 }
 
-/// The OS error text without Rust's " (os error N)" suffix.
-pub fn io_reason(e: &std::io::Error) -> String {
-    match e.raw_os_error() {
-        Some(n) => crate::exec::spawn::errno_text(nix::errno::Errno::from_raw(n)),
-        None => e.to_string(),
-    }
-}
+pub use crate::sys::io_reason;
 
 pub fn pwd(sh: &mut Shell, argv: &[String]) -> Exec {
     let (physical, _) = split_mode(argv);

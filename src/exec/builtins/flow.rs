@@ -22,12 +22,12 @@ fn count(sh: &Shell, name: &str, arg: Option<&String>) -> Result<usize, Abort> {
 pub fn break_(sh: &mut Shell, argv: &[String]) -> Exec {
     let n = count(sh, "break", argv.get(1))?;
     // Outside a loop, as in dash, `break` does nothing.
-    if sh.loop_depth == 0 { Ok(0) } else { Err(Abort::Break(n.min(sh.loop_depth))) }
+    if sh.nesting.loop_depth == 0 { Ok(0) } else { Err(Abort::Break(n.min(sh.nesting.loop_depth))) }
 }
 
 pub fn continue_(sh: &mut Shell, argv: &[String]) -> Exec {
     let n = count(sh, "continue", argv.get(1))?;
-    if sh.loop_depth == 0 { Ok(0) } else { Err(Abort::Continue(n.min(sh.loop_depth))) }
+    if sh.nesting.loop_depth == 0 { Ok(0) } else { Err(Abort::Continue(n.min(sh.nesting.loop_depth))) }
 }
 
 pub fn return_(sh: &mut Shell, argv: &[String]) -> Exec {
@@ -53,7 +53,7 @@ pub fn shift(sh: &mut Shell, argv: &[String]) -> Exec {
 /// `local NAME[=value]…`: the variable gets its old value back when the
 /// function returns.
 pub fn local(sh: &mut Shell, argv: &[String]) -> Exec {
-    if sh.frames.is_empty() {
+    if sh.nesting.frames.is_empty() {
         return usage_error(sh, false, "local: not in a function");
     }
     for a in &argv[1..] {
@@ -66,7 +66,7 @@ pub fn local(sh: &mut Shell, argv: &[String]) -> Exec {
                 .map(|(n, _)| *n)
                 .filter(|n| opts.clone().named_mut(n).is_some_and(|f| *f))
                 .collect();
-            if let Some(frame) = sh.frames.last_mut()
+            if let Some(frame) = sh.nesting.frames.last_mut()
                 && !frame.iter().any(|(n, _)| n == "-")
             {
                 frame.push(("-".into(), Some(crate::state::Var { value: on.join(","), exported: false })));
@@ -81,7 +81,7 @@ pub fn local(sh: &mut Shell, argv: &[String]) -> Exec {
             return usage_error(sh, false, &format!("local: {name}: bad variable name"));
         }
         let old = sh.state.vars.snapshot(name);
-        if let Some(frame) = sh.frames.last_mut()
+        if let Some(frame) = sh.nesting.frames.last_mut()
             && !frame.iter().any(|(n, _)| n == name)
         {
             frame.push((name.to_string(), old));
@@ -114,15 +114,15 @@ pub fn dot(sh: &mut Shell, argv: &[String]) -> Exec {
             .find(|p| p.is_file())
     };
     let text = match path.as_ref().map(std::fs::read) {
-        Some(Ok(t)) => crate::toplevel::script_text(t),
+        Some(Ok(t)) => crate::bytes::script_text(t),
         Some(Err(e)) => return usage_error(sh, true, &format!(".: {name}: {}", super::io_reason(&e))),
         None => return usage_error(sh, true, &format!(".: {name}: not found")),
     };
     let new_args = (argv.len() > 2).then(|| argv[2..].to_vec());
     let saved = new_args.map(|a| std::mem::replace(&mut sh.state.positional, a));
-    sh.frames.push(Vec::new());
+    sh.nesting.frames.push(Vec::new());
     let r = sh.run_source(&text, name);
-    sh.frames.pop();
+    sh.nesting.frames.pop();
     if let Some(p) = saved {
         sh.state.positional = p;
     }

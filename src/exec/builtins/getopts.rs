@@ -13,31 +13,31 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Exec {
     let spec = optstring.trim_start_matches(':');
     let mut optind: usize = sh.state.vars.get("OPTIND").and_then(|v| v.parse().ok()).filter(|&n| n >= 1).unwrap_or(1);
     // Someone set OPTIND (a new parse): start at an argument's beginning.
-    if sh.getopts_char > 0 && sh.getopts_optind != optind {
-        sh.getopts_char = 0;
+    if sh.getopts.char > 0 && sh.getopts.optind != optind {
+        sh.getopts.char = 0;
     }
     let finish = |sh: &mut Shell, optind: usize| {
         sh.state.vars.set("OPTIND", optind.to_string());
-        sh.getopts_optind = optind;
+        sh.getopts.optind = optind;
         sh.state.vars.set(name, "?");
         sh.state.vars.unset("OPTARG");
-        sh.getopts_char = 0;
+        sh.getopts.char = 0;
         Ok(1)
     };
     let Some(arg) = args.get(optind - 1) else { return finish(sh, optind) };
-    if sh.getopts_char == 0 {
+    if sh.getopts.char == 0 {
         if arg == "--" {
             return finish(sh, optind + 1);
         }
         if !arg.starts_with('-') || arg == "-" {
             return finish(sh, optind);
         }
-        sh.getopts_char = 1;
+        sh.getopts.char = 1;
     }
     let chars: Vec<char> = arg.chars().collect();
-    let opt = chars[sh.getopts_char];
-    sh.getopts_char += 1;
-    let at_end = sh.getopts_char >= chars.len();
+    let opt = chars[sh.getopts.char];
+    sh.getopts.char += 1;
+    let at_end = sh.getopts.char >= chars.len();
     let known = spec.find(opt).filter(|_| opt != ':');
     let wants_arg = known.is_some_and(|i| spec[i + opt.len_utf8()..].starts_with(':'));
     let mut result_name = opt.to_string();
@@ -51,8 +51,8 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Exec {
         result_name = "?".into();
     } else if wants_arg {
         if !at_end {
-            optarg = Some(chars[sh.getopts_char..].iter().collect());
-            sh.getopts_char = chars.len();
+            optarg = Some(chars[sh.getopts.char..].iter().collect());
+            sh.getopts.char = chars.len();
         } else if let Some(next) = args.get(optind) {
             optarg = Some(next.clone());
             optind += 1;
@@ -64,12 +64,12 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Exec {
             result_name = "?".into();
         }
     }
-    if sh.getopts_char >= chars.len() {
-        sh.getopts_char = 0;
+    if sh.getopts.char >= chars.len() {
+        sh.getopts.char = 0;
         optind += 1;
     }
     sh.state.vars.set("OPTIND", optind.to_string());
-    sh.getopts_optind = optind;
+    sh.getopts.optind = optind;
     sh.state.vars.set(name, result_name);
     match optarg {
         Some(a) => sh.state.vars.set("OPTARG", a),

@@ -6,9 +6,9 @@ use crate::exec::jobs::job_mark;
 pub fn jobs(sh: &mut Shell, argv: &[String]) -> Exec {
     sh.notify_jobs();
     let long = argv.get(1).is_some_and(|a| a == "-l");
-    let n = sh.jobs.len();
+    let n = sh.jobs.list.len();
     let mut text = String::new();
-    for (i, job) in sh.jobs.iter().enumerate() {
+    for (i, job) in sh.jobs.list.iter().enumerate() {
         let mark = job_mark(i, n);
         let state = job.state.describe();
         // bash's columns: `[1]+  Running                 cmd &`, and with
@@ -26,25 +26,25 @@ fn pick(sh: &mut Shell, argv: &[String], who: &str) -> Result<usize, Exec> {
 }
 
 pub fn fg(sh: &mut Shell, argv: &[String]) -> Exec {
-    if sh.terminal.is_none() {
+    if sh.jobs.terminal.is_none() {
         return usage_error(sh, false, "fg: no job control");
     }
     let index = match pick(sh, argv, "fg") {
         Ok(i) => i,
         Err(e) => return e,
     };
-    let _ = crate::exec::spawn::write_str(1, &format!("{}\n", sh.jobs[index].text));
+    let _ = crate::exec::spawn::write_str(1, &format!("{}\n", sh.jobs.list[index].text));
     Ok(sh.continue_job(index, true))
 }
 
 pub fn bg(sh: &mut Shell, argv: &[String]) -> Exec {
-    if sh.terminal.is_none() {
+    if sh.jobs.terminal.is_none() {
         return usage_error(sh, false, "bg: no job control");
     }
     let index = match pick(sh, argv, "bg") {
         Ok(i) => i,
         Err(e) => return e,
     };
-    let _ = crate::exec::spawn::write_str(1, &format!("[{}] {} &\n", sh.jobs[index].id, sh.jobs[index].text));
+    let _ = crate::exec::spawn::write_str(1, &format!("[{}] {} &\n", sh.jobs.list[index].id, sh.jobs.list[index].text));
     Ok(sh.continue_job(index, false))
 }

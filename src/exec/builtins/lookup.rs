@@ -14,7 +14,7 @@ enum Meaning {
 }
 
 fn meaning(sh: &mut Shell, name: &str) -> Meaning {
-    if let Some(text) = sh.aliases.get(name) {
+    if let Some(text) = sh.aliases.defined.get(name) {
         return Meaning::Alias(text.clone());
     }
     if KEYWORDS.contains(&name) {

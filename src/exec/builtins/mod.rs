@@ -25,17 +25,21 @@ use super::{Abort, Exec, Shell};
 /// How the shell runs a builtin.
 #[derive(Clone, Copy)]
 pub enum Kind {
+    /// Called with the shell and the argv (its name first).
     Run(fn(&mut Shell, &[String]) -> Exec),
     /// `exec` changes the shell's own fd table or replaces the shell, so the
     /// executor runs it itself.
     Exec,
 }
 
+/// One builtin of the table.
 pub struct Builtin {
+    /// The name it is called by.
     pub name: &'static str,
     /// POSIX special builtins: errors end a non-interactive shell and
     /// assignments before them persist.
     pub special: bool,
+    /// How the shell runs it.
     pub kind: Kind,
 }
 
@@ -47,6 +51,7 @@ const fn special(name: &'static str, f: fn(&mut Shell, &[String]) -> Exec) -> Bu
     Builtin { name, special: true, kind: Kind::Run(f) }
 }
 
+/// Every builtin, the one table `type`, `command`, `help`, completion and the executor read.
 pub const BUILTINS: &[Builtin] = &[
     special(":", |_, _| Ok(0)),
     regular("true", |_, _| Ok(0)),
@@ -171,12 +176,12 @@ fn explain(sh: &mut Shell, argv: &[String]) -> Exec {
     if text.trim().is_empty() {
         return usage_error(sh, false, "usage: explain [--json] 'COMMAND LINE'");
     }
-    match sh.explain(&text) {
-        Ok(e) => {
-            let color = sh.terminal.is_some() && crate::repl::prompt::color_enabled(&sh.state);
-            let rendered = if json { crate::explain::render_json(&e) } else { crate::explain::render(&e, color) };
-            out(sh, "explain", &rendered)
-        }
+    let Some(explainer) = sh.explainer else {
+        return usage_error(sh, false, "explain: not available in this shell");
+    };
+    let color = sh.jobs.terminal.is_some() && crate::state::color_enabled(&sh.state);
+    match explainer(sh, &text, json, color) {
+        Ok(rendered) => out(sh, "explain", &rendered),
         // With the line and a caret under the column, as at the prompt.
         Err(e) => {
             let hint = e.hint.as_ref().map(|h| format!(" ({h})")).unwrap_or_default();
@@ -193,8 +198,8 @@ fn history(sh: &mut Shell, _argv: &[String]) -> Exec {
 
 /// `exit [n]`
 fn exit(sh: &mut Shell, argv: &[String]) -> Exec {
-    if sh.terminal.is_some() && sh.has_stopped_jobs() && !sh.warned_stopped {
-        sh.warned_stopped = true;
+    if sh.jobs.terminal.is_some() && sh.has_stopped_jobs() && !sh.jobs.warned_stopped {
+        sh.jobs.warned_stopped = true;
         sh.error("there are stopped jobs (exit again to leave anyway)");
         return Ok(1);
     }

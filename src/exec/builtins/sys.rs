@@ -222,7 +222,7 @@ pub fn kill(sh: &mut Shell, argv: &[String]) -> Exec {
     let mut status = 0;
     for p in rest {
         // Under job control a job is a process group: signal all of it.
-        let group = if sh.terminal.is_some() { -1 } else { 1 };
+        let group = if sh.jobs.terminal.is_some() { -1 } else { 1 };
         let pid = if p.starts_with('%') { sh.job_pid(p).map(|pg| pg * group) } else { p.parse::<i32>().ok() };
         let Some(pid) = pid else {
             sh.error(&format!("kill: {p}: arguments must be process or job IDs"));

@@ -8,12 +8,16 @@ use std::path::{Path, PathBuf};
 /// A resource controller isosh uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Controller {
+    /// `memory`: `--memory`.
     Memory,
+    /// `pids`: `--pids-limit`.
     Pids,
+    /// `cpu`: `--cpus`.
     Cpu,
 }
 
 impl Controller {
+    /// The controller's name in cgroup files.
     pub fn name(self) -> &'static str {
         match self {
             Controller::Memory => "memory",
@@ -28,6 +32,7 @@ impl Controller {
 pub struct CgroupMount {
     /// Path inside the hierarchy that is mounted (usually `/`).
     pub root: String,
+    /// Where it is mounted.
     pub mount_point: PathBuf,
     /// `None` for cgroup2; the v1 controllers (and `name=`) otherwise.
     pub v1_controllers: Option<Vec<String>>,
@@ -66,10 +71,13 @@ fn unescape(s: &str) -> String {
 /// One `/proc/self/cgroup` line: hierarchy id, controllers, path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Membership {
+    /// The v1 controllers of the hierarchy (empty for cgroup2).
     pub controllers: Vec<String>,
+    /// The cgroup's path inside the hierarchy.
     pub path: String,
 }
 
+/// The lines of a `/proc/self/cgroup` text.
 pub fn memberships(proc_cgroup: &str) -> Vec<Membership> {
     proc_cgroup
         .lines()

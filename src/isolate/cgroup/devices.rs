@@ -15,8 +15,11 @@ use std::sync::OnceLock;
 
 /// One allowed device: char devices only; `minor: None` is any minor.
 pub struct Allowed {
+    /// The device's major number.
     pub major: u32,
+    /// Its minor number (`None`: any).
     pub minor: Option<u32>,
+    /// What it is (`/dev/null`), for explain and messages.
     pub what: &'static str,
 }
 
@@ -43,6 +46,7 @@ pub fn v1_rules() -> Vec<String> {
 }
 
 // eBPF, for the few instructions of the v2 program.
+/// One eBPF instruction (`struct bpf_insn`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Insn {
@@ -170,7 +174,8 @@ fn loaded() -> Result<RawFd, String> {
         // SAFETY: a new fd the kernel just gave us.
         let fd = unsafe { OwnedFd::from_raw_fd(fd as RawFd) };
         // Kept for the shell's life: high, out of the way of `exec 3>log`.
-        crate::exec::spawn::dup_above(fd.as_fd(), PROGRAM_FD_FLOOR).map_err(|e| format!("fcntl(F_DUPFD_CLOEXEC): {e}"))
+        crate::process::spawn::dup_above(fd.as_fd(), PROGRAM_FD_FLOOR)
+            .map_err(|e| format!("fcntl(F_DUPFD_CLOEXEC): {e}"))
     })
     .as_ref()
     .map(|fd| fd.as_raw_fd())

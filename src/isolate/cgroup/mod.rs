@@ -39,15 +39,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// One file write that applies a limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LimitWrite {
+    /// The limit file.
     pub file: PathBuf,
+    /// What is written to it.
     pub value: String,
 }
 
 /// The limits a block asks for.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Limits {
+    /// `--memory`, in bytes.
     pub memory: Option<u64>,
+    /// `--pids-limit`: the most processes at once.
     pub pids: Option<u64>,
+    /// `--cpus`: CPUs' worth of time per period.
     pub cpus: Option<f64>,
 }
 
@@ -78,26 +83,52 @@ impl Limits {
     }
 }
 
+/// Why a block's cgroups could not be planned or made; the message names the file and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CgroupError {
+    /// No hierarchy has the controller a limit needs (named).
     #[error("no cgroup hierarchy of this shell offers the {0} controller")]
     NoController(&'static str),
     #[error(
         "cgroup v2: the {controller} controller is not enabled for children of {dir} \
          (its cgroup.subtree_control); isosh only writes inside cgroups it creates"
     )]
-    NotDelegated { controller: &'static str, dir: PathBuf },
+    /// cgroup v2: the shell's own cgroup does not delegate the controller to its children.
+    NotDelegated {
+        /// The controller (`memory`, `pids`, `cpu`).
+        controller: &'static str,
+        /// The shell's own cgroup, whose children lack it.
+        dir: PathBuf,
+    },
+    /// A cgroup directory could not be made.
     #[error("creating {path}: {reason}")]
-    Create { path: PathBuf, reason: String },
+    Create {
+        /// The directory.
+        path: PathBuf,
+        /// The OS error text.
+        reason: String,
+    },
+    /// A limit could not be written.
     #[error("writing {value} to {path}: {reason}")]
-    Write { path: PathBuf, value: String, reason: String },
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// What was written.
+        value: String,
+        /// The OS error text.
+        reason: String,
+    },
+    /// The v2 device program could not be attached.
     #[error("attaching the device program to {path}: {reason}")]
-    Attach { path: PathBuf, reason: String },
+    Attach {
+        /// The cgroup directory.
+        path: PathBuf,
+        /// The OS error text.
+        reason: String,
+    },
 }
 
-fn io_reason(e: &std::io::Error) -> String {
-    crate::exec::builtins::io_reason(e)
-}
+use crate::sys::io_reason;
 
 /// Writes `value` to `path`, as one write (cgroup files want that).
 pub fn write_file(path: &Path, value: &str) -> Result<(), CgroupError> {
@@ -116,14 +147,19 @@ pub fn next_name() -> String {
 
 /// Where cgroups are read from: `/` normally, a fake tree in tests.
 pub struct Host<'a> {
+    /// Where the cgroup filesystems are found (`/`, or a fake tree's root).
     pub fs_root: &'a Path,
+    /// The text of `/proc/self/mountinfo`.
     pub mountinfo: &'a str,
+    /// The text of `/proc/self/cgroup`.
     pub proc_cgroup: &'a str,
 }
 
 /// This process's `/proc/self/mountinfo` and `/proc/self/cgroup`.
 pub struct SelfFiles {
+    /// The text of `/proc/self/mountinfo`.
     pub mountinfo: String,
+    /// The text of `/proc/self/cgroup`.
     pub proc_cgroup: String,
 }
 
@@ -158,18 +194,24 @@ impl Host<'_> {
 /// One step of making a block's cgroup in one hierarchy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CgroupOp {
+    /// `mkdir(dir, 0755)`
     Mkdir(PathBuf),
     /// A value written to a file of a directory made just before; `why`
     /// says what it is for (explain shows it).
     Write {
+        /// The file.
         file: PathBuf,
+        /// What is written.
         value: String,
+        /// The option it is for.
         why: &'static str,
     },
     /// One v1 `devices.allow` rule. The shell's own cgroup may allow fewer
     /// devices than the list (EPERM): those stay denied, which is the point.
     AllowDevice {
+        /// The hierarchy's `devices.allow`.
         file: PathBuf,
+        /// The rule (`c 1:3 rwm`).
         rule: String,
     },
     /// The v2 device allowlist as a `BPF_CGROUP_DEVICE` program, attached
@@ -234,6 +276,7 @@ pub struct Node {
     /// Otherwise (a hierarchy the shell may not write, as for a rootless
     /// shell without delegation) the block goes without it.
     pub required: bool,
+    /// What to make and write there, in order.
     pub ops: Vec<CgroupOp>,
     /// The unified (v2) hierarchy: init can be cloned straight into its leaf.
     pub unified: bool,
@@ -242,6 +285,7 @@ pub struct Node {
 /// Everything to create and write for one block, hierarchy by hierarchy.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Plan {
+    /// One node per hierarchy the block's cgroup is made in.
     pub nodes: Vec<Node>,
 }
 

@@ -9,8 +9,8 @@
 
 use super::super::spec::{IsolateSpec, NetMode, RootMode};
 use super::super::{rootfs, seccomp, security};
-use super::Image;
 use super::unpack::remove_tree;
+use super::{Image, ImageError};
 use crate::syntax::ast::List;
 use oci_spec::runtime::{
     Arch, Capability, LinuxBuilder, LinuxCapabilitiesBuilder, LinuxCpuBuilder, LinuxIdMappingBuilder,
@@ -22,8 +22,8 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::Path;
 
-fn err(e: impl std::fmt::Display) -> String {
-    e.to_string()
+fn err(e: impl std::fmt::Display) -> ImageError {
+    ImageError::Bundle(e.to_string())
 }
 
 /// Whether a directory of a layer carries overlay's opaque mark.
@@ -43,36 +43,38 @@ fn opaque(dir: &Path) -> bool {
 /// Applies one unpacked layer (overlay whiteouts and all) onto `dst`, as
 /// overlay would show it stacked: a whiteout removes the name, an opaque
 /// directory replaces what was there. Hard links become copies.
-pub fn merge_layer(src: &Path, dst: &Path) -> Result<(), String> {
+pub fn merge_layer(src: &Path, dst: &Path) -> Result<(), ImageError> {
     let privileged = nix::unistd::geteuid().is_root();
-    let entries = std::fs::read_dir(src).map_err(|e| format!("{}: {e}", src.display()))?;
+    let entries = std::fs::read_dir(src).map_err(|e| ImageError::Bundle(format!("{}: {e}", src.display())))?;
     for entry in entries {
         let entry = entry.map_err(err)?;
         let (from, to) = (entry.path(), dst.join(entry.file_name()));
-        let meta = std::fs::symlink_metadata(&from).map_err(|e| format!("{}: {e}", from.display()))?;
+        let meta =
+            std::fs::symlink_metadata(&from).map_err(|e| ImageError::Bundle(format!("{}: {e}", from.display())))?;
         let kind = meta.file_type();
         let existing = std::fs::symlink_metadata(&to).ok();
         if kind.is_char_device() && meta.rdev() == 0 {
-            remove_tree(&to).map_err(|e| format!("{}: {e}", to.display()))?;
+            remove_tree(&to).map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
             continue;
         }
         if kind.is_dir() {
             let keep = existing.as_ref().is_some_and(|m| m.is_dir()) && !opaque(&from);
             if !keep {
-                remove_tree(&to).map_err(|e| format!("{}: {e}", to.display()))?;
-                std::fs::create_dir(&to).map_err(|e| format!("{}: {e}", to.display()))?;
+                remove_tree(&to).map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
+                std::fs::create_dir(&to).map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
             }
             merge_layer(&from, &to)?;
             std::fs::set_permissions(&to, std::fs::Permissions::from_mode(meta.mode() & 0o7777)).map_err(err)?;
         } else {
             if existing.is_some() {
-                remove_tree(&to).map_err(|e| format!("{}: {e}", to.display()))?;
+                remove_tree(&to).map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
             }
             if kind.is_symlink() {
                 let target = std::fs::read_link(&from).map_err(err)?;
-                std::os::unix::fs::symlink(target, &to).map_err(|e| format!("{}: {e}", to.display()))?;
+                std::os::unix::fs::symlink(target, &to)
+                    .map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
             } else if kind.is_file() {
-                std::fs::copy(&from, &to).map_err(|e| format!("{}: {e}", to.display()))?;
+                std::fs::copy(&from, &to).map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
             } else {
                 // FIFOs and sockets: nothing a root filesystem needs.
                 continue;
@@ -89,7 +91,7 @@ pub fn merge_layer(src: &Path, dst: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn mount(dest: &str, typ: &str, source: &str, options: &[&str]) -> Result<Mount, String> {
+fn mount(dest: &str, typ: &str, source: &str, options: &[&str]) -> Result<Mount, ImageError> {
     MountBuilder::default()
         .destination(dest)
         .typ(typ)
@@ -100,7 +102,7 @@ fn mount(dest: &str, typ: &str, source: &str, options: &[&str]) -> Result<Mount,
 }
 
 /// The mounts rootfs.rs makes, as runtime-spec mounts.
-fn mounts(spec: &IsolateSpec) -> Result<Vec<Mount>, String> {
+fn mounts(spec: &IsolateSpec) -> Result<Vec<Mount>, ImageError> {
     let size = format!("size={}", spec.scratch_bytes());
     let mut out = vec![
         mount("/proc", "proc", "proc", &["nosuid", "noexec", "nodev"])?,
@@ -116,7 +118,8 @@ fn mounts(spec: &IsolateSpec) -> Result<Vec<Mount>, String> {
         mount("/sys", "sysfs", "sysfs", &["nosuid", "noexec", "nodev", "ro"])?,
     ];
     for v in &spec.volumes {
-        let host = std::fs::canonicalize(&v.host).map_err(|e| format!("-v {}: {e}", v.host.display()))?;
+        let host =
+            std::fs::canonicalize(&v.host).map_err(|e| ImageError::Bundle(format!("-v {}: {e}", v.host.display())))?;
         let mut options = vec!["rbind", "nosuid", "nodev"];
         options.push(if v.read_only { "ro" } else { "rw" });
         let guest = v.guest.display().to_string();
@@ -126,7 +129,7 @@ fn mounts(spec: &IsolateSpec) -> Result<Vec<Mount>, String> {
 }
 
 /// seccomp.rs's profile as runtime-spec `linux.seccomp`.
-fn seccomp_profile() -> Result<oci_spec::runtime::LinuxSeccomp, String> {
+fn seccomp_profile() -> Result<oci_spec::runtime::LinuxSeccomp, ImageError> {
     let lists = seccomp::lists();
     let arg = |index: usize, op: LinuxSeccompOperator, value: u64, two: Option<u64>| {
         let mut b = LinuxSeccompArgBuilder::default().index(index).value(value).op(op);
@@ -135,7 +138,7 @@ fn seccomp_profile() -> Result<oci_spec::runtime::LinuxSeccomp, String> {
         }
         b.build().map_err(err)
     };
-    let rule = |names: &[&str], args: Vec<oci_spec::runtime::LinuxSeccompArg>| -> Result<LinuxSyscall, String> {
+    let rule = |names: &[&str], args: Vec<oci_spec::runtime::LinuxSeccompArg>| -> Result<LinuxSyscall, ImageError> {
         let mut b = LinuxSyscallBuilder::default()
             .names(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
             .action(LinuxSeccompAction::ScmpActAllow);
@@ -178,21 +181,22 @@ fn seccomp_profile() -> Result<oci_spec::runtime::LinuxSeccomp, String> {
 }
 
 /// `--export-bundle DIR`: loads the image (if any) and writes the bundle.
-pub fn write(spec: &IsolateSpec, body: &List, dir: &Path) -> Result<(), String> {
+pub fn write(spec: &IsolateSpec, body: &List, dir: &Path) -> Result<(), ImageError> {
     let image = match &spec.image {
-        Some(r) => Some(super::load(r).map_err(|e| format!("--image {r}: {e}"))?),
+        Some(r) => Some(super::load(r).map_err(|e| ImageError::Bundle(format!("--image {r}: {e}")))?),
         None => None,
     };
-    export(spec, body, image.as_ref(), dir).map_err(|e| format!("--export-bundle {}: {e}", dir.display()))
+    export(spec, body, image.as_ref(), dir)
+        .map_err(|e| ImageError::Bundle(format!("--export-bundle {}: {e}", dir.display())))
 }
 
 /// Writes the bundle for `spec` and `body` into `dir`.
-pub fn export(spec: &IsolateSpec, body: &List, image: Option<&Image>, dir: &Path) -> Result<(), String> {
+pub fn export(spec: &IsolateSpec, body: &List, image: Option<&Image>, dir: &Path) -> Result<(), ImageError> {
     let rootfs_dir = dir.join("rootfs");
     if rootfs_dir.exists() || dir.join("config.json").exists() {
-        return Err(format!("--export-bundle {}: already holds a bundle", dir.display()));
+        return Err(ImageError::Bundle(format!("--export-bundle {}: already holds a bundle", dir.display())));
     }
-    std::fs::create_dir_all(&rootfs_dir).map_err(|e| format!("{}: {e}", rootfs_dir.display()))?;
+    std::fs::create_dir_all(&rootfs_dir).map_err(|e| ImageError::Bundle(format!("{}: {e}", rootfs_dir.display())))?;
     std::fs::set_permissions(&rootfs_dir, std::fs::Permissions::from_mode(0o755)).map_err(err)?;
     match (image, &spec.rootfs) {
         (Some(image), _) => {
@@ -202,7 +206,9 @@ pub fn export(spec: &IsolateSpec, body: &List, image: Option<&Image>, dir: &Path
         }
         (None, Some(root)) => merge_layer(root, &rootfs_dir)?,
         (None, None) => {
-            return Err("--export-bundle needs --image or --rootfs (the host's / is no bundle's root)".into());
+            return Err(ImageError::Bundle(
+                "--export-bundle needs --image or --rootfs (the host's / is no bundle's root)".into(),
+            ));
         }
     }
     let args = if body.items.is_empty() {
@@ -211,7 +217,7 @@ pub fn export(spec: &IsolateSpec, body: &List, image: Option<&Image>, dir: &Path
         vec!["/bin/sh".into(), "-c".into(), body.to_string()]
     };
     if args.is_empty() {
-        return Err("the block's body is empty and the image has no Entrypoint or Cmd".into());
+        return Err(ImageError::Bundle("the block's body is empty and the image has no Entrypoint or Cmd".into()));
     }
     let hostname = spec.hostname.clone().unwrap_or_else(super::super::namespaces::generated_hostname);
     let mut env: Vec<(String, String)> =
@@ -310,5 +316,5 @@ pub fn export(spec: &IsolateSpec, body: &List, image: Option<&Image>, dir: &Path
         .linux(linux.build().map_err(err)?)
         .build()
         .map_err(err)?;
-    config.save(dir.join("config.json")).map_err(|e| format!("{}/config.json: {e}", dir.display()))
+    config.save(dir.join("config.json")).map_err(|e| ImageError::Bundle(format!("{}/config.json: {e}", dir.display())))
 }

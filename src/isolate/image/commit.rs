@@ -8,7 +8,7 @@
 //! manifest, and the index entry tagged TAG (default `latest`).
 
 use super::unpack::remove_tree;
-use super::{ImageRef, digest_of, sha256_hex};
+use super::{ImageError, ImageRef, digest_of, sha256_hex};
 use oci_spec::image::{
     DescriptorBuilder, HistoryBuilder, ImageIndex, ImageIndexBuilder, ImageManifestBuilder, MediaType,
 };
@@ -52,16 +52,18 @@ impl<W> HashWriter<W> {
 }
 
 /// Where a commit goes: `oci:DIR[:TAG]` (TAG default `latest`).
-pub fn target(reference: &str) -> Result<(PathBuf, String), String> {
+pub fn target(reference: &str) -> Result<(PathBuf, String), ImageError> {
     match ImageRef::parse(reference)? {
         ImageRef::Oci { dir, tag } => Ok((dir, tag.unwrap_or_else(|| "latest".into()))),
-        ImageRef::DockerArchive { .. } => Err(format!("--commit {reference}: commits are written as oci:DIR[:TAG]")),
+        ImageRef::DockerArchive { .. } => {
+            Err(ImageError::Reference(format!("--commit {reference}: commits are written as oci:DIR[:TAG]")))
+        }
     }
 }
 
 /// A throwaway layer directory for a block that commits without `--name`
 /// (its upper layer must outlive the block's mount namespace).
-pub fn scratch_layer() -> Result<PathBuf, String> {
+pub fn scratch_layer() -> Result<PathBuf, ImageError> {
     let store = super::store::Store::open()?;
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -89,19 +91,20 @@ fn append_dir<W: Write>(
     dir: &Path,
     prefix: &[u8],
     ids: &dyn Fn(u32, u32) -> (u64, u64),
-) -> Result<(), String> {
+) -> Result<(), ImageError> {
     use std::os::unix::ffi::{OsStrExt, OsStringExt};
     // Names are bytes: a file name that is not UTF-8 goes into the layer as it is.
     let joined = |parts: &[&[u8]]| PathBuf::from(std::ffi::OsString::from_vec(parts.concat()));
     let mut entries: Vec<_> =
-        std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?.flatten().collect();
+        std::fs::read_dir(dir).map_err(|e| ImageError::Commit(format!("{}: {e}", dir.display())))?.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let path = e.path();
         let name = e.file_name();
         let name = name.as_bytes();
         let tar_name = joined(&[prefix, name]);
-        let meta = std::fs::symlink_metadata(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let meta =
+            std::fs::symlink_metadata(&path).map_err(|e| ImageError::Commit(format!("{}: {e}", path.display())))?;
         let kind = meta.file_type();
         let mut h = tar::Header::new_gnu();
         let (uid, gid) = ids(meta.uid(), meta.gid());
@@ -109,7 +112,7 @@ fn append_dir<W: Write>(
         h.set_gid(gid);
         h.set_mtime(meta.mtime().max(0) as u64);
         h.set_mode(meta.mode() & 0o7777);
-        let fail = |e: std::io::Error| format!("{}: {e}", tar_name.display());
+        let fail = |e: std::io::Error| ImageError::Commit(format!("{}: {e}", tar_name.display()));
         if kind.is_char_device() && meta.rdev() == 0 {
             h.set_entry_type(tar::EntryType::Regular);
             h.set_size(0);
@@ -145,21 +148,21 @@ fn append_dir<W: Write>(
 }
 
 /// Streams `from` into a blob of `dir`, giving its digest and size.
-fn write_blob(dir: &Path, mut from: impl Read) -> Result<(String, u64), String> {
+fn write_blob(dir: &Path, mut from: impl Read) -> Result<(String, u64), ImageError> {
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let blobs = dir.join("blobs/sha256");
     let tmp = blobs.join(format!(".tmp-{}-{n}", std::process::id()));
-    let file = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    let file = std::fs::File::create(&tmp).map_err(|e| ImageError::Commit(format!("{}: {e}", tmp.display())))?;
     let mut w = HashWriter::new(std::io::BufWriter::new(file));
     let copied = std::io::copy(&mut from, &mut w).and_then(|_| w.flush());
     if let Err(e) = copied {
         let _ = std::fs::remove_file(&tmp);
-        return Err(format!("writing a blob: {e}"));
+        return Err(ImageError::Commit(format!("writing a blob: {e}")));
     }
     let digest = w.digest();
     let path = blobs.join(sha256_hex(&digest)?);
-    std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::rename(&tmp, &path).map_err(|e| ImageError::Commit(format!("{}: {e}", path.display())))?;
     Ok((digest, w.count))
 }
 
@@ -173,15 +176,16 @@ fn media_of(head: &[u8]) -> MediaType {
     }
 }
 
-fn err(e: impl std::fmt::Display) -> String {
-    e.to_string()
+fn err(e: impl std::fmt::Display) -> ImageError {
+    ImageError::Commit(e.to_string())
 }
 
 /// Writes the committed image; gives the new manifest's digest.
-pub fn commit(base: &str, upper: &Path, target_ref: &str) -> Result<String, String> {
+pub fn commit(base: &str, upper: &Path, target_ref: &str) -> Result<String, ImageError> {
     let (dir, tag) = target(target_ref)?;
     let resolved = super::resolve(base)?;
-    std::fs::create_dir_all(dir.join("blobs/sha256")).map_err(|e| format!("{}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir.join("blobs/sha256"))
+        .map_err(|e| ImageError::Commit(format!("{}: {e}", dir.display())))?;
     std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).map_err(err)?;
     // The base image's layers, as blobs of the new layout.
     let mut layers = Vec::new();
@@ -209,7 +213,7 @@ pub fn commit(base: &str, upper: &Path, target_ref: &str) -> Result<String, Stri
     };
     let blobs = dir.join("blobs/sha256");
     let tmp = blobs.join(format!(".tmp-layer-{}", std::process::id()));
-    let file = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    let file = std::fs::File::create(&tmp).map_err(|e| ImageError::Commit(format!("{}: {e}", tmp.display())))?;
     let compressed = HashWriter::new(std::io::BufWriter::new(file));
     let gz = flate2::write::GzEncoder::new(compressed, flate2::Compression::default());
     let mut builder = tar::Builder::new(HashWriter::new(gz));
@@ -226,7 +230,7 @@ pub fn commit(base: &str, upper: &Path, target_ref: &str) -> Result<String, Stri
     compressed.flush().map_err(err)?;
     let (blob_digest, blob_size) = (compressed.digest(), compressed.count);
     let blob_path = blobs.join(sha256_hex(&blob_digest)?);
-    std::fs::rename(&tmp, &blob_path).map_err(|e| format!("{}: {e}", blob_path.display()))?;
+    std::fs::rename(&tmp, &blob_path).map_err(|e| ImageError::Commit(format!("{}: {e}", blob_path.display())))?;
     layers.push(
         DescriptorBuilder::default()
             .media_type(MediaType::ImageLayerGzip)
@@ -318,12 +322,12 @@ fn chrono_now() -> String {
 
 /// After the block: commits its upper layer, then removes the throwaway
 /// layer directory (a `--name` layer stays).
-pub fn finish(base: &str, layer_dir: &Path, throwaway: bool, target_ref: &str) -> Result<String, String> {
+pub fn finish(base: &str, layer_dir: &Path, throwaway: bool, target_ref: &str) -> Result<String, ImageError> {
     let result = commit(base, &layer_dir.join("upper"), target_ref);
     if throwaway {
         let _ = remove_tree(layer_dir);
     }
-    result.map_err(|e| format!("--commit {target_ref}: {e}"))
+    result.map_err(|e| ImageError::Commit(format!("--commit {target_ref}: {e}")))
 }
 
 #[cfg(test)]

@@ -20,20 +20,69 @@ use sha2::{Digest as _, Sha256};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+/// Why an image could not be named, loaded, stored, committed, exported or
+/// entered, by the step that failed; each carries the whole message. Every
+/// one ends an isolate block with status 125 ([`ImageError::status`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImageError {
+    /// The text of `--image` or `--commit` names no image (`oci:DIR[:TAG]`,
+    /// `docker-archive:FILE.tar`).
+    #[error("{0}")]
+    Reference(String),
+    /// Reading the image: its layout or archive, an index, manifest, config
+    /// or blob, and checking each against its digest, size and platform.
+    #[error("{0}")]
+    Load(String),
+    /// Unpacking a layer's tar stream into the store (a path that climbs
+    /// out, a member type the store refuses).
+    #[error("{0}")]
+    Unpack(String),
+    /// The image store under `$XDG_DATA_HOME/isosh/images`: opening it,
+    /// recording an image, removing one.
+    #[error("{0}")]
+    Store(String),
+    /// `--commit`: turning the block's upper layer into a new image.
+    #[error("{0}")]
+    Commit(String),
+    /// `--export-bundle`: writing an OCI runtime bundle.
+    #[error("{0}")]
+    Bundle(String),
+    /// The image's `User`: not in its /etc/passwd, or not switched to.
+    #[error("{0}")]
+    User(String),
+}
+
+impl ImageError {
+    /// The status a block that meets this error ends with: an isolate setup
+    /// failure.
+    pub fn status(&self) -> i32 {
+        crate::status::SETUP_FAILED
+    }
+}
+
 /// Where an image comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImageRef {
     /// `oci:DIR[:TAG]`
-    Oci { dir: PathBuf, tag: Option<String> },
+    Oci {
+        /// The image layout's directory.
+        dir: PathBuf,
+        /// The tag (`org.opencontainers.image.ref.name`), if given.
+        tag: Option<String>,
+    },
     /// `docker-archive:FILE`
-    DockerArchive { file: PathBuf },
+    DockerArchive {
+        /// The `docker save` tar file.
+        file: PathBuf,
+    },
 }
 
 impl ImageRef {
-    pub fn parse(text: &str) -> Result<ImageRef, String> {
+    /// Reads `oci:DIR[:TAG]` or `docker-archive:FILE`.
+    pub fn parse(text: &str) -> Result<ImageRef, ImageError> {
         if let Some(rest) = text.strip_prefix("oci:") {
             if rest.is_empty() {
-                return Err(format!("--image {text}: expected oci:DIR[:TAG]"));
+                return Err(ImageError::Reference(format!("--image {text}: expected oci:DIR[:TAG]")));
             }
             // A tag is what follows the last ':' unless the whole is a directory.
             if let Some((dir, tag)) = rest.rsplit_once(':')
@@ -41,7 +90,7 @@ impl ImageRef {
                 && !Path::new(rest).is_dir()
             {
                 if tag.is_empty() || dir.is_empty() {
-                    return Err(format!("--image {text}: expected oci:DIR[:TAG]"));
+                    return Err(ImageError::Reference(format!("--image {text}: expected oci:DIR[:TAG]")));
                 }
                 return Ok(ImageRef::Oci { dir: PathBuf::from(dir), tag: Some(tag.to_string()) });
             }
@@ -49,11 +98,11 @@ impl ImageRef {
         }
         if let Some(file) = text.strip_prefix("docker-archive:") {
             if file.is_empty() {
-                return Err(format!("--image {text}: expected docker-archive:FILE.tar"));
+                return Err(ImageError::Reference(format!("--image {text}: expected docker-archive:FILE.tar")));
             }
             return Ok(ImageRef::DockerArchive { file: PathBuf::from(file) });
         }
-        Err(format!("--image {text}: expected oci:DIR[:TAG] or docker-archive:FILE.tar"))
+        Err(ImageError::Reference(format!("--image {text}: expected oci:DIR[:TAG] or docker-archive:FILE.tar")))
     }
 }
 
@@ -64,6 +113,7 @@ pub struct Image {
     pub reference: String,
     /// `sha256:…` of the manifest (for docker archives, of the config).
     pub id: String,
+    /// The image's config (Env, WorkingDir, User, Entrypoint, Cmd…).
     pub config: ImageConfiguration,
     /// Unpacked layer directories, bottom first (manifest order).
     pub layers: Vec<PathBuf>,
@@ -79,11 +129,13 @@ impl Image {
             .collect()
     }
 
+    /// `WorkingDir`, when it is an absolute path.
     pub fn workdir(&self) -> Option<String> {
         let dir = self.config.config().as_ref()?.working_dir().clone()?;
         (dir.starts_with('/')).then_some(dir)
     }
 
+    /// `User`, when set.
     pub fn user(&self) -> Option<String> {
         self.config.config().as_ref()?.user().clone().filter(|u| !u.is_empty())
     }
@@ -111,22 +163,28 @@ pub fn host_arch() -> &'static str {
 
 /// A `sha256:<64 hex>` digest's hex part; anything else is refused (the
 /// hex names files, so it must never hold a `/` or `..`).
-pub fn sha256_hex(digest: &str) -> Result<&str, String> {
-    let hex = digest.strip_prefix("sha256:").ok_or_else(|| format!("unsupported digest {digest:?} (only sha256)"))?;
+pub fn sha256_hex(digest: &str) -> Result<&str, ImageError> {
+    let hex = digest
+        .strip_prefix("sha256:")
+        .ok_or_else(|| ImageError::Load(format!("unsupported digest {digest:?} (only sha256)")))?;
     if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-        return Err(format!("malformed digest {digest:?}"));
+        return Err(ImageError::Load(format!("malformed digest {digest:?}")));
     }
     Ok(hex)
 }
 
 /// A reader that hashes (and counts) what passes through it.
 pub struct Hashing<R> {
+    /// The reader hashed.
     pub inner: R,
+    /// The sha256 of every byte read so far.
     pub hasher: Sha256,
+    /// How many bytes were read.
     pub count: u64,
 }
 
 impl<R: Read> Hashing<R> {
+    /// Hashes what is read from `inner`.
     pub fn new(inner: R) -> Self {
         Hashing { inner, hasher: Sha256::new(), count: 0 }
     }
@@ -162,18 +220,25 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Checks an OCI layout's blob against its descriptor, streaming, and
 /// gives its path.
-fn checked_blob(dir: &Path, desc: &Descriptor) -> Result<PathBuf, String> {
+fn checked_blob(dir: &Path, desc: &Descriptor) -> Result<PathBuf, ImageError> {
     let digest = desc.digest().to_string();
     let path = dir.join("blobs/sha256").join(sha256_hex(&digest)?);
-    let file = std::fs::File::open(&path).map_err(|e| format!("blob {digest}: {}: {e}", path.display()))?;
+    let file =
+        std::fs::File::open(&path).map_err(|e| ImageError::Load(format!("blob {digest}: {}: {e}", path.display())))?;
     let (got, size) = Hashing::new(std::io::BufReader::with_capacity(1 << 16, file))
         .finish()
-        .map_err(|e| format!("blob {digest}: {e}"))?;
+        .map_err(|e| ImageError::Load(format!("blob {digest}: {e}")))?;
     if got != digest {
-        return Err(format!("digest mismatch: blob {} is {got}, the manifest says {digest}", path.display()));
+        return Err(ImageError::Load(format!(
+            "digest mismatch: blob {} is {got}, the manifest says {digest}",
+            path.display()
+        )));
     }
     if size != desc.size() {
-        return Err(format!("size mismatch: blob {digest} has {size} bytes, its descriptor says {}", desc.size()));
+        return Err(ImageError::Load(format!(
+            "size mismatch: blob {digest} has {size} bytes, its descriptor says {}",
+            desc.size()
+        )));
     }
     Ok(path)
 }
@@ -213,9 +278,13 @@ static SMALL_BLOBS: std::sync::Mutex<Option<BlobCache>> = std::sync::Mutex::new(
 
 /// A small JSON blob (index, manifest, config), checked and read (once
 /// per shell while the file stays as it was).
-fn small_blob(dir: &Path, desc: &Descriptor) -> Result<std::sync::Arc<Vec<u8>>, String> {
+fn small_blob(dir: &Path, desc: &Descriptor) -> Result<std::sync::Arc<Vec<u8>>, ImageError> {
     if desc.size() > 16 << 20 {
-        return Err(format!("blob {} is too large for a manifest or config ({} bytes)", desc.digest(), desc.size()));
+        return Err(ImageError::Load(format!(
+            "blob {} is too large for a manifest or config ({} bytes)",
+            desc.digest(),
+            desc.size()
+        )));
     }
     let digest = desc.digest().to_string();
     let path = dir.join("blobs/sha256").join(sha256_hex(&digest)?);
@@ -230,20 +299,24 @@ fn small_blob(dir: &Path, desc: &Descriptor) -> Result<std::sync::Arc<Vec<u8>>, 
     }
     // Read once, then checked from memory (it is small): what is checked
     // is what is parsed.
-    let file = std::fs::File::open(&path).map_err(|e| format!("blob {digest}: {}: {e}", path.display()))?;
-    let meta = file.metadata().map_err(|e| format!("blob {digest}: {}: {e}", path.display()))?;
+    let file =
+        std::fs::File::open(&path).map_err(|e| ImageError::Load(format!("blob {digest}: {}: {e}", path.display())))?;
+    let meta = file.metadata().map_err(|e| ImageError::Load(format!("blob {digest}: {}: {e}", path.display())))?;
     let mut bytes = Vec::new();
-    file.take((16 << 20) + 1).read_to_end(&mut bytes).map_err(|e| format!("blob {digest}: {e}"))?;
+    file.take((16 << 20) + 1).read_to_end(&mut bytes).map_err(|e| ImageError::Load(format!("blob {digest}: {e}")))?;
     let got = digest_of(&bytes);
     if got != digest {
-        return Err(format!("digest mismatch: blob {} is {got}, the manifest says {digest}", path.display()));
+        return Err(ImageError::Load(format!(
+            "digest mismatch: blob {} is {got}, the manifest says {digest}",
+            path.display()
+        )));
     }
     if bytes.len() as u64 != desc.size() {
-        return Err(format!(
+        return Err(ImageError::Load(format!(
             "size mismatch: blob {digest} has {} bytes, its descriptor says {}",
             bytes.len(),
             desc.size()
-        ));
+        )));
     }
     let bytes = std::sync::Arc::new(bytes);
     if let Ok(mut cache) = SMALL_BLOBS.lock() {
@@ -264,7 +337,7 @@ fn for_this_machine(desc: &Descriptor) -> bool {
 
 /// Picks the manifest for `tag` (or the only one) and this machine's
 /// platform from an index, following nested indexes.
-fn pick_manifest(dir: &Path, index: &ImageIndex, tag: Option<&str>, depth: u32) -> Result<Descriptor, String> {
+fn pick_manifest(dir: &Path, index: &ImageIndex, tag: Option<&str>, depth: u32) -> Result<Descriptor, ImageError> {
     const REF_NAME: &str = "org.opencontainers.image.ref.name";
     let tag_of = |d: &Descriptor| d.annotations().as_ref().and_then(|a| a.get(REF_NAME).cloned());
     let mut candidates: Vec<&Descriptor> = index.manifests().iter().collect();
@@ -273,47 +346,53 @@ fn pick_manifest(dir: &Path, index: &ImageIndex, tag: Option<&str>, depth: u32) 
         candidates.retain(|d| tag_of(d).as_deref() == Some(tag));
         if candidates.is_empty() {
             let known = if tags.is_empty() { "none".to_string() } else { tags.join(", ") };
-            return Err(format!("no image tagged {tag:?} in {} (tags: {known})", dir.display()));
+            return Err(ImageError::Load(format!("no image tagged {tag:?} in {} (tags: {known})", dir.display())));
         }
     }
     let platforms: Vec<String> = candidates.iter().filter_map(|d| platform_text(d)).collect();
     candidates.retain(|d| for_this_machine(d));
     let desc = match candidates.as_slice() {
-        [] if platforms.is_empty() => return Err(format!("{}: the index lists no image", dir.display())),
+        [] if platforms.is_empty() => {
+            return Err(ImageError::Load(format!("{}: the index lists no image", dir.display())));
+        }
         [] => {
-            return Err(format!(
+            return Err(ImageError::Load(format!(
                 "wrong architecture: the image is for {}, this machine is linux/{}",
                 platforms.join(", "),
                 host_arch()
-            ));
+            )));
         }
         [one] => (*one).clone(),
         many if tag.is_none() && many.iter().filter(|d| tag_of(d).is_some()).count() > 1 => {
             let tags: Vec<String> = many.iter().filter_map(|d| tag_of(d)).collect();
-            return Err(format!(
+            return Err(ImageError::Load(format!(
                 "{} holds several images; name one as oci:DIR:TAG ({})",
                 dir.display(),
                 tags.join(", ")
-            ));
+            )));
         }
         [first, ..] => (*first).clone(),
     };
     if *desc.media_type() == MediaType::ImageIndex {
         if depth > 4 {
-            return Err("image indexes nested too deep".into());
+            return Err(ImageError::Load("image indexes nested too deep".into()));
         }
         let bytes = small_blob(dir, &desc)?;
-        let nested = ImageIndex::from_reader(&bytes[..]).map_err(|e| format!("index {}: {e}", desc.digest()))?;
+        let nested = ImageIndex::from_reader(&bytes[..])
+            .map_err(|e| ImageError::Load(format!("index {}: {e}", desc.digest())))?;
         return pick_manifest(dir, &nested, None, depth + 1);
     }
     Ok(desc)
 }
 
 /// Checks that a config is for this machine.
-pub fn check_platform(config: &ImageConfiguration) -> Result<(), String> {
+pub fn check_platform(config: &ImageConfiguration) -> Result<(), ImageError> {
     let (arch, os) = (config.architecture().to_string(), config.os().to_string());
     if arch != host_arch() || os != "linux" {
-        return Err(format!("wrong architecture: the image is for {os}/{arch}, this machine is linux/{}", host_arch()));
+        return Err(ImageError::Load(format!(
+            "wrong architecture: the image is for {os}/{arch}, this machine is linux/{}",
+            host_arch()
+        )));
     }
     Ok(())
 }
@@ -323,9 +402,10 @@ pub fn check_platform(config: &ImageConfiguration) -> Result<(), String> {
 pub struct LayerSource {
     /// Opens the (possibly compressed) layer stream, already checked
     /// against the blob digest where the format has one.
-    pub open: Box<dyn Fn() -> Result<Box<dyn Read>, String>>,
+    pub open: Box<dyn Fn() -> Result<Box<dyn Read>, ImageError>>,
     /// `sha256:…` of the uncompressed tar (the config's diff id).
     pub diff_id: String,
+    /// What the progress line calls it (`layer sha256:…`).
     pub what: String,
     /// Bytes `open` yields (for the progress line).
     pub size: u64,
@@ -333,31 +413,35 @@ pub struct LayerSource {
 
 /// What an image format yields before unpacking.
 pub struct Resolved {
+    /// `sha256:…` of the manifest (for docker archives, of the config).
     pub id: String,
+    /// The image's config.
     pub config: ImageConfiguration,
+    /// Its layers, bottom first.
     pub layers: Vec<LayerSource>,
 }
 
-fn resolve_oci(dir: &Path, tag: Option<&str>) -> Result<Resolved, String> {
+fn resolve_oci(dir: &Path, tag: Option<&str>) -> Result<Resolved, ImageError> {
     if !dir.join("oci-layout").is_file() {
-        return Err(format!("{}: not an OCI image layout (no oci-layout file)", dir.display()));
+        return Err(ImageError::Load(format!("{}: not an OCI image layout (no oci-layout file)", dir.display())));
     }
-    let index =
-        ImageIndex::from_file(dir.join("index.json")).map_err(|e| format!("{}/index.json: {e}", dir.display()))?;
+    let index = ImageIndex::from_file(dir.join("index.json"))
+        .map_err(|e| ImageError::Load(format!("{}/index.json: {e}", dir.display())))?;
     let desc = pick_manifest(dir, &index, tag, 0)?;
     let bytes = small_blob(dir, &desc)?;
-    let manifest = ImageManifest::from_reader(&bytes[..]).map_err(|e| format!("manifest {}: {e}", desc.digest()))?;
+    let manifest = ImageManifest::from_reader(&bytes[..])
+        .map_err(|e| ImageError::Load(format!("manifest {}: {e}", desc.digest())))?;
     let config_bytes = small_blob(dir, manifest.config())?;
     let config = ImageConfiguration::from_reader(&config_bytes[..])
-        .map_err(|e| format!("config {}: {e}", manifest.config().digest()))?;
+        .map_err(|e| ImageError::Load(format!("config {}: {e}", manifest.config().digest())))?;
     check_platform(&config)?;
     let diff_ids = config.rootfs().diff_ids();
     if diff_ids.len() != manifest.layers().len() {
-        return Err(format!(
+        return Err(ImageError::Load(format!(
             "the manifest lists {} layers, the config {} diff ids",
             manifest.layers().len(),
             diff_ids.len()
-        ));
+        )));
     }
     let mut layers = Vec::new();
     for (layer, diff_id) in manifest.layers().iter().zip(diff_ids) {
@@ -368,7 +452,8 @@ fn resolve_oci(dir: &Path, tag: Option<&str>) -> Result<Resolved, String> {
         layers.push(LayerSource {
             open: Box::new(move || {
                 let path = checked_blob(&dir, &layer)?;
-                let file = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let file =
+                    std::fs::File::open(&path).map_err(|e| ImageError::Load(format!("{}: {e}", path.display())))?;
                 Ok(Box::new(file) as Box<dyn Read>)
             }),
             diff_id: diff_id.clone(),
@@ -379,7 +464,7 @@ fn resolve_oci(dir: &Path, tag: Option<&str>) -> Result<Resolved, String> {
     Ok(Resolved { id: desc.digest().to_string(), config, layers })
 }
 
-fn resolve(reference: &str) -> Result<Resolved, String> {
+fn resolve(reference: &str) -> Result<Resolved, ImageError> {
     match ImageRef::parse(reference)? {
         ImageRef::Oci { dir, tag } => resolve_oci(&dir, tag.as_deref()),
         ImageRef::DockerArchive { file } => docker::resolve(&file),
@@ -388,16 +473,18 @@ fn resolve(reference: &str) -> Result<Resolved, String> {
 
 /// The image as a block would see it, its layers where the store keeps
 /// them, unpacking nothing (`explain`).
-pub fn plan(reference: &str) -> Result<Image, String> {
+pub fn plan(reference: &str) -> Result<Image, ImageError> {
     let resolved = resolve(reference)?;
-    let store = store::Store { root: store::Store::dir().ok_or("no data directory for the image store")? };
+    let store = store::Store {
+        root: store::Store::dir().ok_or_else(|| ImageError::Load("no data directory for the image store".into()))?,
+    };
     let layers = resolved.layers.iter().map(|l| store.layer_dir(&l.diff_id)).collect::<Result<_, _>>()?;
     Ok(Image { reference: reference.to_string(), id: resolved.id, config: resolved.config, layers })
 }
 
 /// Resolves a reference (checking every digest) and unpacks what the
 /// store does not have yet.
-pub fn load(reference: &str) -> Result<Image, String> {
+pub fn load(reference: &str) -> Result<Image, ImageError> {
     let resolved = resolve(reference)?;
     let store = store::Store::open()?;
     let mut layers = Vec::new();
@@ -411,12 +498,12 @@ pub fn load(reference: &str) -> Result<Image, String> {
 /// The image's `User` (`uid`, `uid:gid`, `name`, `name:group`), looked
 /// up in the block's own `/etc/passwd` and `/etc/group` (init is in the
 /// new root by now).
-pub fn lookup_user(user: &str) -> Result<(u32, u32), String> {
+pub fn lookup_user(user: &str) -> Result<(u32, u32), ImageError> {
     lookup_user_in(user, Path::new("/"))
 }
 
 /// [`lookup_user`] in the root filesystem at `root`.
-pub fn lookup_user_in(user: &str, root: &Path) -> Result<(u32, u32), String> {
+pub fn lookup_user_in(user: &str, root: &Path) -> Result<(u32, u32), ImageError> {
     let (u, g) = match user.split_once(':') {
         Some((u, g)) => (u, Some(g)),
         None => (user, None),
@@ -431,13 +518,14 @@ pub fn lookup_user_in(user: &str, root: &Path) -> Result<(u32, u32), String> {
     let passwd = table("etc/passwd");
     let uid = match u.parse::<u32>() {
         Ok(n) => n,
-        Err(_) => find(&passwd, u, 2).ok_or_else(|| format!("user {u:?} of the image is not in its /etc/passwd"))?,
+        Err(_) => find(&passwd, u, 2)
+            .ok_or_else(|| ImageError::User(format!("user {u:?} of the image is not in its /etc/passwd")))?,
     };
     let gid = match g {
         Some(g) => match g.parse::<u32>() {
             Ok(n) => n,
             Err(_) => find(&table("etc/group"), g, 2)
-                .ok_or_else(|| format!("group {g:?} of the image is not in its /etc/group"))?,
+                .ok_or_else(|| ImageError::User(format!("group {g:?} of the image is not in its /etc/group")))?,
         },
         // The user's primary group, else the uid's own number (docker: 0).
         None => passwd
@@ -453,19 +541,19 @@ pub fn lookup_user_in(user: &str, root: &Path) -> Result<(u32, u32), String> {
 
 /// Becomes the image's user (after the capabilities were reduced: a
 /// change away from uid 0 clears them all, as in docker).
-pub fn switch_user(user: &str, rootless: bool) -> Result<(), String> {
+pub fn switch_user(user: &str, rootless: bool) -> Result<(), ImageError> {
     let (uid, gid) = lookup_user(user)?;
     if rootless && (uid != 0 || gid != 0) {
-        return Err(format!(
+        return Err(ImageError::User(format!(
             "the image runs as user {uid}:{gid}, but a rootless block maps only uid 0 (run as root, or -e it away with --user 0 in the image)"
-        ));
+        )));
     }
     let (u, g) = (nix::unistd::Uid::from_raw(uid), nix::unistd::Gid::from_raw(gid));
     if !rootless {
-        nix::unistd::setgroups(&[g]).map_err(|e| format!("setgroups: {e}"))?;
+        nix::unistd::setgroups(&[g]).map_err(|e| ImageError::User(format!("setgroups: {e}")))?;
     }
-    nix::unistd::setresgid(g, g, g).map_err(|e| format!("setgid {gid}: {e}"))?;
-    nix::unistd::setresuid(u, u, u).map_err(|e| format!("setuid {uid}: {e}"))?;
+    nix::unistd::setresgid(g, g, g).map_err(|e| ImageError::User(format!("setgid {gid}: {e}")))?;
+    nix::unistd::setresuid(u, u, u).map_err(|e| ImageError::User(format!("setuid {uid}: {e}")))?;
     Ok(())
 }
 
@@ -512,7 +600,7 @@ mod tests {
         );
         assert_eq!(ImageRef::parse("oci:img").unwrap(), ImageRef::Oci { dir: "img".into(), tag: None });
         assert_eq!(ImageRef::parse("docker-archive:a.tar").unwrap(), ImageRef::DockerArchive { file: "a.tar".into() });
-        assert!(ImageRef::parse("busybox").unwrap_err().contains("oci:DIR"));
+        assert!(ImageRef::parse("busybox").unwrap_err().to_string().contains("oci:DIR"));
         assert!(ImageRef::parse("oci:").is_err());
     }
 

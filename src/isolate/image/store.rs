@@ -8,32 +8,38 @@
 //!   `images` builtin lists), naming its layers.
 
 use super::unpack::{Unpacker, remove_tree};
-use super::{Hashing, LayerSource, Resolved, sha256_hex};
+use super::{Hashing, ImageError, LayerSource, Resolved, sha256_hex};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
+/// The content-addressed image store: `layers/<diff id hex>` and `refs/<reference hash>.json`.
 pub struct Store {
+    /// Its directory (`$XDG_DATA_HOME/isosh/images`).
     pub root: PathBuf,
 }
 
 /// One image the store has a record of.
 #[derive(Debug, Clone)]
 pub struct Record {
+    /// The reference as the user wrote it.
     pub reference: String,
+    /// `sha256:…` of the image.
     pub id: String,
+    /// The diff ids of its layers, bottom first.
     pub diff_ids: Vec<String>,
+    /// The record's own file under `refs/`.
     pub file: PathBuf,
 }
 
 /// A layer stream, decompressed by what its first bytes say: gzip,
 /// zstd, or a plain tar.
-pub fn decompressed(raw: Box<dyn Read>) -> Result<Box<dyn Read>, String> {
+pub fn decompressed(raw: Box<dyn Read>) -> Result<Box<dyn Read>, ImageError> {
     let mut buf = BufReader::with_capacity(1 << 16, raw);
-    let head = buf.fill_buf().map_err(|e| format!("reading the layer: {e}"))?;
+    let head = buf.fill_buf().map_err(|e| ImageError::Store(format!("reading the layer: {e}")))?;
     Ok(if head.starts_with(&[0x1f, 0x8b]) {
         Box::new(flate2::read::MultiGzDecoder::new(buf))
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        Box::new(zstd::stream::read::Decoder::with_buffer(buf).map_err(|e| format!("zstd: {e}"))?)
+        Box::new(zstd::stream::read::Decoder::with_buffer(buf).map_err(|e| ImageError::Store(format!("zstd: {e}")))?)
     } else {
         Box::new(buf)
     })
@@ -63,6 +69,7 @@ impl Progress {
         Some(Progress::new(&layer.what, layer.size))
     }
 
+    /// A progress line for `what`, `total` bytes long.
     pub fn new(what: &str, total: u64) -> Progress {
         // `layer sha256:<64 hex>`: the first 12 hex digits say enough.
         let label = match what.split_once("sha256:") {
@@ -95,6 +102,7 @@ impl Progress {
     }
 }
 
+/// A reader that advances a [`Progress`] line as bytes are read.
 pub struct ProgressReader<R> {
     inner: R,
     progress: Progress,
@@ -120,27 +128,32 @@ impl<R> Drop for ProgressReader<R> {
 }
 
 impl Store {
+    /// The store's directory: `$XDG_DATA_HOME/isosh/images`.
     pub fn dir() -> Option<PathBuf> {
         Some(dirs::data_dir()?.join("isosh").join("images"))
     }
 
-    pub fn open() -> Result<Store, String> {
-        let root = Store::dir().ok_or("no data directory for the image store ($XDG_DATA_HOME or $HOME)")?;
+    /// Opens the store, making its directories (only the caller may change them).
+    pub fn open() -> Result<Store, ImageError> {
+        let root = Store::dir().ok_or_else(|| {
+            ImageError::Store("no data directory for the image store ($XDG_DATA_HOME or $HOME)".into())
+        })?;
         // Only the user may change the store: root unpacks set-uid files
         // into it, and a block mounts what `layers/<diff id>` names. An
         // XDG_DATA_HOME that `su` kept must not let its owner plant them.
-        let layers = crate::isolate::private_dir(&root.join("layers"))?;
-        crate::isolate::private_dir(&root.join("refs"))?;
+        let layers = crate::isolate::private_dir(&root.join("layers")).map_err(|e| ImageError::Store(e.to_string()))?;
+        crate::isolate::private_dir(&root.join("refs")).map_err(|e| ImageError::Store(e.to_string()))?;
         let root = layers.parent().map(Path::to_path_buf).unwrap_or(root);
         Ok(Store { root })
     }
 
-    pub fn layer_dir(&self, diff_id: &str) -> Result<PathBuf, String> {
+    /// Where the layer with `diff_id` is unpacked.
+    pub fn layer_dir(&self, diff_id: &str) -> Result<PathBuf, ImageError> {
         Ok(self.root.join("layers").join(sha256_hex(diff_id)?))
     }
 
     /// The unpacked layer, unpacking it first if the store lacks it.
-    pub fn ensure_layer(&self, layer: &LayerSource) -> Result<PathBuf, String> {
+    pub fn ensure_layer(&self, layer: &LayerSource) -> Result<PathBuf, ImageError> {
         let dir = self.layer_dir(&layer.diff_id)?;
         if dir.is_dir() {
             return Ok(dir);
@@ -150,23 +163,23 @@ impl Store {
         let hex = sha256_hex(&layer.diff_id)?;
         let tmp = self.root.join("layers").join(format!(".tmp-{hex}-{}-{n}", std::process::id()));
         let _ = remove_tree(&tmp);
-        std::fs::create_dir(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+        std::fs::create_dir(&tmp).map_err(|e| ImageError::Store(format!("{}: {e}", tmp.display())))?;
         let unpacked = self.unpack_into(&tmp, layer);
         if let Err(e) = unpacked {
             let _ = remove_tree(&tmp);
-            return Err(format!("{}: {e}", layer.what));
+            return Err(ImageError::Store(format!("{}: {e}", layer.what)));
         }
         if let Err(e) = std::fs::rename(&tmp, &dir) {
             // Another isosh unpacked the same layer meanwhile: keep theirs.
             let _ = remove_tree(&tmp);
             if !dir.is_dir() {
-                return Err(format!("{}: {e}", dir.display()));
+                return Err(ImageError::Store(format!("{}: {e}", dir.display())));
             }
         }
         Ok(dir)
     }
 
-    fn unpack_into(&self, tmp: &Path, layer: &LayerSource) -> Result<(), String> {
+    fn unpack_into(&self, tmp: &Path, layer: &LayerSource) -> Result<(), ImageError> {
         let raw = (layer.open)()?;
         let raw: Box<dyn Read> = match Progress::wanted(layer) {
             Some(p) => Box::new(p.reading(raw)),
@@ -176,15 +189,19 @@ impl Store {
         let mut archive = tar::Archive::new(hashing);
         let privileged = nix::unistd::geteuid().is_root();
         Unpacker::new(tmp, privileged)?.unpack(&mut archive)?;
-        let (got, _) = archive.into_inner().finish().map_err(|e| format!("reading the layer: {e}"))?;
+        let (got, _) =
+            archive.into_inner().finish().map_err(|e| ImageError::Store(format!("reading the layer: {e}")))?;
         if got != layer.diff_id {
-            return Err(format!("digest mismatch: the uncompressed layer is {got}, the config says {}", layer.diff_id));
+            return Err(ImageError::Store(format!(
+                "digest mismatch: the uncompressed layer is {got}, the config says {}",
+                layer.diff_id
+            )));
         }
         Ok(())
     }
 
     /// Notes that `reference` names this image (for `images`).
-    pub fn record(&self, reference: &str, image: &Resolved) -> Result<(), String> {
+    pub fn record(&self, reference: &str, image: &Resolved) -> Result<(), ImageError> {
         let diff_ids: Vec<&str> = image.layers.iter().map(|l| l.diff_id.as_str()).collect();
         let value = serde_json::json!({ "reference": reference, "id": image.id, "layers": diff_ids });
         let name = super::digest_of(reference.as_bytes());
@@ -196,10 +213,11 @@ impl Store {
             return Ok(());
         }
         let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))
+        std::fs::write(&tmp, text).map_err(|e| ImageError::Store(format!("{}: {e}", tmp.display())))?;
+        std::fs::rename(&tmp, &path).map_err(|e| ImageError::Store(format!("{}: {e}", path.display())))
     }
 
+    /// Every image recorded, by reference.
     pub fn records(&self) -> Vec<Record> {
         let Ok(entries) = std::fs::read_dir(self.root.join("refs")) else { return Vec::new() };
         let mut out: Vec<Record> = entries
@@ -237,13 +255,13 @@ impl Store {
     }
 
     /// Forgets the images `reference` names.
-    pub fn remove(&self, reference: &str) -> Result<(), String> {
+    pub fn remove(&self, reference: &str) -> Result<(), ImageError> {
         let found: Vec<Record> = self.records().into_iter().filter(|r| r.reference == reference).collect();
         if found.is_empty() {
-            return Err(format!("no such image: {reference}"));
+            return Err(ImageError::Store(format!("no such image: {reference}")));
         }
         for r in found {
-            std::fs::remove_file(&r.file).map_err(|e| format!("{}: {e}", r.file.display()))?;
+            std::fs::remove_file(&r.file).map_err(|e| ImageError::Store(format!("{}: {e}", r.file.display())))?;
         }
         Ok(())
     }

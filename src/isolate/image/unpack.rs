@@ -11,6 +11,7 @@
 //! Extended attributes in the tar are not applied: a layer must not be
 //! able to plant `trusted.overlay.*` (redirects, metacopy) on the host.
 
+use super::ImageError;
 use nix::errno::Errno;
 use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{Mode, SFlag};
@@ -27,16 +28,16 @@ const OPAQUE: &[u8] = b".wh..wh..opq";
 /// Splits a name from the tar into its components: `.` and empty ones
 /// dropped, `..` and absolute names refused (a layer that names them is
 /// malformed, or hostile).
-pub fn components(raw: &[u8]) -> Result<Vec<&[u8]>, String> {
+pub fn components(raw: &[u8]) -> Result<Vec<&[u8]>, ImageError> {
     let shown = || String::from_utf8_lossy(raw).into_owned();
     if raw.starts_with(b"/") {
-        return Err(format!("absolute path {:?} in a layer", shown()));
+        return Err(ImageError::Unpack(format!("absolute path {:?} in a layer", shown())));
     }
     let mut out = Vec::new();
     for c in raw.split(|&b| b == b'/') {
         match c {
             b"" | b"." => {}
-            b".." => return Err(format!("path {:?} in a layer climbs out of it", shown())),
+            b".." => return Err(ImageError::Unpack(format!("path {:?} in a layer climbs out of it", shown()))),
             c => out.push(c),
         }
     }
@@ -71,10 +72,13 @@ fn open_in_root(root: &OwnedFd, path: &[u8], flags: i32) -> Result<OwnedFd, Errn
 /// What one unpacked layer held, for the `images` listing.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Unpacked {
+    /// Regular files unpacked.
     pub files: u64,
+    /// Their bytes.
     pub bytes: u64,
 }
 
+/// Unpacks layers into one directory, opened once; every path is resolved below it, never through a symlink out of it.
 pub struct Unpacker {
     root: OwnedFd,
     /// Root may chown and set `trusted.` xattrs; a rootless store uses
@@ -86,20 +90,21 @@ pub struct Unpacker {
     stats: Unpacked,
 }
 
-fn io_err(what: &str, name: &[u8], e: impl std::fmt::Display) -> String {
-    format!("{what} {:?}: {e}", String::from_utf8_lossy(name))
+fn io_err(what: &str, name: &[u8], e: impl std::fmt::Display) -> ImageError {
+    ImageError::Unpack(format!("{what} {:?}: {e}", String::from_utf8_lossy(name)))
 }
 
 impl Unpacker {
-    pub fn new(dir: &Path, privileged: bool) -> Result<Unpacker, String> {
+    /// An unpacker into `dir`; `privileged` when root (owners and `trusted.` xattrs are kept).
+    pub fn new(dir: &Path, privileged: bool) -> Result<Unpacker, ImageError> {
         let root = nix::fcntl::open(dir, OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
-            .map_err(|e| format!("{}: {e}", dir.display()))?;
+            .map_err(|e| ImageError::Unpack(format!("{}: {e}", dir.display())))?;
         Ok(Unpacker { root, privileged, dir_modes: Vec::new(), stats: Unpacked::default() })
     }
 
     /// The directory `comps` names, made (0755) where missing, resolved
     /// inside the root at each step.
-    fn dir(&self, comps: &[&[u8]]) -> Result<OwnedFd, String> {
+    fn dir(&self, comps: &[&[u8]]) -> Result<OwnedFd, ImageError> {
         let mut prefix: Vec<u8> = Vec::new();
         let mut fd = open_in_root(&self.root, b"", libc::O_PATH | libc::O_DIRECTORY)
             .map_err(|e| io_err("layer root", b".", e))?;
@@ -120,10 +125,10 @@ impl Unpacker {
                         if e == Errno::ENOENT {
                             // mkdirat found a name that does not resolve: a
                             // symlink leading nowhere inside the layer.
-                            format!(
+                            ImageError::Unpack(format!(
                                 "path {:?} in a layer goes through a symlink that leads out of it",
                                 String::from_utf8_lossy(&prefix)
-                            )
+                            ))
                         } else {
                             io_err("open", &prefix, e)
                         }
@@ -170,7 +175,7 @@ impl Unpacker {
         }
     }
 
-    fn set_opaque(&self, dir: &OwnedFd, shown: &[u8]) -> Result<(), String> {
+    fn set_opaque(&self, dir: &OwnedFd, shown: &[u8]) -> Result<(), ImageError> {
         let attr: &[u8] = if self.privileged { b"trusted.overlay.opaque\0" } else { b"user.overlay.opaque\0" };
         // An O_PATH fd takes no xattrs: reopen it for reading.
         let path = format!("/proc/self/fd/{}\0", dir.as_raw_fd());
@@ -183,10 +188,10 @@ impl Unpacker {
     }
 
     /// Unpacks every entry of `archive`.
-    pub fn unpack<R: Read>(&mut self, archive: &mut tar::Archive<R>) -> Result<Unpacked, String> {
-        let entries = archive.entries().map_err(|e| format!("reading the layer: {e}"))?;
+    pub fn unpack<R: Read>(&mut self, archive: &mut tar::Archive<R>) -> Result<Unpacked, ImageError> {
+        let entries = archive.entries().map_err(|e| ImageError::Unpack(format!("reading the layer: {e}")))?;
         for entry in entries {
-            let mut entry = entry.map_err(|e| format!("reading the layer: {e}"))?;
+            let mut entry = entry.map_err(|e| ImageError::Unpack(format!("reading the layer: {e}")))?;
             self.entry(&mut entry)?;
         }
         // Deepest first, so a read-only parent is set after its children.
@@ -199,7 +204,7 @@ impl Unpacker {
         Ok(self.stats)
     }
 
-    fn entry<R: Read>(&mut self, entry: &mut tar::Entry<R>) -> Result<(), String> {
+    fn entry<R: Read>(&mut self, entry: &mut tar::Entry<R>) -> Result<(), ImageError> {
         let raw = entry.path_bytes().into_owned();
         let comps = components(&raw)?;
         let header = entry.header();
@@ -220,7 +225,7 @@ impl Unpacker {
         }
         if let Some(hidden) = name.strip_prefix(WHITEOUT) {
             if hidden.is_empty() || hidden == b"." || hidden == b".." {
-                return Err(format!("bad whiteout {:?} in a layer", String::from_utf8_lossy(&raw)));
+                return Err(ImageError::Unpack(format!("bad whiteout {:?} in a layer", String::from_utf8_lossy(&raw))));
             }
             self.clear(&parent, hidden, false);
             let dev = nix::sys::stat::makedev(0, 0);
@@ -352,8 +357,8 @@ mod tests {
         assert_eq!(components(b"./bin/sh").unwrap(), [b"bin".as_slice(), b"sh"]);
         assert_eq!(components(b"a//b/./c/").unwrap(), [b"a".as_slice(), b"b", b"c"]);
         assert!(components(b"./").unwrap().is_empty());
-        assert!(components(b"../etc/passwd").unwrap_err().contains("climbs out"));
-        assert!(components(b"a/../../b").unwrap_err().contains("climbs out"));
-        assert!(components(b"/etc/passwd").unwrap_err().contains("absolute"));
+        assert!(components(b"../etc/passwd").unwrap_err().to_string().contains("climbs out"));
+        assert!(components(b"a/../../b").unwrap_err().to_string().contains("climbs out"));
+        assert!(components(b"/etc/passwd").unwrap_err().to_string().contains("absolute"));
     }
 }

@@ -15,8 +15,11 @@ use std::os::fd::RawFd;
 /// pipe (its number is only known once `pipe()` has run).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FdRef {
+    /// A plain fd number.
     Fd(RawFd),
+    /// The read end of the pipeline's pipe number N.
     PipeRead(usize),
+    /// The write end of the pipeline's pipe number N.
     PipeWrite(usize),
 }
 
@@ -33,6 +36,7 @@ impl fmt::Display for FdRef {
 /// How a file is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
+    /// `O_RDONLY`
     Read,
     /// `O_WRONLY|O_CREAT|O_TRUNC`
     Truncate,
@@ -57,6 +61,7 @@ impl OpenMode {
         }
     }
 
+    /// The `open(2)` flags by name, as strace prints them.
     pub fn flag_names(self) -> &'static str {
         match self {
             OpenMode::Read => "O_RDONLY",
@@ -72,17 +77,40 @@ impl OpenMode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FdOp {
     /// `open(path) = N; dup2(N, fd); close(N)` (just `open` when N == fd).
-    Open { fd: RawFd, path: CString, mode: OpenMode },
+    Open {
+        /// The fd the file ends up on.
+        fd: RawFd,
+        /// The file name.
+        path: CString,
+        /// How it is opened.
+        mode: OpenMode,
+    },
     /// `dup2(src, dst)`: `dst` becomes another name for `src`'s file.
-    Dup { src: FdRef, dst: RawFd },
+    Dup {
+        /// The fd copied.
+        src: FdRef,
+        /// The fd made a copy of it.
+        dst: RawFd,
+    },
     /// `close(fd)`
-    Close { fd: FdRef },
+    Close {
+        /// The fd closed.
+        fd: FdRef,
+    },
     /// A here-document: `memfd_create()`, the body written, rewound and
     /// `dup2`ed onto `fd`.
-    HereDoc { fd: RawFd, body: Vec<u8> },
+    HereDoc {
+        /// The fd the document is read from.
+        fd: RawFd,
+        /// The document's bytes, expanded.
+        body: Vec<u8>,
+    },
     /// `fcntl(fd, F_SETFD, 0)`: the shell's end of a process substitution,
     /// `/dev/fd/N` in the command's arguments, stays open across exec.
-    Inherit { fd: RawFd },
+    Inherit {
+        /// The fd kept open.
+        fd: RawFd,
+    },
 }
 
 impl FdOp {
@@ -115,15 +143,21 @@ impl fmt::Display for FdOp {
 /// A redirection after expansion: the operator, the fd and the expanded word.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirection {
+    /// The io-number written, if any.
     pub fd: Option<RawFd>,
+    /// The operator.
     pub op: RedirOp,
+    /// The expanded word: a file name, an fd number or `-`.
     pub target: String,
 }
 
+/// A redirection that cannot become a plan (status 2).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanError {
+    /// `>&WORD` where WORD is no fd number (nor `-`).
     #[error("{0}: bad fd number")]
     BadFdNumber(String),
+    /// A file name with a NUL byte, which no system call can take.
     #[error("{0}: file name contains a NUL byte")]
     NulInPath(String),
 }
@@ -210,12 +244,18 @@ pub fn background_stdin() -> FdOp {
 pub enum Describe {
     /// What the fd held when the process started (inherited from the shell).
     Inherited(RawFd),
+    /// A file, opened with `mode`.
     File {
+        /// The file's name.
         path: String,
+        /// How it was opened.
         mode: OpenMode,
     },
+    /// The read end of pipe number N.
     PipeRead(usize),
+    /// The write end of pipe number N.
     PipeWrite(usize),
+    /// A here-document's memory file.
     HereDoc,
     /// The shell's end of a process substitution's pipe.
     ProcessSub,
@@ -237,6 +277,7 @@ impl fmt::Display for Describe {
 /// A symbolic fd table: replaying a plan on it shows where every fd points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FdTable {
+    /// Each open fd and what it refers to.
     pub fds: BTreeMap<RawFd, Describe>,
     /// The numbers `pipe()` gave the pipe ends, as the plan's pipe
     /// references resolve to them (they keep these numbers even after a
@@ -244,6 +285,7 @@ pub struct FdTable {
     pipe_numbers: Vec<(FdRef, RawFd)>,
 }
 
+/// A plan that names an fd that is not open; the message says which.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}: bad file descriptor")]
 pub struct BadFd(pub String);
@@ -323,6 +365,7 @@ impl FdTable {
         self.simulate(ops)
     }
 
+    /// What `fd` refers to, if it is open.
     pub fn get(&self, fd: RawFd) -> Option<&Describe> {
         self.fds.get(&fd)
     }

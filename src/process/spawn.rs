@@ -14,6 +14,7 @@ use std::os::raw::c_char;
 
 /// Maps the plan's pipe references to the fds `pipe()` returned.
 pub trait PipeFds {
+    /// The fd `pipe()` gave pipe end `r`, if `r` is one this process knows.
     fn pipe_fd(&self, r: FdRef) -> Option<RawFd>;
 }
 
@@ -194,6 +195,43 @@ fn apply_op_quietly(op: &FdOp, pipes: &dyn PipeFds, opened_at: &mut RawFd) -> Re
 
 pub use crate::sys::{errno_text, write_all};
 
+/// The shell's own fds 3–63 (a bit each) that were open, and not close-on-
+/// exec, when this isolate block started, but stayed outside it (init
+/// notes them, see `isolate::container_init`): an error about one of them
+/// in the body says how to pass it (`--fd N`).
+static LEFT_OUTSIDE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Notes the fds an isolate block left outside (a bit per fd 0–63).
+pub fn note_left_outside(bits: u64) {
+    LEFT_OUTSIDE.store(bits, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The hint for a bad fd `fd` inside an isolate block, when the shell
+/// around it has it open.
+pub fn outside_fd_hint(fd: RawFd) -> Option<String> {
+    let bits = LEFT_OUTSIDE.load(std::sync::atomic::Ordering::Relaxed);
+    ((0..64).contains(&fd) && bits & (1 << fd) != 0)
+        .then(|| format!("fd {fd} stays outside the block; pass it with `isolate --fd {fd}`"))
+}
+
+/// An fd operation that failed, with the errno it got: a failed
+/// redirection. Its message names the file or fd ([`describe_failure`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpFailure {
+    /// The operation.
+    pub op: FdOp,
+    /// What the system call said.
+    pub errno: Errno,
+}
+
+impl std::fmt::Display for OpFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&describe_failure(&self.op, self.errno))
+    }
+}
+
+impl std::error::Error for OpFailure {}
+
 /// What a failed fd operation says, as `isosh: …` would print it.
 pub fn describe_failure(op: &FdOp, e: Errno) -> String {
     match (op, e) {
@@ -201,9 +239,7 @@ pub fn describe_failure(op: &FdOp, e: Errno) -> String {
             format!("{}: cannot overwrite existing file", path.to_string_lossy())
         }
         (FdOp::Open { path, .. }, e) => format!("{}: {}", path.to_string_lossy(), errno_text(e)),
-        (FdOp::Dup { src: FdRef::Fd(fd), .. }, Errno::EBADF)
-            if let Some(hint) = crate::isolate::outside_fd_hint(*fd) =>
-        {
+        (FdOp::Dup { src: FdRef::Fd(fd), .. }, Errno::EBADF) if let Some(hint) = outside_fd_hint(*fd) => {
             format!("{fd}: {} ({hint})", errno_text(Errno::EBADF))
         }
         (FdOp::Dup { src, .. }, e) => format!("{src}: {}", errno_text(e)),
@@ -232,7 +268,7 @@ pub struct SavedFds {
 impl SavedFds {
     /// Applies ops to the shell's own fd table, saving each fd before its
     /// first change. On failure the fds are already restored.
-    pub fn apply(ops: &[FdOp]) -> Result<SavedFds, String> {
+    pub fn apply(ops: &[FdOp]) -> Result<SavedFds, OpFailure> {
         let floor = ops.iter().filter_map(FdOp::target).max().map_or(10, |m| (m + 1).max(10));
         let mut saved = SavedFds::default();
         for op in ops {
@@ -247,10 +283,9 @@ impl SavedFds {
                 });
                 saved.saved.push((fd, (copy >= 0).then_some(copy)));
             }
-            if let Err(e) = apply_op(op, &NoPipes) {
-                let msg = describe_failure(op, e);
+            if let Err(errno) = apply_op(op, &NoPipes) {
                 saved.restore();
-                return Err(msg);
+                return Err(OpFailure { op: op.clone(), errno });
             }
         }
         Ok(saved)
@@ -282,12 +317,14 @@ pub struct CStrArray {
 }
 
 impl CStrArray {
+    /// The array for `strings`, with the null pointer after them.
     pub fn new(strings: Vec<CString>) -> Self {
         let mut ptrs: Vec<*const c_char> = strings.iter().map(|s| s.as_ptr()).collect();
         ptrs.push(std::ptr::null());
         CStrArray { _strings: strings, ptrs }
     }
 
+    /// The `char *const[]` that `execve` takes.
     pub fn as_ptr(&self) -> *const *const c_char {
         self.ptrs.as_ptr()
     }
@@ -300,12 +337,16 @@ impl CStrArray {
 
 /// Everything `execve` needs, prepared before the fork.
 pub struct ExecImage {
+    /// The program to run.
     pub path: CString,
+    /// Its arguments, `argv[0]` first.
     pub argv: CStrArray,
+    /// Its environment (shared until an exported variable changes).
     pub envp: std::rc::Rc<CStrArray>,
 }
 
 impl ExecImage {
+    /// The image for `path` with `argv` and `envp`.
     pub fn new(path: CString, argv: Vec<CString>, envp: std::rc::Rc<CStrArray>) -> Self {
         ExecImage { path, argv: CStrArray::new(argv), envp }
     }
