@@ -272,18 +272,13 @@ fn remove_matching(v: &str, pattern: &str, prefix: bool, longest: bool) -> Strin
         return cut.unwrap_or(v).to_string();
     }
     let p = super::pattern::Pattern::new(pattern);
-    let chars: Vec<char> = v.chars().collect();
-    let mut cuts: Vec<usize> = (0..=chars.len()).collect();
-    // Prefixes grow with the cut, suffixes shrink: try the shortest first
-    // unless the longest is wanted.
-    if prefix == longest {
-        cuts.reverse();
-    }
-    for cut in cuts {
-        let (candidate, kept) = if prefix { (&chars[..cut], &chars[cut..]) } else { (&chars[cut..], &chars[..cut]) };
-        if p.matches_chars(candidate) {
-            return kept.iter().collect();
-        }
-    }
-    v.to_string()
+    let try_cut = |cut: usize| {
+        let (candidate, kept) = if prefix { (&v[..cut], &v[cut..]) } else { (&v[cut..], &v[..cut]) };
+        p.matches(candidate).then(|| kept.to_string())
+    };
+    // Every char boundary. Prefixes grow with the cut, suffixes shrink: try
+    // the shortest first unless the longest is wanted.
+    let mut cuts = v.char_indices().map(|(i, _)| i).chain([v.len()]);
+    let found = if prefix == longest { cuts.rev().find_map(try_cut) } else { cuts.find_map(try_cut) };
+    found.unwrap_or_else(|| v.to_string())
 }
