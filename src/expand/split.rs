@@ -2,6 +2,7 @@
 //! its text and a glob pattern in which quoted characters are escaped.
 
 use super::Segment;
+use super::word::Segments;
 
 /// One field after splitting.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -132,7 +133,7 @@ fn text_len(segments: &[Segment]) -> usize {
 }
 
 /// [`join_unsplit`], reusing the text of a word that is one segment.
-pub fn join_owned(mut segments: Vec<Segment>) -> String {
+pub fn join_owned(mut segments: Segments) -> String {
     match segments.as_mut_slice() {
         [Segment::Literal(t) | Segment::Quoted(t) | Segment::Expanded(t)] => std::mem::take(t),
         _ => join_unsplit(&segments),
