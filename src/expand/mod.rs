@@ -110,17 +110,18 @@ pub fn expand_words(ctx: &mut dyn Context, words: &[Word]) -> Result<Vec<String>
         }
         let mut segments = word::segments(ctx, w, word::TildeMode::WordStart)?;
         let state = ctx.state();
+        let ifs = state.ifs();
         // A lone unquoted expansion (`$i`) whose value holds no IFS
         // character and no pattern character is its own field (or none).
         if let [Segment::Expanded(value)] = segments.as_mut_slice()
-            && !value.contains(|c| state.ifs().contains(c) || matches!(c, '*' | '?' | '['))
+            && !value.contains(|c| ifs.contains(c) || matches!(c, '*' | '?' | '['))
         {
             if !value.is_empty() {
                 out.push(std::mem::take(value));
             }
             continue;
         }
-        for field in split::split_fields(&segments, state.ifs()) {
+        for field in split::split_fields(&segments, ifs) {
             glob::expand_into(field, state.options.noglob, &mut out);
         }
     }
