@@ -34,6 +34,15 @@ done
 cargo build --release --quiet
 # .cargo/config.toml builds for the host triple, so the binary sits below it.
 isosh="$PWD/target/$(rustc -vV | sed -n 's/^host: //p')/release/isosh"
+# The start-up RSS depends on build/symbol-order.txt naming the functions
+# of this build (a new rustc or new dependencies rename them).
+if command -v nm >/dev/null && [ -f build/symbol-order.txt ]; then
+  listed=$(wc -l <build/symbol-order.txt)
+  found=$(nm "$isosh" | awk '{print $NF}' | grep -cxFf - build/symbol-order.txt || true)
+  if [ $((found * 10)) -lt $((listed * 8)) ]; then
+    echo "bench: only $found of the $listed functions in build/symbol-order.txt are in isosh; run scripts/symbol-order.sh" >&2
+  fi
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -109,6 +109,11 @@ pub fn set_disposition(sig: Signal, d: Disposition) {
 
 /// The trapped signals that arrived since the last call.
 pub fn take_trapped() -> Vec<Signal> {
+    // Checked between every two commands: a plain load first, so the
+    // common case (nothing arrived) costs no atomic swap and no Vec.
+    if TRAPPED.load(std::sync::atomic::Ordering::Relaxed) == 0 {
+        return Vec::new();
+    }
     let bits = TRAPPED.swap(0, std::sync::atomic::Ordering::SeqCst);
     (1..64).filter(|s| bits & (1 << s) != 0).filter_map(|s| Signal::try_from(s).ok()).collect()
 }

@@ -73,6 +73,8 @@ impl Shell {
         // that command only, so their old values are kept to put back.
         let persist = argv.first().is_none_or(|n| builtins::find(n).is_some_and(|b| b.special));
         let mut assigns = Vec::with_capacity(sc.assignments.len());
+        // An assignment-only command needs its values again only to trace them.
+        let keep = !argv.is_empty() || self.state.options.xtrace;
         let mut undo = Vec::new();
         let mut result = Ok(0);
         for a in &sc.assignments {
@@ -86,8 +88,12 @@ impl Shell {
                     if !persist {
                         undo.push((a.name.clone(), self.state.vars.get(&a.name).map(String::from)));
                     }
-                    self.state.vars.set(&a.name, v.clone());
-                    assigns.push((a.name.clone(), v));
+                    if keep {
+                        self.state.vars.set(&a.name, v.clone());
+                        assigns.push((a.name.clone(), v));
+                    } else {
+                        self.state.vars.set(&a.name, v);
+                    }
                 }
                 Err(e) => {
                     result = Err(self.expansion_failed(e));

@@ -12,10 +12,11 @@ pub struct ArithError(pub String);
 
 type R<T> = Result<T, ArithError>;
 
-#[derive(Debug, Clone, PartialEq)]
-enum Tok {
+/// A token; a name borrows the expression's text (no copy per token).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Tok<'t> {
     Num(i64),
-    Name(String),
+    Name(&'t str),
     Op(&'static str),
 }
 
@@ -87,7 +88,7 @@ fn parse_constant(s: &str) -> Result<i64, ArithError> {
     Ok(v)
 }
 
-fn tokenize(text: &str) -> R<Vec<Tok>> {
+fn tokenize(text: &str) -> R<Vec<Tok<'_>>> {
     let mut out = Vec::new();
     let mut rest = text;
     loop {
@@ -106,9 +107,9 @@ fn tokenize(text: &str) -> R<Vec<Tok>> {
             rest = &rest[end..];
         } else if c.is_ascii_alphabetic() || c == '_' {
             let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
-            out.push(Tok::Name(rest[..end].to_string()));
+            out.push(Tok::Name(&rest[..end]));
             rest = &rest[end..];
-        } else if let Some(op) = OPS.iter().find(|op| rest.starts_with(*op)) {
+        } else if let Some(op) = OPS.iter().find(|op| op.as_bytes()[0] == rest.as_bytes()[0] && rest.starts_with(*op)) {
             // `++` and `--` increment only a name just before them or right
             // after them; elsewhere they are two signs (`1--1` is 2), as bash.
             if matches!(*op, "++" | "--") {
@@ -130,8 +131,8 @@ fn tokenize(text: &str) -> R<Vec<Tok>> {
     }
 }
 
-struct Eval<'a> {
-    toks: Vec<Tok>,
+struct Eval<'a, 't> {
+    toks: Vec<Tok<'t>>,
     pos: usize,
     state: &'a mut State,
     /// How deeply the expression nests so far (variables whose values are
@@ -139,21 +140,25 @@ struct Eval<'a> {
     depth: usize,
 }
 
-/// Binary operator levels, loosest first (below `?:` and assignment).
-const LEVELS: &[&[&str]] = &[
-    &["||"],
-    &["&&"],
-    &["|"],
-    &["^"],
-    &["&"],
-    &["==", "!="],
-    &["<", "<=", ">", ">="],
-    &["<<", ">>"],
-    &["+", "-"],
-    &["*", "/", "%"],
-];
+/// The level of a binary operator, loosest first (below `?:` and
+/// assignment); `None` for any other token.
+fn level(op: &str) -> Option<usize> {
+    Some(match op {
+        "||" => 0,
+        "&&" => 1,
+        "|" => 2,
+        "^" => 3,
+        "&" => 4,
+        "==" | "!=" => 5,
+        "<" | "<=" | ">" | ">=" => 6,
+        "<<" | ">>" => 7,
+        "+" | "-" => 8,
+        "*" | "/" | "%" => 9,
+        _ => return None,
+    })
+}
 
-impl Eval<'_> {
+impl Eval<'_, '_> {
     fn peek_op(&self) -> Option<&'static str> {
         match self.toks.get(self.pos) {
             Some(Tok::Op(o)) => Some(o),
@@ -243,14 +248,14 @@ impl Eval<'_> {
             && op.ends_with('=')
             && !matches!(*op, "==" | "!=" | "<=" | ">=")
         {
-            let (name, op) = (name.clone(), *op);
+            let (name, op) = (*name, *op);
             self.pos += 2;
             let rhs = self.assignment(live)?;
             if !live {
                 return Ok(0);
             }
-            let value = if op == "=" { rhs } else { apply(&op[..op.len() - 1], self.var(&name)?, rhs)? };
-            self.set_var(&name, value)?;
+            let value = if op == "=" { rhs } else { apply(&op[..op.len() - 1], self.var(name)?, rhs)? };
+            self.set_var(name, value)?;
             return Ok(value);
         }
         let v = self.ternary(live)?;
@@ -275,12 +280,14 @@ impl Eval<'_> {
         Ok(if cond != 0 { yes } else { no })
     }
 
-    fn binary(&mut self, level: usize, live: bool) -> R<i64> {
-        if level == LEVELS.len() {
-            return self.power(live);
-        }
-        let mut left = self.binary(level + 1, live)?;
-        while let Some(op) = self.peek_op().filter(|o| LEVELS[level].contains(o)) {
+    /// Binary operators of `min` level or tighter, by precedence climbing
+    /// (all of them associate to the left).
+    fn binary(&mut self, min: usize, live: bool) -> R<i64> {
+        let mut left = self.power(live)?;
+        while let Some(op) = self.peek_op()
+            && let Some(at) = level(op)
+            && at >= min
+        {
             self.pos += 1;
             // The right side of && and || runs only when it decides.
             let right_live = match op {
@@ -288,7 +295,7 @@ impl Eval<'_> {
                 "||" => live && left == 0,
                 _ => live,
             };
-            let right = self.binary(level + 1, right_live)?;
+            let right = self.binary(at + 1, right_live)?;
             left = match op {
                 "&&" => (left != 0 && right != 0) as i64,
                 "||" => (left != 0 || right != 0) as i64,
@@ -315,16 +322,16 @@ impl Eval<'_> {
     }
 
     fn unary(&mut self, live: bool) -> R<i64> {
-        match self.toks.get(self.pos).cloned() {
+        match self.toks.get(self.pos).copied() {
             Some(Tok::Op(op @ ("++" | "--"))) => {
                 self.pos += 1;
-                let Some(Tok::Name(name)) = self.toks.get(self.pos).cloned() else {
+                let Some(Tok::Name(name)) = self.toks.get(self.pos).copied() else {
                     return Err(ArithError(format!("{op}: syntax error: operand expected")));
                 };
                 self.pos += 1;
-                let v = self.var(&name)?.wrapping_add(if op == "++" { 1 } else { -1 });
+                let v = self.var(name)?.wrapping_add(if op == "++" { 1 } else { -1 });
                 if live {
-                    self.set_var(&name, v)?;
+                    self.set_var(name, v)?;
                 }
                 Ok(v)
             }
@@ -350,11 +357,11 @@ impl Eval<'_> {
             }
             Some(Tok::Name(name)) => {
                 self.pos += 1;
-                let v = self.var(&name)?;
+                let v = self.var(name)?;
                 if let Some(op @ ("++" | "--")) = self.peek_op() {
                     self.pos += 1;
                     if live {
-                        self.set_var(&name, v.wrapping_add(if op == "++" { 1 } else { -1 }))?;
+                        self.set_var(name, v.wrapping_add(if op == "++" { 1 } else { -1 }))?;
                     }
                 }
                 Ok(v)
@@ -411,7 +418,7 @@ pub fn eval(state: &mut State, text: &str) -> Result<i64, ArithError> {
     if let Some(tok) = e.toks.get(e.pos) {
         let tok = match tok {
             Tok::Num(n) => n.to_string(),
-            Tok::Name(n) => n.clone(),
+            Tok::Name(n) => n.to_string(),
             Tok::Op(o) => o.to_string(),
         };
         return Err(ArithError(format!("{}: syntax error in expression (error token is \"{tok}\")", text.trim())));

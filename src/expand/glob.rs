@@ -5,10 +5,11 @@
 //! results are sorted on the whole path, by bytes, as sh does.
 
 use super::Field;
-use super::pattern::{Pattern, has_meta, unescape};
+use super::pattern::{Pattern, has_meta, is_pattern, unescape};
 
 pub fn expand_into(field: Field, noglob: bool, out: &mut Vec<String>) {
-    if noglob || !field.has_glob {
+    // A field without a real pattern names itself: no directory is read.
+    if noglob || !field.has_glob || !is_pattern(&field.pattern) {
         out.push(field.text);
         return;
     }

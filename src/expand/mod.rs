@@ -101,7 +101,8 @@ pub fn expand_words(ctx: &mut dyn Context, words: &[Word]) -> Result<Vec<String>
         // Most words are plain text: nothing to expand, split or glob.
         if let Some(text) = w.as_plain_literal()
             && !text.starts_with('~')
-            && !text.contains(['*', '?', '[', '{'])
+            && !text.contains(['*', '?', '{'])
+            && !(text.contains('[') && pattern::is_pattern(text))
         {
             out.push(text.to_string());
             continue;
@@ -113,9 +114,20 @@ pub fn expand_words(ctx: &mut dyn Context, words: &[Word]) -> Result<Vec<String>
                 continue;
             }
         }
-        let segments = word::segments(ctx, w, word::TildeMode::WordStart)?;
+        let mut segments = word::segments(ctx, w, word::TildeMode::WordStart)?;
         let state = ctx.state();
-        for field in split::split_fields(&segments, state.ifs()) {
+        let ifs = state.ifs();
+        // A lone unquoted expansion (`$i`) whose value holds no IFS
+        // character and no pattern character is its own field (or none).
+        if let [Segment::Expanded(value)] = segments.as_mut_slice()
+            && !value.contains(|c| ifs.contains(c) || matches!(c, '*' | '?' | '['))
+        {
+            if !value.is_empty() {
+                out.push(std::mem::take(value));
+            }
+            continue;
+        }
+        for field in split::split_fields(&segments, ifs) {
             glob::expand_into(field, state.options.noglob, &mut out);
         }
     }
@@ -125,9 +137,15 @@ pub fn expand_words(ctx: &mut dyn Context, words: &[Word]) -> Result<Vec<String>
 /// Expands a word to one string, without splitting or globbing: the value of
 /// an assignment (with tildes after `=` and `:`), or a redirection target.
 pub fn expand_single(ctx: &mut dyn Context, w: &Word, assignment: bool) -> Result<String, ExpandError> {
+    // Plain text without a tilde is itself.
+    if let Some(text) = w.as_plain_literal()
+        && !text.contains('~')
+    {
+        return Ok(text.to_string());
+    }
     let mode = if assignment { word::TildeMode::Assignment } else { word::TildeMode::WordStart };
     let segments = word::segments(ctx, w, mode)?;
-    Ok(split::join_unsplit(&segments))
+    Ok(split::join_owned(segments))
 }
 
 /// A here-document's body: parameters, command substitutions and
@@ -140,6 +158,12 @@ pub fn expand_heredoc(ctx: &mut dyn Context, w: &Word) -> Result<String, ExpandE
 /// Expands a word into a glob pattern: quoted characters match literally
 /// (`case` patterns, `${x#pattern}`).
 pub fn expand_pattern(ctx: &mut dyn Context, w: &Word) -> Result<String, ExpandError> {
+    // Unquoted plain text is its own pattern.
+    if let Some(text) = w.as_plain_literal()
+        && !text.starts_with('~')
+    {
+        return Ok(text.to_string());
+    }
     let segments = word::segments(ctx, w, word::TildeMode::WordStart)?;
     Ok(split::pattern_unsplit(&segments))
 }

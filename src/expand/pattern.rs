@@ -123,6 +123,16 @@ pub fn has_meta(pattern: &str) -> bool {
     false
 }
 
+/// Whether `pattern` matches anything but one string: an unescaped `*` or
+/// `?`, or a bracket expression that is closed (a lone `[` is a plain
+/// character, so `[ $a = b ]` reads no directory).
+pub fn is_pattern(pattern: &str) -> bool {
+    // Without `*`, `?` or a `]` to close a bracket, nothing needs compiling.
+    has_meta(pattern)
+        && pattern.contains(['*', '?', ']'])
+        && Pattern::new(pattern).items.iter().any(|i| !matches!(i, Item::Char(_)))
+}
+
 /// The pattern's text with its escapes removed (what it matches when it has
 /// no metacharacters).
 pub fn unescape(pattern: &str) -> String {
@@ -180,12 +190,6 @@ impl Pattern {
         Pattern { items }
     }
 
-    /// Whether the whole of `text` matches.
-    pub fn matches(&self, text: &str) -> bool {
-        let text: Vec<char> = text.chars().collect();
-        self.matches_chars(&text)
-    }
-
     /// As [`Pattern::matches`], for a file name: a leading `.` must be
     /// matched by a literal `.`.
     pub fn matches_name(&self, text: &str) -> bool {
@@ -195,27 +199,29 @@ impl Pattern {
         self.matches(text)
     }
 
-    /// The classic backtracking match: remember the last `*` and how much
-    /// it has swallowed, and let it swallow one more char on a mismatch.
-    /// Every other item matches exactly one char, so this is complete.
-    pub fn matches_chars(&self, text: &[char]) -> bool {
+    /// Whether the whole of `text` matches: the classic backtracking
+    /// match. Remember the last `*` and how much it has swallowed, and let
+    /// it swallow one more char on a mismatch. Every other item matches
+    /// exactly one char, so this is complete. `t` is a byte offset.
+    pub fn matches(&self, text: &str) -> bool {
         let (mut p, mut t) = (0, 0);
         let mut star: Option<(usize, usize)> = None;
-        while t < text.len() {
+        while let Some(c) = text[t..].chars().next() {
             match self.items.get(p) {
                 Some(Item::Star) => {
                     star = Some((p, t));
                     p += 1;
                 }
-                Some(item) if item.matches_one(text[t]) => {
+                Some(item) if item.matches_one(c) => {
                     p += 1;
-                    t += 1;
+                    t += c.len_utf8();
                 }
                 _ => match star {
                     Some((sp, st)) => {
+                        let next = st + text[st..].chars().next().map_or(1, char::len_utf8);
                         p = sp + 1;
-                        t = st + 1;
-                        star = Some((sp, st + 1));
+                        t = next;
+                        star = Some((sp, next));
                     }
                     None => return false,
                 },

@@ -2,6 +2,7 @@
 //! its text and a glob pattern in which quoted characters are escaped.
 
 use super::Segment;
+use super::word::Segments;
 
 /// One field after splitting.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,12 +24,17 @@ impl Field {
 
     fn push_quoted(&mut self, s: &str) {
         self.text.push_str(s);
-        for c in s.chars() {
-            if matches!(c, '\\' | '*' | '?' | '[' | ']' | '-' | '!' | '^') {
-                self.pattern.push('\\');
-            }
-            self.pattern.push(c);
+        escape_into(&mut self.pattern, s);
+    }
+}
+
+/// Quoted text into a pattern: its metacharacters escaped by `\\`.
+fn escape_into(pattern: &mut String, s: &str) {
+    for c in s.chars() {
+        if matches!(c, '\\' | '*' | '?' | '[' | ']' | '-' | '!' | '^') {
+            pattern.push('\\');
         }
+        pattern.push(c);
     }
 }
 
@@ -104,24 +110,39 @@ pub fn split_fields(segments: &[Segment], ifs: &str) -> Vec<Field> {
 
 /// The segments as one glob pattern (no splitting): quoted text escaped.
 pub fn pattern_unsplit(segments: &[Segment]) -> String {
-    let mut f = Field::default();
+    let mut pattern = String::with_capacity(text_len(segments));
     for seg in segments {
         match seg {
-            Segment::Literal(t) | Segment::Expanded(t) => t.chars().for_each(|c| f.push_unquoted(c)),
-            Segment::Quoted(t) => f.push_quoted(t),
-            Segment::Break(joiner) => {
-                if let Some(c) = joiner {
-                    f.push_unquoted(*c);
-                }
-            }
+            Segment::Literal(t) | Segment::Expanded(t) => pattern.push_str(t),
+            Segment::Quoted(t) => escape_into(&mut pattern, t),
+            Segment::Break(joiner) => pattern.extend(*joiner),
         }
     }
-    f.pattern
+    pattern
+}
+
+/// How many bytes the segments' text takes (joiners aside).
+fn text_len(segments: &[Segment]) -> usize {
+    segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(t) | Segment::Quoted(t) | Segment::Expanded(t) => t.len(),
+            Segment::Break(_) => 1,
+        })
+        .sum()
+}
+
+/// [`join_unsplit`], reusing the text of a word that is one segment.
+pub fn join_owned(mut segments: Segments) -> String {
+    match segments.as_mut_slice() {
+        [Segment::Literal(t) | Segment::Quoted(t) | Segment::Expanded(t)] => std::mem::take(t),
+        _ => join_unsplit(&segments),
+    }
 }
 
 /// The segments' text as one string (no splitting): `$@` joins with spaces.
 pub fn join_unsplit(segments: &[Segment]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(text_len(segments));
     for seg in segments {
         match seg {
             Segment::Literal(t) | Segment::Quoted(t) | Segment::Expanded(t) => out.push_str(t),

@@ -5,6 +5,10 @@
 use super::{Context, ExpandError, Segment};
 use crate::syntax::ast::{Param, ParamOp, ParamOpKind, SpecialParam, Word, WordPart};
 
+/// A word's segments: most words have one or two, kept inline (no heap
+/// allocation for the list itself).
+pub type Segments = smallvec::SmallVec<[Segment; 2]>;
+
 /// Where tilde prefixes are recognised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TildeMode {
@@ -14,13 +18,13 @@ pub enum TildeMode {
     Assignment,
 }
 
-pub fn segments(ctx: &mut dyn Context, word: &Word, tilde: TildeMode) -> Result<Vec<Segment>, ExpandError> {
+pub fn segments(ctx: &mut dyn Context, word: &Word, tilde: TildeMode) -> Result<Segments, ExpandError> {
     // Words nest as deep as the parser allows (`$(( $(( … )) ))`).
     crate::stack::deep(|| segments_at(ctx, word, tilde))
 }
 
-fn segments_at(ctx: &mut dyn Context, word: &Word, tilde: TildeMode) -> Result<Vec<Segment>, ExpandError> {
-    let mut out = Vec::with_capacity(word.parts.len());
+fn segments_at(ctx: &mut dyn Context, word: &Word, tilde: TildeMode) -> Result<Segments, ExpandError> {
+    let mut out = Segments::new();
     let n = word.parts.len();
     for (i, part) in word.parts.iter().enumerate() {
         match part {
@@ -39,7 +43,7 @@ fn part_segments(
     word_start: bool,
     tilde: TildeMode,
     quoted: bool,
-    out: &mut Vec<Segment>,
+    out: &mut Segments,
 ) -> Result<(), ExpandError> {
     let wrap = |s: String| if quoted { Segment::Quoted(s) } else { Segment::Expanded(s) };
     match part {
@@ -57,7 +61,7 @@ fn part_segments(
         // `/dev/fd/N` is one field, never split or globbed.
         WordPart::ProcessSub { output, list } => out.push(Segment::Quoted(ctx.process_substitution(list, *output)?)),
         WordPart::Arith(expr) => {
-            let text = super::join_unsplit(&segments(ctx, expr, TildeMode::WordStart)?);
+            let text = super::split::join_owned(segments(ctx, expr, TildeMode::WordStart)?);
             let value = super::arith::eval(ctx.state_mut(), &text).map_err(|e| ExpandError::Arith(e.to_string()))?;
             out.push(wrap(value.to_string()));
         }
@@ -65,7 +69,7 @@ fn part_segments(
     Ok(())
 }
 
-fn double_quoted(ctx: &mut dyn Context, inner: &[WordPart], out: &mut Vec<Segment>) -> Result<(), ExpandError> {
+fn double_quoted(ctx: &mut dyn Context, inner: &[WordPart], out: &mut Segments) -> Result<(), ExpandError> {
     // `"$@"` with no positional parameters is no field at all, not an empty one.
     let only_at = matches!(inner, [WordPart::Param(Param::Special(SpecialParam::At))]);
     if !(only_at && ctx.state().positional.is_empty()) {
@@ -77,7 +81,7 @@ fn double_quoted(ctx: &mut dyn Context, inner: &[WordPart], out: &mut Vec<Segmen
     Ok(())
 }
 
-fn literal(ctx: &mut dyn Context, s: &str, word_start: bool, followed: bool, tilde: TildeMode, out: &mut Vec<Segment>) {
+fn literal(ctx: &mut dyn Context, s: &str, word_start: bool, followed: bool, tilde: TildeMode, out: &mut Segments) {
     let mut rest = s;
     let mut at_tilde_position = word_start;
     loop {
@@ -127,7 +131,7 @@ fn tilde_prefix(ctx: &dyn Context, s: &str, followed: bool, mode: TildeMode) -> 
     Some((home, end))
 }
 
-fn param(ctx: &mut dyn Context, p: &Param, quoted: bool, out: &mut Vec<Segment>) -> Result<(), ExpandError> {
+fn param(ctx: &mut dyn Context, p: &Param, quoted: bool, out: &mut Segments) -> Result<(), ExpandError> {
     let state = ctx.state();
     match p {
         Param::Special(which @ (SpecialParam::At | SpecialParam::Star)) => {
@@ -147,7 +151,7 @@ fn param(ctx: &mut dyn Context, p: &Param, quoted: bool, out: &mut Vec<Segment>)
 /// positional parameters. Unquoted `$*` behaves like unquoted `$@` (but
 /// joins with the first character of IFS where nothing is split); quoted,
 /// it is one field joined by that character.
-fn push_list(ctx: &dyn Context, items: Vec<String>, star: bool, quoted: bool, out: &mut Vec<Segment>) {
+fn push_list(ctx: &dyn Context, items: Vec<String>, star: bool, quoted: bool, out: &mut Segments) {
     let first_ifs = ctx.state().ifs().chars().next();
     if star && quoted {
         let sep = first_ifs.map(String::from).unwrap_or_default();
@@ -195,7 +199,7 @@ fn lookup(ctx: &dyn Context, p: &Param) -> Option<String> {
 
 /// Expands the word of a `${x<op>word}`. Unquoted, its literal text is
 /// split and globbed like the value of an expansion would be.
-fn op_word(ctx: &mut dyn Context, word: &Word, quoted: bool, out: &mut Vec<Segment>) -> Result<(), ExpandError> {
+fn op_word(ctx: &mut dyn Context, word: &Word, quoted: bool, out: &mut Segments) -> Result<(), ExpandError> {
     if quoted {
         // Inside `"${u:-…}"` the word is quoted too: `$*` joins, `$@` splits.
         for part in &word.parts {
@@ -213,7 +217,7 @@ fn op_word(ctx: &mut dyn Context, word: &Word, quoted: bool, out: &mut Vec<Segme
     Ok(())
 }
 
-fn param_op(ctx: &mut dyn Context, op: &ParamOp, quoted: bool, out: &mut Vec<Segment>) -> Result<(), ExpandError> {
+fn param_op(ctx: &mut dyn Context, op: &ParamOp, quoted: bool, out: &mut Segments) -> Result<(), ExpandError> {
     let value = lookup(ctx, &op.param);
     let wrap = |s: String| if quoted { Segment::Quoted(s) } else { Segment::Expanded(s) };
     // "Null" counts as unset for the `:` forms.
@@ -272,18 +276,13 @@ fn remove_matching(v: &str, pattern: &str, prefix: bool, longest: bool) -> Strin
         return cut.unwrap_or(v).to_string();
     }
     let p = super::pattern::Pattern::new(pattern);
-    let chars: Vec<char> = v.chars().collect();
-    let mut cuts: Vec<usize> = (0..=chars.len()).collect();
-    // Prefixes grow with the cut, suffixes shrink: try the shortest first
-    // unless the longest is wanted.
-    if prefix == longest {
-        cuts.reverse();
-    }
-    for cut in cuts {
-        let (candidate, kept) = if prefix { (&chars[..cut], &chars[cut..]) } else { (&chars[cut..], &chars[..cut]) };
-        if p.matches_chars(candidate) {
-            return kept.iter().collect();
-        }
-    }
-    v.to_string()
+    let try_cut = |cut: usize| {
+        let (candidate, kept) = if prefix { (&v[..cut], &v[cut..]) } else { (&v[cut..], &v[..cut]) };
+        p.matches(candidate).then(|| kept.to_string())
+    };
+    // Every char boundary. Prefixes grow with the cut, suffixes shrink: try
+    // the shortest first unless the longest is wanted.
+    let mut cuts = v.char_indices().map(|(i, _)| i).chain([v.len()]);
+    let found = if prefix == longest { cuts.rev().find_map(try_cut) } else { cuts.find_map(try_cut) };
+    found.unwrap_or_else(|| v.to_string())
 }
