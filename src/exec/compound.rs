@@ -145,6 +145,7 @@ impl Shell {
                 r
             }
             CompoundKind::Cond(e) => super::builtins::test::cond(self, e),
+            CompoundKind::Arith(e) => super::builtins::arith::arith_command(self, e),
             CompoundKind::Case { word, arms } => {
                 let subject = expand::expand_single(self, word, false).map_err(|e| self.expansion_failed(e))?;
                 for arm in arms {

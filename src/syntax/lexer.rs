@@ -601,7 +601,21 @@ impl<'a> Lexer<'a> {
     /// `$((expression))`, or `None` when no `))` closes it (then `$( (…) )`
     /// is a command substitution starting with a subshell).
     fn arithmetic(&self, i: &'a str) -> Result<Option<(&'a str, WordPart)>, ParseError> {
-        let body = &i[3..];
+        Ok(self.arith_expression(i, 3, false)?.map(|(rest, word)| (rest, WordPart::Arith(word))))
+    }
+
+    /// The arithmetic command `((expression))` at `i` (bash), or `None`
+    /// when no `))` closes it: then `((` opens two subshells. Unlike in
+    /// `$((…))` (POSIX), double quotes in it are quotes, as in bash.
+    pub fn arith_command(&self, i: &'a str) -> Result<Option<(&'a str, Word)>, ParseError> {
+        self.arith_expression(i, 2, true)
+    }
+
+    /// The expression after the `open` bytes at `i` (`$((` or `((`) up to
+    /// its `))`, as a word of literals and expansions (and, with
+    /// `dquotes`, double-quoted parts).
+    fn arith_expression(&self, i: &'a str, open: usize, dquotes: bool) -> Result<Option<(&'a str, Word)>, ParseError> {
+        let body = &i[open..];
         let mut depth = 0usize;
         let mut end = None;
         let bytes = body.as_bytes();
@@ -621,7 +635,7 @@ impl<'a> Lexer<'a> {
         let Some(end) = end else {
             if !body.contains(')') {
                 let at = self.offset(i);
-                return Err(ParseError::new("missing '))'", Span::new(at, at + 3)).incomplete());
+                return Err(ParseError::new("missing '))'", Span::new(at, at + open)).incomplete());
             }
             return Ok(None);
         };
@@ -637,6 +651,11 @@ impl<'a> Lexer<'a> {
                     let rest = self.expansion(t, &mut parts)?;
                     t = &self.src[self.offset(rest).min(expr_end)..expr_end];
                 }
+                '"' if dquotes && t[1..].contains('"') => {
+                    let (rest, part) = self.quoted(t)?;
+                    parts.push(part);
+                    t = &self.src[self.offset(rest).min(expr_end)..expr_end];
+                }
                 '\\' if t.len() > 1 => {
                     let e = t[1..].chars().next().unwrap_or('\\');
                     // Kept as an escape, so the canonical text keeps its
@@ -646,14 +665,15 @@ impl<'a> Lexer<'a> {
                 }
                 _ => {
                     let first = c.len_utf8();
-                    let stop = t[first..].find(['$', '`', '\\']).map_or(t.len(), |k| k + first);
+                    let stops: &[char] = if dquotes { &['$', '`', '\\', '"'] } else { &['$', '`', '\\'] };
+                    let stop = t[first..].find(stops).map_or(t.len(), |k| k + first);
                     push_literal(&mut parts, &t[..stop]);
                     t = &t[stop..];
                 }
             }
         }
         let word = Word { parts, span: Span::new(start, start + expr_text.len()) };
-        Ok(Some((&body[end + 2..], WordPart::Arith(word))))
+        Ok(Some((&body[end + 2..], word)))
     }
 
     /// `` `list` ``: backslash-escapes of `$`, `` ` `` and `\` (and `"` inside

@@ -2,6 +2,7 @@
 //! goes to fds 1 and 2 as the command's redirections left them.
 
 mod alias;
+pub(crate) mod arith;
 mod cd;
 pub use cd::io_reason;
 mod echo;
@@ -78,6 +79,7 @@ pub const BUILTINS: &[Builtin] = &[
     special("trap", trap::trap),
     special("readonly", vars::readonly),
     regular("getopts", getopts::getopts),
+    regular("let", arith::let_),
     regular("umask", sys::umask),
     regular("ulimit", sys::ulimit),
     special("times", sys::times),
