@@ -119,10 +119,11 @@ pub fn usage(name: &str) -> Option<&'static str> {
         "." | "source" => ". FILE [ARG...]",
         "local" => "local NAME[=VALUE]...",
         "wait" => "wait [PID|%N...]",
-        "read" => "read [-r] [-p PROMPT] NAME...",
+        "read" => "read [-r] [-d DELIM] [-n N] [-p PROMPT] [-t TIMEOUT] [-u FD] [NAME...]",
         "trap" => "trap [ACTION CONDITION...] | trap -p",
         "readonly" => "readonly [-p] [NAME[=VALUE]...]",
         "getopts" => "getopts OPTSTRING NAME [ARG...]",
+        "let" => "let EXPRESSION...",
         "umask" => "umask [-S] [MODE]",
         "ulimit" => "ulimit [-f|-n|-u] [LIMIT|unlimited]",
         "times" => "times",
@@ -156,6 +157,42 @@ fn out(sh: &Shell, name: &str, text: &str) -> Exec {
             Ok(1)
         }
     }
+}
+
+thread_local! {
+    /// How many `command` builtins are running a command: while one is, a
+    /// special builtin's error does not end the shell (POSIX `command`).
+    static UNDER_COMMAND: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether errors are softened by an enclosing `command` (see
+/// [`Shell::fatal_unless_interactive`]).
+pub(crate) fn under_command() -> bool {
+    UNDER_COMMAND.with(|n| n.get() > 0)
+}
+
+/// Runs `body` as `command` runs a command: an error that would end the
+/// shell (`Abort::Command`, see [`under_command`]) becomes its status.
+pub(crate) fn as_command(body: impl FnOnce() -> Exec) -> Exec {
+    UNDER_COMMAND.with(|n| n.set(n.get() + 1));
+    let r = body();
+    UNDER_COMMAND.with(|n| n.set(n.get() - 1));
+    match r {
+        Err(super::Abort::Command(status)) => Ok(status),
+        other => other,
+    }
+}
+
+/// Whether the locale's characters are UTF-8 (`LC_ALL`, `LC_CTYPE`, then
+/// `LANG`, as the C library decides): `echo -e '\u…'` and `read -n` work in
+/// characters of that encoding there, in bytes elsewhere.
+pub(super) fn utf8_locale(sh: &Shell) -> bool {
+    let vars = &sh.state.vars;
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"].iter().find_map(|n| vars.get(n).filter(|v| !v.is_empty()));
+    locale.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        l.contains("utf-8") || l.contains("utf8")
+    })
 }
 
 /// A usage or operand error: status 2, and fatal for a special builtin in a
