@@ -181,7 +181,12 @@ impl Shell {
     /// The status a failure before running gives: in a non-interactive
     /// shell some failures end the shell (POSIX 2.8.1).
     pub(crate) fn fatal_unless_interactive(&self, status: i32) -> Abort {
-        if self.state.options.interactive { Abort::Command(status) } else { Abort::Exit(status) }
+        // Under `command` a special builtin's error ends only that command.
+        if self.state.options.interactive || builtins::under_command() {
+            Abort::Command(status)
+        } else {
+            Abort::Exit(status)
+        }
     }
 
     fn expansion_failed(&self, e: ExpandError) -> Abort {

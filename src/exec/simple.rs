@@ -194,6 +194,11 @@ impl Shell {
             let text = format!("usage: {usage}\n");
             return self.with_redirections(ops, false, |_| Ok(if spawn::write_str(1, &text).is_ok() { 0 } else { 1 }));
         }
+        // `command exec …`: exec itself, so its redirections stay (and
+        // their errors do not end the shell).
+        if name == "command" && argv.get(1).is_some_and(|a| a == "exec") {
+            return builtins::as_command(|| self.exec_builtin(&argv[2..], assigns, ops));
+        }
         match builtins::find(name) {
             None => self.run_external(name, argv, assigns, ops, last, hand_over),
             Some(b) => match b.kind {
@@ -213,6 +218,17 @@ impl Shell {
     pub fn lookup_path(&mut self, name: &str) -> Lookup {
         let path_var = self.state.vars.get("PATH").unwrap_or(DEFAULT_PATH).to_string();
         self.paths.lookup(name, &path_var)
+    }
+
+    /// `hash -r`: forgets where programs were found.
+    pub fn forget_paths(&mut self) {
+        self.paths.clear();
+    }
+
+    /// `hash`: the programs found under the current `$PATH`, by name.
+    pub fn remembered_paths(&self) -> Vec<String> {
+        let path_var = self.state.vars.get("PATH").unwrap_or(DEFAULT_PATH);
+        self.paths.entries(path_var).iter().map(|(_, p)| crate::bytes::from_os(p.as_os_str())).collect()
     }
 
     /// Runs `body` with `ops` applied to the shell's own fds, then undoes
@@ -274,8 +290,9 @@ impl Shell {
             }
             Err(e) => self.report(&e),
         };
-        // A failed exec ends a script, but not an interactive shell.
-        Err(self.fatal_unless_interactive(status))
+        // A failed exec ends a script (`command` or not), but not an
+        // interactive shell.
+        Err(if self.state.options.interactive { Abort::Command(status) } else { Abort::Exit(status) })
     }
 
     /// Prepares the `execve` of `name`.
