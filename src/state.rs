@@ -42,6 +42,8 @@ pub struct Vars {
     env_generation: u64,
     /// Names made `readonly`.
     readonly: std::collections::HashSet<String>,
+    /// Names exported while unset (`export x`): exported once assigned.
+    exported_unset: std::collections::BTreeSet<String>,
     /// `set -a`: every variable assigned is exported.
     pub allexport: bool,
 }
@@ -91,24 +93,38 @@ impl Vars {
                 v.value = value;
             }
             None => {
-                if self.allexport {
+                let exported = self.allexport || (!self.exported_unset.is_empty() && self.exported_unset.remove(name));
+                if exported {
                     self.env_generation += 1;
                 }
-                self.map.insert(name.to_string(), Var { value, exported: self.allexport });
+                self.map.insert(name.to_string(), Var { value, exported });
             }
         }
     }
 
-    /// Marks `name` exported (creating it empty-less: an unset exported name
-    /// stays unset until assigned, as in dash).
+    /// Marks `name` exported: an unset name stays unset (and out of the
+    /// environment) until assigned, as in dash and bash.
     pub fn export(&mut self, name: &str) {
-        if let Some(v) = self.map.get_mut(name) {
-            v.exported = true;
-            self.env_generation += 1;
+        match self.map.get_mut(name) {
+            Some(v) => {
+                v.exported = true;
+                self.env_generation += 1;
+            }
+            None => {
+                self.exported_unset.insert(name.to_string());
+            }
         }
     }
 
+    /// The names exported while unset, sorted.
+    pub fn exported_unset(&self) -> impl Iterator<Item = &str> {
+        self.exported_unset.iter().map(String::as_str)
+    }
+
     pub fn unset(&mut self, name: &str) {
+        if !self.exported_unset.is_empty() {
+            self.exported_unset.remove(name);
+        }
         if self.map.remove(name).is_some_and(|v| v.exported) {
             self.env_generation += 1;
         }

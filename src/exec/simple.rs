@@ -108,21 +108,38 @@ impl Shell {
     }
 
     /// The command with its first word replaced by an alias: an unquoted
-    /// first word (no assignments before it) naming an alias that is not
-    /// already being expanded.
+    /// first word (after any assignments, as dash has it) naming an alias
+    /// that is not already being expanded. When an alias's value ends in a
+    /// blank, the word after it is looked up too (POSIX 2.3.1).
     pub(super) fn alias_text(&self, sc: &SimpleCommand) -> Option<String> {
-        let first = sc.words.first()?.as_plain_literal()?;
-        if !sc.assignments.is_empty() || self.expanding_aliases.iter().any(|a| a == first) {
-            return None;
+        let alias = |w: &Word| {
+            let name = w.as_plain_literal()?;
+            if self.expanding_aliases.iter().any(|a| a == name) {
+                return None;
+            }
+            self.aliases.get(name)
+        };
+        let mut value = alias(sc.words.first()?)?;
+        let mut text = String::new();
+        for a in &sc.assignments {
+            text.push_str(&format!("{a} "));
         }
-        let value = self.aliases.get(first)?;
+        text.push_str(value);
+        let mut rest = 1;
+        while value.ends_with([' ', '\t'])
+            && let Some(next) = sc.words.get(rest).and_then(alias)
+        {
+            text.push_str(next);
+            value = next;
+            rest += 1;
+        }
         let rest = SimpleCommand {
             assignments: Vec::new(),
-            words: sc.words[1..].to_vec(),
+            words: sc.words[rest..].to_vec(),
             redirects: sc.redirects.clone(),
             span: sc.span,
         };
-        Some(format!("{value} {rest}"))
+        Some(format!("{text} {rest}"))
     }
 
     /// The rest of a simple command once its words and assignments are

@@ -8,6 +8,9 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Exec {
     let (Some(optstring), Some(name)) = (argv.get(1), argv.get(2)) else {
         return usage_error(sh, false, "getopts: usage: getopts OPTSTRING NAME [ARG...]");
     };
+    if !crate::syntax::lexer::is_valid_name(name) {
+        return usage_error(sh, false, &format!("getopts: {name}: bad variable name"));
+    }
     let args: Vec<String> = if argv.len() > 3 { argv[3..].to_vec() } else { sh.state.positional.clone() };
     let silent = optstring.starts_with(':');
     let spec = optstring.trim_start_matches(':');
