@@ -195,13 +195,16 @@ pub struct Options {
     pub verbose: bool,
     /// `-o trace`: print the system calls isosh makes (see `trace`).
     pub trace: bool,
+    /// `-b` (`notify`): accepted and shown in `$-`; isosh reports a finished
+    /// background job before the next prompt either way.
+    pub notify: bool,
     /// The shell reads commands from a terminal.
     pub interactive: bool,
 }
 
 impl Options {
     /// The single-letter options, in `$-` order.
-    pub const LETTERS: &'static [char] = &['a', 'e', 'f', 'n', 'u', 'v', 'x', 'C'];
+    pub const LETTERS: &'static [char] = &['a', 'b', 'e', 'f', 'n', 'u', 'v', 'x', 'C'];
 
     /// Long names accepted by `set -o`, with their letter if they have one.
     pub const NAMES: &'static [(&'static str, Option<char>)] = &[
@@ -213,6 +216,7 @@ impl Options {
         ("xtrace", Some('x')),
         ("noclobber", Some('C')),
         ("allexport", Some('a')),
+        ("notify", Some('b')),
         ("pipefail", None),
         ("trace", None),
     ];
@@ -220,6 +224,7 @@ impl Options {
     pub fn flag_mut(&mut self, letter: char) -> Option<&mut bool> {
         Some(match letter {
             'a' => &mut self.allexport,
+            'b' => &mut self.notify,
             'e' => &mut self.errexit,
             'f' => &mut self.noglob,
             'n' => &mut self.noexec,

@@ -254,9 +254,11 @@ impl<'a> Parser<'a> {
                 return Ok(Pipeline { negated: false, timed, commands: Vec::new(), span: first.span });
             }
         }
-        let negated = word(&self.peek()?, "!");
-        if negated {
+        // `! ! cmd` negates twice (bash; POSIX has one `!`).
+        let mut negated = false;
+        while word(&self.peek()?, "!") {
             self.advance();
+            negated = !negated;
         }
         let mut commands = vec![self.command()?];
         while matches!(self.peek()?.kind, TokenKind::Pipe) {
