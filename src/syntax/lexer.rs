@@ -605,10 +605,13 @@ impl<'a> Lexer<'a> {
     }
 
     /// The arithmetic command `((expression))` at `i` (bash), or `None`
-    /// when no `))` closes it: then `((` opens two subshells. Unlike in
-    /// `$((…))` (POSIX), double quotes in it are quotes, as in bash.
+    /// when no `))` closes it or what it encloses cannot be arithmetic
+    /// (`((echo a) )`, `((cd d; ls))`): then `((` opens two subshells, as
+    /// in dash. Unlike in `$((…))` (POSIX), double quotes in it are quotes,
+    /// as in bash.
     pub fn arith_command(&self, i: &'a str) -> Result<Option<(&'a str, Word)>, ParseError> {
-        self.arith_expression(i, 2, true)
+        let found = self.arith_expression(i, 2, true)?;
+        Ok(found.filter(|(rest, _)| may_be_arithmetic(&i[2..i.len() - rest.len() - 2])))
     }
 
     /// The expression after the `open` bytes at `i` (`$((` or `((`) up to
@@ -705,6 +708,58 @@ impl<'a> Lexer<'a> {
         }
         Err(ParseError::new("unterminated backquote", Span::new(open, open + 1)).incomplete())
     }
+}
+
+/// Whether `text` may be an arithmetic expression: no `;` and no two
+/// operands (names, numbers, expansions, quoted strings) one after the
+/// other with only blanks between them — which a command line has
+/// (`echo deep`) and arithmetic never does.
+fn may_be_arithmetic(text: &str) -> bool {
+    let b = text.as_bytes();
+    let (mut i, mut after_operand, mut blank) = (0, false, false);
+    while i < b.len() {
+        let c = b[i];
+        // One operand: a word's characters, or an expansion or quoted
+        // string taken whole (its insides are not this expression's).
+        let end = match c {
+            b';' => return false,
+            b' ' | b'\t' | b'\n' => {
+                blank = after_operand;
+                i += 1;
+                continue;
+            }
+            b'$' if matches!(b.get(i + 1), Some(b'(' | b'{')) => closing(b, i + 1),
+            b'"' | b'\'' | b'`' => b[i + 1..].iter().position(|&x| x == c).map_or(b.len(), |k| i + k + 2),
+            c if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'#' | b'@' | b'.') || c >= 0x80 => i + 1,
+            _ => {
+                (after_operand, blank) = (false, false);
+                i += 1;
+                continue;
+            }
+        };
+        if blank {
+            return false;
+        }
+        (after_operand, blank, i) = (true, false, end);
+    }
+    true
+}
+
+/// The index after the bracket that closes the one at `open`.
+fn closing(b: &[u8], open: usize) -> usize {
+    let (up, down) = if b[open] == b'(' { (b'(', b')') } else { (b'{', b'}') };
+    let mut depth = 0usize;
+    for (k, &x) in b.iter().enumerate().skip(open) {
+        if x == up {
+            depth += 1;
+        } else if x == down {
+            depth -= 1;
+            if depth == 0 {
+                return k + 1;
+            }
+        }
+    }
+    b.len()
 }
 
 fn redir_kind(fd: Option<i32>, op: &str) -> TokenKind {

@@ -279,3 +279,18 @@ x=$(printf '\377'); (( x$x )) 2>/dev/null; echo $?
 ## stdout:
 ## 1
 ## status: 0
+
+#### (( )) enclosing a command line is two subshells, as in dash
+((echo deep)); (((echo deeper))); ((cd sub; pwd | sed 's|.*/||'))
+## stdout:
+## deep
+## deeper
+## sub
+## status: 0
+
+#### (( )) enclosing expansions and a command
+x=echo; (($x hi)); (("$x" quoted))
+## stdout:
+## hi
+## quoted
+## status: 0
