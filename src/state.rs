@@ -42,7 +42,8 @@ pub struct Vars {
     env_generation: u64,
     /// Names made `readonly`.
     readonly: std::collections::HashSet<String>,
-    /// Names exported while unset (`export x`): exported once assigned.
+    /// Names exported while unset (`export x`): exported once assigned,
+    /// and again when a prefix assignment (`x=1 cmd`) is undone.
     exported_unset: std::collections::BTreeSet<String>,
     /// `set -a`: every variable assigned is exported.
     pub allexport: bool,
@@ -93,7 +94,8 @@ impl Vars {
                 v.value = value;
             }
             None => {
-                let exported = self.allexport || (!self.exported_unset.is_empty() && self.exported_unset.remove(name));
+                let exported =
+                    self.allexport || (!self.exported_unset.is_empty() && self.exported_unset.contains(name));
                 if exported {
                     self.env_generation += 1;
                 }
@@ -116,9 +118,9 @@ impl Vars {
         }
     }
 
-    /// The names exported while unset, sorted.
+    /// The names exported while unset (and still unset), sorted.
     pub fn exported_unset(&self) -> impl Iterator<Item = &str> {
-        self.exported_unset.iter().map(String::as_str)
+        self.exported_unset.iter().map(String::as_str).filter(|n| !self.map.contains_key(*n))
     }
 
     pub fn unset(&mut self, name: &str) {

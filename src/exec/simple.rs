@@ -101,7 +101,8 @@ impl Shell {
         for (k, old) in undo.into_iter().rev() {
             match old {
                 Some(v) => self.state.vars.set(&k, v),
-                None => self.state.vars.unset(&k),
+                // Unset again, keeping an `export` of the unset name.
+                None => self.state.vars.restore(&k, None),
             }
         }
         result

@@ -96,3 +96,16 @@ set -a; export sa; sa=1; sh -c 'echo "[$sa]"'
 export 1x 2>/dev/null; echo $?
 ## stdout:
 ## status: 2
+
+#### export of an unset name survives a prefix assignment
+export zz; zz=1 true; zz=2; sh -c 'echo "[$zz]"'; export -p | grep -c ' zz'
+## stdout:
+## [2]
+## 1
+## status: 0
+
+#### export of an unset name, assigned, then unset and assigned again
+export zz; zz=1; unset zz; zz=2; sh -c 'echo "[${zz-unset}]"'
+## stdout:
+## [unset]
+## status: 0
