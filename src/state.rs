@@ -42,6 +42,9 @@ pub struct Vars {
     env_generation: u64,
     /// Names made `readonly`.
     readonly: std::collections::HashSet<String>,
+    /// How many times `OPTIND` was assigned: any assignment, even of the
+    /// value it has, starts a new `getopts` parse (dash, bash).
+    optind_sets: u64,
     /// Names exported while unset (`export x`): exported once assigned,
     /// and again when a prefix assignment (`x=1 cmd`) is undone.
     exported_unset: std::collections::BTreeSet<String>,
@@ -85,6 +88,9 @@ impl Vars {
 
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
         let value = value.into();
+        if name.len() == 6 && name == "OPTIND" {
+            self.optind_sets += 1;
+        }
         match self.map.get_mut(name) {
             Some(v) => {
                 v.exported |= self.allexport;
@@ -116,6 +122,11 @@ impl Vars {
                 self.exported_unset.insert(name.to_string());
             }
         }
+    }
+
+    /// How many times `OPTIND` has been assigned.
+    pub fn optind_sets(&self) -> u64 {
+        self.optind_sets
     }
 
     /// The names exported while unset (and still unset), sorted.

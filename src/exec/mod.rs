@@ -107,7 +107,8 @@ pub struct Shell {
     /// `trap` actions: `None` is EXIT.
     pub(crate) traps: std::collections::HashMap<Option<nix::sys::signal::Signal>, String>,
     /// `getopts`' position inside the current argument (for `-abc`), and
-    /// the OPTIND it last set (another value means a new parse).
+    /// the count of OPTIND assignments after its own last one (any other
+    /// assignment means a new parse).
     pub(crate) getopts_char: usize,
     pub(crate) getopts_optind: usize,
     /// The texts being run (script, sourced files, function definitions'

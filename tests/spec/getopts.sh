@@ -217,3 +217,19 @@ times | sed 's/[0-9]/N/g'; times x >/dev/null; echo $?
 ## 2
 ## 1
 ## status: 0
+
+#### getopts OPTIND reset in the middle of a cluster
+## oracle: bash (dash counts OPTIND differently inside a cluster)
+set -- -ab; getopts ab o; echo "$o $OPTIND"; OPTIND=1; getopts ab o; echo "$o $OPTIND"; getopts ab o; echo "$o $OPTIND"
+## stdout:
+## a 1
+## a 1
+## b 2
+## status: 0
+
+#### getopts OPTIND assigned its own value mid-cluster, new arguments
+## oracle: bash (dash counts OPTIND differently inside a cluster)
+set -- -xy; getopts xy o; OPTIND=$OPTIND; set -- -ab; getopts ab o; echo "$o $OPTIND"
+## stdout:
+## a 1
+## status: 0

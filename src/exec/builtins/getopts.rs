@@ -16,12 +16,12 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Exec {
     let spec = optstring.trim_start_matches(':');
     let mut optind: usize = sh.state.vars.get("OPTIND").and_then(|v| v.parse().ok()).filter(|&n| n >= 1).unwrap_or(1);
     // Someone set OPTIND (a new parse): start at an argument's beginning.
-    if sh.getopts_char > 0 && sh.getopts_optind != optind {
+    if sh.getopts_char > 0 && sh.getopts_optind != sh.state.vars.optind_sets() as usize {
         sh.getopts_char = 0;
     }
     let finish = |sh: &mut Shell, optind: usize| {
         sh.state.vars.set("OPTIND", optind.to_string());
-        sh.getopts_optind = optind;
+        sh.getopts_optind = sh.state.vars.optind_sets() as usize;
         sh.state.vars.set(name, "?");
         sh.state.vars.unset("OPTARG");
         sh.getopts_char = 0;
@@ -72,7 +72,7 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Exec {
         optind += 1;
     }
     sh.state.vars.set("OPTIND", optind.to_string());
-    sh.getopts_optind = optind;
+    sh.getopts_optind = sh.state.vars.optind_sets() as usize;
     sh.state.vars.set(name, result_name);
     match optarg {
         Some(a) => sh.state.vars.set("OPTARG", a),
