@@ -30,9 +30,13 @@ enum End {
     Timeout,
 }
 
-/// A bad option or operand of `read`: its message and status (bash: 2 for
-/// a usage error, 1 for a bad number).
-struct Bad(String, i32);
+/// A bad option or operand of `read`, with the status bash gives it.
+enum Bad {
+    /// An unknown option or one without its argument: status 2.
+    Usage(String),
+    /// A bad number, timeout or fd: status 1.
+    Value(String),
+}
 
 fn parse(argv: &[String], sh: &Shell) -> Result<(Options, Option<String>, Vec<String>), Bad> {
     let mut o = Options { raw: false, delim: b'\n', count: None, timeout: None, fd: 0, utf8: super::utf8_locale(sh) };
@@ -53,7 +57,7 @@ fn parse(argv: &[String], sh: &Shell) -> Result<(Options, Option<String>, Vec<St
                 continue;
             }
             if !matches!(flag, 'd' | 'n' | 'p' | 't' | 'u') {
-                return Err(Bad(format!("read: -{flag}: invalid option\n{USAGE}"), 2));
+                return Err(Bad::Usage(format!("read: -{flag}: invalid option\n{USAGE}")));
             }
             // The option's argument: the rest of this word, or the next.
             let rest = &flags[k + 1..];
@@ -63,12 +67,12 @@ fn parse(argv: &[String], sh: &Shell) -> Result<(Options, Option<String>, Vec<St
                 i += 1;
                 match argv.get(i - 1) {
                     Some(v) => v.clone(),
-                    None => return Err(Bad(format!("read: -{flag}: option requires an argument\n{USAGE}"), 2)),
+                    None => return Err(Bad::Usage(format!("read: -{flag}: option requires an argument\n{USAGE}"))),
                 }
             };
             match flag {
                 'd' => o.delim = crate::bytes::encode(&value).first().copied().unwrap_or(0),
-                'n' => o.count = Some(value.parse().map_err(|_| Bad(format!("read: {value}: invalid number"), 1))?),
+                'n' => o.count = Some(value.parse().map_err(|_| Bad::Value(format!("read: {value}: invalid number")))?),
                 'p' => prompt = Some(value),
                 't' => o.timeout = Some(timeout(&value)?),
                 _ => {
@@ -78,7 +82,7 @@ fn parse(argv: &[String], sh: &Shell) -> Result<(Options, Option<String>, Vec<St
                         .parse()
                         .ok()
                         .filter(|&fd| open(fd))
-                        .ok_or_else(|| Bad(format!("read: {value}: invalid file descriptor"), 1))?
+                        .ok_or_else(|| Bad::Value(format!("read: {value}: invalid file descriptor")))?
                 }
             }
             break;
@@ -93,16 +97,16 @@ fn timeout(v: &str) -> Result<std::time::Duration, Bad> {
     ok.then(|| v.parse::<f64>().ok())
         .flatten()
         .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
-        .ok_or_else(|| Bad(format!("read: {v}: invalid timeout specification"), 1))
+        .ok_or_else(|| Bad::Value(format!("read: {v}: invalid timeout specification")))
 }
 
 pub fn read(sh: &mut Shell, argv: &[String]) -> Exec {
     let (opts, prompt, names) = match parse(argv, sh) {
         Ok(p) => p,
-        Err(Bad(msg, 2)) => return usage_error(sh, false, &msg),
-        Err(Bad(msg, status)) => {
+        Err(Bad::Usage(msg)) => return usage_error(sh, false, &msg),
+        Err(Bad::Value(msg)) => {
             sh.error(&msg);
-            return Ok(status);
+            return Ok(1);
         }
     };
     if let Some(bad) = names.iter().find(|n| !crate::syntax::lexer::is_valid_name(n)) {
