@@ -239,3 +239,22 @@ mkdir -p a/b; ln -s .. a/b/up; cd a/b/up; pwd | sed "s|^$HOME|~|"; cd -P .; pwd 
 ## ~/a/b/up
 ## ~/a
 ## status: 0
+
+#### pwd keeps the shell's own directory when PWD is assigned
+mkdir -p real; ln -s real link; cd link; PWD=/tmp; pwd | sed "s|^$HOME|~|"; cd .; echo "$PWD" | sed "s|^$HOME|~|"
+## stdout:
+## ~/link
+## ~/link
+## status: 0
+
+#### cd .. from the shell's own directory after PWD is assigned
+mkdir -p real/sub; ln -s real/sub link; cd link; PWD=/nonexistent; cd ..; pwd | sed "s|^$HOME|~|"
+## stdout:
+## ~
+## status: 0
+
+#### cd in a subshell leaves the shell's directory
+mkdir -p real; ln -s real link; cd link; (cd /); pwd | sed "s|^$HOME|~|"
+## stdout:
+## ~/link
+## status: 0

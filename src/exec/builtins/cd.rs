@@ -44,18 +44,31 @@ fn split_mode<'a>(sh: &Shell, name: &str, argv: &'a [String]) -> Result<(bool, &
     Ok((physical, args))
 }
 
-/// The logical current directory: `$PWD` when it is absolute and names
-/// the directory the shell is in, else the physical one.
+thread_local! {
+    /// The logical current directory `cd` last made (the shell's own, as
+    /// dash's `curdir`: assigning `$PWD` does not change it). Like the
+    /// kernel's cwd it belongs to the process, and a fork copies it.
+    static LOGICAL: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The logical current directory: the one `cd` made while it still names
+/// the directory the shell is in; before any `cd`, `$PWD` as the shell
+/// found it when it is absolute and names that directory; else the
+/// physical one.
 fn logical_cwd(sh: &Shell) -> Option<String> {
     let same = |a: &std::fs::Metadata, b: &std::fs::Metadata| a.dev() == b.dev() && a.ino() == b.ino();
     let here = std::fs::metadata(".").ok()?;
-    if let Some(pwd) = sh.state.vars.get("PWD")
-        && pwd.starts_with('/')
-        && std::fs::metadata(crate::bytes::path(pwd)).is_ok_and(|m| same(&m, &here))
-    {
-        return Some(pwd.to_string());
+    let names_here =
+        |p: &str| p.starts_with('/') && std::fs::metadata(crate::bytes::path(p)).is_ok_and(|m| same(&m, &here));
+    if let Some(dir) = LOGICAL.with(|l| l.borrow().clone()).filter(|d| names_here(d)) {
+        return Some(dir);
     }
-    std::env::current_dir().ok().map(|p| crate::bytes::from_os(p.as_os_str()))
+    let dir = match sh.state.vars.get("PWD").filter(|p| names_here(p)) {
+        Some(pwd) => pwd.to_string(),
+        None => crate::bytes::from_os(std::env::current_dir().ok()?.as_os_str()),
+    };
+    LOGICAL.with(|l| *l.borrow_mut() = Some(dir.clone()));
+    Some(dir)
 }
 
 fn is_dir(path: &str) -> bool {
@@ -126,6 +139,7 @@ pub fn cd(sh: &mut Shell, argv: &[String]) -> Exec {
         sh.state.vars.set("OLDPWD", o);
         sh.state.vars.export("OLDPWD");
     }
+    LOGICAL.with(|l| *l.borrow_mut() = Some(new_pwd.clone()));
     sh.state.vars.set("PWD", new_pwd.clone());
     sh.state.vars.export("PWD");
     if print { out(sh, "cd", &format!("{new_pwd}\n")) } else { Ok(0) }
