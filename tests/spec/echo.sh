@@ -159,3 +159,18 @@ echo hi >&-; echo "status $?"
 ## stdout:
 ## status 1
 ## status: 0
+
+#### echo -e unicode escapes in a UTF-8 locale
+## oracle: bash
+LC_ALL=C.UTF-8; echo -e '\u00e9|\U0001F600|\ud800|\U00110000|\U7FFFFFFF|\UFFFFFFFF' | od -An -tx1
+## stdout:
+##  c3 a9 7c f0 9f 98 80 7c ed a0 80 7c f4 90 80 80
+##  7c fd bf bf bf bf bf 7c 0a
+## status: 0
+
+#### echo -e escapes beyond 31 bits in the C locale
+## oracle: bash
+echo -e '\UFFFFFFFF|\U80000000|\U7FFFFFFF|\udfff'
+## stdout:
+## ||\U7FFFFFFF|\uDFFF
+## status: 0

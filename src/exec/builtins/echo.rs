@@ -117,13 +117,36 @@ fn digits(chars: &mut std::iter::Peekable<std::str::Chars>, radix: u32, max: usi
 }
 
 /// A `\u`/`\U` character: ASCII as itself; others as UTF-8 in a UTF-8
-/// locale and as bash writes them elsewhere (`\u00E9`, `\U0001F600`).
+/// locale (values that are no character — surrogates, above U+10FFFF — in
+/// UTF-8's original scheme, as bash writes them) and as bash spells them
+/// elsewhere (`\u00E9`, `\U0001F600`).
 fn code_point(v: u32, unicode: bool, out: &mut String) {
     match char::from_u32(v) {
+        // Beyond 31 bits: nothing, in any locale (bash).
+        _ if v > 0x7fff_ffff => {}
         Some(c) if v < 0x80 || unicode => out.push(c),
+        None if unicode => out.extend(original_utf8(v).into_iter().map(crate::bytes::byte_char)),
         _ if v <= 0xffff => out.push_str(&format!("\\u{v:04X}")),
         _ => out.push_str(&format!("\\U{v:08X}")),
     }
+}
+
+/// `v` in UTF-8 as first defined (up to six bytes, 31 bits); nothing
+/// beyond.
+fn original_utf8(v: u32) -> Vec<u8> {
+    let len = match v {
+        0..0x80 => return vec![v as u8],
+        0x80..0x800 => 2,
+        0x800..0x1_0000 => 3,
+        0x1_0000..0x20_0000 => 4,
+        0x20_0000..0x400_0000 => 5,
+        0x400_0000..0x8000_0000 => 6,
+        _ => return Vec::new(),
+    };
+    let lead = [0, 0, 0xc0, 0xe0, 0xf0, 0xf8, 0xfc][len];
+    let mut bytes: Vec<u8> = (0..len).map(|k| 0x80 | ((v >> (6 * (len - 1 - k))) & 0x3f) as u8).collect();
+    bytes[0] = lead | (v >> (6 * (len - 1))) as u8;
+    bytes
 }
 
 #[cfg(test)]
@@ -141,6 +164,10 @@ mod tests {
         assert_eq!(e(r"\x41\x\xg\e", false), ("A\\x\\xg\x1b".to_string(), true));
         assert_eq!(e(r"\u00e9\u41\U0001F600", false), ("\\u00E9A\\U0001F600".to_string(), true));
         assert_eq!(e(r"\u00e9", true), ("é".to_string(), true));
+        assert_eq!(super::original_utf8(0xd800), [0xed, 0xa0, 0x80]);
+        assert_eq!(super::original_utf8(0x11_0000), [0xf4, 0x90, 0x80, 0x80]);
+        assert_eq!(super::original_utf8(0x7fff_ffff), [0xfd, 0xbf, 0xbf, 0xbf, 0xbf, 0xbf]);
+        assert!(super::original_utf8(0xffff_ffff).is_empty());
         assert_eq!(e("\\", false), ("\\".to_string(), true));
     }
 }
