@@ -202,6 +202,8 @@ fn walk_compound(ctx: &mut Ctx, cc: &CompoundCommand, out: &mut Vec<String>) {
         }
         // `[[ ]]` is evaluated by the executor, not the expander alone.
         CompoundKind::Cond(_) => {}
+        // `((…))`: the expander's arithmetic, as `$((…))` has it.
+        CompoundKind::Arith(w) => out.push(format!("{:?}", expand::arith_value(ctx, w))),
         CompoundKind::Case { word, arms } => {
             let subject = expand::expand_single(ctx, word, false).unwrap_or_default();
             for arm in arms {

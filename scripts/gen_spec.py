@@ -1,28 +1,69 @@
 #!/usr/bin/env python3
 """Writes generated families of spec cases into tests/spec/gen_*.sh.
 
-Each case is a small script; its expected stdout and status come from the
-oracle (dash) via `ISOSH_SPEC_BLESS=1 cargo test --test spec`, then are
-reviewed. Cases isosh gets wrong today are listed in KNOWN and left out
-(reported in the issue instead of committed red).
+Each case is a small script; its expected stdout and status come from its
+oracle shell (dash, or bash for bash's extensions, named by an
+`## oracle:` line), run here the way tests/spec.rs runs it (a scratch
+directory with the suite's fixture files, the same environment), so
+running this script gives the committed files byte for byte and
+`cargo test --test spec` checks isosh against the same oracles again.
+Cases isosh gets wrong today are listed in scripts/gen_spec.known and left
+out (reported in the issue instead of committed red).
 """
-import itertools, os, sys
+import itertools, os, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KNOWN = set(open(os.path.join(ROOT, 'scripts/gen_spec.known')).read().split('\n')) if os.path.exists(os.path.join(ROOT, 'scripts/gen_spec.known')) else set()
 
+FIXTURE = {'a.txt': ('alpha\nbeta\n', 0o644), 'b.txt': ('bravo\n', 0o644), '.hidden': ('secret\n', 0o644),
+           'sub/c.txt': ('charlie\n', 0o644), 'noexec.sh': ('echo never\n', 0o644),
+           'plain.sh': ('echo plain script "$1"\n', 0o755), 'nums': ('3\n1\n2\n', 0o644)}
+
+def run_oracle(shell, script):
+    """stdout (as tests/common's bytes_text shows it) and status of `shell -c script`
+    in a scratch directory holding the fixture files (tests/common/mod.rs)."""
+    with tempfile.TemporaryDirectory(prefix='isosh-gen-') as d:
+        os.makedirs(os.path.join(d, 'sub/deeper'))
+        for name, (text, mode) in FIXTURE.items():
+            with open(os.path.join(d, name), 'w') as f:
+                f.write(text)
+            os.chmod(os.path.join(d, name), mode)
+        env = {'PATH': '/usr/local/bin:/usr/bin:/bin', 'HOME': d, 'LC_ALL': 'C', 'PWD': d}
+        r = subprocess.run([f'/bin/{shell}', '-c', script], cwd=d, env=env, stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=60)
+        status = r.returncode if r.returncode >= 0 else 128 - r.returncode
+        return r.stdout.decode('utf-8', errors='backslashreplace'), status
+
+def expected(stdout, status):
+    """The `## stdout:` block and status line, as the spec suite's bless writes them."""
+    lines = stdout.split('\n')
+    if lines and lines[-1] == '':
+        lines.pop()
+    out = ['## stdout:\n']
+    for line in lines:
+        line = line[:-1] if line.endswith('\r') else line
+        out.append(f'## {line}\n' if line else '##\n')
+    out.append(f'## status: {status}\n')
+    return ''.join(out)
+
 def write(name, header, cases):
+    """Each case is (title, script) or (title, script, oracle): oracle as the
+    `## oracle:` line has it (`bash (why)`); dash when absent."""
     out = [header.rstrip() + '\n\n']
     seen = set()
     for case in cases:
-        title, script = case[0], case[1]
-        oracle = f'## oracle: {case[2]}\n' if len(case) > 2 else ''
+        # Titles are trimmed, as the spec suite reads them.
+        title, script = case[0].strip(), case[1]
+        oracle = case[2] if len(case) > 2 else None
         if title in seen:
             continue
         seen.add(title)
         if f'{name}: {title}' in KNOWN:
             continue
-        out.append(f'#### {title}\n{oracle}{script.rstrip()}\n## stdout:\n## status: 0\n\n')
+        script = script.rstrip() + '\n'
+        shell = oracle.split()[0] if oracle else 'dash'
+        line = f'## oracle: {oracle}\n' if oracle else ''
+        out.append(f'#### {title}\n{line}{script}{expected(*run_oracle(shell, script))}\n')
     with open(os.path.join(ROOT, 'tests/spec', name), 'w') as f:
         f.write(''.join(out).rstrip() + '\n')
 
@@ -75,9 +116,12 @@ exprs = ['1+2*3', '(1+2)*3', '7/2', '-7/2', '7%3', '-7%3', '1<<4', '256>>3', '5&
          'x<<=2', 'x>>=1', 'x&=6', 'x|=8', 'x^=1', 'x++', '++x', 'x--', '--x', 'x=y=7', 'y', 'n*n', 'n/3', '(n)',
          '$n+1', '${n}*2', 'n==42?1:0', '9223372036854775807', '-9223372036854775807-1', '1<2<3', '3>2>1',
          '(((((1)))))', '1 + 2', ' 7 ', 'x', 'unsetvar+1', '1-1-1', '2*3%4', '10-2*3+1', '1<<62', '-1>>1']
+# bash's arithmetic beyond POSIX (dash has none of it)
+BASH_ARITH = {'2#101', '8#17', '16#ff', '36#z', '1,2', 'x=5,x*2', 'x++', '++x', 'x--', '--x'}
 cases = []
 for e in exprs:
-    cases.append((f'arithmetic {e}', f'x=10 n=42; echo $(({e})); echo "x=$x"'))
+    oracle = ('bash (dash has no N#, comma, ++ or --)',) if e in BASH_ARITH else ()
+    cases.append((f'arithmetic {e}', f'x=10 n=42; echo $(({e})); echo "x=$x"') + oracle)
 for a, b in itertools.product(['0', '1', '-3', '17'], repeat=2):
     for op in ['+', '-', '*', '<', '>', '==', '&', '|', '&&', '||']:
         cases.append((f'binary {a} {op} {b}', f'echo $(({a} {op} {b}))'))
@@ -139,10 +183,12 @@ for c in ['true', 'false', '! true', 'true && false', 'false || true', '[ 1 = 1 
     cases.append((f'function status {c}', f'f() {{ {c}; }}; f; echo $?'))
     cases.append((f'and-or {c}', f'{c} && echo yes || echo no; echo $?'))
     cases.append((f'subshell {c}', f'({c}); echo $?'))
-    cases.append((f'negation {c}', f'! {c}; echo $?'))
+    cases.append((f'negation {c}', f'! {c}; echo $?') + (('bash (dash refuses ! !)',) if c.startswith('!') else ()))
 for r in range(0, 5):
     cases.append((f'return {r} from nested function', f'g() {{ return {r}; }}; f() {{ g; echo in f $?; return $(( $? + 1 )); }}; f; echo $?'))
-    cases.append((f'positional in function {r}', f'f() {{ echo $# "$1" "${{{r}:-none}}"; }}; set -- x y; f a b c d; echo $# $1'))
+    # $0 is the shell's own name, which differs between shells: only whether it is set.
+    nth = '${0:+set}' if r == 0 else f'${{{r}:-none}}'
+    cases.append((f'positional in function {r}', f'f() {{ echo $# "$1" "{nth}"; }}; set -- x y; f a b c d; echo $# $1'))
 write('gen_control.sh', '# Generated by scripts/gen_spec.py: loops, break/continue, statuses, functions.', cases)
 
 # --- redirections
@@ -180,8 +226,23 @@ for c in ['false', 'true', 'exit 3', 'kill -TERM $$']:
     cases.append((f'status of a subshell {c}', f'( {c} ); echo $?'))
 write('gen_vars.sh', '# Generated by scripts/gen_spec.py: set options in $-, special parameters.', cases)
 
+# --- set -e in every context that tests a status, around every kind of failure
+contexts = ['X', 'X && echo A', 'X || echo O', '! X', 'if X; then echo T; fi', 'while X; do break; done', 'X | cat',
+            '{ X; }', '(X)', 'f() { X; }; f', 'f() { X; }; f && :', 'f() { X; }; ! f', 'for i in 1; do X; done',
+            'case a in a) X;; esac', 'x=$(X)', 'eval X', 'X; :', 'true && X']
+bodies = ['false', 'false && true', 'true && false', '! true', 'false || false', '{ false; echo in; }',
+          'f2() { false; echo in2; }; f2', '(exit 3)', 'return 2 2>/dev/null']
+cases = []
+for ctx, body in itertools.product(contexts, bodies):
+    script = ctx.replace('X', body)
+    # `! ! cmd` is bash's (dash refuses a second `!`).
+    oracle = ('bash (dash refuses ! !)',) if script.startswith('! !') else ()
+    cases.append((f'set -e: {script}', f'set -e; {script}; echo end $?') + oracle)
+write('gen_errexit.sh', '# Generated by scripts/gen_spec.py: set -e in every context that tests a status, around every kind of failure.', cases)
+
 # --- the issue's bullets, one small case each (dash unless noted)
 B = 'bash (a bash extension)'
+L = 'bash (a bash extension dash lacks)'
 cases = [
     ('trap EXIT in a subshell', "(trap 'echo x' EXIT; :); echo after"),
     ('trap EXIT in command substitution', "v=$(trap 'echo x' EXIT; :); echo \"[$v]\""),
@@ -226,7 +287,7 @@ cases = [
     ('cd -L', "mkdir -p real; ln -s real link; cd -L link; pwd | sed 's|.*/||'"),
     ('read trailing IFS delimiters', "printf 'a:b::\\n' | { IFS=: read -r x y; echo \"[$x][$y]\"; }"),
     ('read two fields last gets rest', "printf 'a b c d\\n' | { read -r x y; echo \"[$x][$y]\"; }"),
-    ('read -r keeps backslash', "printf 'a\\\\b\\n' | { read -r x; echo \"$x\"; }"),
+    ('read -r keeps backslash', "printf 'a\\\\b\\n' | { read -r x; echo \"$x\"; }", 'bash (dash\'s echo would interpret the backslash)'),
     ('read without -r', "printf 'a\\\\b\\n' | { read x; echo \"$x\"; }"),
     ('read at EOF without newline', "printf 'last' | { read -r x; echo $? \"$x\"; }"),
     ('read -p prompt', "echo v | { read -p 'q? ' x; echo \"[$x]\"; }"),
@@ -247,7 +308,7 @@ cases = [
     ('printf bad number', "printf '%d\\n' abc 2>/dev/null; echo $?"),
     ('printf missing argument', "printf '%s|%d|\\n'"),
     ('echo -n', "echo -n a; echo b"),
-    ('echo backslashes', "echo 'a\\\\b'"),
+    ('echo backslashes', "echo 'a\\\\b'", 'bash (echo interprets no escapes without -e, as in bash)'),
     ('type of a builtin', "type cd | sed 's/ is .*/ is/'"),
     ('type of a keyword', "type if"),
     ('type of a function', "f() { :; }; type f | head -1"),
@@ -270,7 +331,7 @@ cases = [
     ('alias ending in blank', "alias a='echo ' b=hi\na b"),
     ('alias of a keyword-like word', "alias l='echo listed'\nl"),
     ('unalias', "alias z=echo\nunalias z\nz 2>/dev/null || echo gone"),
-    ('LINENO', "echo $LINENO\necho $LINENO"),
+    ('LINENO', "echo $LINENO\necho $LINENO", L),
     ('$- has no i', "case $- in *i*) echo i;; *) echo no;; esac"),
     ('exit status of a signal', "sh -c 'kill -TERM $$'; echo $?"),
     ('$? after a pipeline', "false | true; echo $?; true | false; echo $?"),
@@ -298,10 +359,10 @@ cases = [
     ('function keyword', "function f { echo in f; }; f", B),
     ('local -', "f() { local -; set -f; }; f; case $- in *f*) echo f;; *) echo nof;; esac", B),
     ('arith ternary', "echo $(( 1 ? 2 : 3 ))"),
-    ('arith comma', "echo $(( a=1, a+2 ))"),
-    ('arith pre-increment', "a=1; echo $(( ++a )) $a"),
-    ('arith post-decrement', "a=1; echo $(( a-- )) $a"),
+    ('arith comma', "echo $(( a=1, a+2 ))", L),
+    ('arith pre-increment', "a=1; echo $(( ++a )) $a", L),
+    ('arith post-decrement', "a=1; echo $(( a-- )) $a", L),
     ('arith assignment ops', "a=5; : $(( a <<= 2 )); echo $a"),
-    ('arith base', "echo $(( 2#1010 + 16#f + 010 + 0x10 ))"),
+    ('arith base', "echo $(( 2#1010 + 16#f + 010 + 0x10 ))", L),
 ]
 write('gen_bullets.sh', "# Generated by scripts/gen_spec.py: one small case per bullet of issue 11 (dash, or bash for bash's extensions).", cases)

@@ -734,6 +734,7 @@ impl crate::syntax::ast::CompoundCommand {
             For { var, .. } => format!("for {var} … done (in the shell)"),
             Case { .. } => "case … esac (in the shell)".into(),
             Cond(_) => "[[ … ]] (in the shell)".into(),
+            Arith(_) => "(( … )) (in the shell)".into(),
         }
     }
 }

@@ -45,6 +45,12 @@ pub struct Vars {
     env_generation: u64,
     /// Names made `readonly`.
     readonly: std::collections::HashSet<String>,
+    /// How many times `OPTIND` was assigned: any assignment, even of the
+    /// value it has, starts a new `getopts` parse (dash, bash).
+    optind_sets: u64,
+    /// Names exported while unset (`export x`): exported once assigned,
+    /// and again when a prefix assignment (`x=1 cmd`) is undone.
+    exported_unset: std::collections::BTreeSet<String>,
     /// `set -a`: every variable assigned is exported.
     pub allexport: bool,
 }
@@ -90,6 +96,9 @@ impl Vars {
     /// Assigns `value` to `name` (exported when it was, or under `set -a`).
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
         let value = value.into();
+        if name.len() == 6 && name == "OPTIND" {
+            self.optind_sets += 1;
+        }
         match self.map.get_mut(name) {
             Some(v) => {
                 v.exported |= self.allexport;
@@ -99,25 +108,45 @@ impl Vars {
                 v.value = value;
             }
             None => {
-                if self.allexport {
+                let exported =
+                    self.allexport || (!self.exported_unset.is_empty() && self.exported_unset.contains(name));
+                if exported {
                     self.env_generation += 1;
                 }
-                self.map.insert(name.to_string(), Var { value, exported: self.allexport });
+                self.map.insert(name.to_string(), Var { value, exported });
             }
         }
     }
 
-    /// Marks `name` exported (creating it empty-less: an unset exported name
-    /// stays unset until assigned, as in dash).
+    /// Marks `name` exported: an unset name stays unset (and out of the
+    /// environment) until assigned, as in dash and bash.
     pub fn export(&mut self, name: &str) {
-        if let Some(v) = self.map.get_mut(name) {
-            v.exported = true;
-            self.env_generation += 1;
+        match self.map.get_mut(name) {
+            Some(v) => {
+                v.exported = true;
+                self.env_generation += 1;
+            }
+            None => {
+                self.exported_unset.insert(name.to_string());
+            }
         }
+    }
+
+    /// How many times `OPTIND` has been assigned.
+    pub fn optind_sets(&self) -> u64 {
+        self.optind_sets
+    }
+
+    /// The names exported while unset (and still unset), sorted.
+    pub fn exported_unset(&self) -> impl Iterator<Item = &str> {
+        self.exported_unset.iter().map(String::as_str).filter(|n| !self.map.contains_key(*n))
     }
 
     /// Unsets `name`.
     pub fn unset(&mut self, name: &str) {
+        if !self.exported_unset.is_empty() {
+            self.exported_unset.remove(name);
+        }
         if self.map.remove(name).is_some_and(|v| v.exported) {
             self.env_generation += 1;
         }
@@ -188,13 +217,16 @@ pub struct Options {
     pub verbose: bool,
     /// `-o trace`: print the system calls isosh makes (see `trace`).
     pub trace: bool,
+    /// `-b` (`notify`): accepted and shown in `$-`; isosh reports a finished
+    /// background job before the next prompt either way.
+    pub notify: bool,
     /// The shell reads commands from a terminal.
     pub interactive: bool,
 }
 
 impl Options {
     /// The single-letter options, in `$-` order.
-    pub const LETTERS: &'static [char] = &['a', 'e', 'f', 'n', 'u', 'v', 'x', 'C'];
+    pub const LETTERS: &'static [char] = &['a', 'b', 'e', 'f', 'n', 'u', 'v', 'x', 'C'];
 
     /// Long names accepted by `set -o`, with their letter if they have one.
     pub const NAMES: &'static [(&'static str, Option<char>)] = &[
@@ -206,6 +238,7 @@ impl Options {
         ("xtrace", Some('x')),
         ("noclobber", Some('C')),
         ("allexport", Some('a')),
+        ("notify", Some('b')),
         ("pipefail", None),
         ("trace", None),
     ];
@@ -214,6 +247,7 @@ impl Options {
     pub fn flag_mut(&mut self, letter: char) -> Option<&mut bool> {
         Some(match letter {
             'a' => &mut self.allexport,
+            'b' => &mut self.notify,
             'e' => &mut self.errexit,
             'f' => &mut self.noglob,
             'n' => &mut self.noexec,

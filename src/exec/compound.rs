@@ -38,7 +38,17 @@ impl Shell {
             let fork = self.compound_launch(&cc.kind, last) == super::launch::Launch::Fork;
             return self.run_subshell(list, &ops, fork);
         }
-        self.with_redirections_as(&ops, false, last, |sh| sh.run_compound_kind(&cc.kind, last))
+        let mut ran = false;
+        let status = self.with_redirections_as(&ops, false, last, |sh| {
+            ran = true;
+            sh.run_compound_kind(&cc.kind, last)
+        })?;
+        // Its redirections failed: `set -e` applies to that failure (the
+        // and-or list leaves a compound command's status to the command).
+        if !ran && status != 0 && self.state.options.errexit && self.nesting.errexit_suppressed == 0 {
+            return Err(Abort::Exit(status));
+        }
+        Ok(status)
     }
 
     /// `( list )`: a forked copy of the shell runs the list — or, when
@@ -135,6 +145,7 @@ impl Shell {
                 r
             }
             CompoundKind::Cond(e) => super::builtins::test::cond(self, e),
+            CompoundKind::Arith(e) => super::builtins::arith::arith_command(self, e),
             CompoundKind::Case { word, arms } => {
                 let subject = expand::expand_single(self, word, false).map_err(|e| self.expansion_failed(e))?;
                 for arm in arms {

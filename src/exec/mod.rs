@@ -135,7 +135,8 @@ pub(crate) struct Nesting {
 pub(crate) struct Getopts {
     /// The position inside the current argument (for `-abc`).
     pub(crate) char: usize,
-    /// The OPTIND it last set (another value means a new parse).
+    /// The count of OPTIND assignments after its own last one (any other
+    /// assignment means a new parse).
     pub(crate) optind: usize,
 }
 
@@ -206,7 +207,12 @@ impl Shell {
     /// The status a failure before running gives: in a non-interactive
     /// shell some failures end the shell (POSIX 2.8.1).
     pub(crate) fn fatal_unless_interactive(&self, status: i32) -> Abort {
-        if self.state.options.interactive { Abort::Command(status) } else { Abort::Exit(status) }
+        // Under `command` a special builtin's error ends only that command.
+        if self.state.options.interactive || builtins::under_command() {
+            Abort::Command(status)
+        } else {
+            Abort::Exit(status)
+        }
     }
 
     fn expansion_failed(&self, e: ExpandError) -> Abort {

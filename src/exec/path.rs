@@ -58,6 +58,21 @@ impl PathCache {
         }
         fallback.map_or(Lookup::NotFound, Lookup::Found)
     }
+
+    /// `hash -r`: forgets every remembered location.
+    pub fn clear(&mut self) {
+        self.hits.clear();
+    }
+
+    /// The remembered locations under `path_var`, sorted by name (`hash`).
+    pub fn entries(&self, path_var: &str) -> Vec<(&str, &Path)> {
+        if self.path_var != path_var {
+            return Vec::new();
+        }
+        let mut v: Vec<_> = self.hits.iter().map(|(k, p)| (k.as_str(), p.as_path())).collect();
+        v.sort();
+        v
+    }
 }
 
 #[cfg(test)]

@@ -39,30 +39,47 @@ impl Shell {
     }
 
     pub(super) fn run_and_or(&mut self, ao: &AndOr, in_place: bool) -> Exec {
-        let mut status = self.run_pipeline(&ao.first, in_place && ao.rest.is_empty())?;
-        let mut last = &ao.first;
         let n = ao.rest.len();
+        let mut status = self.run_tested(&ao.first, n > 0, in_place && n == 0)?;
+        let mut last = &ao.first;
         for (i, (op, p)) in ao.rest.iter().enumerate() {
             let run = match op {
                 AndOrOp::And => status == 0,
                 AndOrOp::Or => status != 0,
             };
             if run {
-                status = self.run_pipeline(p, in_place && i + 1 == n)?;
+                status = self.run_tested(p, i + 1 < n, in_place && i + 1 == n)?;
                 last = p;
             }
         }
-        // `set -e` ignores failures on the left of && and ||, and after `!`.
+        // `set -e` ignores failures on the left of && and ||, and after `!`
+        // (in the whole of what runs there, function bodies included). A
+        // compound command made of commands (`{ }`, `if`, loops, `case`)
+        // has applied `-e` to them: a failure it ends with was ignored there.
         let last_ran_is_final = std::ptr::eq(last, ao.rest.last().map_or(&ao.first, |(_, p)| p));
+        let ran_compound = matches!(last.commands.as_slice(), [Command::Compound(cc)] if matches!(cc.kind,
+            CompoundKind::Brace(_) | CompoundKind::If { .. } | CompoundKind::Loop { .. }
+            | CompoundKind::For { .. } | CompoundKind::Case { .. }));
         if status != 0
             && self.state.options.errexit
             && self.nesting.errexit_suppressed == 0
             && last_ran_is_final
             && !last.negated
+            && !ran_compound
         {
             return Err(Abort::Exit(status));
         }
         Ok(status)
+    }
+
+    /// Runs a pipeline of an and-or list; `-e` is ignored inside it when
+    /// its status is tested (`left` of `&&`/`||`) or negated.
+    fn run_tested(&mut self, p: &Pipeline, left: bool, in_place: bool) -> Exec {
+        let tested = left || p.negated;
+        self.nesting.errexit_suppressed += usize::from(tested);
+        let r = self.run_pipeline(p, in_place);
+        self.nesting.errexit_suppressed -= usize::from(tested);
+        r
     }
 
     pub(super) fn run_pipeline(&mut self, p: &Pipeline, last: bool) -> Exec {

@@ -107,28 +107,46 @@ impl Shell {
         for (k, old) in undo.into_iter().rev() {
             match old {
                 Some(v) => self.state.vars.set(&k, v),
-                None => self.state.vars.unset(&k),
+                // Unset again, keeping an `export` of the unset name.
+                None => self.state.vars.restore(&k, None),
             }
         }
         result
     }
 
     /// The command with its first word replaced by an alias: an unquoted
-    /// first word (no assignments before it) naming an alias that is not
-    /// already being expanded.
+    /// first word (after any assignments, as dash has it) naming an alias
+    /// that is not already being expanded. When an alias's value ends in a
+    /// blank, the word after it is looked up too (POSIX 2.3.1).
     pub(super) fn alias_text(&self, sc: &SimpleCommand) -> Option<String> {
-        let first = sc.words.first()?.as_plain_literal()?;
-        if !sc.assignments.is_empty() || self.aliases.expanding.iter().any(|a| a == first) {
-            return None;
+        let alias = |w: &Word| {
+            let name = w.as_plain_literal()?;
+            if self.aliases.expanding.iter().any(|a| a == name) {
+                return None;
+            }
+            self.aliases.defined.get(name)
+        };
+        let mut value = alias(sc.words.first()?)?;
+        let mut text = String::new();
+        for a in &sc.assignments {
+            text.push_str(&format!("{a} "));
         }
-        let value = self.aliases.defined.get(first)?;
+        text.push_str(value);
+        let mut rest = 1;
+        while value.ends_with([' ', '\t'])
+            && let Some(next) = sc.words.get(rest).and_then(alias)
+        {
+            text.push_str(next);
+            value = next;
+            rest += 1;
+        }
         let rest = SimpleCommand {
             assignments: Vec::new(),
-            words: sc.words[1..].to_vec(),
+            words: sc.words[rest..].to_vec(),
             redirects: sc.redirects.clone(),
             span: sc.span,
         };
-        Some(format!("{value} {rest}"))
+        Some(format!("{text} {rest}"))
     }
 
     /// The rest of a simple command once its words and assignments are
@@ -200,6 +218,11 @@ impl Shell {
             let text = format!("usage: {usage}\n");
             return self.with_redirections(ops, false, |_| Ok(if spawn::write_str(1, &text).is_ok() { 0 } else { 1 }));
         }
+        // `command exec …`: exec itself, so its redirections stay (and
+        // their errors do not end the shell).
+        if name == "command" && argv.get(1).is_some_and(|a| a == "exec") {
+            return builtins::as_command(|| self.exec_builtin(&argv[2..], assigns, ops));
+        }
         match builtins::find(name) {
             None => self.run_external(name, argv, assigns, ops, last, hand_over),
             Some(b) => match b.kind {
@@ -219,6 +242,17 @@ impl Shell {
     pub fn lookup_path(&mut self, name: &str) -> Lookup {
         let path_var = self.state.vars.get("PATH").unwrap_or(DEFAULT_PATH).to_string();
         self.paths.lookup(name, &path_var)
+    }
+
+    /// `hash -r`: forgets where programs were found.
+    pub fn forget_paths(&mut self) {
+        self.paths.clear();
+    }
+
+    /// `hash`: the programs found under the current `$PATH`, by name.
+    pub fn remembered_paths(&self) -> Vec<String> {
+        let path_var = self.state.vars.get("PATH").unwrap_or(DEFAULT_PATH);
+        self.paths.entries(path_var).iter().map(|(_, p)| crate::bytes::from_os(p.as_os_str())).collect()
     }
 
     /// Runs `body` with `ops` applied to the shell's own fds, then undoes
@@ -280,8 +314,9 @@ impl Shell {
             }
             Err(e) => self.report(&e),
         };
-        // A failed exec ends a script, but not an interactive shell.
-        Err(self.fatal_unless_interactive(status))
+        // A failed exec ends a script (`command` or not), but not an
+        // interactive shell.
+        Err(if self.state.options.interactive { Abort::Command(status) } else { Abort::Exit(status) })
     }
 
     /// Prepares the `execve` of `name`.

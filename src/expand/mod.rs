@@ -148,6 +148,13 @@ pub fn expand_single(ctx: &mut dyn Context, w: &Word, assignment: bool) -> Resul
     Ok(split::join_owned(segments))
 }
 
+/// The value of an arithmetic expression written as a word (`$((…))`,
+/// `((…))`): expanded and quotes removed, never split, then evaluated.
+pub fn arith_value(ctx: &mut dyn Context, w: &Word) -> Result<i64, ExpandError> {
+    let text = split::join_owned(word::segments(ctx, w, word::TildeMode::WordStart)?);
+    arith::eval(ctx.state_mut(), &text).map_err(|e| ExpandError::Arith(e.to_string()))
+}
+
 /// A here-document's body: parameters, command substitutions and
 /// arithmetic, nothing else (no tilde, splitting or globbing).
 pub fn expand_heredoc(ctx: &mut dyn Context, w: &Word) -> Result<String, ExpandError> {

@@ -60,11 +60,7 @@ fn part_segments(
         }
         // `/dev/fd/N` is one field, never split or globbed.
         WordPart::ProcessSub { output, list } => out.push(Segment::Quoted(ctx.process_substitution(list, *output)?)),
-        WordPart::Arith(expr) => {
-            let text = super::split::join_owned(segments(ctx, expr, TildeMode::WordStart)?);
-            let value = super::arith::eval(ctx.state_mut(), &text).map_err(|e| ExpandError::Arith(e.to_string()))?;
-            out.push(wrap(value.to_string()));
-        }
+        WordPart::Arith(expr) => out.push(wrap(super::arith_value(ctx, expr)?.to_string())),
     }
     Ok(())
 }

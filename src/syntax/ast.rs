@@ -142,6 +142,8 @@ pub enum CompoundKind {
     },
     /// `[[ expression ]]` (bash)
     Cond(CondExpr),
+    /// `((expression))` (bash): arithmetic whose value, not zero, is success.
+    Arith(Word),
 }
 
 /// The expression of `[[ … ]]`: words are expanded without splitting or
@@ -657,6 +659,7 @@ impl fmt::Display for CompoundCommand {
                 write!(f, "; do {} done", Body(body))?;
             }
             CompoundKind::Cond(e) => write!(f, "[[ {e} ]]")?,
+            CompoundKind::Arith(e) => write!(f, "(({e}))")?,
             CompoundKind::Case { word, arms } => {
                 write!(f, "case {word} in")?;
                 for arm in arms {

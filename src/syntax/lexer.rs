@@ -621,7 +621,24 @@ impl<'a> Lexer<'a> {
     /// `$((expression))`, or `None` when no `))` closes it (then `$( (…) )`
     /// is a command substitution starting with a subshell).
     fn arithmetic(&self, i: &'a str) -> Result<Option<(&'a str, WordPart)>, ParseError> {
-        let body = &i[3..];
+        Ok(self.arith_expression(i, 3, false)?.map(|(rest, word)| (rest, WordPart::Arith(word))))
+    }
+
+    /// The arithmetic command `((expression))` at `i` (bash), or `None`
+    /// when no `))` closes it or what it encloses cannot be arithmetic
+    /// (`((echo a) )`, `((cd d; ls))`): then `((` opens two subshells, as
+    /// in dash. Unlike in `$((…))` (POSIX), double quotes in it are quotes,
+    /// as in bash.
+    pub fn arith_command(&self, i: &'a str) -> Result<Option<(&'a str, Word)>, ParseError> {
+        let found = self.arith_expression(i, 2, true)?;
+        Ok(found.filter(|(rest, _)| may_be_arithmetic(&i[2..i.len() - rest.len() - 2])))
+    }
+
+    /// The expression after the `open` bytes at `i` (`$((` or `((`) up to
+    /// its `))`, as a word of literals and expansions (and, with
+    /// `dquotes`, double-quoted parts).
+    fn arith_expression(&self, i: &'a str, open: usize, dquotes: bool) -> Result<Option<(&'a str, Word)>, ParseError> {
+        let body = &i[open..];
         let mut depth = 0usize;
         let mut end = None;
         let bytes = body.as_bytes();
@@ -641,7 +658,7 @@ impl<'a> Lexer<'a> {
         let Some(end) = end else {
             if !body.contains(')') {
                 let at = self.offset(i);
-                return Err(ParseError::new("missing '))'", Span::new(at, at + 3)).incomplete());
+                return Err(ParseError::new("missing '))'", Span::new(at, at + open)).incomplete());
             }
             return Ok(None);
         };
@@ -657,6 +674,11 @@ impl<'a> Lexer<'a> {
                     let rest = self.expansion(t, &mut parts)?;
                     t = &self.src[self.offset(rest).min(expr_end)..expr_end];
                 }
+                '"' if dquotes && t[1..].contains('"') => {
+                    let (rest, part) = self.quoted(t)?;
+                    parts.push(part);
+                    t = &self.src[self.offset(rest).min(expr_end)..expr_end];
+                }
                 '\\' if t.len() > 1 => {
                     let e = t[1..].chars().next().unwrap_or('\\');
                     // Kept as an escape, so the canonical text keeps its
@@ -666,14 +688,15 @@ impl<'a> Lexer<'a> {
                 }
                 _ => {
                     let first = c.len_utf8();
-                    let stop = t[first..].find(['$', '`', '\\']).map_or(t.len(), |k| k + first);
+                    let stops: &[char] = if dquotes { &['$', '`', '\\', '"'] } else { &['$', '`', '\\'] };
+                    let stop = t[first..].find(stops).map_or(t.len(), |k| k + first);
                     push_literal(&mut parts, &t[..stop]);
                     t = &t[stop..];
                 }
             }
         }
         let word = Word { parts, span: Span::new(start, start + expr_text.len()) };
-        Ok(Some((&body[end + 2..], WordPart::Arith(word))))
+        Ok(Some((&body[end + 2..], word)))
     }
 
     /// `` `list` ``: backslash-escapes of `$`, `` ` `` and `\` (and `"` inside
@@ -705,6 +728,58 @@ impl<'a> Lexer<'a> {
         }
         Err(ParseError::new("unterminated backquote", Span::new(open, open + 1)).incomplete())
     }
+}
+
+/// Whether `text` may be an arithmetic expression: no `;` and no two
+/// operands (names, numbers, expansions, quoted strings) one after the
+/// other with only blanks between them — which a command line has
+/// (`echo deep`) and arithmetic never does.
+fn may_be_arithmetic(text: &str) -> bool {
+    let b = text.as_bytes();
+    let (mut i, mut after_operand, mut blank) = (0, false, false);
+    while i < b.len() {
+        let c = b[i];
+        // One operand: a word's characters, or an expansion or quoted
+        // string taken whole (its insides are not this expression's).
+        let end = match c {
+            b';' => return false,
+            b' ' | b'\t' | b'\n' => {
+                blank = after_operand;
+                i += 1;
+                continue;
+            }
+            b'$' if matches!(b.get(i + 1), Some(b'(' | b'{')) => closing(b, i + 1),
+            b'"' | b'\'' | b'`' => b[i + 1..].iter().position(|&x| x == c).map_or(b.len(), |k| i + k + 2),
+            c if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'#' | b'@' | b'.') || c >= 0x80 => i + 1,
+            _ => {
+                (after_operand, blank) = (false, false);
+                i += 1;
+                continue;
+            }
+        };
+        if blank {
+            return false;
+        }
+        (after_operand, blank, i) = (true, false, end);
+    }
+    true
+}
+
+/// The index after the bracket that closes the one at `open`.
+fn closing(b: &[u8], open: usize) -> usize {
+    let (up, down) = if b[open] == b'(' { (b'(', b')') } else { (b'{', b'}') };
+    let mut depth = 0usize;
+    for (k, &x) in b.iter().enumerate().skip(open) {
+        if x == up {
+            depth += 1;
+        } else if x == down {
+            depth -= 1;
+            if depth == 0 {
+                return k + 1;
+            }
+        }
+    }
+    b.len()
 }
 
 fn redir_kind(fd: Option<i32>, op: &str) -> TokenKind {

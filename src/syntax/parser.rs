@@ -256,9 +256,11 @@ impl<'a> Parser<'a> {
                 return Ok(Pipeline { negated: false, timed, commands: Vec::new(), span: first.span });
             }
         }
-        let negated = word(&self.peek()?, "!");
-        if negated {
+        // `! ! cmd` negates twice (bash; POSIX has one `!`).
+        let mut negated = false;
+        while word(&self.peek()?, "!") {
             self.advance();
+            negated = !negated;
         }
         let mut commands = vec![self.command()?];
         while matches!(self.peek()?.kind, TokenKind::Pipe) {
@@ -295,16 +297,18 @@ impl<'a> Parser<'a> {
                 self.expect_word("}")?;
                 CompoundKind::Brace(body)
             }
-            Some("(") => {
-                self.advance();
-                let body = self.list(true)?;
-                let close = self.next()?;
-                if !matches!(close.kind, TokenKind::RParen) {
-                    let e = ParseError::new(format!("expected ')', found {}", self.describe(&close)), close.span);
-                    return Err(if matches!(close.kind, TokenKind::Eof) { e.incomplete() } else { e });
+            Some("(") if self.src[tok.span.start..].starts_with("((") => {
+                match self.lexer.arith_command(&self.src[tok.span.start..])? {
+                    Some((rest, word)) => {
+                        self.peeked = None;
+                        self.rest = rest;
+                        self.last_end = self.src.len() - rest.len();
+                        CompoundKind::Arith(word)
+                    }
+                    None => self.subshell()?,
                 }
-                CompoundKind::Subshell(body)
             }
+            Some("(") => self.subshell()?,
             Some("if") => self.if_clause()?,
             Some(kw @ ("while" | "until")) => {
                 let until = kw == "until";
@@ -336,6 +340,18 @@ impl<'a> Parser<'a> {
         }
         cc.span = Span::new(tok.span.start, self.last_end);
         Ok(Command::Compound(cc))
+    }
+
+    /// `( list )`, its `(` peeked.
+    fn subshell(&mut self) -> PResult<CompoundKind> {
+        self.advance();
+        let body = self.list(true)?;
+        let close = self.next()?;
+        if !matches!(close.kind, TokenKind::RParen) {
+            let e = ParseError::new(format!("expected ')', found {}", self.describe(&close)), close.span);
+            return Err(if matches!(close.kind, TokenKind::Eof) { e.incomplete() } else { e });
+        }
+        Ok(CompoundKind::Subshell(body))
     }
 
     fn if_clause(&mut self) -> PResult<CompoundKind> {

@@ -365,3 +365,23 @@ fn display_round_trips_through_the_parser() {
         assert_eq!(canon(&printed), printed, "{src}");
     }
 }
+
+#[test]
+fn double_paren_is_arithmetic_only_when_it_can_be() {
+    let kind = |src: &str| match &pipeline(src).commands[..] {
+        [Command::Compound(cc)] => match &cc.kind {
+            CompoundKind::Arith(_) => "arith",
+            CompoundKind::Subshell(_) => "subshell",
+            _ => "other",
+        },
+        _ => "other",
+    };
+    for src in ["((x = 1))", "(( i < 3 ))", "(( $(echo 1) + 2 ))", "((\"3\" + 1))", "((a ? b : c))", "(( 2#101 ))"] {
+        assert_eq!(kind(src), "arith", "{src}");
+    }
+    for src in ["((echo deep))", "((echo a) )", "((cd d; ls))", "(((echo deep)))", "(( $x $y ))"] {
+        assert_eq!(kind(src), "subshell", "{src}");
+    }
+    assert_eq!(canon("((x=1))"), "((x=1))");
+    assert_eq!(canon("! ! true"), "true");
+}

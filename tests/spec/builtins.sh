@@ -138,9 +138,10 @@ echo "one" | { read x y; echo "[$x] [$y]"; }
 ## status: 0
 
 #### read REPLY default
+## oracle: bash (without a name read sets REPLY; dash requires a name)
 echo "line" | { read; echo "[$REPLY]"; }
 ## stdout:
-## []
+## [line]
 ## status: 0
 
 #### read backslash
@@ -150,9 +151,10 @@ printf 'a\\b c\n' | { read x y; echo "[$x] [$y]"; }
 ## status: 0
 
 #### read raw
+## oracle: bash (dash's echo would interpret the kept backslash)
 printf 'a\\b c\n' | { read -r x y; echo "[$x] [$y]"; }
 ## stdout:
-## [a] [c]
+## [a\b] [c]
 ## status: 0
 
 #### read line continuation

@@ -160,6 +160,14 @@ set -e; f() { false; echo in f; }; f; echo no
 ## stdout:
 ## status: 1
 
+#### set -e in a function in &&
+set -e; f() { false; echo in f; }; f && echo yes; echo survived
+## stdout:
+## in f
+## yes
+## survived
+## status: 0
+
 #### set -e in a subshell
 set -e; (false; echo no); echo no
 ## stdout:
@@ -188,6 +196,12 @@ false; case a in b) ;; esac; echo $?
 ## 0
 ## status: 0
 
+#### umask symbolic
+umask 022; umask a+w; umask
+## stdout:
+## 0000
+## status: 0
+
 #### umask -S
 umask 027; umask -S
 ## stdout:
@@ -198,6 +212,30 @@ umask 027; umask -S
 umask 0; umask 077; umask
 ## stdout:
 ## 0077
+## status: 0
+
+#### hash -r
+hash -r; echo $?
+## stdout:
+## 0
+## status: 0
+
+#### command exec keeps fd
+command exec 8<a.txt; read -r l <&8; echo $l
+## stdout:
+## alpha
+## status: 0
+
+#### command stops a special builtin error
+command set -o nosuchopt 2>/dev/null; echo still here
+## stdout:
+## still here
+## status: 0
+
+#### cd with CDPATH
+mkdir -p d/x; CDPATH=d; cd x >/dev/null; pwd | sed 's|.*/||'
+## stdout:
+## x
 ## status: 0
 
 #### cd -P
@@ -225,9 +263,10 @@ printf 'a b c d\n' | { read -r x y; echo "[$x][$y]"; }
 ## status: 0
 
 #### read -r keeps backslash
+## oracle: bash (dash's echo would interpret the backslash)
 printf 'a\\b\n' | { read -r x; echo "$x"; }
 ## stdout:
-## a
+## a\b
 ## status: 0
 
 #### read without -r
@@ -309,6 +348,18 @@ printf '%b\n' 'a\tb' 'c\0101'
 ## cA
 ## status: 0
 
+#### printf star width
+printf '[%*s]\n' 5 x
+## stdout:
+## [    x]
+## status: 0
+
+#### printf star precision
+printf '[%.*s]\n' 2 abcd
+## stdout:
+## [ab]
+## status: 0
+
 #### printf char argument
 printf '%d\n' "'A"
 ## stdout:
@@ -342,9 +393,10 @@ echo -n a; echo b
 ## status: 0
 
 #### echo backslashes
+## oracle: bash (echo interprets no escapes without -e, as in bash)
 echo 'a\\b'
 ## stdout:
-## a\b
+## a\\b
 ## status: 0
 
 #### type of a builtin
@@ -411,6 +463,12 @@ set -- -a -- -b; while getopts ab o; do echo $o; done; echo $OPTIND
 ## 3
 ## status: 0
 
+#### quoted tilde is literal
+echo ~"root" "~root"
+## stdout:
+## ~root ~root
+## status: 0
+
 #### tilde root
 echo ~root
 ## stdout:
@@ -452,6 +510,20 @@ set -- 'a b' c; IFS=; printf '[%s]' $*; echo
 set -- 'a b' c; IFS=; printf '[%s]' $@; echo
 ## stdout:
 ## [a b][c]
+## status: 0
+
+#### alias after assignment
+alias e=echo
+x=1 e hi
+## stdout:
+## hi
+## status: 0
+
+#### alias ending in blank
+alias a='echo ' b=hi
+a b
+## stdout:
+## hi
 ## status: 0
 
 #### alias of a keyword-like word
@@ -564,11 +636,95 @@ eval 'false'; echo $?
 ## 1
 ## status: 0
 
+#### [[ == pattern ]]
+## oracle: bash (a bash extension)
+[[ abc == a* ]] && echo yes
+## stdout:
+## yes
+## status: 0
+
+#### [[ =~ ]]
+## oracle: bash (a bash extension)
+[[ abc =~ ^a.c$ ]] && echo yes
+## stdout:
+## yes
+## status: 0
+
+#### [[ < ]]
+## oracle: bash (a bash extension)
+[[ a < b ]] && echo yes
+## stdout:
+## yes
+## status: 0
+
+#### [[ -v ]]
+## oracle: bash (a bash extension)
+x=1; [[ -v x ]] && echo set
+## stdout:
+## set
+## status: 0
+
+#### brace expansion list
+## oracle: bash (a bash extension)
+echo {a,b}c
+## stdout:
+## ac bc
+## status: 0
+
+#### brace expansion range
+## oracle: bash (a bash extension)
+echo {1..5}
+## stdout:
+## 1 2 3 4 5
+## status: 0
+
+#### $'...' quoting
+## oracle: bash (a bash extension)
+echo $'a\tb'
+## stdout:
+## a	b
+## status: 0
+
+#### here-string
+## oracle: bash (a bash extension)
+cat <<< 'here string'
+## stdout:
+## here string
+## status: 0
+
+#### process substitution
+## oracle: bash (a bash extension)
+cat <(echo from-proc)
+## stdout:
+## from-proc
+## status: 0
+
 #### RANDOM is a number
 ## oracle: bash (a bash extension)
 case $RANDOM in *[!0-9]*) echo no;; *) echo yes;; esac
 ## stdout:
 ## yes
+## status: 0
+
+#### SECONDS
+## oracle: bash (a bash extension)
+echo $SECONDS
+## stdout:
+## 0
+## status: 0
+
+#### function keyword
+## oracle: bash (a bash extension)
+function f { echo in f; }; f
+## stdout:
+## in f
+## status: 0
+
+#### local -
+## oracle: bash (a bash extension)
+f() { local -; set -f; }; f; case $- in *f*) echo f;; *) echo nof;; esac
+## stdout:
+## nof
 ## status: 0
 
 #### arith ternary

@@ -204,6 +204,13 @@ f() { ! true; }; f; echo $?
 ## 1
 ## status: 0
 
+#### negation ! true
+## oracle: bash (dash refuses ! !)
+! ! true; echo $?
+## stdout:
+## 0
+## status: 0
+
 #### if true && false
 if true && false; then echo then; else echo else $?; fi; echo after $?
 ## stdout:
@@ -386,6 +393,13 @@ g() { return 0; }; f() { g; echo in f $?; return $(( $? + 1 )); }; f; echo $?
 ## stdout:
 ## in f 0
 ## 1
+## status: 0
+
+#### positional in function 0
+f() { echo $# "$1" "${0:+set}"; }; set -- x y; f a b c d; echo $# $1
+## stdout:
+## 4 a set
+## 2 x
 ## status: 0
 
 #### return 1 from nested function

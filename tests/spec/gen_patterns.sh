@@ -432,16 +432,46 @@ case '' in [a-c]bc) echo yes;; *) echo no;; esac
 ## no
 ## status: 0
 
+#### case 'abc' in [[:alpha:]]*
+case 'abc' in [[:alpha:]]*) echo yes;; *) echo no;; esac
+## stdout:
+## yes
+## status: 0
+
+#### case 'bbc' in [[:alpha:]]*
+case 'bbc' in [[:alpha:]]*) echo yes;; *) echo no;; esac
+## stdout:
+## yes
+## status: 0
+
+#### case 'a' in [[:alpha:]]*
+case 'a' in [[:alpha:]]*) echo yes;; *) echo no;; esac
+## stdout:
+## yes
+## status: 0
+
 #### case '9' in [[:alpha:]]*
 case '9' in [[:alpha:]]*) echo yes;; *) echo no;; esac
 ## stdout:
 ## no
 ## status: 0
 
+#### case 'x y' in [[:alpha:]]*
+case 'x y' in [[:alpha:]]*) echo yes;; *) echo no;; esac
+## stdout:
+## yes
+## status: 0
+
 #### case '*' in [[:alpha:]]*
 case '*' in [[:alpha:]]*) echo yes;; *) echo no;; esac
 ## stdout:
 ## no
+## status: 0
+
+#### case 'a?c' in [[:alpha:]]*
+case 'a?c' in [[:alpha:]]*) echo yes;; *) echo no;; esac
+## stdout:
+## yes
 ## status: 0
 
 #### case ']' in [[:alpha:]]*
@@ -454,6 +484,12 @@ case ']' in [[:alpha:]]*) echo yes;; *) echo no;; esac
 case '-' in [[:alpha:]]*) echo yes;; *) echo no;; esac
 ## stdout:
 ## no
+## status: 0
+
+#### case 'f.txt' in [[:alpha:]]*
+case 'f.txt' in [[:alpha:]]*) echo yes;; *) echo no;; esac
+## stdout:
+## yes
 ## status: 0
 
 #### case '.h' in [[:alpha:]]*
@@ -484,6 +520,12 @@ case 'bbc' in [[:digit:]]) echo yes;; *) echo no;; esac
 case 'a' in [[:digit:]]) echo yes;; *) echo no;; esac
 ## stdout:
 ## no
+## status: 0
+
+#### case '9' in [[:digit:]]
+case '9' in [[:digit:]]) echo yes;; *) echo no;; esac
+## stdout:
+## yes
 ## status: 0
 
 #### case 'x y' in [[:digit:]]
@@ -556,6 +598,12 @@ case 'a' in *[[:space:]]*) echo yes;; *) echo no;; esac
 case '9' in *[[:space:]]*) echo yes;; *) echo no;; esac
 ## stdout:
 ## no
+## status: 0
+
+#### case 'x y' in *[[:space:]]*
+case 'x y' in *[[:space:]]*) echo yes;; *) echo no;; esac
+## stdout:
+## yes
 ## status: 0
 
 #### case '*' in *[[:space:]]*

@@ -104,6 +104,18 @@ set -h 2>/dev/null; set +h; case $- in *h*) echo on;; *) echo off;; esac
 ## stdout:
 ## status: 2
 
+#### set -b in $-
+set -b 2>/dev/null; case $- in *b*) echo on;; *) echo off;; esac
+## stdout:
+## on
+## status: 0
+
+#### set +b after -b
+set -b 2>/dev/null; set +b; case $- in *b*) echo on;; *) echo off;; esac
+## stdout:
+## off
+## status: 0
+
 #### special $# in -c
 set -- a b c d e f g h i j k; echo $# 2>&1 | sed "s/[0-9]*$//;s/^sh$//;s/.*isosh.*//;s/.*dash.*//"
 ## stdout:

@@ -8,17 +8,20 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Exec {
     let (Some(optstring), Some(name)) = (argv.get(1), argv.get(2)) else {
         return usage_error(sh, false, "getopts: usage: getopts OPTSTRING NAME [ARG...]");
     };
+    if !crate::syntax::lexer::is_valid_name(name) {
+        return usage_error(sh, false, &format!("getopts: {name}: bad variable name"));
+    }
     let args: Vec<String> = if argv.len() > 3 { argv[3..].to_vec() } else { sh.state.positional.clone() };
     let silent = optstring.starts_with(':');
     let spec = optstring.trim_start_matches(':');
     let mut optind: usize = sh.state.vars.get("OPTIND").and_then(|v| v.parse().ok()).filter(|&n| n >= 1).unwrap_or(1);
     // Someone set OPTIND (a new parse): start at an argument's beginning.
-    if sh.getopts.char > 0 && sh.getopts.optind != optind {
+    if sh.getopts.char > 0 && sh.getopts.optind != sh.state.vars.optind_sets() as usize {
         sh.getopts.char = 0;
     }
     let finish = |sh: &mut Shell, optind: usize| {
         sh.state.vars.set("OPTIND", optind.to_string());
-        sh.getopts.optind = optind;
+        sh.getopts.optind = sh.state.vars.optind_sets() as usize;
         sh.state.vars.set(name, "?");
         sh.state.vars.unset("OPTARG");
         sh.getopts.char = 0;
@@ -69,7 +72,7 @@ pub fn getopts(sh: &mut Shell, argv: &[String]) -> Exec {
         optind += 1;
     }
     sh.state.vars.set("OPTIND", optind.to_string());
-    sh.getopts.optind = optind;
+    sh.getopts.optind = sh.state.vars.optind_sets() as usize;
     sh.state.vars.set(name, result_name);
     match optarg {
         Some(a) => sh.state.vars.set("OPTARG", a),

@@ -8,8 +8,8 @@ fn summary(name: &str) -> &'static str {
     match name {
         ":" | "true" => "do nothing, successfully",
         "false" => "do nothing, unsuccessfully (status 1)",
-        "echo" => "print the arguments (as dash's echo: \\n and friends are escapes)",
-        "cd" => "change the working directory (cd - goes back)",
+        "echo" => "print the arguments (as bash's echo: -n no newline, -e escapes, -E none)",
+        "cd" => "change the working directory (cd - goes back; $CDPATH; -L/-P)",
         "pwd" => "print the working directory",
         "exit" => "leave the shell with status N (default: the last status)",
         "export" => "put variables into the environment of commands",
@@ -18,6 +18,7 @@ fn summary(name: &str) -> &'static str {
         "exec" => "replace the shell with a command, or change the shell's own fds (exec 3>log)",
         "type" => "say what a name is: builtin, function, alias, keyword or program",
         "command" => "run a command, skipping functions; -v says what it is",
+        "hash" => "remember where programs are (hash NAME), list them, or forget them (-r)",
         "fds" => "the shell's own open files, from /proc/self/fd",
         "break" => "leave N enclosing loops",
         "continue" => "start the next round of the Nth enclosing loop",
@@ -28,11 +29,12 @@ fn summary(name: &str) -> &'static str {
         "local" => "variables that live until the function returns",
         "wait" => "wait for background jobs",
         "test" | "[" => "check files, strings and numbers (status 0 if true)",
-        "read" => "read a line into variables",
+        "read" => "read a line (-d DELIM, -n N, -t SECONDS) into variables or REPLY",
         "printf" => "print formatted text",
         "trap" => "run a command on a signal or at EXIT",
         "readonly" => "make variables read-only",
         "getopts" => "parse a script's options",
+        "let" => "evaluate arithmetic expressions (status 1 when the last is 0)",
         "umask" => "the file creation mask",
         "ulimit" => "resource limits of the shell and its commands",
         "times" => "user and system time used",
@@ -58,7 +60,7 @@ pub fn help(sh: &mut Shell, argv: &[String]) -> Exec {
             text.push_str(&format!("  {:<10} {}\n", b.name, summary(b.name)));
         }
         text.push_str(
-            "\nKeywords: if then elif else fi while until for in do done case esac { } ! isolate\n\
+            "\nKeywords: if then elif else fi while until for in do done case esac { } ! [[ ]] (( )) isolate\n\
              More: man isosh, and the course in docs/tutorial.\n",
         );
         return out(sh, "help", &text);
@@ -73,8 +75,8 @@ pub fn help(sh: &mut Shell, argv: &[String]) -> Exec {
     // Builtins whose `--help` is an operand have their usage here.
     let usage = usage(name).unwrap_or(match name.as_str() {
         "test" | "[" => "test EXPRESSION | [ EXPRESSION ]",
-        "echo" => "echo [ARG...]",
-        "set" => "set [-efnuxC] [-o NAME] [--] [ARG...] | set",
+        "echo" => "echo [-neE] [ARG...]",
+        "set" => "set [-abefnuvxC] [-o NAME] [--] [ARG...] | set",
         "printf" => "printf FORMAT [ARG...]",
         "exec" => "exec [COMMAND [ARG...]] [REDIRECTION...]",
         "eval" => "eval [ARG...]",

@@ -1,6 +1,6 @@
-//! `type` and `command`: what a name would run.
+//! `type`, `command` and `hash`: what a name would run.
 
-use super::{Exec, KEYWORDS, Shell, find, out};
+use super::{Exec, KEYWORDS, Shell, find, out, usage_error};
 use crate::exec::path::Lookup;
 
 /// What `name` means to the shell.
@@ -82,8 +82,45 @@ pub fn command(sh: &mut Shell, argv: &[String]) -> Exec {
             Ok(status)
         }
         Some("-V") => describe_all(sh, &argv[2..], "command"),
-        // `command NAME …` skips functions.
-        Some(_) => sh.run_argv(&argv[1..]),
+        // `command NAME …` skips functions, and a special builtin it runs
+        // loses its special properties.
+        Some("--") if argv.len() == 2 => Ok(0),
+        Some("--") => super::as_command(|| sh.run_argv(&argv[2..])),
+        Some(_) => super::as_command(|| sh.run_argv(&argv[1..])),
         None => Ok(0),
     }
+}
+
+/// `hash [-r] [NAME…]`: with names, finds and remembers each program (a
+/// builtin or function needs nothing); `-r` forgets them all (and nothing
+/// more); alone, lists the remembered paths (as dash does).
+pub fn hash(sh: &mut Shell, argv: &[String]) -> Exec {
+    let mut names = &argv[1..];
+    // One option word at most: `-r` (names after it are ignored, as in
+    // dash) or `--`.
+    if let Some(flags) = names.first().and_then(|a| a.strip_prefix('-')).filter(|f| !f.is_empty()) {
+        names = &names[1..];
+        if flags != "-" {
+            if let Some(c) = flags.chars().find(|&c| c != 'r') {
+                return usage_error(sh, false, &format!("hash: Illegal option -{c}"));
+            }
+            sh.forget_paths();
+            return Ok(0);
+        }
+    }
+    if names.is_empty() && argv.len() == 1 {
+        let text: String = sh.remembered_paths().iter().map(|p| format!("{p}\n")).collect();
+        return out(sh, "hash", &text);
+    }
+    let mut status = 0;
+    for name in names {
+        if name.contains('/') || sh.functions.contains_key(name) || find(name).is_some() {
+            continue;
+        }
+        if !matches!(sh.lookup_path(name), Lookup::Found(p) if p.is_file()) {
+            sh.error(&format!("hash: {name}: not found"));
+            status = 1;
+        }
+    }
+    Ok(status)
 }

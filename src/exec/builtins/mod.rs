@@ -2,6 +2,7 @@
 //! goes to fds 1 and 2 as the command's redirections left them.
 
 mod alias;
+pub(crate) mod arith;
 mod cd;
 pub use cd::io_reason;
 mod echo;
@@ -66,6 +67,7 @@ pub const BUILTINS: &[Builtin] = &[
     Builtin { name: "exec", special: true, kind: Kind::Exec },
     regular("type", lookup::type_),
     regular("command", lookup::command),
+    regular("hash", lookup::hash),
     regular("fds", fds::fds),
     special("break", flow::break_),
     special("continue", flow::continue_),
@@ -83,6 +85,7 @@ pub const BUILTINS: &[Builtin] = &[
     special("trap", trap::trap),
     special("readonly", vars::readonly),
     regular("getopts", getopts::getopts),
+    regular("let", arith::let_),
     regular("umask", sys::umask),
     regular("ulimit", sys::ulimit),
     special("times", sys::times),
@@ -112,6 +115,7 @@ pub fn usage(name: &str) -> Option<&'static str> {
         "export" => "export [-p] [NAME[=VALUE]...]",
         "unset" => "unset [-v|-f] NAME...",
         "type" => "type NAME...",
+        "hash" => "hash [-r] [NAME...]",
         "fds" => "fds   (the shell's own open files, from /proc/self/fd)",
         "isolates" => "isolates [ls] | isolates rm NAME...",
         "images" => "images [ls] | images rm REF... | images prune",
@@ -122,10 +126,11 @@ pub fn usage(name: &str) -> Option<&'static str> {
         "." | "source" => ". FILE [ARG...]",
         "local" => "local NAME[=VALUE]...",
         "wait" => "wait [PID|%N...]",
-        "read" => "read [-r] [-p PROMPT] NAME...",
+        "read" => "read [-r] [-d DELIM] [-n N] [-p PROMPT] [-t TIMEOUT] [-u FD] [NAME...]",
         "trap" => "trap [ACTION CONDITION...] | trap -p",
         "readonly" => "readonly [-p] [NAME[=VALUE]...]",
         "getopts" => "getopts OPTSTRING NAME [ARG...]",
+        "let" => "let EXPRESSION...",
         "umask" => "umask [-S] [MODE]",
         "ulimit" => "ulimit [-f|-n|-u] [LIMIT|unlimited]",
         "times" => "times",
@@ -159,6 +164,42 @@ fn out(sh: &Shell, name: &str, text: &str) -> Exec {
             Ok(1)
         }
     }
+}
+
+thread_local! {
+    /// How many `command` builtins are running a command: while one is, a
+    /// special builtin's error does not end the shell (POSIX `command`).
+    static UNDER_COMMAND: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether errors are softened by an enclosing `command` (see
+/// [`Shell::fatal_unless_interactive`]).
+pub(crate) fn under_command() -> bool {
+    UNDER_COMMAND.with(|n| n.get() > 0)
+}
+
+/// Runs `body` as `command` runs a command: an error that would end the
+/// shell (`Abort::Command`, see [`under_command`]) becomes its status.
+pub(crate) fn as_command(body: impl FnOnce() -> Exec) -> Exec {
+    UNDER_COMMAND.with(|n| n.set(n.get() + 1));
+    let r = body();
+    UNDER_COMMAND.with(|n| n.set(n.get() - 1));
+    match r {
+        Err(super::Abort::Command(status)) => Ok(status),
+        other => other,
+    }
+}
+
+/// Whether the locale's characters are UTF-8 (`LC_ALL`, `LC_CTYPE`, then
+/// `LANG`, as the C library decides): `echo -e '\u…'` and `read -n` work in
+/// characters of that encoding there, in bytes elsewhere.
+pub(super) fn utf8_locale(sh: &Shell) -> bool {
+    let vars = &sh.state.vars;
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"].iter().find_map(|n| vars.get(n).filter(|v| !v.is_empty()));
+    locale.is_some_and(|l| {
+        let l = l.to_ascii_lowercase();
+        l.contains("utf-8") || l.contains("utf8")
+    })
 }
 
 /// A usage or operand error: status 2, and fatal for a special builtin in a

@@ -233,9 +233,9 @@ fn conversion(spec: &str, conv: char, arg: Option<&str>, out: &mut String) -> Re
             out.push_str(&pad(spec, s, false));
             return Ok(!complete);
         }
-        'c' => {
-            out.push_str(&pad(spec, arg.and_then(|a| a.chars().next()).map(String::from).unwrap_or_default(), false))
-        }
+        // The first character; of an empty or missing argument a NUL, as in
+        // dash and bash.
+        'c' => out.push_str(&pad(spec, arg.and_then(|a| a.chars().next()).unwrap_or('\0').to_string(), false)),
         'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
             let n = arg.map_or(Ok(0), number);
             let (n, err) = match n {

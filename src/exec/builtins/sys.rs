@@ -153,19 +153,21 @@ pub fn ulimit(sh: &mut Shell, argv: &[String]) -> Exec {
     }
 }
 
-/// `times`: user and system time of the shell, then of its children.
+/// `times`: user and system time of the shell, then of its children, as
+/// bash prints them (`0m0.012s`).
 pub fn times(sh: &mut Shell, _argv: &[String]) -> Exec {
-    let mut t = libc::tms { tms_utime: 0, tms_stime: 0, tms_cutime: 0, tms_cstime: 0 };
-    // SAFETY: times into a local struct; sysconf with a constant.
-    let hz = unsafe {
-        libc::times(&mut t);
-        libc::sysconf(libc::_SC_CLK_TCK)
-    } as f64;
-    let f = |ticks: libc::clock_t| {
-        let secs = ticks as f64 / hz;
-        format!("{}m{:.2}s", (secs / 60.0) as u64, secs % 60.0)
+    let usage = |who| {
+        // SAFETY: getrusage fills a zeroed local struct.
+        let mut r: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: as above; RUSAGE_SELF/CHILDREN are valid selectors.
+        unsafe { libc::getrusage(who, &mut r) };
+        [r.ru_utime, r.ru_stime].map(|t| {
+            let ms = t.tv_sec as u64 * 1000 + t.tv_usec as u64 / 1000;
+            format!("{}m{}.{:03}s", ms / 60_000, ms % 60_000 / 1000, ms % 1000)
+        })
     };
-    out(sh, "times", &format!("{} {}\n{} {}\n", f(t.tms_utime), f(t.tms_stime), f(t.tms_cutime), f(t.tms_cstime)))
+    let ([u, s], [cu, cs]) = (usage(libc::RUSAGE_SELF), usage(libc::RUSAGE_CHILDREN));
+    out(sh, "times", &format!("{u} {s}\n{cu} {cs}\n"))
 }
 
 /// `kill [-s SIG | -SIG] PID…`, `kill -l`.

@@ -9,14 +9,14 @@ use crate::syntax::lexer::is_valid_name;
 pub fn export(sh: &mut Shell, argv: &[String]) -> Exec {
     let args: Vec<&String> = argv[1..].iter().filter(|a| *a != "-p").collect();
     if args.is_empty() {
-        let listing: String = sh
-            .state
-            .vars
-            .sorted()
-            .into_iter()
-            .filter(|(_, v)| v.exported)
-            .map(|(k, v)| format!("export {k}={}\n", quote_always(&v.value)))
-            .collect();
+        let vars = &sh.state.vars;
+        let set = vars.sorted().into_iter().filter(|(_, v)| v.exported);
+        let mut lines: Vec<(&str, String)> =
+            set.map(|(k, v)| (k, format!("export {k}={}\n", quote_always(&v.value)))).collect();
+        // Names exported while unset: without a value (dash, bash).
+        lines.extend(vars.exported_unset().map(|k| (k, format!("export {k}\n"))));
+        lines.sort();
+        let listing: String = lines.into_iter().map(|(_, line)| line).collect();
         return out(sh, "export", &listing);
     }
     mark_each(sh, "export", &args, crate::state::Vars::export)
