@@ -769,3 +769,42 @@ fn named_layers_keep_what_was_written_at_the_top_level() {
         assert!(!Path::new("/isosh-top-file").exists(), "written on the host");
     });
 }
+
+/// A `--name` layer written by a hostile body on a `--rootfs` root (which
+/// sees all of the layer's upper/ as its root) replaces `/etc` with a
+/// relative symlink climbing out of the layer to a host directory of the
+/// user's. A later block with that name on the host's root made its
+/// rootless per-directory overlay's upper layer `upper/etc` by following
+/// it, and wrote the block's /etc into the host directory. The layer's
+/// directories are now made and opened without following a symlink, and
+/// the block is refused; rootful, the one overlay keeps the link inside.
+#[test]
+fn a_named_layer_cannot_point_a_later_upper_layer_at_the_host() {
+    require_root!();
+    if !Path::new("/bin/busybox").exists() {
+        eprintln!("SKIP a_named_layer_cannot_point_a_later_upper_layer_at_the_host: no /bin/busybox");
+        return;
+    }
+    each_mode(&BOTH, "a_named_layer_cannot_point_a_later_upper_layer_at_the_host", |host| {
+        let victim = host.path().join("victim");
+        let rootfs = host.path().join("rootfs");
+        std::fs::create_dir_all(rootfs.join("bin")).unwrap();
+        std::fs::create_dir(&victim).unwrap();
+        std::fs::copy("/bin/busybox", rootfs.join("bin/busybox")).unwrap();
+        for tool in ["sh", "rm", "ln"] {
+            std::os::unix::fs::symlink("busybox", rootfs.join("bin").join(tool)).unwrap();
+        }
+        for p in [&victim, &rootfs, &rootfs.join("bin"), &rootfs.join("bin/busybox")] {
+            host.give(p);
+        }
+        // From <HOME>/.local/share/isosh/layers/evil/upper/etc up to <HOME>.
+        let plant = host.run(&format!(
+            "isolate --name evil --rootfs {} < /bin/rm -rf /etc; /bin/ln -s ../../../../../../victim /etc >",
+            rootfs.display()
+        ));
+        assert_eq!(plant.status, 0, "[{:?}] {plant:?}", host.mode);
+        let r = host.run("isolate --name evil < echo pwned > /etc/planted >");
+        let listed: Vec<_> = std::fs::read_dir(&victim).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert!(listed.is_empty(), "[{:?}] the block wrote into the host directory: {listed:?} {r:?}", host.mode);
+    });
+}

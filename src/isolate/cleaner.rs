@@ -18,7 +18,8 @@
 //! that could touch shared state: every system call is made with inline
 //! assembly ([`sys`]), and what it needs (a pidfd of init, the paths) sits
 //! at the bottom of its own stack mapping, written there before the clone.
-//! It blocks every signal, closes every fd but the pidfd (a reader of the
+//! It starts with every signal blocked (the shell blocks them around the
+//! clone), closes every fd but the pidfd (a reader of the
 //! block's output must see EOF when the shell is done), waits for the pidfd
 //! to say init has exited, `rmdir`s the directories (leaves first, retrying
 //! on EBUSY for up to a second, as [`super::cgroup::remove_dir_retrying`]),
@@ -113,9 +114,21 @@ pub fn start(
     // No CLONE_FILES: the cleaner closes its own copy of the fd table.
     // SIGCHLD: the shell reaps it as it reaps a block's init.
     let flags = libc::CLONE_VM | libc::SIGCHLD;
+    // Every signal blocked across the clone, so that the cleaner starts
+    // with them blocked: a handler of the shell's must never run in it (on
+    // the shell's memory and errno).
+    // SAFETY: sigset_t is plain data, filled by sigfillset.
+    let (mut all, mut before) = unsafe { (std::mem::zeroed::<libc::sigset_t>(), std::mem::zeroed::<libc::sigset_t>()) };
+    // SAFETY: valid sigset_t pointers.
+    unsafe {
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &all, &mut before);
+    }
     // SAFETY: the child runs `clean` on its own stack in the mapping, makes
     // only raw system calls and never returns into the shell's code.
     let pid = unsafe { libc::clone(clean, top as *mut libc::c_void, flags, map) };
+    // SAFETY: restoring the mask saved above.
+    unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &before, std::ptr::null_mut()) };
     // SAFETY: the shell's copy of the pidfd (the cleaner has its own).
     unsafe { libc::close(pidfd) };
     if pid < 0 {
@@ -134,8 +147,6 @@ extern "C" fn clean(arg: *mut libc::c_void) -> libc::c_int {
     unsafe {
         let job = &*arg.cast::<Job>();
         let (map_addr, map_len, pidfd) = (job.map_addr, job.map_len, job.pidfd);
-        let all: u64 = !0;
-        sys(libc::SYS_rt_sigprocmask, [libc::SIG_BLOCK as usize, &all as *const u64 as usize, 0, 8, 0, 0]);
         // Every fd but the two kept: the gaps below, between and above them.
         let [low, high] = job.keep;
         for (first, last) in [(0, low - 1), (low + 1, high - 1), (high + 1, i32::MAX)] {

@@ -102,10 +102,11 @@ fn record(paths: &[PathBuf]) -> Option<Journal> {
     let dir = make_runtime_dir()?;
     let path = new_journal_path(&dir);
     let mut f = open_journal(&path, true).ok()?;
-    let text: String = paths.iter().map(|p| format!("cgroup {}\n", p.display())).collect();
-    f.write_all(text.as_bytes()).ok()?;
+    // Locked before it says anything: a sweep never reads it half-written.
     // SAFETY: flock on our own open file.
     unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
+    let text: String = paths.iter().map(|p| format!("cgroup {}\n", p.display())).collect();
+    f.write_all(text.as_bytes()).ok()?;
     Some(Journal { path, lock: f })
 }
 
@@ -220,7 +221,7 @@ pub fn sweep_stale() {
         if Path::new(&format!("/proc/{pid}")).exists() {
             continue;
         }
-        let Ok(file) = open_journal(&entry.path(), false) else { continue };
+        let Ok(mut file) = open_journal_rw(&entry.path()) else { continue };
         if locked(&file) {
             continue;
         }
@@ -229,22 +230,78 @@ pub fn sweep_stale() {
             let host = files.host();
             host.hierarchies().into_iter().map(|h| h.own).collect()
         });
-        let text = std::io::read_to_string(file).unwrap_or_default();
-        for line in text.lines() {
-            let Some(("cgroup", path)) = line.split_once(' ') else { continue };
-            let path = Path::new(path);
-            if a_block_cgroup_below(path, owns) && on_cgroupfs(path) {
-                cgroup::kill_procs(path);
-                cgroup::remove_dir_retrying(path);
-            }
+        let text = std::io::read_to_string(&file).unwrap_or_default();
+        let left: String = text.lines().filter(|line| !swept(line, owns)).map(|l| format!("{l}\n")).collect();
+        if left.is_empty() {
+            let _ = std::fs::remove_file(entry.path());
+        } else {
+            // What this shell may not touch (another cgroup's blocks) stays
+            // listed, for a shell that may.
+            use std::io::{Seek, Write};
+            let _ = file.set_len(0).and_then(|()| file.rewind()).and_then(|()| file.write_all(left.as_bytes()));
         }
-        let _ = std::fs::remove_file(entry.path());
     }
+}
+
+/// Opens a dead shell's journal to read and rewrite, not through a symlink.
+fn open_journal_rw(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new().read(true).write(true).custom_flags(libc::O_NOFOLLOW).open(path)
+}
+
+/// Handles one journal line; false when it must stay listed: a block's
+/// cgroup that exists but is not below this shell's own (`owns`), or that
+/// could not be removed. A line that names no block cgroup is dropped.
+fn swept(line: &str, owns: &[PathBuf]) -> bool {
+    let Some(("cgroup", path)) = line.split_once(' ') else { return true };
+    let path = Path::new(path);
+    if !path.exists() {
+        return true;
+    }
+    if a_block_cgroup_below(path, owns) && on_cgroupfs(path) {
+        cgroup::kill_procs(path);
+        return cgroup::remove_dir_retrying(path);
+    }
+    !is_block_cgroup_shape(path)
+}
+
+/// Whether `path` ends as a block cgroup's does (`…/isosh-…` or
+/// `…/isosh-…/body`).
+fn is_block_cgroup_shape(path: &Path) -> bool {
+    let named = |p: &Path| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("isosh-"));
+    named(path) || (path.ends_with(cgroup::LEAF) && path.parent().is_some_and(named))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sweep drops a journal line only when it is done with it: gone,
+    /// removed, or naming no block cgroup. A block's cgroup below another
+    /// cgroup than this shell's stays listed (issue 10's review: a shell in
+    /// another session deleted such a journal, and the directories stayed
+    /// forever); so does anything it may not touch.
+    #[test]
+    fn the_sweep_keeps_the_lines_it_cannot_handle() {
+        let base = std::env::temp_dir().join(format!("isosh-sweep-lines-{}", std::process::id()));
+        let foreign = base.join("other-session/isosh-42-0");
+        std::fs::create_dir_all(foreign.join(cgroup::LEAF)).unwrap();
+        let owns = [base.join("mine")];
+        let line = |p: &Path| format!("cgroup {}", p.display());
+        // Not below our own cgroup: kept, and not touched.
+        assert!(!swept(&line(&foreign), &owns));
+        assert!(!swept(&line(&foreign.join(cgroup::LEAF)), &owns));
+        assert!(foreign.join(cgroup::LEAF).exists());
+        // Below our own but not on cgroupfs (a planted path): kept, untouched.
+        let planted = base.join("mine/isosh-43-0");
+        std::fs::create_dir_all(&planted).unwrap();
+        assert!(!swept(&line(&planted), &owns));
+        assert!(planted.exists());
+        // Gone, or no block cgroup at all: dropped.
+        assert!(swept(&line(&base.join("mine/isosh-44-0")), &owns));
+        assert!(swept(&line(&base.join("other-session")), &owns));
+        assert!(swept("something else", &owns));
+        std::fs::remove_dir_all(&base).unwrap();
+    }
 
     /// A panic while a block runs unwinds through its `Resources`: the
     /// process in the block's cgroup is killed and the directories go.

@@ -125,8 +125,15 @@ pub trait Mounter {
     /// `mount_setattr(target, AT_RECURSIVE)`: sets `attr` on the mount at
     /// `target` and every mount below it.
     fn set_attr(&mut self, step: SetupStep, target: &str, attr: u64) -> Result<(), StepFailure>;
-    /// `mkdir -p` of a path the set-up itself made (a fresh tmpfs).
+    /// `mkdir -p` of a path the set-up itself made (a fresh tmpfs, the
+    /// root's top level); a symlink at the end is refused.
     fn mkdir(&mut self, step: SetupStep, path: &str) -> Result<(), StepFailure>;
+    /// `base/rel` in a layer (`base` is the set-up's own: the scratch tmpfs
+    /// or a held `--name` layer), made where missing one directory at a
+    /// time without following a symlink — what is in a layer was written
+    /// by earlier bodies — and named as `/proc/self/fd/N`, so that the
+    /// mount takes exactly the directory checked.
+    fn layer_dir(&mut self, step: SetupStep, base: &str, rel: &str) -> Result<String, StepFailure>;
     /// An empty file, to bind a file over.
     fn touch(&mut self, step: SetupStep, path: &str) -> Result<(), StepFailure>;
     /// A symlink at `at` pointing to `to`.
@@ -264,7 +271,38 @@ impl Mounter for Kernel {
     }
 
     fn mkdir(&mut self, s: SetupStep, path: &str) -> Result<(), StepFailure> {
-        std::fs::create_dir_all(path).map_err(|e| io_failure(s, &e, format!("mkdir {path}")))
+        std::fs::create_dir_all(path).map_err(|e| io_failure(s, &e, format!("mkdir {path}")))?;
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                Err(StepFailure::new(s, Errno::ELOOP, format!("{path} is a symlink (left in a layer by a block?)")))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn layer_dir(&mut self, s: SetupStep, base: &str, rel: &str) -> Result<String, StepFailure> {
+        use nix::fcntl::{OFlag, openat};
+        use nix::sys::stat::{Mode, mkdirat};
+        let fail = |e: Errno| {
+            let why = if matches!(e, Errno::ENOTDIR | Errno::ELOOP) {
+                " (not a directory: a symlink left in the layer by an earlier block?)"
+            } else {
+                ""
+            };
+            StepFailure::new(s, e, format!("{base}/{rel}{why}"))
+        };
+        let dir = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+        let mut at = open_path(Path::new(base), dir).map_err(fail)?;
+        for name in rel.split('/').filter(|n| !n.is_empty()) {
+            match mkdirat(&at, name, Mode::from_bits_truncate(0o755)) {
+                Ok(()) | Err(Errno::EEXIST) => {}
+                Err(e) => return Err(fail(e)),
+            }
+            at = openat(&at, name, dir | OFlag::O_NOFOLLOW, Mode::empty()).map_err(fail)?;
+        }
+        let path = Kernel::fd_path(at);
+        crate::trace::emit(|| format!("openat({base:?}, {rel:?}, O_PATH|O_DIRECTORY|O_NOFOLLOW) = {path}"));
+        Ok(path)
     }
 
     fn touch(&mut self, s: SetupStep, path: &str) -> Result<(), StepFailure> {
@@ -431,6 +469,16 @@ impl Mounter for Recorder {
 
     fn mkdir(&mut self, _: SetupStep, _: &str) -> Result<(), StepFailure> {
         Ok(())
+    }
+
+    fn layer_dir(&mut self, s: SetupStep, base: &str, rel: &str) -> Result<String, StepFailure> {
+        self.note(
+            s,
+            format!(
+                "openat({base:?}, {rel:?}, O_PATH|O_DIRECTORY|O_NOFOLLOW) = /proc/self/fd/N   (mkdirat what is missing)"
+            ),
+        );
+        Ok("/proc/self/fd/N".into())
     }
 
     fn touch(&mut self, _: SetupStep, _: &str) -> Result<(), StepFailure> {
@@ -671,8 +719,8 @@ fn root_layer<M: Mounter>(
 /// (`/bin -> usr/bin`) are recreated as symlinks.
 fn per_directory_overlays<M: Mounter>(m: &mut M, layers: &str) -> Result<(), StepFailure> {
     let s = SetupStep::RootLayer;
-    let (upper, work, top) = (format!("{layers}/upper"), format!("{layers}/work"), format!("{layers}/top"));
-    m.mkdir(s, &top)?;
+    let (upper, work) = (format!("{layers}/upper"), format!("{layers}/work"));
+    let top = m.layer_dir(s, layers, "top")?;
     m.mount(s, Some(&top), ROOT, None, MsFlags::MS_BIND, None)?;
     m.set_attr(s, ROOT, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)?;
     let (upper, work) = (upper.as_str(), work.as_str());
@@ -740,9 +788,11 @@ impl Layers<'_> {
             return Ok(());
         }
         m.mkdir(s, &target)?;
-        let (u, w) = (format!("{}/{rel}", self.upper), format!("{}/{rel}", self.work));
-        m.mkdir(s, &u)?;
-        m.mkdir(s, &w)?;
+        // A --name layer's upper/<rel> was written by earlier bodies (one
+        // on a --rootfs root sees all of upper/ as its root): no symlink
+        // there may take the overlay elsewhere.
+        let u = m.layer_dir(s, self.upper, rel)?;
+        let w = m.layer_dir(s, self.work, rel)?;
         let below = format!("{host}/");
         if !self.mount_points.iter().any(|p| p.starts_with(below.as_bytes())) {
             let opts = overlay_options(&host, &u, &w, Privilege::Rootless);
@@ -930,7 +980,7 @@ mod tests {
 
     /// The rootless root's top level, bound from the layers' `top/`.
     fn is_top_bind(call: &str) -> bool {
-        call.starts_with("mount(\"/tmp/top\", \"/tmp/root\", NULL, MS_BIND,")
+        call.starts_with("mount(\"/proc/self/fd/N\", \"/tmp/root\", NULL, MS_BIND,")
     }
 
     #[test]
