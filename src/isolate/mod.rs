@@ -741,6 +741,20 @@ fn or_report<T, H: Host>(sh: &H, report_fd: RawFd, r: Result<T, StepFailure>) ->
     }
 }
 
+/// Grows init's fd table to 256 slots while init is its only user: the
+/// kernel grows a table that a thread shares only after an RCU grace
+/// period (4–20 ms here), and init's mount thread opens fds (layers,
+/// volumes, image layers) while init itself opens others.
+fn grow_fd_table(any_open_fd: RawFd) {
+    // SAFETY: fcntl and close on fds of our own.
+    unsafe {
+        let high = libc::fcntl(any_open_fd, libc::F_DUPFD_CLOEXEC, 255);
+        if high >= 0 {
+            libc::close(high);
+        }
+    }
+}
+
 /// The block's cgroups, as init takes them.
 #[derive(Clone, Copy)]
 struct InitCgroups<'a> {
@@ -787,6 +801,7 @@ fn container_init<H: Host>(
     // root and cwd) — while init makes the namespace, straight away as it
     // takes longest. Until the join, init must not resolve a path at all:
     // the thread is covering /tmp and may move the root.
+    grow_fd_table(report_fd);
     let tree = std::thread::scope(|scope| {
         let builder = std::thread::Builder::new().stack_size(256 << 10);
         let building = builder.spawn_scoped(scope, || rootfs::build(&mut rootfs::Kernel, spec, layout, privilege));

@@ -9,9 +9,8 @@
 //! cgroup. Both are made from [`ALLOWED`].
 
 use super::CgroupError;
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::path::Path;
-use std::sync::OnceLock;
 
 /// One allowed device: char devices only; `minor: None` is any minor.
 pub struct Allowed {
@@ -151,35 +150,27 @@ fn bpf<T>(cmd: libc::c_long, attr: &T) -> std::io::Result<libc::c_long> {
     if r < 0 { Err(std::io::Error::last_os_error()) } else { Ok(r) }
 }
 
-/// Where the program's fd goes (bash keeps its own at 255 and below).
-const PROGRAM_FD_FLOOR: RawFd = 200;
-
-/// The loaded program, once per shell (its fd is close-on-exec).
-fn loaded() -> Result<RawFd, String> {
-    static PROG: OnceLock<Result<OwnedFd, String>> = OnceLock::new();
-    PROG.get_or_init(|| {
-        let code = program();
-        let license = c"GPL";
-        let mut name = [0u8; 16];
-        name[..11].copy_from_slice(b"isosh_devcg");
-        let attr = ProgLoadAttr {
-            prog_type: BPF_PROG_TYPE_CGROUP_DEVICE,
-            insn_cnt: code.len() as u32,
-            insns: code.as_ptr() as u64,
-            license: license.as_ptr() as u64,
-            prog_name: name,
-            ..Default::default()
-        };
-        let fd = bpf(BPF_PROG_LOAD, &attr).map_err(|e| format!("bpf(BPF_PROG_LOAD): {e}"))?;
-        // SAFETY: a new fd the kernel just gave us.
-        let fd = unsafe { OwnedFd::from_raw_fd(fd as RawFd) };
-        // Kept for the shell's life: high, out of the way of `exec 3>log`.
-        crate::process::spawn::dup_above(fd.as_fd(), PROGRAM_FD_FLOOR)
-            .map_err(|e| format!("fcntl(F_DUPFD_CLOEXEC): {e}"))
-    })
-    .as_ref()
-    .map(|fd| fd.as_raw_fd())
-    .map_err(Clone::clone)
+/// Loads the program. Each block's init loads its own and closes it once
+/// attached: an fd kept for the shell's life, high out of the way of `exec
+/// 3>log`, made init grow its fd table while its mount thread shared it —
+/// which waits for an RCU grace period (4–20 ms here).
+fn load() -> Result<OwnedFd, String> {
+    let code = program();
+    let license = c"GPL";
+    let mut name = [0u8; 16];
+    name[..11].copy_from_slice(b"isosh_devcg");
+    let attr = ProgLoadAttr {
+        prog_type: BPF_PROG_TYPE_CGROUP_DEVICE,
+        insn_cnt: code.len() as u32,
+        insns: code.as_ptr() as u64,
+        license: license.as_ptr() as u64,
+        prog_name: name,
+        ..Default::default()
+    };
+    let fd = bpf(BPF_PROG_LOAD, &attr).map_err(|e| format!("bpf(BPF_PROG_LOAD): {e}"))?;
+    // SAFETY: a new fd the kernel just gave us, close-on-exec (bpf(2)
+    // gives every fd O_CLOEXEC).
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
 }
 
 /// Attaches the allowlist to the cgroup v2 directory `dir` (no override:
@@ -188,17 +179,17 @@ fn loaded() -> Result<RawFd, String> {
 pub fn attach(dir: &Path) -> Result<(), CgroupError> {
     let cgroup =
         std::fs::File::open(dir).map_err(|e| CgroupError::Attach { path: dir.to_path_buf(), reason: e.to_string() })?;
-    attach_fd(cgroup.as_fd(), dir)
+    attach_fd(std::os::fd::AsFd::as_fd(&cgroup), dir)
 }
 
 /// Attaches the allowlist to the cgroup v2 directory open as `cgroup`
 /// (`dir` names it in messages).
 pub fn attach_fd(cgroup: std::os::fd::BorrowedFd, dir: &Path) -> Result<(), CgroupError> {
     let fail = |reason: String| CgroupError::Attach { path: dir.to_path_buf(), reason };
-    let prog = loaded().map_err(fail)?;
+    let prog = load().map_err(fail)?;
     let attr = AttachAttr {
         target_fd: cgroup.as_raw_fd() as u32,
-        attach_bpf_fd: prog as u32,
+        attach_bpf_fd: prog.as_raw_fd() as u32,
         attach_type: BPF_CGROUP_DEVICE,
         attach_flags: 0,
     };
