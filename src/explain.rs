@@ -752,7 +752,8 @@ fn isolate_steps(
         Ok(spec::Request::Run(s)) => *s,
         Ok(_) => return vec![("options".into(), "--help/--doctor: prints, runs nothing".into())],
         Err(e) => {
-            notes.push(e.0);
+            // As the runtime: the block does not start (isolate::fail).
+            notes.push(format!("{}: the block would not start (status {})", e.0, crate::status::SETUP_FAILED));
             return Vec::new();
         }
     };
@@ -871,6 +872,16 @@ mod tests {
 
     fn the_shell(e: &Explanation, pipeline: usize) -> &Process {
         e.pipelines[pipeline].iter().find(|p| p.in_shell).unwrap()
+    }
+
+    /// A block whose options the runtime refuses is shown as not starting,
+    /// with the runtime's status (125), not as a plan that runs.
+    #[test]
+    fn refused_isolate_options_say_the_block_would_not_start() {
+        let mut sh = shell();
+        let e = sh.explain("isolate --fd 1 < true >").unwrap();
+        let note = e.notes.iter().find(|n| n.contains("--fd 1")).unwrap();
+        assert!(note.ends_with("the block would not start (status 125)"), "{note}");
     }
 
     #[test]
