@@ -70,19 +70,34 @@ fn probe_overlay(rootless: bool) -> bool {
 /// check walks the layout blocks really use — the root layer, /proc, /dev,
 /// /sys, pivot_root, seccomp — not a stand-in. The first line a failing
 /// block prints names its step.
-fn probe_block() -> Result<(), String> {
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find isosh itself: {e}"))?;
+fn probe_block() -> Result<(), ProbeError> {
+    let exe = std::env::current_exe().map_err(ProbeError::NoExe)?;
     let out = std::process::Command::new(exe)
         .args(["--norc", "-c", "isolate < true >"])
         .stdin(std::process::Stdio::null())
         .output()
-        .map_err(|e| format!("cannot start isosh: {e}"))?;
+        .map_err(ProbeError::Start)?;
     let said = String::from_utf8_lossy(&out.stderr);
     match (out.status.code(), said.lines().next()) {
         (Some(0), None) => Ok(()),
-        (_, Some(first)) => Err(first.trim_start_matches("isosh: ").to_string()),
-        (code, None) => Err(format!("ended with {code:?} and said nothing")),
+        (_, Some(first)) => Err(ProbeError::Said(first.trim_start_matches("isosh: ").to_string())),
+        (code, None) => Err(ProbeError::Silent(code)),
     }
+}
+
+/// Why the doctor's probe block did not run.
+#[derive(Debug, thiserror::Error)]
+enum ProbeError {
+    /// The running binary could not be found to start again.
+    #[error("cannot find isosh itself: {0}")]
+    NoExe(std::io::Error),
+    #[error("cannot start isosh: {0}")]
+    Start(std::io::Error),
+    /// The block failed and said why (its first line: the step).
+    #[error("{0}")]
+    Said(String),
+    #[error("ended with {0:?} and said nothing")]
+    Silent(Option<i32>),
 }
 
 /// The doctor's text, and whether every check passed.
@@ -184,7 +199,7 @@ pub fn report() -> (String, bool) {
     let block = probe_block();
     let detail = match &block {
         Ok(()) => "`isolate < true >` runs: root layer, /proc, /dev, /sys, pivot_root, seccomp".to_string(),
-        Err(first) => first.clone(),
+        Err(first) => first.to_string(),
     };
     out.push_str(&line(block.is_ok(), "a block", &detail));
 

@@ -4,6 +4,21 @@
 
 use super::{Exec, Shell, out, usage_error};
 
+/// A format or argument printf cannot use: reported, the rest printed,
+/// status 1 (dash, bash).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PrintfError {
+    /// A `%` at the end of the format.
+    #[error("missing format character")]
+    MissingFormatChar,
+    /// A numeric conversion's argument that is not a number.
+    #[error("{0}: invalid number")]
+    InvalidNumber(String),
+    /// A conversion printf does not have (`%y`).
+    #[error("%{0}: invalid conversion")]
+    InvalidConversion(char),
+}
+
 pub fn printf(sh: &mut Shell, argv: &[String]) -> Exec {
     let Some(format) = argv.get(1) else {
         return usage_error(sh, false, "printf: usage: printf FORMAT [ARG...]");
@@ -16,8 +31,8 @@ pub fn printf(sh: &mut Shell, argv: &[String]) -> Exec {
         match render(format, &mut args, &mut text) {
             Ok(stop) if stop => break,
             Ok(_) => {}
-            Err(msg) => {
-                sh.error(&format!("printf: {msg}"));
+            Err(e) => {
+                sh.error(&format!("printf: {e}"));
                 status = 1;
             }
         }
@@ -33,7 +48,7 @@ pub fn printf(sh: &mut Shell, argv: &[String]) -> Exec {
 }
 
 /// One pass over the format. Returns true when `\c` stopped all output.
-fn render<'a>(format: &str, args: &mut impl Iterator<Item = &'a str>, out: &mut String) -> Result<bool, String> {
+fn render<'a>(format: &str, args: &mut impl Iterator<Item = &'a str>, out: &mut String) -> Result<bool, PrintfError> {
     let mut chars = format.chars().peekable();
     let mut error = None;
     while let Some(c) = chars.next() {
@@ -74,7 +89,7 @@ fn render<'a>(format: &str, args: &mut impl Iterator<Item = &'a str>, out: &mut 
                         break;
                     }
                 }
-                let Some(conv) = chars.next() else { return Err("missing format character".into()) };
+                let Some(conv) = chars.next() else { return Err(PrintfError::MissingFormatChar) };
                 let arg = args.next();
                 match conversion(&spec, conv, arg, out) {
                     Ok(true) => return Ok(true),
@@ -144,14 +159,14 @@ fn escape(chars: &mut std::iter::Peekable<std::str::Chars>, out: &mut String, in
 }
 
 /// A number argument: decimal, octal, hex, or `'c` for a character code.
-fn number(arg: &str) -> Result<i64, String> {
+fn number(arg: &str) -> Result<i64, PrintfError> {
     if let Some(rest) = arg.strip_prefix(['\'', '"']) {
         return Ok(rest.chars().next().map_or(0, |c| crate::bytes::raw_byte(c).map_or(c as i64, i64::from)));
     }
     if arg.trim().is_empty() {
         return Ok(0);
     }
-    crate::expand::arith::parse_number(arg).ok_or_else(|| format!("{arg}: invalid number"))
+    crate::expand::arith::parse_number(arg).ok_or_else(|| PrintfError::InvalidNumber(arg.to_string()))
 }
 
 /// `%q` (bash): the argument quoted so the shell reads it back as itself.
@@ -216,7 +231,7 @@ fn precision(spec: &str) -> Option<usize> {
 }
 
 /// One `%…` conversion. Returns true when a `%b` argument held `\c`.
-fn conversion(spec: &str, conv: char, arg: Option<&str>, out: &mut String) -> Result<bool, String> {
+fn conversion(spec: &str, conv: char, arg: Option<&str>, out: &mut String) -> Result<bool, PrintfError> {
     let flags: String = spec[1..].chars().take_while(|c| "-+ #0".contains(*c)).collect();
     match conv {
         's' => {
@@ -270,7 +285,9 @@ fn conversion(spec: &str, conv: char, arg: Option<&str>, out: &mut String) -> Re
         'f' | 'F' | 'e' | 'E' | 'g' | 'G' => {
             let v: f64 = match arg {
                 Some(a) if a.starts_with(['\'', '"']) => number(a)? as f64,
-                Some(a) if !a.trim().is_empty() => a.trim().parse().map_err(|_| format!("{a}: invalid number"))?,
+                Some(a) if !a.trim().is_empty() => {
+                    a.trim().parse().map_err(|_| PrintfError::InvalidNumber(a.to_string()))?
+                }
                 _ => 0.0,
             };
             let p = precision(spec).unwrap_or(6);
@@ -282,7 +299,7 @@ fn conversion(spec: &str, conv: char, arg: Option<&str>, out: &mut String) -> Re
             };
             out.push_str(&pad(spec, body, true));
         }
-        other => return Err(format!("%{other}: invalid conversion")),
+        other => return Err(PrintfError::InvalidConversion(other)),
     }
     Ok(false)
 }

@@ -6,7 +6,41 @@ use crate::expand;
 use crate::syntax::ast::{CondExpr, Word};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 
-type T = Result<bool, String>;
+type T = Result<bool, TestError>;
+
+/// Why `test`, `[` or `[[ ]]` could not evaluate its expression: status 2,
+/// as dash and bash (the messages are theirs).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TestError {
+    /// An argument left over after a whole expression.
+    #[error("unexpected '{0}'")]
+    Unexpected(String),
+    /// An operator at the end, with nothing to work on.
+    #[error("argument expected")]
+    ArgumentExpected,
+    /// `( …` without its `)`.
+    #[error("missing ')'")]
+    MissingParen,
+    /// `-eq` and the like on something that is not an integer.
+    #[error("{0}: bad number")]
+    BadNumber(String),
+    /// A word where an operator must be.
+    #[error("{0}: unknown operator")]
+    UnknownOperator(String),
+    /// `=~` with a pattern regcomp refuses.
+    #[error("{0}: invalid regular expression")]
+    BadRegex(String),
+    /// `[[ a -eq b ]]`: a side that is not a valid arithmetic expression.
+    #[error("{0}")]
+    Arith(String),
+}
+
+impl TestError {
+    /// The status of a command that fails this way.
+    pub fn status(&self) -> i32 {
+        crate::status::USAGE
+    }
+}
 
 pub fn test(sh: &mut Shell, argv: &[String]) -> Exec {
     let mut args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
@@ -20,9 +54,9 @@ pub fn test(sh: &mut Shell, argv: &[String]) -> Exec {
     match evaluate(&args) {
         Ok(true) => Ok(0),
         Ok(false) => Ok(1),
-        Err(msg) => {
-            sh.error(&format!("{}: {msg}", argv[0]));
-            Ok(2)
+        Err(e) => {
+            sh.error(&format!("{}: {e}", argv[0]));
+            Ok(e.status())
         }
     }
 }
@@ -49,7 +83,7 @@ pub fn evaluate(args: &[&str]) -> T {
             let v = p.or()?;
             match args.get(p.pos) {
                 None => Ok(v),
-                Some(extra) => Err(format!("unexpected '{extra}'")),
+                Some(extra) => Err(TestError::Unexpected(extra.to_string())),
             }
         }
     }
@@ -94,12 +128,12 @@ impl<'b> Expr<'_, 'b> {
     }
 
     fn primary(&mut self) -> T {
-        let Some(a) = self.peek() else { return Err("argument expected".into()) };
+        let Some(a) = self.peek() else { return Err(TestError::ArgumentExpected) };
         if a == "(" {
             self.pos += 1;
             let v = self.or()?;
             if self.peek() != Some(")") {
-                return Err("missing ')'".into());
+                return Err(TestError::MissingParen);
             }
             self.pos += 1;
             return Ok(v);
@@ -122,8 +156,8 @@ impl<'b> Expr<'_, 'b> {
     }
 }
 
-fn integer(s: &str) -> Result<i64, String> {
-    s.trim().parse().map_err(|_| format!("{s}: bad number"))
+fn integer(s: &str) -> Result<i64, TestError> {
+    s.trim().parse().map_err(|_| TestError::BadNumber(s.to_string()))
 }
 
 fn unary(op: &str, a: &str) -> T {
@@ -161,7 +195,7 @@ fn unary(op: &str, a: &str) -> T {
         "-r" => access(nix::unistd::AccessFlags::R_OK),
         "-w" => access(nix::unistd::AccessFlags::W_OK),
         "-x" => access(nix::unistd::AccessFlags::X_OK),
-        _ => return Err(format!("{op}: unknown operator")),
+        _ => return Err(TestError::UnknownOperator(op.to_string())),
     })
 }
 
@@ -188,7 +222,7 @@ fn binary(a: &str, op: &str, b: &str) -> T {
             (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
             _ => false,
         },
-        _ => return Err(format!("{op}: unknown operator")),
+        _ => return Err(TestError::UnknownOperator(op.to_string())),
     })
 }
 
@@ -249,7 +283,7 @@ fn cond_eval(sh: &mut Shell, e: &CondExpr) -> Exec<T> {
                         if s.trim().is_empty() {
                             return Ok(0);
                         }
-                        crate::expand::arith::eval(&mut sh.state, s).map_err(|e| e.to_string())
+                        crate::expand::arith::eval(&mut sh.state, s).map_err(|e| TestError::Arith(e.to_string()))
                     };
                     match (num(&a), num(&b)) {
                         (Ok(x), Ok(y)) => binary(&x.to_string(), op, &y.to_string()),
@@ -276,7 +310,7 @@ fn regex_match(re: &str, text: &str) -> T {
     unsafe {
         let mut compiled: libc::regex_t = std::mem::zeroed();
         if libc::regcomp(&mut compiled, re_c.as_ptr(), libc::REG_EXTENDED | libc::REG_NOSUB) != 0 {
-            return Err(format!("{re}: invalid regular expression"));
+            return Err(TestError::BadRegex(re.to_string()));
         }
         let r = libc::regexec(&compiled, text_c.as_ptr(), 0, std::ptr::null_mut(), 0);
         libc::regfree(&mut compiled);

@@ -154,7 +154,7 @@ fn bpf<T>(cmd: libc::c_long, attr: &T) -> std::io::Result<libc::c_long> {
 /// attached: an fd kept for the shell's life, high out of the way of `exec
 /// 3>log`, made init grow its fd table while its mount thread shared it —
 /// which waits for an RCU grace period (4–20 ms here).
-fn load() -> Result<OwnedFd, String> {
+fn load() -> std::io::Result<OwnedFd> {
     let code = program();
     let license = c"GPL";
     let mut name = [0u8; 16];
@@ -167,7 +167,7 @@ fn load() -> Result<OwnedFd, String> {
         prog_name: name,
         ..Default::default()
     };
-    let fd = bpf(BPF_PROG_LOAD, &attr).map_err(|e| format!("bpf(BPF_PROG_LOAD): {e}"))?;
+    let fd = bpf(BPF_PROG_LOAD, &attr)?;
     // SAFETY: a new fd the kernel just gave us, close-on-exec (bpf(2)
     // gives every fd O_CLOEXEC).
     Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
@@ -186,7 +186,7 @@ pub fn attach(dir: &Path) -> Result<(), CgroupError> {
 /// (`dir` names it in messages).
 pub fn attach_fd(cgroup: std::os::fd::BorrowedFd, dir: &Path) -> Result<(), CgroupError> {
     let fail = |reason: String| CgroupError::Attach { path: dir.to_path_buf(), reason };
-    let prog = load().map_err(fail)?;
+    let prog = load().map_err(|e| fail(format!("bpf(BPF_PROG_LOAD): {e}")))?;
     let attr = AttachAttr {
         target_fd: cgroup.as_raw_fd() as u32,
         attach_bpf_fd: prog.as_raw_fd() as u32,
