@@ -19,8 +19,9 @@
 //! assembly ([`sys`]), and what it needs (a pidfd of init, the paths) sits
 //! at the bottom of its own stack mapping, written there before the clone.
 //! It starts with every signal blocked (the shell blocks them around the
-//! clone), closes every fd but the pidfd (a reader of the
-//! block's output must see EOF when the shell is done), waits for the pidfd
+//! clone), closes every fd but the pidfd and the journal's, whose lock it
+//! holds (a reader of the block's output must see EOF when the shell is
+//! done), waits for the pidfd
 //! to say init has exited, `rmdir`s the directories (leaves first, retrying
 //! on EBUSY for up to a second, as [`super::cgroup::remove_dir_retrying`]),
 //! removes the journal when every directory went, and finally unmaps its own
