@@ -48,7 +48,16 @@ pub fn run_text(sh: &mut Shell, text: &str, origin: Origin) -> Outcome {
 fn run_parsed(sh: &mut Shell, text: &str, origin: Origin) -> Outcome {
     let mut parser = Parser::new(text);
     loop {
-        match parser.next_command() {
+        // Aliases are expanded while a command is read, with the table as
+        // the commands before it left it (as dash).
+        parser.set_aliases(std::rc::Rc::new(sh.aliases.defined.clone()));
+        let splices = parser.splices();
+        let next = parser.next_command();
+        if parser.splices() != splices {
+            sh.follow_source_text(parser.text_now());
+        }
+        let text = parser.text_now();
+        match next {
             Ok(None) => return Outcome::Finished,
             Ok(Some(cmd)) => match run_verbosely(sh, text, &cmd) {
                 Ok(status) => sh.state.last_status = status,

@@ -71,6 +71,41 @@ proptest! {
     }
 }
 
+/// Alias names a token soup may use as command words.
+const ALIAS_NAMES: &[&str] = &["a", "b", "if", "EOF", "f", "isolate"];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The parser expands aliases while it reads (values spliced into the
+    /// text): any table of aliases whose values are token soup, over any
+    /// soup of text, parses or fails with an error — no panic, no hang,
+    /// however the values nest, name each other or end in blanks.
+    #[test]
+    fn aliases_spliced_while_reading_never_panic(
+        text in soup(),
+        values in prop::collection::vec(soup(), ALIAS_NAMES.len()),
+    ) {
+        bounded(Duration::from_secs(20), move || {
+            let table: std::collections::HashMap<String, String> = ALIAS_NAMES
+                .iter()
+                .zip(&values)
+                .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v).into_owned()))
+                .collect();
+            let text = String::from_utf8_lossy(&text).into_owned();
+            let mut parser = isosh::syntax::Parser::new(&text);
+            let table = std::rc::Rc::new(table);
+            for _ in 0..200 {
+                parser.set_aliases(table.clone());
+                match parser.next_command() {
+                    Ok(Some(_)) => {}
+                    Ok(None) | Err(_) => break,
+                }
+            }
+        });
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, failure_persistence: None, ..ProptestConfig::default() })]
 

@@ -55,12 +55,15 @@ impl Shell {
     ) -> Exec {
         self.substitution_status = None;
         self.sources.offset = sc.span.start;
-        if !self.aliases.defined.is_empty()
+        // Text read with the alias table had its aliases expanded by the
+        // parser (`alias_checked`); a command substitution's was not.
+        if !sc.alias_checked
+            && !self.aliases.defined.is_empty()
             && let Some(expanded) = self.alias_text(sc)
         {
             let name = sc.words[0].to_string();
             self.aliases.expanding.push(name);
-            let r = self.run_source(&expanded, "alias");
+            let r = self.run_alias_text(&expanded);
             self.aliases.expanding.pop();
             return r;
         }
@@ -145,6 +148,7 @@ impl Shell {
             words: sc.words[rest..].to_vec(),
             redirects: sc.redirects.clone(),
             span: sc.span,
+            alias_checked: false,
         };
         Some(format!("{text} {rest}"))
     }

@@ -54,24 +54,50 @@ impl Shell {
     /// command as it is parsed; `return`, `break` and the like pass through.
     pub(crate) fn run_source(&mut self, text: &str, name: &str) -> Exec {
         let source = Rc::new(Source { name: name.to_string(), text: text.to_string(), first_line: 1 });
-        self.in_source(source, |sh| sh.run_source_inner(text, name))
+        self.in_source(source, |sh| sh.run_source_inner(text, name, true))
     }
 
-    pub(super) fn run_source_inner(&mut self, text: &str, name: &str) -> Exec {
+    /// Runs the text an alias of a command substitution's command became
+    /// (see `run_simple_then`): its aliases are expanded as it runs, as the
+    /// command's were, not by the parser.
+    pub(super) fn run_alias_text(&mut self, text: &str) -> Exec {
+        let source = Rc::new(Source { name: "alias".to_string(), text: text.to_string(), first_line: 1 });
+        self.in_source(source, |sh| sh.run_source_inner(text, "alias", false))
+    }
+
+    pub(super) fn run_source_inner(&mut self, text: &str, name: &str, expand_aliases: bool) -> Exec {
         let mut parser = crate::syntax::Parser::new(text);
         let mut status = 0;
         loop {
-            match parser.next_command() {
+            if expand_aliases {
+                parser.set_aliases(Rc::new(self.aliases.defined.clone()));
+            }
+            let splices = parser.splices();
+            let next = parser.next_command();
+            if parser.splices() != splices {
+                self.follow_source_text(parser.text_now());
+            }
+            match next {
                 Ok(None) => return Ok(status),
                 Ok(Some(cmd)) => {
                     status = self.run_list(&cmd.list)?;
                     self.state.last_status = status;
                 }
                 Err(e) => {
-                    self.error_unlocated(&e.render(name, text, 1));
+                    self.error_unlocated(&e.render(name, parser.text_now(), 1));
                     return Err(self.fatal_unless_interactive(2));
                 }
             }
+        }
+    }
+
+    /// The innermost source's text is now `text`: the parser spliced an
+    /// alias's value into it, and the spans it hands out point into the
+    /// new text (error locations are counted in it).
+    pub(crate) fn follow_source_text(&mut self, text: &str) {
+        if let Some(top) = self.sources.stack.last_mut() {
+            let source = Source { name: top.name.clone(), text: text.to_string(), first_line: top.first_line };
+            *top = Rc::new(source);
         }
     }
 }

@@ -212,6 +212,11 @@ pub struct SimpleCommand {
     pub redirects: Vec<Redirect>,
     /// Where it is in the source text.
     pub span: Span,
+    /// The parser already looked its command word up as an alias (and
+    /// replaced it, where it was one), as dash does while reading: the
+    /// executor does not again. False for text parsed without the alias
+    /// table (command substitutions), whose aliases the executor expands.
+    pub alias_checked: bool,
 }
 
 /// `isolate [options…] < body >` followed by the block's own redirections.

@@ -27,6 +27,17 @@ pub struct Parser<'a> {
     pending_heredocs: Vec<PendingHereDoc>,
     /// A here-document that could not be read, reported by the next peek.
     heredoc_error: Option<ParseError>,
+    /// The shell's aliases, when this text's aliases are expanded while it
+    /// is read (as dash does: a script, `-c`, `eval`, `.`).
+    aliases: Option<std::rc::Rc<std::collections::HashMap<String, String>>>,
+    /// Aliases whose value is being read, with where that value ends in
+    /// `src`: not expanded again inside it.
+    aliases_active: Vec<(String, usize)>,
+    /// Where the word after an alias value that ends in a blank starts at
+    /// the earliest: that word is looked up too.
+    alias_next_word: Option<usize>,
+    /// How many alias values have been spliced into the text so far.
+    splices: usize,
 }
 
 struct PendingHereDoc {
@@ -52,7 +63,72 @@ impl<'a> Parser<'a> {
             last_end: 0,
             pending_heredocs: Vec::new(),
             heredoc_error: None,
+            aliases: None,
+            aliases_active: Vec::new(),
+            alias_next_word: None,
+            splices: 0,
         }
+    }
+
+    /// Expands `aliases` while reading from now on (the table as it is
+    /// when each complete command is read: the caller sets it again before
+    /// each `next_command`).
+    pub fn set_aliases(&mut self, aliases: std::rc::Rc<std::collections::HashMap<String, String>>) {
+        self.aliases = Some(aliases);
+    }
+
+    /// The text being read: the source, with the aliases expanded so far
+    /// spliced in (every span is an offset into it).
+    pub fn text_now(&self) -> &'a str {
+        self.src
+    }
+
+    /// How many alias values have been spliced into the text (it changes
+    /// when [`Parser::text_now`] does).
+    pub fn splices(&self) -> usize {
+        self.splices
+    }
+
+    /// If `tok` is a word naming an alias that may be expanded here,
+    /// replaces it by the alias's value in the text being read and says
+    /// so. The text is rebuilt (prefix, value, rest) and leaked: the
+    /// parser, the lexer and every span keep one text to point into.
+    fn expand_alias(&mut self, tok: &Token, first_word: bool) -> bool {
+        let Some(aliases) = &self.aliases else { return false };
+        let TokenKind::Word(w) = &tok.kind else { return false };
+        let Some(name) = w.as_plain_literal() else { return false };
+        // A reserved word is one only as a command's first word.
+        if (first_word && super::keywords::is_keyword(name)) || self.src.get(tok.span.start..tok.span.end) != Some(name)
+        {
+            return false;
+        }
+        let at = tok.span.start;
+        self.aliases_active.retain(|(_, end)| *end > at);
+        if self.aliases_active.iter().any(|(n, _)| n == name) {
+            return false;
+        }
+        let Some(value) = aliases.get(name) else { return false };
+        let text = format!("{}{}{}", &self.src[..at], value, &self.src[tok.span.end..]);
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        let grown = value.len() as isize - (tok.span.end - at) as isize;
+        for (_, end) in &mut self.aliases_active {
+            *end = (*end as isize + grown) as usize;
+        }
+        let end = at + value.len();
+        self.aliases_active.push((name.to_string(), end));
+        // A pending "next word" (an outer alias's value ended in a blank)
+        // moves with the text after this one.
+        self.alias_next_word = if value.ends_with([' ', '\t']) {
+            Some(end)
+        } else {
+            self.alias_next_word.map(|p| if p >= tok.span.end { (p as isize + grown) as usize } else { p })
+        };
+        self.src = text;
+        self.splices += 1;
+        self.lexer = Lexer::new(text);
+        self.rest = &text[at..];
+        self.peeked = None;
+        true
     }
 
     /// The next complete command, or `None` at the end of the text.
@@ -204,7 +280,12 @@ impl<'a> Parser<'a> {
             if multiline {
                 self.skip_newlines()?;
             }
-            let tok = self.peek()?;
+            let mut tok = self.peek()?;
+            // An alias here may be a reserved word that ends the list
+            // (`alias end='}'`): expanded before the list looks.
+            while self.expand_alias(&tok, true) {
+                tok = self.peek()?;
+            }
             if !Self::starts_command(&tok.kind) {
                 if items.is_empty() {
                     return Err(self.unexpected(&tok));
@@ -273,7 +354,16 @@ impl<'a> Parser<'a> {
     }
 
     fn command(&mut self) -> PResult<Command> {
-        let tok = self.peek()?;
+        let mut tok = self.peek()?;
+        // A blank at the end of an alias in an earlier command is that
+        // command's business (this command's own, expanded by `list`,
+        // ends after its first token).
+        if self.alias_next_word.is_some_and(|p| tok.span.start >= p) {
+            self.alias_next_word = None;
+        }
+        while self.expand_alias(&tok, true) {
+            tok = self.peek()?;
+        }
         let Some(_level) = crate::stack::Level::enter() else {
             return Err(ParseError::new(crate::stack::TOO_DEEP, tok.span));
         };
@@ -477,9 +567,28 @@ impl<'a> Parser<'a> {
     }
 
     fn simple_command(&mut self) -> PResult<Command> {
-        let mut cmd = SimpleCommand { assignments: vec![], words: vec![], redirects: vec![], span: self.peek()?.span };
+        let mut cmd = SimpleCommand {
+            assignments: vec![],
+            words: vec![],
+            redirects: vec![],
+            span: self.peek()?.span,
+            alias_checked: self.aliases.is_some(),
+        };
         loop {
             let tok = self.peek()?;
+            // The command word after assignment words, and the word after
+            // an alias value ending in a blank, are aliases' too (dash).
+            let after_blank = self.alias_next_word.is_some_and(|at| tok.span.start >= at);
+            if (after_blank || (cmd.words.is_empty() && !cmd.assignments.is_empty()))
+                && matches!(&tok.kind, TokenKind::Word(w) if assignment(w).is_none())
+            {
+                if after_blank {
+                    self.alias_next_word = None;
+                }
+                if self.expand_alias(&tok, false) {
+                    continue;
+                }
+            }
             match tok.kind {
                 TokenKind::Redir { .. } => {
                     let r = self.redirect()?;

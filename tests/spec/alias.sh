@@ -217,3 +217,90 @@ nothing echo ran
 ## stdout:
 ## ran
 ## status: 0
+
+#### aliases are expanded as a command is read: not on the line that defines them
+alias a=echo; a same-line 2>/dev/null; echo $?
+a next-line
+## stdout:
+## 127
+## next-line
+## status: 0
+
+#### an alias whose value is part of the syntax
+alias begin='{' end='}'
+begin echo in a group; end
+## stdout:
+## in a group
+## status: 0
+
+#### aliases for reserved words of a loop, each on its own
+alias loop=while go=do stop=done
+i=0; loop [ $i -lt 3 ]; go echo $i; i=$((i+1)); stop
+## stdout:
+## 0
+## 1
+## 2
+## status: 0
+
+#### a function keeps the alias as it was when it was defined
+alias e=echo
+f() { e in f; }
+unalias e
+f
+## stdout:
+## in f
+## status: 0
+
+#### an alias defined inside a function body is not used in that body
+f() { alias g=echo; g in body 2>/dev/null || echo not yet; }
+f
+g after
+## stdout:
+## not yet
+## after
+## status: 0
+
+#### an alias that names itself is not expanded again
+alias ls='ls -d'
+ls /
+## stdout:
+## /
+## status: 0
+
+#### an alias of several commands
+alias two='echo one; echo two'
+two
+## stdout:
+## one
+## two
+## status: 0
+
+#### eval reads its text with the aliases of the moment
+alias e=echo
+eval 'e from eval; alias e=false'
+eval 'e && echo no || echo replaced'
+## stdout:
+## from eval
+## replaced
+## status: 0
+
+#### a quoted command word is no alias
+alias e=echo
+'e' hi 2>/dev/null || echo quoted
+## stdout:
+## quoted
+## status: 0
+
+#### a blank at the end of an alias reaches only its own command's next word
+alias a='echo ' ll=LL
+a ll; echo ll
+true && a ll | cat
+a
+echo ll
+## stdout:
+## LL
+## ll
+## LL
+##
+## ll
+## status: 0
