@@ -121,7 +121,10 @@ pub fn run_reader(sh: &mut Shell, mut input: impl BufRead, name: &str) -> Outcom
         // A line that ends in a backslash continues on the next one.
         let backslashes =
             pending.strip_suffix('\n').unwrap_or(&pending).chars().rev().take_while(|&c| c == '\\').count();
-        let complete = backslashes % 2 == 0 && !matches!(crate::syntax::parse(&pending), Err(e) if e.incomplete);
+        // Read as it will be run: an alias may open a group (`begin`).
+        let aliases = std::rc::Rc::new(sh.aliases.defined.clone());
+        let parsed = crate::syntax::parse_with_aliases(&pending, aliases);
+        let complete = backslashes % 2 == 0 && !matches!(parsed, Err(e) if e.incomplete);
         if complete || at_end {
             let outcome = run_text(sh, &pending, Origin { name, first_line });
             first_line += pending.matches('\n').count();

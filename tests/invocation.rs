@@ -369,3 +369,16 @@ fn an_unclosed_block_with_a_redirection_suggests_closing_it_first() {
     assert_eq!(r.status, 2);
     assert!(r.stderr.contains("not closed with '>'") && r.stderr.contains("write `> >out.txt`"), "{}", r.stderr);
 }
+
+/// Commands read from standard input are complete as the shell will read
+/// them, with its aliases: `begin` (an alias for `{`) alone on a line waits
+/// for the rest of the group, as in dash.
+#[test]
+fn standard_input_reads_an_alias_that_opens_a_group_to_its_end() {
+    let dir = Scratch::new("inv-alias-stdin");
+    let input = "alias begin='{' end='}'\nbegin\necho inside\nend\necho after\n";
+    let ours = run_in(dir.path(), ISOSH, &[], input);
+    let dash = run_in(dir.path(), "dash", &[], input);
+    assert_eq!(dash.stdout, "inside\nafter\n", "{dash:?}");
+    assert_eq!((ours.stdout.as_str(), ours.status), (dash.stdout.as_str(), dash.status), "{ours:?}");
+}

@@ -8,7 +8,7 @@ pub mod parser;
 pub mod span;
 
 pub use error::ParseError;
-pub use parser::{Parser, parse};
+pub use parser::{Parser, parse, parse_with_aliases};
 pub use span::Span;
 
 #[cfg(test)]

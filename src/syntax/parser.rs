@@ -1015,6 +1015,22 @@ pub(crate) fn parse_detached(text: &str) -> PResult<List> {
     Ok(List { items })
 }
 
+/// Parses a whole text as the shell would read it with `aliases` (the
+/// table as it is now): for asking whether a text typed so far is a
+/// complete command (`begin` may be an alias for `{`).
+pub fn parse_with_aliases(
+    src: &str,
+    aliases: std::rc::Rc<std::collections::HashMap<String, String>>,
+) -> PResult<Vec<CompleteCommand>> {
+    let mut p = Parser::new(src);
+    p.set_aliases(aliases);
+    let mut out = Vec::new();
+    while let Some(c) = p.next_command()? {
+        out.push(c);
+    }
+    Ok(out)
+}
+
 /// Parses a whole text into complete commands (stops at the first error).
 pub fn parse(src: &str) -> PResult<Vec<CompleteCommand>> {
     let mut p = Parser::new(src);
