@@ -50,7 +50,7 @@ fn run_parsed(sh: &mut Shell, text: &str, origin: Origin) -> Outcome {
     loop {
         // Aliases are expanded while a command is read, with the table as
         // the commands before it left it (as dash).
-        parser.set_aliases(std::rc::Rc::new(sh.aliases.defined.clone()));
+        parser.set_aliases(sh.aliases.defined.clone());
         let splices = parser.splices();
         let next = parser.next_command();
         if parser.splices() != splices {
@@ -122,7 +122,7 @@ pub fn run_reader(sh: &mut Shell, mut input: impl BufRead, name: &str) -> Outcom
         let backslashes =
             pending.strip_suffix('\n').unwrap_or(&pending).chars().rev().take_while(|&c| c == '\\').count();
         // Read as it will be run: an alias may open a group (`begin`).
-        let aliases = std::rc::Rc::new(sh.aliases.defined.clone());
+        let aliases = sh.aliases.defined.clone();
         let parsed = crate::syntax::parse_with_aliases(&pending, aliases);
         let complete = backslashes % 2 == 0 && !matches!(parsed, Err(e) if e.incomplete);
         if complete || at_end {

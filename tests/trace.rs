@@ -103,9 +103,10 @@ fn per_process<'a>(
     (shell, order.into_iter().filter_map(|p| by_pid.remove(&p)).map(|(c, _)| c).collect())
 }
 
-fn from_strace(log: &str, shell_pid: &str) -> (Calls, Vec<Calls>) {
-    // `-f` splits a call another process interrupts into `<unfinished ...>`
-    // and `<... resumed>` halves: join them.
+/// `(pid, call)` per line of an `strace -f` log. `-f` splits a call that
+/// another process interrupts into `<unfinished ...>` and `<... resumed>`
+/// halves: they are joined, at the place of the first.
+fn join_resumed(log: &str) -> Vec<(String, String)> {
     let mut pending: BTreeMap<String, (usize, String)> = BTreeMap::new();
     let mut joined: Vec<(String, String)> = Vec::new();
     for line in log.lines() {
@@ -122,6 +123,11 @@ fn from_strace(log: &str, shell_pid: &str) -> (Calls, Vec<Calls>) {
             joined.push((pid.to_string(), call.to_string()));
         }
     }
+    joined
+}
+
+fn from_strace(log: &str, shell_pid: &str) -> (Calls, Vec<Calls>) {
+    let joined = join_resumed(log);
     // The shell's calls count from the copy of stderr tracing makes.
     per_process(joined.iter().map(|(p, c)| (p.as_str(), c.as_str())), shell_pid, "F_DUPFD_CLOEXEC, 100)")
 }
@@ -454,22 +460,7 @@ fn settle((shell, mut procs): (Calls, Vec<Calls>)) -> (Calls, Vec<Calls>) {
 fn from_plain_strace(log: &str) -> (Calls, Vec<Calls>) {
     let shell_pid = log.split_whitespace().next().unwrap_or("").to_string();
     let (shell, procs) = {
-        let mut pending: BTreeMap<String, (usize, String)> = BTreeMap::new();
-        let mut joined: Vec<(String, String)> = Vec::new();
-        for line in log.lines() {
-            let Some((pid, call)) = line.split_once(' ') else { continue };
-            let call = call.trim();
-            if let Some(first) = call.strip_suffix(" <unfinished ...>") {
-                pending.insert(pid.to_string(), (joined.len(), first.to_string()));
-                joined.push((pid.to_string(), first.to_string()));
-            } else if let Some((_, rest)) = call.split_once("resumed>") {
-                if let Some((at, first)) = pending.remove(pid) {
-                    joined[at].1 = format!("{first}{rest}");
-                }
-            } else {
-                joined.push((pid.to_string(), call.to_string()));
-            }
-        }
+        let joined = join_resumed(log);
         per_process(joined.iter().map(|(p, c)| (p.as_str(), c.as_str())), &shell_pid, "\"/run/isosh\"")
     };
     // The sweep may look at the journal of a block another test's shell

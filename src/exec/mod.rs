@@ -153,8 +153,11 @@ pub(crate) struct Sources {
 /// Aliases.
 #[derive(Default)]
 pub(crate) struct Aliases {
-    /// `alias` definitions: name → text.
-    pub(crate) defined: std::collections::HashMap<String, String>,
+    /// `alias` definitions: name → text. Shared (not copied) with the
+    /// parser, which reads each command with the table as it is then
+    /// (`Parser::set_aliases`); `alias` and `unalias` change a copy when
+    /// the parser still holds the old one.
+    pub(crate) defined: std::rc::Rc<std::collections::HashMap<String, String>>,
     /// The aliases being expanded (never one inside itself).
     pub(crate) expanding: Vec<String>,
 }

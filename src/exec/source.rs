@@ -70,7 +70,7 @@ impl Shell {
         let mut status = 0;
         loop {
             if expand_aliases {
-                parser.set_aliases(Rc::new(self.aliases.defined.clone()));
+                parser.set_aliases(self.aliases.defined.clone());
             }
             let splices = parser.splices();
             let next = parser.next_command();

@@ -56,7 +56,7 @@ fn read_command(
         Err(e) => return Err(e),
     };
     let mut hinted = None;
-    while let Err(e) = syntax::parse_with_aliases(&text, std::rc::Rc::new(sh.aliases.defined.clone()))
+    while let Err(e) = syntax::parse_with_aliases(&text, sh.aliases.defined.clone())
         && e.incomplete
     {
         // An unclosed block that may have meant `> >` says so now, not

@@ -48,7 +48,8 @@ fn strftime(format: &str) -> String {
         }
         let mut buf = [0u8; 256];
         let n = libc::strftime(buf.as_mut_ptr().cast(), buf.len(), cformat.as_ptr(), &tm);
-        String::from_utf8_lossy(&buf[..n]).into_owned()
+        // A locale's non-UTF-8 month name reaches the terminal as it is.
+        crate::bytes::decode(&buf[..n])
     }
 }
 

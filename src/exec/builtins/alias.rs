@@ -17,7 +17,7 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Exec {
     for a in &argv[1..] {
         match a.split_once('=') {
             Some((name, value)) => {
-                sh.aliases.defined.insert(name.to_string(), value.to_string());
+                std::rc::Rc::make_mut(&mut sh.aliases.defined).insert(name.to_string(), value.to_string());
             }
             None => match sh.aliases.defined.get(a) {
                 Some(v) => text.push_str(&format!("{a}={}\n", quote_always(v))),
@@ -34,7 +34,7 @@ pub fn alias(sh: &mut Shell, argv: &[String]) -> Exec {
 
 pub fn unalias(sh: &mut Shell, argv: &[String]) -> Exec {
     if argv.get(1).is_some_and(|a| a == "-a") {
-        sh.aliases.defined.clear();
+        std::rc::Rc::make_mut(&mut sh.aliases.defined).clear();
         return Ok(0);
     }
     if argv.len() == 1 {
@@ -42,7 +42,7 @@ pub fn unalias(sh: &mut Shell, argv: &[String]) -> Exec {
     }
     let mut status = 0;
     for a in &argv[1..] {
-        if sh.aliases.defined.remove(a).is_none() {
+        if std::rc::Rc::make_mut(&mut sh.aliases.defined).remove(a).is_none() {
             sh.error(&format!("unalias: {a}: not found"));
             status = 1;
         }

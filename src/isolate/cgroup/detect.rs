@@ -98,7 +98,7 @@ fn dir_in_mount(fs_root: &Path, mount: &CgroupMount, path: &str) -> PathBuf {
     let inside = path.strip_prefix(mount.root.trim_end_matches('/')).unwrap_or(path);
     let mut dir = fs_root.join(mount.mount_point.strip_prefix("/").unwrap_or(&mount.mount_point));
     for part in inside.split('/').filter(|p| !p.is_empty()) {
-        dir.push(part);
+        dir.push(crate::bytes::os(part));
     }
     dir
 }
@@ -220,6 +220,17 @@ mod tests {
             v1_dir(Path::new("/fake"), &mounts, &members, Controller::Pids),
             Some("/fake/sys/fs/cgroup/pids".into())
         );
+    }
+
+    /// A cgroup (or mount point) whose name is not UTF-8 names the right
+    /// directory: the files are read as bytes (`SelfFiles::read`).
+    #[test]
+    fn a_cgroup_name_that_is_not_utf8_keeps_its_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let mi = "1 1 0:1 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n";
+        let proc_cgroup = crate::bytes::decode(b"0::/user.slice/caf\xe9.scope\n");
+        let dir = v2_dir(Path::new("/"), &cgroup_mounts(mi), &memberships(&proc_cgroup)).unwrap();
+        assert_eq!(dir.as_os_str().as_bytes(), b"/sys/fs/cgroup/user.slice/caf\xe9.scope");
     }
 
     #[test]

@@ -171,7 +171,9 @@ impl SelfFiles {
         let read = |path: &str| {
             let mut buf = Vec::with_capacity(64 << 10);
             let _ = std::fs::File::open(path).and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut buf));
-            String::from_utf8_lossy(&buf).into_owned()
+            // As bytes: a cgroup or mount point whose name is not UTF-8
+            // still names the right directory.
+            crate::bytes::decode_vec(buf)
         };
         SelfFiles { mountinfo: read("/proc/self/mountinfo"), proc_cgroup: read("/proc/self/cgroup") }
     }

@@ -19,7 +19,8 @@ fn index(file: &Path) -> Result<HashMap<String, (u64, u64)>, ImageError> {
     for entry in entries {
         let entry = entry.map_err(|e| ImageError::Load(format!("{}: {e}", file.display())))?;
         if entry.header().entry_type().is_file() {
-            let name = String::from_utf8_lossy(&entry.path_bytes()).trim_start_matches("./").to_string();
+            // Losslessly: two members whose names are not UTF-8 stay apart.
+            let name = crate::bytes::decode(&entry.path_bytes()).trim_start_matches("./").to_string();
             out.insert(name, (entry.raw_file_position(), entry.size()));
         }
     }
