@@ -517,6 +517,56 @@ fn a_killed_shells_leftovers_are_swept_by_the_next_shell() {
     assert!(left().is_empty(), "the next isosh removed it: {:?}", left());
 }
 
+/// The journal is written before the first cgroup `mkdir`: a shell killed
+/// between the two left a cgroup that no later shell knew of. strace
+/// delivers SIGKILL on entry to the first, second, ... `mkdir` of the shell
+/// (the journal's directory, the block's cgroup, its leaf); whatever cgroup
+/// directories were made before the kill, the next isosh removes them all.
+#[test]
+fn a_shell_killed_while_it_makes_the_cgroup_leaves_it_to_the_sweep() {
+    require_root!();
+    if !common::have("strace") {
+        eprintln!("SKIP a_shell_killed_while_it_makes_the_cgroup: strace is missing (apt-get install strace)");
+        return;
+    }
+    let _killing = KILLED_SHELL.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = Scratch::new("iso-killed-mkdir");
+    let mut killed_in_a_cgroup_mkdir = false;
+    for when in 1.. {
+        let runtime = Scratch::new("iso-killed-mkdir-runtime");
+        std::fs::set_permissions(runtime.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+        let inject = format!("inject=mkdir:signal=KILL:when={when}");
+        let out = Command::new("strace")
+            .args(["-e", "trace=mkdir", "-e", &inject, ISOSH, "-c", "isolate < true >"])
+            .current_dir(dir.path())
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .output()
+            .unwrap();
+        let log = String::from_utf8_lossy(&out.stderr);
+        if !log.contains("killed by SIGKILL") {
+            // Past the shell's last mkdir: the block ran.
+            assert!(when > 3 && out.status.success(), "{log}");
+            break;
+        }
+        let mkdirs: Vec<&str> = log.lines().filter(|l| l.starts_with("mkdir(")).collect();
+        let made: Vec<&str> = (mkdirs.iter())
+            .filter(|l| l.ends_with("= 0"))
+            .filter_map(|l| l.split('"').nth(1))
+            .filter(|p| p.starts_with("/sys/fs/cgroup/"))
+            .collect();
+        killed_in_a_cgroup_mkdir |= mkdirs.last().is_some_and(|l| l.contains("\"/sys/fs/cgroup/")) && !made.is_empty();
+        for cg in &made {
+            assert!(Path::new(cg).is_dir(), "{cg} was made before the kill: {log}");
+        }
+        let r = Command::new(ISOSH).args(["-c", "true"]).env("XDG_RUNTIME_DIR", runtime.path()).status().unwrap();
+        assert!(r.success());
+        for cg in &made {
+            assert!(!Path::new(cg).exists(), "the next isosh removed {cg} (killed at mkdir number {when}): {log}");
+        }
+    }
+    assert!(killed_in_a_cgroup_mkdir, "one kill fell between the block's cgroup and its leaf");
+}
+
 #[test]
 fn help_and_doctor() {
     let r = sh("isolate --help");

@@ -127,15 +127,34 @@ pub struct Resources {
 }
 
 impl Resources {
-    /// Takes charge of `cg`, noting it in the journal so a later isosh can remove it if this one dies.
+    /// Notes every directory `plan` may make in a new journal, before any
+    /// is made: a shell SIGKILLed between a `mkdir` and its journal would
+    /// leave a cgroup no sweep finds. (A sweep drops a line whose directory
+    /// does not exist, so the ones left out cost nothing.)
+    pub fn journal_plan(&mut self, plan: &cgroup::Plan) {
+        let dirs: Vec<PathBuf> = plan.nodes.iter().flat_map(|n| [n.leaf.clone(), n.parent.clone()]).collect();
+        if !dirs.is_empty() {
+            self.journal = record(&dirs);
+        }
+    }
+
+    /// Takes charge of `cg`, noting it in the journal (if
+    /// [`journal_plan`](Self::journal_plan) made none) so a later isosh can
+    /// remove it if this one dies.
     pub fn adopt_cgroup(&mut self, cg: BlockCgroup) {
-        self.journal = record(&cg.dirs());
+        if self.journal.is_none() {
+            self.journal = record(&cg.dirs());
+        }
         self.cgroup = Some(cg);
     }
 
     /// Removes everything; returns what could not be removed.
     pub fn release(&mut self) -> Vec<PathBuf> {
-        let Some(cg) = self.cgroup.take() else { return Vec::new() };
+        let Some(cg) = self.cgroup.take() else {
+            // Nothing was made: the journal of the plan goes.
+            self.forget_if_gone(&[]);
+            return Vec::new();
+        };
         let stuck = cgroup::remove(&cg);
         self.forget_if_gone(&stuck);
         stuck

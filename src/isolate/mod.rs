@@ -246,10 +246,14 @@ enum PrepareError {
 fn prepare(spec: &IsolateSpec, setup: &Setup) -> Result<(Resources, rootfs::Layout), PrepareError> {
     let mut res = Resources::default();
     {
-        let made = (setup.cgroup.as_ref().map_err(Clone::clone))
-            .and_then(|plan| cgroup::apply(plan, &mut |op| crate::trace::emit(|| cgroup::describe(op))));
+        let made = (setup.cgroup.as_ref().map_err(Clone::clone)).and_then(|plan| {
+            res.journal_plan(plan);
+            cgroup::apply(plan, &mut |op| crate::trace::emit(|| cgroup::describe(op)))
+        });
         match made {
-            Ok(cg) if cg.made.is_empty() => {}
+            Ok(cg) if cg.made.is_empty() => {
+                res.release();
+            }
             Ok(cg) => res.adopt_cgroup(cg),
             Err(error) => {
                 let hint = if nix::unistd::geteuid().is_root() {
