@@ -23,6 +23,7 @@
 pub mod cgroup;
 mod cleaner;
 pub mod cleanup;
+mod cpus;
 mod doctor;
 pub mod image;
 mod init;
@@ -759,6 +760,13 @@ fn grow_fd_table(any_open_fd: RawFd) {
     }
 }
 
+/// What init's mount thread leaves: the root still to finish, or the root
+/// entered with /sys and the hostname done too.
+enum Built<'a> {
+    Tree(rootfs::Tree<'a>),
+    Finished(rootfs::Entered),
+}
+
 /// The block's cgroups, as init takes them.
 #[derive(Clone, Copy)]
 struct InitCgroups<'a> {
@@ -806,28 +814,57 @@ fn container_init<H: Host>(
     // takes longest. Until the join, init must not resolve a path at all:
     // the thread is covering /tmp and may move the root.
     grow_fd_table(report_fd);
-    let tree = std::thread::scope(|scope| {
-        let builder = std::thread::Builder::new().stack_size(256 << 10);
-        let building = builder.spawn_scoped(scope, || rootfs::build(&mut rootfs::Kernel, spec, layout, privilege));
-        let building =
-            building.map_err(|e| StepFailure::new(SetupStep::MountPropagation, namespaces::io_errno(&e), "thread"));
-        let building = or_report(sh, report_fd, building);
-        or_report(sh, report_fd, join_cgroup(procs));
-        if setup.new_net {
-            or_report(sh, report_fd, namespaces::new_net());
-        }
-        if let Some(policy) = cgroups.device_policy {
-            let attached = policy.attach().map_err(|e| {
-                let errno = if matches!(e, cgroup::CgroupError::Attach { .. }) { Errno::EPERM } else { Errno::EIO };
-                StepFailure::new(SetupStep::CgroupFiles, errno, e.to_string())
-            });
-            or_report(sh, report_fd, attached);
-        }
-        sh.become_child();
-        let built = building.join().map_err(|_| StepFailure::new(SetupStep::RootLayer, Errno::EIO, "thread"));
-        or_report(sh, report_fd, built.and_then(|tree| tree))
-    });
-    let entered = or_report(sh, report_fd, rootfs::finish(&mut rootfs::Kernel, tree));
+    let hostname = setup.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
+    // Where the thread finishes the root by itself (`Setup::thread_finishes_root`),
+    // init drops its capabilities meanwhile — they are the calling
+    // thread's own, and the thread still needs CAP_SYS_ADMIN — so that
+    // after the join only the fds and the filter are left.
+    let thread_finishes = setup.thread_finishes_root(spec);
+    let (net_sent, net_ready) = std::sync::mpsc::sync_channel::<Option<RawFd>>(1);
+    let name = &hostname;
+    let builder = std::thread::Builder::new().stack_size(256 << 10);
+    // SAFETY: the thread borrows from this frame (the spec, the layout,
+    // the hostname); it is joined below before any of it goes, and every
+    // way out before that ends the whole process (`or_report` exits).
+    let building = unsafe {
+        builder.spawn_unchecked(move || {
+            let tree = rootfs::build(&mut rootfs::Kernel, spec, layout, privilege)?;
+            // `None`: init could not name its namespace, and finishes itself.
+            let Ok(Some(net)) = net_ready.recv() else { return Ok(Built::Tree(tree)) };
+            // SAFETY: init keeps the fd open until this thread is joined.
+            namespaces::join_net(std::os::fd::BorrowedFd::borrow_raw(net))?;
+            let entered = rootfs::finish(&mut rootfs::Kernel, tree)?;
+            namespaces::set_hostname(name)?;
+            Ok(Built::Finished(entered))
+        })
+    };
+    let building =
+        building.map_err(|e| StepFailure::new(SetupStep::MountPropagation, namespaces::io_errno(&e), "thread"));
+    let building = or_report(sh, report_fd, building);
+    cpus::send_elsewhere(&building);
+    or_report(sh, report_fd, join_cgroup(procs));
+    let net = if setup.new_net { or_report(sh, report_fd, namespaces::new_net()) } else { None };
+    let handed = thread_finishes && net.is_some();
+    // An error: the thread has failed already, and says so at the join.
+    let _ = net_sent.send(net.as_ref().filter(|_| thread_finishes).map(std::os::fd::AsRawFd::as_raw_fd));
+    if let Some(policy) = cgroups.device_policy {
+        let attached = policy.attach().map_err(|e| {
+            let errno = if matches!(e, cgroup::CgroupError::Attach { .. }) { Errno::EPERM } else { Errno::EIO };
+            StepFailure::new(SetupStep::CgroupFiles, errno, e.to_string())
+        });
+        or_report(sh, report_fd, attached);
+    }
+    if handed {
+        or_report(sh, report_fd, security::harden(setup.caps, false));
+    }
+    sh.become_child();
+    let built = building.join().map_err(|_| StepFailure::new(SetupStep::RootLayer, Errno::EIO, "thread"));
+    let built = or_report(sh, report_fd, built.and_then(|built| built));
+    drop(net);
+    let (entered, hardened) = match built {
+        Built::Finished(entered) => (entered, true),
+        Built::Tree(tree) => (or_report(sh, report_fd, rootfs::finish(&mut rootfs::Kernel, tree)), false),
+    };
     let image = layout.image.as_deref();
     if let Some(dir) = &setup.workdir {
         let made = std::fs::create_dir_all(dir)
@@ -835,9 +872,13 @@ fn container_init<H: Host>(
         or_report(sh, report_fd, made);
         or_report(sh, report_fd, steps::step(SetupStep::Workdir, dir, || nix::unistd::chdir(dir.as_str())));
     }
-    let hostname = setup.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
-    or_report(sh, report_fd, namespaces::set_hostname(&hostname));
-    or_report(sh, report_fd, security::harden(setup.caps, entered == rootfs::Entered::Moved));
+    if !hardened {
+        or_report(sh, report_fd, namespaces::set_hostname(&hostname));
+    }
+    // Hardened early, and the root entered by chroot after all: CAP_SYS_CHROOT goes now.
+    if !hardened || entered == rootfs::Entered::Moved {
+        or_report(sh, report_fd, security::harden(setup.caps, entered == rootfs::Entered::Moved));
+    }
     if let Some(user) = image.and_then(|i| i.user()) {
         let switched = image::switch_user(&user, setup.id_maps.is_some());
         or_report(

@@ -5,6 +5,7 @@ use super::rootfs::Privilege;
 use super::steps::{SetupStep, StepFailure, step};
 use nix::errno::Errno;
 use nix::sched::{CloneFlags, unshare};
+use std::os::fd::{BorrowedFd, FromRawFd, OwnedFd};
 
 /// The namespaces init is cloned into. The cgroup and network namespaces
 /// come later, from init itself: the cgroup namespace once init has joined
@@ -113,8 +114,10 @@ pub fn generated_hostname() -> String {
     format!("isosh-{:06x}", (nanos ^ std::process::id().rotate_left(16)) & 0xff_ffff)
 }
 
-/// `ip link set lo up`, with the ioctls it uses.
-pub fn loopback_up() -> Result<(), StepFailure> {
+/// `ip link set lo up`, with the ioctls it uses. Returns an fd of the
+/// namespace the socket was made in (`SIOCGSKNS`), for a thread to join
+/// it with `setns`, or `None` where the kernel cannot say.
+pub fn loopback_up() -> Result<Option<OwnedFd>, StepFailure> {
     step(SetupStep::Loopback, "lo", || {
         // SAFETY: a datagram socket used only for interface ioctls, closed
         // below; `ifreq` is plain old data, zero-initialised.
@@ -127,13 +130,19 @@ pub fn loopback_up() -> Result<(), StepFailure> {
             for (dst, src) in req.ifr_name.iter_mut().zip(b"lo\0") {
                 *dst = *src as libc::c_char;
             }
-            let mut result = Ok(());
+            let mut result = Ok(None);
             if libc::ioctl(sock, libc::SIOCGIFFLAGS, &mut req) < 0 {
                 result = Err(Errno::last());
             } else {
                 req.ifr_ifru.ifru_flags |= libc::IFF_UP as libc::c_short;
                 if libc::ioctl(sock, libc::SIOCSIFFLAGS, &req) < 0 {
                     result = Err(Errno::last());
+                } else {
+                    // The kernel opens it O_CLOEXEC.
+                    let ns = libc::ioctl(sock, SIOCGSKNS);
+                    if ns >= 0 {
+                        result = Ok(Some(OwnedFd::from_raw_fd(ns)));
+                    }
                 }
             }
             libc::close(sock);
@@ -142,8 +151,20 @@ pub fn loopback_up() -> Result<(), StepFailure> {
     })
 }
 
-/// A new network namespace for init (and so the body), with `lo` up.
-pub fn new_net() -> Result<(), StepFailure> {
+/// `ioctl(sock, SIOCGSKNS)`: an fd of the socket's network namespace
+/// (Linux 4.9; the libc crate does not name it).
+const SIOCGSKNS: libc::c_ulong = 0x894C;
+
+/// A new network namespace for init (and so the body), with `lo` up; see
+/// [`loopback_up`] for what it returns.
+pub fn new_net() -> Result<Option<OwnedFd>, StepFailure> {
     step(SetupStep::NetNamespace, "unshare(CLONE_NEWNET)", || unshare(CloneFlags::CLONE_NEWNET))?;
     loopback_up()
+}
+
+/// `setns(ns, CLONE_NEWNET)`: the calling thread joins the network
+/// namespace `ns` (init's mount thread, so that the sysfs it mounts shows
+/// the block's interfaces).
+pub fn join_net(ns: BorrowedFd) -> Result<(), StepFailure> {
+    step(SetupStep::Sys, "setns(CLONE_NEWNET)", || nix::sched::setns(ns, CloneFlags::CLONE_NEWNET))
 }
