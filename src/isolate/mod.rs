@@ -56,6 +56,18 @@ use steps::{SetupStep, StepFailure};
 
 /// Whether `fd` is one of the shell's open files that commands inherit
 /// (open, not close-on-exec).
+/// The shell's fds 3–63 that the block leaves outside (a bit each): open
+/// and inheritable, and not in `keep`. Listed from `dir`, /proc/self/fd
+/// (probing every number with fcntl cost 60 system calls per block). The
+/// fds init and its thread open are close-on-exec, so not counted.
+fn left_outside(dir: std::fs::File, keep: &[RawFd]) -> u64 {
+    let Ok(mut entries) = nix::dir::Dir::from_fd(dir.into()) else { return 0 };
+    let open: Vec<RawFd> = entries.iter().flatten().filter_map(|e| e.file_name().to_str().ok()?.parse().ok()).collect();
+    open.into_iter()
+        .filter(|fd| (3..64).contains(fd) && !keep.contains(fd) && inheritable(*fd))
+        .fold(0u64, |m, fd| m | 1 << fd)
+}
+
 fn inheritable(fd: RawFd) -> bool {
     // SAFETY: F_GETFD only reads the fd's flags.
     let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
@@ -814,6 +826,14 @@ fn container_init<H: Host>(
     // takes longest. Until the join, init must not resolve a path at all:
     // the thread is covering /tmp and may move the root.
     grow_fd_table(report_fd);
+    // The shell's fds, listed while the thread mounts (init resolves no
+    // path until the join, so the directory is opened now).
+    let fd_dir = std::fs::File::open("/proc/self/fd").ok();
+    // One malloc arena: the thread's first allocation would otherwise map
+    // (and trim) an arena of its own, 64 MiB of address space, on the
+    // critical path; init and the thread hardly allocate at once.
+    // SAFETY: mallopt only sets a malloc parameter.
+    unsafe { libc::mallopt(libc::M_ARENA_MAX, 1) };
     let hostname = setup.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
     // Where the thread finishes the root by itself (`Setup::thread_finishes_root`),
     // init drops its capabilities meanwhile — they are the calling
@@ -857,6 +877,9 @@ fn container_init<H: Host>(
     if handed {
         or_report(sh, report_fd, security::harden(setup.caps, false));
     }
+    let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
+    keep.extend(&setup.fds);
+    spawn::note_left_outside(fd_dir.map_or(0, |dir| left_outside(dir, &keep)));
     sh.become_child();
     let built = building.join().map_err(|_| StepFailure::new(SetupStep::RootLayer, Errno::EIO, "thread"));
     let built = or_report(sh, report_fd, built.and_then(|built| built));
@@ -889,18 +912,6 @@ fn container_init<H: Host>(
     }
     // Keep the fds the block's redirections name, those passed with --fd,
     // and the report pipe.
-    let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
-    keep.extend(&setup.fds);
-    // Listed from /proc (the block's own, mounted by now): probing every
-    // number with fcntl cost 60 system calls per block.
-    let open: Vec<RawFd> = std::fs::read_dir("/proc/self/fd")
-        .map(|d| d.flatten().filter_map(|e| e.file_name().to_str()?.parse().ok()).collect())
-        .unwrap_or_default();
-    let outside = open
-        .into_iter()
-        .filter(|fd| (3..64).contains(fd) && !keep.contains(fd) && inheritable(*fd))
-        .fold(0u64, |m, fd| m | 1 << fd);
-    spawn::note_left_outside(outside);
     keep.push(report_fd);
     or_report(sh, report_fd, security::close_other_fds(&keep));
     if let Some(filter) = filter {
