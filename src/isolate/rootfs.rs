@@ -842,16 +842,18 @@ fn mask<M: Mounter>(m: &mut M, s: SetupStep, dir: &str, host_dir: &str, entries:
 /// own mount is the shell's namespace's, which a bind cannot take from.
 /// The path must be the same node as the fd (same device and inode).
 fn given_pty() -> Option<String> {
-    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    use std::os::unix::fs::MetadataExt;
     (0..3).find_map(|fd| {
-        let link = format!("/proc/self/fd/{fd}");
-        let held = std::fs::metadata(&link).ok()?;
-        if !held.file_type().is_char_device() || libc::major(held.rdev()) != 136 {
+        // fstat, not a stat of /proc/self/fd/N: no walk through /proc for
+        // the fds that are no terminal (nearly always all three).
+        // SAFETY: fstat only reads the fd (a closed one gives EBADF).
+        let held = nix::sys::stat::fstat(unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) }).ok()?;
+        if held.st_mode & libc::S_IFMT != libc::S_IFCHR || libc::major(held.st_rdev) != 136 {
             return None;
         }
-        let path = std::fs::read_link(&link).ok()?.to_str()?.to_string();
+        let path = std::fs::read_link(format!("/proc/self/fd/{fd}")).ok()?.to_str()?.to_string();
         let named = std::fs::metadata(&path).ok()?;
-        (path.starts_with("/dev/pts/") && named.dev() == held.dev() && named.ino() == held.ino()).then_some(path)
+        (path.starts_with("/dev/pts/") && named.dev() == held.st_dev && named.ino() == held.st_ino).then_some(path)
     })
 }
 
