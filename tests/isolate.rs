@@ -567,6 +567,28 @@ fn a_shell_killed_while_it_makes_the_cgroup_leaves_it_to_the_sweep() {
     assert!(killed_in_a_cgroup_mkdir, "one kill fell between the block's cgroup and its leaf");
 }
 
+/// Init opens the block's redirections while its mount thread waits at a
+/// gate (src/isolate/lanes.rs): one from a FIFO blocks until a writer
+/// comes, and the thread, past its spinning time, sleeps until then.
+#[test]
+fn a_redirection_that_blocks_holds_the_mount_thread_back() {
+    require_root!();
+    let dir = Scratch::new("iso-fifo");
+    let fifo = dir.path().join("f");
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+    let writer = std::thread::spawn({
+        let fifo = fifo.clone();
+        move || {
+            std::thread::sleep(Duration::from_millis(300));
+            std::fs::write(fifo, "through the fifo\n").unwrap();
+        }
+    });
+    let r = sh_in(&dir, "isolate < cat; ls /proc/1/fd | wc -l > < f; echo status $?");
+    writer.join().unwrap();
+    assert_eq!(r.stdout.lines().next(), Some("through the fifo"), "{r:?}");
+    assert!(r.stdout.ends_with("status 0\n"), "{r:?}");
+}
+
 #[test]
 fn help_and_doctor() {
     let r = sh("isolate --help");

@@ -23,10 +23,10 @@
 pub mod cgroup;
 mod cleaner;
 pub mod cleanup;
-mod cpus;
 mod doctor;
 pub mod image;
 mod init;
+mod lanes;
 pub mod namespaces;
 mod report;
 pub mod rootfs;
@@ -806,29 +806,17 @@ fn container_init<H: Host>(
     // they note what is sent to init, and init forwards it to the body once
     // there is one. What the supervisor noted before the clone is its own.
     let _ = init::take_pending();
-    // The block's own redirections name host paths: open them before any
-    // mount can cover one (the scratch tmpfs goes over /tmp).
-    if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
-        sh.error(&spawn::describe_failure(op, e));
-        return crate::status::USAGE;
-    }
-    leave_terminal_unless_given_it();
-    if let Some((uid, gid)) = setup.id_maps {
-        or_report(sh, report_fd, namespaces::write_id_maps(uid, gid));
-    }
-    // Host paths again (/sys/fs/cgroup/…): before the mount thread starts.
-    let procs = or_report(sh, report_fd, open_cgroup_procs(cgroups.join));
     let privilege = setup.privilege;
     // The root's mounts and the network namespace are the two slowest
     // steps and need nothing from each other: a thread builds the root —
     // its mounts and pivot_root are init's too (one mount namespace, one
     // root and cwd) — while init makes the namespace, straight away as it
-    // takes longest. Until the join, init must not resolve a path at all:
-    // the thread is covering /tmp and may move the root.
+    // takes longest. The thread starts first and waits at a gate while
+    // init opens what the block names on the host (see lanes.rs: a
+    // sleeping CPU is slow to wake). Once the gate is open, init must not
+    // resolve a path until the join: the thread is covering /tmp and may
+    // move the root.
     grow_fd_table(report_fd);
-    // The shell's fds, listed while the thread mounts (init resolves no
-    // path until the join, so the directory is opened now).
-    let fd_dir = std::fs::File::open("/proc/self/fd").ok();
     // One malloc arena: the thread's first allocation would otherwise map
     // (and trim) an arena of its own, 64 MiB of address space, on the
     // critical path; init and the thread hardly allocate at once.
@@ -842,12 +830,32 @@ fn container_init<H: Host>(
     let thread_finishes = setup.thread_finishes_root(spec);
     let (net_sent, net_ready) = std::sync::mpsc::sync_channel::<Option<RawFd>>(1);
     let name = &hostname;
+    // The fds the block keeps: those its redirections name and those
+    // passed with --fd (the report pipe is added below).
+    let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
+    keep.extend(&setup.fds);
+    let kept = &keep;
+    let outside = std::sync::atomic::AtomicU64::new(0);
+    let outside_ref = &outside;
+    let elsewhere = lanes::other_cpus();
+    let gate = lanes::Gate::new(elsewhere.is_some());
+    let gate = &gate;
     let builder = std::thread::Builder::new().stack_size(256 << 10);
     // SAFETY: the thread borrows from this frame (the spec, the layout,
-    // the hostname); it is joined below before any of it goes, and every
-    // way out before that ends the whole process (`or_report` exits).
+    // the hostname, the gate); it is joined below before any of it goes,
+    // and every way out before that ends the whole process (`or_report`
+    // exits) or joins it first.
     let building = unsafe {
         builder.spawn_unchecked(move || {
+            // The shell's fds the block leaves outside, while the thread
+            // waits anyway; init's redirections meanwhile open only
+            // close-on-exec fds besides those in `kept`, which are not
+            // counted.
+            let listed = std::fs::File::open("/proc/self/fd").map_or(0, |dir| left_outside(dir, kept));
+            outside_ref.store(listed, std::sync::atomic::Ordering::Relaxed);
+            if !gate.pass() {
+                return Err(StepFailure::new(SetupStep::MountPropagation, Errno::ECANCELED, "not started"));
+            }
             let tree = rootfs::build(&mut rootfs::Kernel, spec, layout, privilege)?;
             // `None`: init could not name its namespace, and finishes itself.
             let Ok(Some(net)) = net_ready.recv() else { return Ok(Built::Tree(tree)) };
@@ -861,7 +869,25 @@ fn container_init<H: Host>(
     let building =
         building.map_err(|e| StepFailure::new(SetupStep::MountPropagation, namespaces::io_errno(&e), "thread"));
     let building = or_report(sh, report_fd, building);
-    cpus::send_elsewhere(&building);
+    let spin = elsewhere.is_some_and(|mask| lanes::send_to(&building, &mask));
+    if !spin {
+        gate.no_spinning();
+    }
+    // The block's own redirections name host paths: open them before any
+    // mount can cover one (the scratch tmpfs goes over /tmp).
+    if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
+        gate.open(&building, false);
+        let _ = building.join();
+        sh.error(&spawn::describe_failure(op, e));
+        return crate::status::USAGE;
+    }
+    leave_terminal_unless_given_it();
+    if let Some((uid, gid)) = setup.id_maps {
+        or_report(sh, report_fd, namespaces::write_id_maps(uid, gid));
+    }
+    // Host paths again (/sys/fs/cgroup/…).
+    let procs = or_report(sh, report_fd, open_cgroup_procs(cgroups.join));
+    gate.open(&building, true);
     or_report(sh, report_fd, join_cgroup(procs));
     let net = if setup.new_net { or_report(sh, report_fd, namespaces::new_net()) } else { None };
     let handed = thread_finishes && net.is_some();
@@ -877,10 +903,8 @@ fn container_init<H: Host>(
     if handed {
         or_report(sh, report_fd, security::harden(setup.caps, false));
     }
-    let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
-    keep.extend(&setup.fds);
-    spawn::note_left_outside(fd_dir.map_or(0, |dir| left_outside(dir, &keep)));
     sh.become_child();
+    lanes::wait_finished(&building, spin);
     let built = building.join().map_err(|_| StepFailure::new(SetupStep::RootLayer, Errno::EIO, "thread"));
     let built = or_report(sh, report_fd, built.and_then(|built| built));
     drop(net);
@@ -910,8 +934,8 @@ fn container_init<H: Host>(
             switched.map_err(|e| StepFailure::new(SetupStep::Security, Errno::EPERM, e.to_string())),
         );
     }
-    // Keep the fds the block's redirections name, those passed with --fd,
-    // and the report pipe.
+    // The thread has listed them (it is joined).
+    spawn::note_left_outside(outside.load(std::sync::atomic::Ordering::Relaxed));
     keep.push(report_fd);
     or_report(sh, report_fd, security::close_other_fds(&keep));
     if let Some(filter) = filter {
