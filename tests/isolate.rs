@@ -567,11 +567,11 @@ fn a_shell_killed_while_it_makes_the_cgroup_leaves_it_to_the_sweep() {
     assert!(killed_in_a_cgroup_mkdir, "one kill fell between the block's cgroup and its leaf");
 }
 
-/// Init opens the block's redirections while its mount thread waits at a
-/// gate (src/isolate/lanes.rs): one from a FIFO blocks until a writer
-/// comes, and the thread, past its spinning time, sleeps until then.
+/// Init opens the block's redirections before it mounts anything, while
+/// its thread makes the network namespace: one from a FIFO blocks until a
+/// writer comes, and the block then runs as any other.
 #[test]
-fn a_redirection_that_blocks_holds_the_mount_thread_back() {
+fn a_redirection_from_a_fifo_waits_for_its_writer() {
     require_root!();
     let dir = Scratch::new("iso-fifo");
     let fifo = dir.path().join("f");

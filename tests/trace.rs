@@ -469,8 +469,13 @@ fn from_plain_strace(log: &str) -> (Calls, Vec<Calls>) {
     // between the sweep's open and its lock test — reads it, and the
     // shell's own cgroup files, to find nothing left (up to the journal's
     // close).
+    // Or it finds the journal gone already (an open that fails).
     let mut shell = shell;
     while let Some(fd) = shell.first().and_then(|c| c.strip_prefix("open /run/isosh/journal-")?.split(" = ").nth(1)) {
+        if fd.starts_with('-') {
+            shell.remove(0);
+            continue;
+        }
         let close = format!("close {fd}");
         let Some(end) = shell.iter().position(|c| *c == close) else { break };
         shell.drain(..=end);

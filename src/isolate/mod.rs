@@ -772,13 +772,6 @@ fn grow_fd_table(any_open_fd: RawFd) {
     }
 }
 
-/// What init's mount thread leaves: the root still to finish, or the root
-/// entered with /sys and the hostname done too.
-enum Built<'a> {
-    Tree(rootfs::Tree<'a>),
-    Finished(rootfs::Entered),
-}
-
 /// The block's cgroups, as init takes them.
 #[derive(Clone, Copy)]
 struct InitCgroups<'a> {
@@ -808,76 +801,59 @@ fn container_init<H: Host>(
     let _ = init::take_pending();
     let privilege = setup.privilege;
     // The root's mounts and the network namespace are the two slowest
-    // steps and need nothing from each other: a thread builds the root —
-    // its mounts and pivot_root are init's too (one mount namespace, one
-    // root and cwd) — while init makes the namespace, straight away as it
-    // takes longest. The thread starts first and waits at a gate while
-    // init opens what the block names on the host (see lanes.rs: a
-    // sleeping CPU is slow to wake). Once the gate is open, init must not
-    // resolve a path until the join: the thread is covering /tmp and may
-    // move the root.
+    // steps and need nothing from each other until /sys, which shows the
+    // mounting task's network devices: init builds the root while a thread
+    // of its own makes the namespace (then attaches the device program and
+    // lists the shell's fds for the --fd hint), and joins that namespace
+    // before it mounts /sys. See lanes.rs for why the thread is sent to
+    // another CPU.
     grow_fd_table(report_fd);
     // One malloc arena: the thread's first allocation would otherwise map
-    // (and trim) an arena of its own, 64 MiB of address space, on the
-    // critical path; init and the thread hardly allocate at once.
+    // (and trim) an arena of its own, 64 MiB of address space.
     // SAFETY: mallopt only sets a malloc parameter.
     unsafe { libc::mallopt(libc::M_ARENA_MAX, 1) };
-    let hostname = setup.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
-    // Where the thread finishes the root by itself (`Setup::thread_finishes_root`),
-    // init drops its capabilities meanwhile — they are the calling
-    // thread's own, and the thread still needs CAP_SYS_ADMIN — so that
-    // after the join only the fds and the filter are left.
-    let thread_finishes = setup.thread_finishes_root(spec);
-    let (net_sent, net_ready) = std::sync::mpsc::sync_channel::<Option<RawFd>>(1);
-    let name = &hostname;
+    // The shell's fds, listed by the thread from this directory (opened
+    // before any mount).
+    let fd_dir = std::fs::File::open("/proc/self/fd").ok();
     // The fds the block keeps: those its redirections name and those
     // passed with --fd (the report pipe is added below).
     let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
     keep.extend(&setup.fds);
     let kept = &keep;
-    let outside = std::sync::atomic::AtomicU64::new(0);
-    let outside_ref = &outside;
-    let elsewhere = lanes::other_cpus();
-    let gate = lanes::Gate::new(elsewhere.is_some());
-    let gate = &gate;
-    let builder = std::thread::Builder::new().stack_size(256 << 10);
-    // SAFETY: the thread borrows from this frame (the spec, the layout,
-    // the hostname, the gate); it is joined below before any of it goes,
-    // and every way out before that ends the whole process (`or_report`
-    // exits) or joins it first.
-    let building = unsafe {
-        builder.spawn_unchecked(move || {
-            // The shell's fds the block leaves outside, while the thread
-            // waits anyway; init's redirections meanwhile open only
-            // close-on-exec fds besides those in `kept`, which are not
-            // counted.
-            let listed = std::fs::File::open("/proc/self/fd").map_or(0, |dir| left_outside(dir, kept));
-            outside_ref.store(listed, std::sync::atomic::Ordering::Relaxed);
-            if !gate.pass() {
-                return Err(StepFailure::new(SetupStep::MountPropagation, Errno::ECANCELED, "not started"));
+    let (net_sent, net_ready) = std::sync::mpsc::sync_channel::<Result<Option<std::os::fd::OwnedFd>, StepFailure>>(1);
+    let new_net = setup.new_net;
+    let device_policy = cgroups.device_policy;
+    let builder = std::thread::Builder::new().stack_size(128 << 10);
+    // SAFETY: the thread borrows `keep` from this frame; it is joined
+    // below before `keep` changes or goes, and every way out before that
+    // joins it or ends the whole process (`or_report` exits).
+    let helping = unsafe {
+        builder.spawn_unchecked(move || -> Result<u64, StepFailure> {
+            let net = if new_net { namespaces::new_net() } else { Ok(None) };
+            let failed = net.is_err();
+            // Init reports a failure to make it.
+            let _ = net_sent.send(net);
+            if failed {
+                return Ok(0);
             }
-            let tree = rootfs::build(&mut rootfs::Kernel, spec, layout, privilege)?;
-            // `None`: init could not name its namespace, and finishes itself.
-            let Ok(Some(net)) = net_ready.recv() else { return Ok(Built::Tree(tree)) };
-            // SAFETY: init keeps the fd open until this thread is joined.
-            namespaces::join_net(std::os::fd::BorrowedFd::borrow_raw(net))?;
-            let entered = rootfs::finish(&mut rootfs::Kernel, tree)?;
-            namespaces::set_hostname(name)?;
-            Ok(Built::Finished(entered))
+            if let Some(policy) = device_policy {
+                policy.attach().map_err(|e| {
+                    let errno = if matches!(e, cgroup::CgroupError::Attach { .. }) { Errno::EPERM } else { Errno::EIO };
+                    StepFailure::new(SetupStep::CgroupFiles, errno, e.to_string())
+                })?;
+            }
+            // Init's redirections open only close-on-exec fds besides
+            // those in `kept`, which are not counted.
+            Ok(fd_dir.map_or(0, |dir| left_outside(dir, kept)))
         })
     };
-    let building =
-        building.map_err(|e| StepFailure::new(SetupStep::MountPropagation, namespaces::io_errno(&e), "thread"));
-    let building = or_report(sh, report_fd, building);
-    let spin = elsewhere.is_some_and(|mask| lanes::send_to(&building, &mask));
-    if !spin {
-        gate.no_spinning();
-    }
+    let helping = helping.map_err(|e| StepFailure::new(SetupStep::NetNamespace, namespaces::io_errno(&e), "thread"));
+    let helping = or_report(sh, report_fd, helping);
+    lanes::send_elsewhere(&helping);
     // The block's own redirections name host paths: open them before any
     // mount can cover one (the scratch tmpfs goes over /tmp).
     if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
-        gate.open(&building, false);
-        let _ = building.join();
+        let _ = helping.join();
         sh.error(&spawn::describe_failure(op, e));
         return crate::status::USAGE;
     }
@@ -885,33 +861,22 @@ fn container_init<H: Host>(
     if let Some((uid, gid)) = setup.id_maps {
         or_report(sh, report_fd, namespaces::write_id_maps(uid, gid));
     }
-    // Host paths again (/sys/fs/cgroup/…).
+    // Host paths again (/sys/fs/cgroup/…): before the root is covered.
     let procs = or_report(sh, report_fd, open_cgroup_procs(cgroups.join));
-    gate.open(&building, true);
     or_report(sh, report_fd, join_cgroup(procs));
-    let net = if setup.new_net { or_report(sh, report_fd, namespaces::new_net()) } else { None };
-    let handed = thread_finishes && net.is_some();
-    // An error: the thread has failed already, and says so at the join.
-    let _ = net_sent.send(net.as_ref().filter(|_| thread_finishes).map(std::os::fd::AsRawFd::as_raw_fd));
-    if let Some(policy) = cgroups.device_policy {
-        let attached = policy.attach().map_err(|e| {
-            let errno = if matches!(e, cgroup::CgroupError::Attach { .. }) { Errno::EPERM } else { Errno::EIO };
-            StepFailure::new(SetupStep::CgroupFiles, errno, e.to_string())
-        });
-        or_report(sh, report_fd, attached);
+    let tree = or_report(sh, report_fd, rootfs::build(&mut rootfs::Kernel, spec, layout, privilege));
+    // The thread's network namespace, for /sys and the body. `None`: the
+    // kernel could not name it (SIOCGSKNS, Linux 4.9): init makes its own.
+    let net = net_ready.recv().unwrap_or_else(|_| Err(StepFailure::new(SetupStep::NetNamespace, Errno::EIO, "thread")));
+    match or_report(sh, report_fd, net) {
+        Some(ns) => or_report(sh, report_fd, namespaces::join_net(std::os::fd::AsFd::as_fd(&ns))),
+        None if new_net => drop(or_report(sh, report_fd, namespaces::new_net())),
+        None => {}
     }
-    if handed {
-        or_report(sh, report_fd, security::harden(setup.caps, false));
-    }
+    let entered = or_report(sh, report_fd, rootfs::finish(&mut rootfs::Kernel, tree));
     sh.become_child();
-    lanes::wait_finished(&building, spin);
-    let built = building.join().map_err(|_| StepFailure::new(SetupStep::RootLayer, Errno::EIO, "thread"));
-    let built = or_report(sh, report_fd, built.and_then(|built| built));
-    drop(net);
-    let (entered, hardened) = match built {
-        Built::Finished(entered) => (entered, true),
-        Built::Tree(tree) => (or_report(sh, report_fd, rootfs::finish(&mut rootfs::Kernel, tree)), false),
-    };
+    let helped = helping.join().map_err(|_| StepFailure::new(SetupStep::NetNamespace, Errno::EIO, "thread"));
+    let outside = or_report(sh, report_fd, helped.and_then(|listed| listed));
     let image = layout.image.as_deref();
     if let Some(dir) = &setup.workdir {
         let made = std::fs::create_dir_all(dir)
@@ -919,13 +884,9 @@ fn container_init<H: Host>(
         or_report(sh, report_fd, made);
         or_report(sh, report_fd, steps::step(SetupStep::Workdir, dir, || nix::unistd::chdir(dir.as_str())));
     }
-    if !hardened {
-        or_report(sh, report_fd, namespaces::set_hostname(&hostname));
-    }
-    // Hardened early, and the root entered by chroot after all: CAP_SYS_CHROOT goes now.
-    if !hardened || entered == rootfs::Entered::Moved {
-        or_report(sh, report_fd, security::harden(setup.caps, entered == rootfs::Entered::Moved));
-    }
+    let hostname = setup.hostname.clone().unwrap_or_else(namespaces::generated_hostname);
+    or_report(sh, report_fd, namespaces::set_hostname(&hostname));
+    or_report(sh, report_fd, security::harden(setup.caps, entered == rootfs::Entered::Moved));
     if let Some(user) = image.and_then(|i| i.user()) {
         let switched = image::switch_user(&user, setup.id_maps.is_some());
         or_report(
@@ -934,8 +895,7 @@ fn container_init<H: Host>(
             switched.map_err(|e| StepFailure::new(SetupStep::Security, Errno::EPERM, e.to_string())),
         );
     }
-    // The thread has listed them (it is joined).
-    spawn::note_left_outside(outside.load(std::sync::atomic::Ordering::Relaxed));
+    spawn::note_left_outside(outside);
     keep.push(report_fd);
     or_report(sh, report_fd, security::close_other_fds(&keep));
     if let Some(filter) = filter {

@@ -115,8 +115,8 @@ pub fn generated_hostname() -> String {
 }
 
 /// `ip link set lo up`, with the ioctls it uses. Returns an fd of the
-/// namespace the socket was made in (`SIOCGSKNS`), for a thread to join
-/// it with `setns`, or `None` where the kernel cannot say.
+/// namespace the socket was made in (`SIOCGSKNS`), for init to join it
+/// with `setns`, or `None` where the kernel cannot say.
 pub fn loopback_up() -> Result<Option<OwnedFd>, StepFailure> {
     step(SetupStep::Loopback, "lo", || {
         // SAFETY: a datagram socket used only for interface ioctls, closed
@@ -162,9 +162,9 @@ pub fn new_net() -> Result<Option<OwnedFd>, StepFailure> {
     loopback_up()
 }
 
-/// `setns(ns, CLONE_NEWNET)`: the calling thread joins the network
-/// namespace `ns` (init's mount thread, so that the sysfs it mounts shows
-/// the block's interfaces).
+/// `setns(ns, CLONE_NEWNET)`: init joins the network namespace its
+/// thread made, before it mounts /sys (which shows the mounting task's
+/// network devices) and starts the body.
 pub fn join_net(ns: BorrowedFd) -> Result<(), StepFailure> {
-    step(SetupStep::Sys, "setns(CLONE_NEWNET)", || nix::sched::setns(ns, CloneFlags::CLONE_NEWNET))
+    step(SetupStep::NetNamespace, "setns(CLONE_NEWNET)", || nix::sched::setns(ns, CloneFlags::CLONE_NEWNET))
 }

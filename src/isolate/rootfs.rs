@@ -527,7 +527,7 @@ struct HeldVolume<'a> {
     volume: &'a Volume,
 }
 
-/// What the mount thread leaves for init: where the root is (or `/`, once
+/// What [`build`] leaves for [`finish`]: where the root is (or `/`, once
 /// entered), the volume sources held open, and how it entered the root.
 pub struct Tree<'a> {
     root: String,
@@ -538,14 +538,15 @@ pub struct Tree<'a> {
     entered: Option<Entered>,
 }
 
-/// Whether /sys can wait until after pivot_root, so that the mount thread
-/// can finish the root and enter it: as root, when the block has a network
+/// Whether /sys can wait until after pivot_root, so that init builds and
+/// enters the whole root but /sys before it needs the network namespace
+/// its thread makes meanwhile: as root, when the block has a network
 /// namespace of its own and no volume below /sys (which must go on top of
 /// a sysfs mounted first). Rootless, never: in a user namespace the kernel
 /// lets a fresh sysfs be mounted only while a sysfs mount is visible, so
 /// before the host's root is gone (and without a network namespace of its
 /// own, the host's /sys is bound instead).
-pub fn sys_after_pivot(spec: &IsolateSpec, privilege: Privilege) -> bool {
+fn sys_after_pivot(spec: &IsolateSpec, privilege: Privilege) -> bool {
     privilege == Privilege::Root
         && spec.net == NetMode::None
         && !spec.volumes.iter().any(|v| v.guest.starts_with("/sys"))
@@ -553,9 +554,9 @@ pub fn sys_after_pivot(spec: &IsolateSpec, privilege: Privilege) -> bool {
 
 /// Builds the root at `/tmp/root` (in the block's mount namespace) except
 /// /sys, which shows the mounting task's network namespace: everything
-/// that does not depend on init's network namespace, so a thread can do it
-/// while init makes that namespace. Where /sys can wait, it also mounts
-/// the volumes and enters the root.
+/// that does not depend on the block's network namespace, so that init
+/// does it while its thread makes that namespace. Where /sys can wait, it
+/// also mounts the volumes and enters the root.
 pub fn build<'a, M: Mounter>(
     m: &mut M,
     spec: &'a IsolateSpec,
@@ -640,8 +641,8 @@ fn read_only_after_mount_points<M: Mounter>(
     m.set_attr(SetupStep::RootLayer, ROOT, MOUNT_ATTR_RDONLY)
 }
 
-/// Finishes the root in init, once it has its network namespace: /sys,
-/// and unless the thread did so, the volumes and entering the root.
+/// Finishes the root once init is in the block's network namespace: /sys,
+/// and unless [`build`] did so, the volumes and entering the root.
 pub fn finish<M: Mounter>(m: &mut M, tree: Tree) -> Result<Entered, StepFailure> {
     sys(m, &tree.root, tree.fresh_sysfs)?;
     match tree.entered {

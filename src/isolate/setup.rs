@@ -62,14 +62,6 @@ impl Setup {
         }
     }
 
-    /// Whether init's mount thread finishes the root by itself — /sys (in
-    /// init's network namespace, which it joins) and the hostname too — so
-    /// that init drops its capabilities meanwhile: as root, with a network
-    /// namespace of the block's own, where /sys can wait for pivot_root.
-    pub fn thread_finishes_root(&self, spec: &IsolateSpec) -> bool {
-        self.new_net && rootfs::sys_after_pivot(spec, self.privilege)
-    }
-
     /// Whether init joins cgroups (the plan has at least one).
     fn joins_cgroup(&self) -> bool {
         self.cgroup.as_ref().is_ok_and(|plan| !plan.nodes.is_empty())
@@ -121,26 +113,23 @@ impl Setup {
             push(S::JoinCgroup, format!("write(cgroup.procs, \"0\") in each {which}{}/ leaf", cgroup::LEAF));
         }
         push(S::CgroupNamespace, "unshare(CLONE_NEWCGROUP)".into());
-        let thread_finishes = self.thread_finishes_root(spec);
         if self.new_net {
             push(
                 S::NetNamespace,
-                "unshare(CLONE_NEWNET), while a thread of init runs the mount steps below (the thread is first \
-                 restricted to the CPUs of init's mask other than init's own, where there are any: \
-                 pthread_setaffinity_np)"
+                "a thread of init, restricted to the CPUs of init's mask other than init's own where there are \
+                 any (pthread_setaffinity_np): unshare(CLONE_NEWNET), while init runs the mount steps below"
                     .into(),
             );
-            let handed = if thread_finishes {
-                "; ioctl(SIOCGSKNS) = an fd of the namespace, handed to the thread for /sys"
-            } else {
-                ""
-            };
-            push(S::Loopback, format!("ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP){handed}"));
+            push(
+                S::Loopback,
+                "the thread: ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP); ioctl(SIOCGSKNS) = an fd of the namespace, which \
+                 init joins (setns(CLONE_NEWNET)) before /sys"
+                    .into(),
+            );
         }
         // The root's set-up: the calls the block's own code makes, written down.
         match rootfs::explain(spec, self.privilege) {
             Ok(calls) => {
-                let thread_until = rootfs::sys_after_pivot(spec, self.privilege);
                 let mut grouped: Vec<(S, Vec<String>)> = Vec::new();
                 for (step, call) in calls {
                     match grouped.last_mut() {
@@ -150,11 +139,7 @@ impl Setup {
                 }
                 for (step, list) in grouped {
                     let who = match step {
-                        S::Sys if thread_finishes => {
-                            "the thread, after pivot_root, in init's network namespace (setns(CLONE_NEWNET)): "
-                        }
-                        S::Sys => "init, once the thread is done: ",
-                        S::Volumes | S::PivotRoot if !thread_until => "init: ",
+                        S::Sys if self.new_net => "in the thread's network namespace: ",
                         _ => "",
                     };
                     push(step, format!("{who}{}", list.join("; ")));
@@ -165,20 +150,12 @@ impl Setup {
         if let Some(w) = &self.workdir {
             push(S::Workdir, format!("mkdir -p {w}; chdir({w:?})"));
         }
-        let (thread, init) = if thread_finishes {
-            ("the thread, last: ", "init, while the thread mounts (its capabilities are its own): ")
-        } else {
-            ("", "")
-        };
         let hostname = self.hostname.as_deref().unwrap_or("isosh-XXXXXX");
-        push(S::Hostname, format!("{thread}sethostname({hostname:?})"));
+        push(S::Hostname, format!("sethostname({hostname:?})"));
         let kept: Vec<&str> = self.caps.iter().map(|(_, name)| *name).collect();
         push(
             S::Security,
-            format!(
-                "{init}prctl(PR_SET_NO_NEW_PRIVS); capabilities kept: {}; prctl(PR_SET_DUMPABLE, 0)",
-                kept.join(" ")
-            ),
+            format!("prctl(PR_SET_NO_NEW_PRIVS); capabilities kept: {}; prctl(PR_SET_DUMPABLE, 0)", kept.join(" ")),
         );
         let passed: Vec<String> = self.fds.iter().map(|fd| format!("--fd {fd}")).collect();
         let passed = if passed.is_empty() { String::new() } else { format!(" and {}", passed.join(", ")) };

@@ -251,7 +251,7 @@ pub fn summary(plan: &Plan) -> Vec<String> {
                     CgroupOp::Write { file, value, .. } => parts.push(format!("{} = {value}", short(file))),
                     CgroupOp::AllowDevice { .. } => allowed += 1,
                     CgroupOp::AttachDevicePolicy(d) => parts.push(format!(
-                        "then init, while its thread mounts: attach the device program to {} (BPF_CGROUP_DEVICE)",
+                        "then init's thread, while init mounts: attach the device program to {} (BPF_CGROUP_DEVICE)",
                         short(d)
                     )),
                 }
