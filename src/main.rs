@@ -4,7 +4,7 @@
 //! needs, and it costs each start (and each isolate block) time. It makes
 //! the main thread's stack guard (reading `/proc/self/maps`), installs
 //! SIGSEGV/SIGBUS handlers that report a stack overflow, gives every later
-//! thread — init's mount thread among them — an alternate signal stack,
+//! thread — init's network-namespace thread among them — an alternate signal stack,
 //! and ignores SIGPIPE (which a shell must not). What a shell does need of
 //! it is done here: fds 0–2 open, and the exit status of a panic.
 #![no_main]

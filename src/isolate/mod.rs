@@ -760,8 +760,8 @@ fn or_report<T, H: Host>(sh: &H, report_fd: RawFd, r: Result<T, StepFailure>) ->
 
 /// Grows init's fd table to 256 slots while init is its only user: the
 /// kernel grows a table that a thread shares only after an RCU grace
-/// period (4–20 ms here), and init's mount thread opens fds (layers,
-/// volumes, image layers) while init itself opens others.
+/// period (4–20 ms here), and init's thread opens fds (a socket, the
+/// device program, the namespace's) while init itself opens others.
 fn grow_fd_table(any_open_fd: RawFd) {
     // SAFETY: fcntl and close on fds of our own.
     unsafe {
@@ -915,7 +915,7 @@ fn container_init<H: Host>(
     // defaults even where the shell ignored them.
     let image_command = if body.items.is_empty() { image.map(|i| i.command()) } else { None };
     let status = match image_command {
-        // SAFETY: init is single-threaded here (the mount thread is
+        // SAFETY: init is single-threaded here (its thread is
         // joined); the child only execs the image's command.
         Some(argv) => match unsafe { fork() } {
             Ok(ForkResult::Child) => {
@@ -929,7 +929,7 @@ fn container_init<H: Host>(
         None => match sh.start_program(body) {
             Some(Ok(program)) => init::run(program),
             Some(Err(status)) => status,
-            // SAFETY: single-threaded again: the mount thread was joined.
+            // SAFETY: single-threaded again: init's thread was joined.
             None => match unsafe { fork() } {
                 Ok(ForkResult::Child) => {
                     // SAFETY: the body must not hold the report pipe.

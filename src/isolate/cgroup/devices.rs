@@ -165,7 +165,7 @@ fn bpf<T>(cmd: libc::c_long, attr: &T) -> std::io::Result<libc::c_long> {
 
 /// Loads the program. Each block's init loads its own and closes it once
 /// attached: an fd kept for the shell's life, high out of the way of `exec
-/// 3>log`, made init grow its fd table while its mount thread shared it —
+/// 3>log`, made init grow its fd table while its thread shared it —
 /// which waits for an RCU grace period (4–20 ms here).
 fn load() -> std::io::Result<OwnedFd> {
     let code = program();
