@@ -130,6 +130,13 @@ fn network_namespace_has_only_lo_and_it_is_up() {
     assert_eq!(flags & 1, 1, "IFF_UP: {r:?}");
     let host = sh("isolate --net host < ls /sys/class/net | wc -l >");
     assert_eq!(host.status, 0);
+    // The body itself is in the namespace init's thread made and init
+    // joined, not only the sysfs: its own /proc/net lists lo alone, and
+    // its namespace is not the shell's.
+    let r = sh("readlink /proc/self/ns/net; isolate < readlink /proc/self/ns/net; cut -d: -f1 /proc/net/dev >");
+    let lines: Vec<&str> = r.stdout.lines().map(str::trim).collect();
+    assert!(lines.len() == 5 && lines[0] != lines[1], "{r:?}");
+    assert_eq!(lines[4], "lo", "{r:?}");
 }
 
 #[test]
