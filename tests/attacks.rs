@@ -225,6 +225,57 @@ fn a_planted_named_layer_cannot_redirect_roots_writes() {
     assert_eq!(r.stdout, "status 125\nstatus 125\n", "{r:?}");
 }
 
+/// A block's redirection that closes an fd (`N>&-`) frees that number
+/// for init's own fds, which it opens after the redirections: the held
+/// volume source (an `O_PATH` fd of a host directory) landed on it and,
+/// as a "kept" redirection target, crossed into the body, whose `cd -P
+/// /proc/self/fd/N/..` then listed the host's directory (a review found
+/// it). And `7>&-` on the fd init had opened to list the shell's fds made
+/// init's thread spin for ever. Every N from 3 to 12, both ways round
+/// with `--fd`, rootful and rootless: no host directory, no hang.
+#[test]
+fn a_closed_redirection_target_carries_no_host_fd_into_the_body() {
+    each_mode(&BOTH, "a_closed_redirection_target_carries_no_host_fd_into_the_body", |host| {
+        let vol = host.path().join("vol");
+        std::fs::create_dir(&vol).unwrap();
+        host.give(&vol);
+        let marker = host.path().join("HOST-MARKER");
+        std::fs::write(&marker, "").unwrap();
+        for n in 3..=12 {
+            for passed in [false, true] {
+                let (open, pass) =
+                    if passed { (format!("exec {n}>/dev/null; "), format!("--fd {n} ")) } else { Default::default() };
+                let script = format!(
+                    "{open}isolate {pass}-v {}:/data < cd -P /proc/self/fd/{n} 2>/dev/null && cd -P .. && ls; echo end > {n}>&-",
+                    vol.display()
+                );
+                let mut child = host.command(&script).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+                while child.try_wait().unwrap().is_none() {
+                    if std::time::Instant::now() > deadline {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        panic!("{script}: still running after 20 s");
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                let out = child.wait_with_output().unwrap();
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                assert!(!stdout.contains("HOST-MARKER"), "{script}: the body listed the host's directory: {stdout}");
+                assert!(stdout.ends_with("end\n"), "{script}: {stdout} {}", String::from_utf8_lossy(&out.stderr));
+            }
+            // A redirection onto the number the shell's fd of the block's
+            // cgroup had: the device program still goes on the cgroup.
+            let script = format!(
+                "isolate < cat /dev/null && echo null-ok; head -c0 /dev/kmsg 2>/dev/null && echo kmsg-opened || echo kmsg-denied > {n}<{}",
+                vol.display()
+            );
+            let r = host.run(&script);
+            assert_eq!((r.stdout.as_str(), r.status), ("null-ok\nkmsg-denied\n", 0), "{script}: {r:?}");
+        }
+    });
+}
+
 // ---------------------------------------------------------------------------
 // System calls, init, signals, /sys
 // ---------------------------------------------------------------------------

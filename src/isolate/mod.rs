@@ -60,12 +60,32 @@ use steps::{SetupStep, StepFailure};
 /// and inheritable, and not in `keep`. Listed from `dir`, /proc/self/fd
 /// (probing every number with fcntl cost 60 system calls per block). The
 /// fds init and its thread open are close-on-exec, so not counted.
-fn left_outside(dir: std::fs::File, keep: &[RawFd]) -> u64 {
-    let Ok(mut entries) = nix::dir::Dir::from_fd(dir.into()) else { return 0 };
-    let open: Vec<RawFd> = entries.iter().flatten().filter_map(|e| e.file_name().to_str().ok()?.parse().ok()).collect();
+fn left_outside(dir: std::os::fd::OwnedFd, keep: &[RawFd]) -> u64 {
+    let Ok(mut entries) = nix::dir::Dir::from_fd(dir) else { return 0 };
+    // Up to the first error: a failing getdents fails again at once.
+    let open: Vec<RawFd> =
+        (entries.iter()).map_while(Result::ok).filter_map(|e| e.file_name().to_str().ok()?.parse().ok()).collect();
     open.into_iter()
         .filter(|fd| (3..64).contains(fd) && !keep.contains(fd) && inheritable(*fd))
         .fold(0u64, |m, fd| m | 1 << fd)
+}
+
+/// The fds the block keeps open past its set-up: those its redirections
+/// leave open, in order (`3>f 3>&-` leaves 3 closed), and those passed
+/// with `--fd` that no redirection closed. A closed one is not kept: init
+/// opens fds of its own after the redirections (held layers and volume
+/// sources, host paths), and one of those on a kept number would cross
+/// into the body.
+fn kept_fds(ops: &[FdOp], passed: &[RawFd]) -> Vec<RawFd> {
+    let mut open: Vec<RawFd> = passed.to_vec();
+    for op in ops {
+        match (op, op.target()) {
+            (FdOp::Close { .. }, Some(fd)) => open.retain(|&f| f != fd),
+            (_, Some(fd)) if !open.contains(&fd) => open.push(fd),
+            _ => {}
+        }
+    }
+    open
 }
 
 fn inheritable(fd: RawFd) -> bool {
@@ -812,17 +832,27 @@ fn container_init<H: Host>(
     // (and trim) an arena of its own, 64 MiB of address space.
     // SAFETY: mallopt only sets a malloc parameter.
     unsafe { libc::mallopt(libc::M_ARENA_MAX, 1) };
-    // The shell's fds, listed by the thread from this directory (opened
-    // before any mount).
-    let fd_dir = std::fs::File::open("/proc/self/fd").ok();
-    // The fds the block keeps: those its redirections name and those
-    // passed with --fd (the report pipe is added below).
-    let mut keep: Vec<RawFd> = ops.iter().filter_map(FdOp::target).collect();
-    keep.extend(&setup.fds);
+    // What the thread uses sits above every fd the block's redirections
+    // name, as the report pipe does, so that none of them (`7>&-`,
+    // `4<dir`) can close or replace it before the thread is done: the
+    // directory the shell's fds are listed from (opened before any
+    // mount), and the cgroup the device program goes on.
+    let above = |fd: std::os::fd::BorrowedFd| spawn::dup_above(fd, report_fd + 1).ok();
+    let fd_dir = std::fs::File::open("/proc/self/fd").ok().and_then(|dir| above(std::os::fd::AsFd::as_fd(&dir)));
+    let device_policy = match cgroups.device_policy {
+        Some(policy) => {
+            let raised = policy.raised_above(report_fd + 1);
+            let raised =
+                raised.map_err(|e| StepFailure::new(SetupStep::CgroupFiles, namespaces::io_errno(&e), "fcntl"));
+            Some(or_report(sh, report_fd, raised))
+        }
+        None => None,
+    };
+    // The fds the block keeps (the report pipe is added below).
+    let mut keep = kept_fds(ops, &setup.fds);
     let kept = &keep;
     let (net_sent, net_ready) = std::sync::mpsc::sync_channel::<Result<Option<std::os::fd::OwnedFd>, StepFailure>>(1);
     let new_net = setup.new_net;
-    let device_policy = cgroups.device_policy;
     let builder = std::thread::Builder::new().stack_size(128 << 10);
     // SAFETY: the thread borrows `keep` from this frame; it is joined
     // below before `keep` changes or goes, and every way out before that
@@ -836,7 +866,7 @@ fn container_init<H: Host>(
             if failed {
                 return Ok(0);
             }
-            if let Some(policy) = device_policy {
+            if let Some(policy) = &device_policy {
                 policy.attach().map_err(|e| {
                     let errno = if matches!(e, cgroup::CgroupError::Attach { .. }) { Errno::EPERM } else { Errno::EIO };
                     StepFailure::new(SetupStep::CgroupFiles, errno, e.to_string())

@@ -454,6 +454,12 @@ pub struct DevicePolicy {
 }
 
 impl DevicePolicy {
+    /// The same directory on an fd of `floor` or above (close-on-exec).
+    pub fn raised_above(&self, floor: std::os::fd::RawFd) -> std::io::Result<DevicePolicy> {
+        let fd = crate::process::spawn::dup_above(std::os::fd::AsFd::as_fd(&self.fd), floor)?;
+        Ok(DevicePolicy { dir: self.dir.clone(), fd })
+    }
+
     /// Loads the program (once per process) and attaches it.
     pub fn attach(&self) -> Result<(), CgroupError> {
         crate::trace::emit(|| describe(&CgroupOp::AttachDevicePolicy(self.dir.clone())));
