@@ -276,6 +276,40 @@ fn a_closed_redirection_target_carries_no_host_fd_into_the_body() {
     });
 }
 
+/// Init applies the block's redirections in its own fd table, which holds
+/// isosh's fds for the block: the cgroup directory (`..` from it climbs to
+/// the host's root), the report pipe (the body could write its own status
+/// and let the shell go on while it runs), `/proc/self/fd` of the host's
+/// proc. `N<&M` with an M the shell does not have open copied one of them
+/// into the body (a review helper read the host's /etc/shadow this way).
+/// Such a redirection now fails as a command's would (status 2), and
+/// sources the shell or an earlier redirection opened still work.
+#[test]
+fn a_block_cannot_copy_isoshs_own_fds() {
+    each_mode(&BOTH, "a_block_cannot_copy_isoshs_own_fds", |host| {
+        for m in 3..=20 {
+            for (what, script) in [
+                (
+                    "host directory",
+                    format!("isolate < cd -P /proc/self/fd/5/.. && ls -a; echo ran > 5<&{m}; echo st=$?"),
+                ),
+                ("report pipe", format!("isolate < printf '\\002\\052\\0\\0\\0' >&3; exit 7 > 3>&{m}; echo st=$?")),
+            ] {
+                let r = host.run(&script);
+                assert_eq!(r.stdout, "st=2\n", "{what}: {script}: {r:?}");
+                assert!(r.stderr.contains(&format!("{m}: Bad file descriptor")), "{script}: {r:?}");
+            }
+        }
+        let r = host.run(
+            "exec 7>&1; isolate < echo via-7 >&3 > 3>&7; isolate < echo via-3 >&4 > 3>&1 4>&3; \
+             isolate < echo to-2 >&2 > 2>&1; isolate < echo closed-then-made >&4 > 4>&- 4>&1; echo st=$?",
+        );
+        assert_eq!(r.stdout, "via-7\nvia-3\nto-2\nclosed-then-made\nst=0\n", "{r:?}");
+        let r = host.run("isolate < echo no > 3>&1 3>&- 4>&3; echo st=$?");
+        assert_eq!(r.stdout, "st=2\n", "a source an earlier redirection closed: {r:?}");
+    });
+}
+
 // ---------------------------------------------------------------------------
 // System calls, init, signals, /sys
 // ---------------------------------------------------------------------------

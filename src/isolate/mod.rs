@@ -39,7 +39,7 @@ pub mod spec;
 pub mod steps;
 
 use crate::expand::Context;
-use crate::process::plan::FdOp;
+use crate::process::plan::{FdOp, FdRef};
 use crate::process::spawn::{self, NoPipes, exit_child, write_all};
 use crate::syntax::ast::IsolateBlock;
 use cleanup::Resources;
@@ -68,6 +68,44 @@ fn left_outside(dir: std::os::fd::OwnedFd, keep: &[RawFd]) -> u64 {
     open.into_iter()
         .filter(|fd| (3..64).contains(fd) && !keep.contains(fd) && inheritable(*fd))
         .fold(0u64, |m, fd| m | 1 << fd)
+}
+
+/// The first of the block's redirections that copies an fd the block may
+/// not have: `N<&M` or `N>&M` where M is neither open in the shell (and
+/// inheritable: isosh's own fds are close-on-exec) nor made by an earlier
+/// redirection. Init applies the redirections in its own fd table, where
+/// such an M names one of isosh's fds for the block — the cgroup
+/// directory (a way up to the host's root), the report pipe (a forged
+/// status) — and the copy, no longer close-on-exec, would cross into the
+/// body. Fds 0–2 need only be open.
+fn foreign_dup_source(ops: &[FdOp]) -> Option<&FdOp> {
+    let mut made: Vec<RawFd> = Vec::new();
+    let mut closed: Vec<RawFd> = Vec::new();
+    for op in ops {
+        if let FdOp::Dup { src: FdRef::Fd(m), .. } = op {
+            let shells = !closed.contains(m) && if (0..3).contains(m) { is_open(*m) } else { inheritable(*m) };
+            if !made.contains(m) && !shells {
+                return Some(op);
+            }
+        }
+        match (op, op.target()) {
+            (FdOp::Close { .. }, Some(fd)) => {
+                made.retain(|&f| f != fd);
+                closed.push(fd);
+            }
+            (_, Some(fd)) => {
+                made.push(fd);
+                closed.retain(|&f| f != fd);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn is_open(fd: RawFd) -> bool {
+    // SAFETY: F_GETFD only reads the fd's flags.
+    unsafe { libc::fcntl(fd, libc::F_GETFD) >= 0 }
 }
 
 /// The fds the block keeps open past its set-up: those its redirections
@@ -454,6 +492,12 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
             ops,
             &format!("--fd {fd}: fd {fd} is not open in the shell (open it first: `exec {fd}>FILE`)"),
         );
+    }
+    if let Some(op) = foreign_dup_source(ops) {
+        // As a command's own redirection would fail (dash: status 2), and
+        // on the shell's stderr: the block's redirections are what failed.
+        sh.error(&spawn::describe_failure(op, Errno::EBADF));
+        return Ok(crate::status::USAGE);
     }
     if let Some(dir) = &spec.export_bundle {
         return match image::bundle::write(spec, body, dir) {
