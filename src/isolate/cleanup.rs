@@ -124,6 +124,8 @@ pub struct Resources {
     pub cgroup: Option<BlockCgroup>,
     /// The journal naming the cgroup, while it exists.
     journal: Option<Journal>,
+    /// What [`journal_plan`](Self::journal_plan) wrote into it.
+    planned: Vec<PathBuf>,
 }
 
 impl Resources {
@@ -136,6 +138,7 @@ impl Resources {
         if !dirs.is_empty() {
             self.journal = record(&dirs);
         }
+        self.planned = dirs;
     }
 
     /// Takes charge of `cg`, noting it in the journal (if
@@ -151,9 +154,13 @@ impl Resources {
     /// Removes everything; returns what could not be removed.
     pub fn release(&mut self) -> Vec<PathBuf> {
         let Some(cg) = self.cgroup.take() else {
-            // Nothing was made: the journal of the plan goes.
-            self.forget_if_gone(&[]);
-            return Vec::new();
+            // Nothing was handed over: the journal of the plan goes, unless
+            // a directory of it is there after all (making the cgroup
+            // failed halfway and could not undo it): then a later sweep
+            // must find it.
+            let stuck: Vec<PathBuf> = self.planned.iter().filter(|d| d.exists()).cloned().collect();
+            self.forget_if_gone(&stuck);
+            return stuck;
         };
         let stuck = cgroup::remove(&cg);
         self.forget_if_gone(&stuck);
@@ -293,6 +300,29 @@ fn is_block_cgroup_shape(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A block whose cgroup was journaled but never handed over (making it
+    /// failed): its journal goes when none of the planned directories is
+    /// there, and stays — for a later sweep — when one is (the undo of a
+    /// half-made cgroup failed).
+    #[test]
+    fn an_unhanded_journal_stays_while_a_planned_directory_is_there() {
+        let base = std::env::temp_dir().join(format!("isosh-unhanded-{}", std::process::id()));
+        let left = base.join("isosh-1-0");
+        std::fs::create_dir_all(&left).unwrap();
+        for (planned, stays) in [(vec![base.join("isosh-9-0")], false), (vec![left.clone()], true)] {
+            let Some(journal) = record(&planned) else {
+                eprintln!("SKIP an_unhanded_journal_stays: no private runtime directory");
+                return;
+            };
+            let path = journal.path.clone();
+            let mut res = Resources { cgroup: None, journal: Some(journal), planned };
+            let stuck = res.release();
+            assert_eq!(path.exists(), stays, "{stuck:?}");
+            let _ = std::fs::remove_file(&path);
+        }
+        std::fs::remove_dir_all(&base).unwrap();
+    }
 
     /// The sweep drops a journal line only when it is done with it: gone,
     /// removed, or naming no block cgroup. A block's cgroup below another
