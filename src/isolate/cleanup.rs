@@ -158,6 +158,9 @@ impl Resources {
             // a directory of it is there after all (making the cgroup
             // failed halfway and could not undo it): then a later sweep
             // must find it.
+            if self.journal.is_none() {
+                return Vec::new();
+            }
             let stuck: Vec<PathBuf> = self.planned.iter().filter(|d| d.exists()).cloned().collect();
             self.forget_if_gone(&stuck);
             return stuck;
@@ -187,6 +190,7 @@ impl Resources {
         let pid = super::cleaner::start(init.as_raw(), &cg.dirs(), journal)?;
         self.cgroup = None;
         self.journal = None;
+        self.planned.clear();
         Some(nix::unistd::Pid::from_raw(pid))
     }
 
