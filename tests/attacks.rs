@@ -310,6 +310,43 @@ fn a_block_cannot_copy_isoshs_own_fds() {
     });
 }
 
+/// `--rw` binds `--rootfs DIR` itself as the root, no overlay: DIR must
+/// not be the host's `/` (also through a symlink), must be the user's and
+/// writable by them alone (another user renaming `dev` for a symlink while
+/// init works in it made root truncate a file of its choice), and the bind
+/// is nosuid. `--export-bundle` does not copy the whole host.
+#[test]
+fn rw_and_export_refuse_the_hosts_root_and_others_directories() {
+    each_mode(&BOTH, "rw_and_export_refuse_the_hosts_root_and_others_directories", |host| {
+        let link = host.path().join("to-root");
+        std::os::unix::fs::symlink("/", &link).unwrap();
+        let shared = host.path().join("shared");
+        std::fs::create_dir(&shared).unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let mine = host.path().join("mine");
+        for d in ["", "proc", "dev", "sys", "tmp"] {
+            std::fs::create_dir_all(mine.join(d)).unwrap();
+            host.give(&mine.join(d));
+        }
+        let probe = format!("/var/tmp/isosh-rw-probe-{}", std::process::id());
+        for (args, why) in [
+            ("--rw --rootfs /".to_string(), "--rw would write the host's /"),
+            (format!("--rw --rootfs {}", link.display()), "--rw would write the host's /"),
+            (format!("--rw --rootfs {}", shared.display()), "must be yours and writable by you alone"),
+            (format!("--export-bundle {}/b --rootfs /", host.path().display()), "would copy the whole host"),
+        ] {
+            let r = host.run(&format!("isolate {args} < echo x > {probe} >; echo st=$?"));
+            assert_eq!(r.stdout, "st=125\n", "{args}: {r:?}");
+            assert!(r.stderr.contains(why), "{args}: {r:?}");
+            assert!(!Path::new(&probe).exists(), "{args} wrote {probe} on the host");
+        }
+        // The block's own plan (explain renders what init carries out).
+        let r = host.run(&format!("explain 'isolate --rw --rootfs {} < true >'", mine.display()));
+        let layer = r.stdout.lines().find(|l| l.contains("\"/tmp/root\", NULL, MS_BIND|MS_REC")).unwrap_or_default();
+        assert!(layer.contains("MOUNT_ATTR_NOSUID|MOUNT_ATTR_NODEV"), "{r:?}");
+    });
+}
+
 // ---------------------------------------------------------------------------
 // System calls, init, signals, /sys
 // ---------------------------------------------------------------------------

@@ -70,6 +70,34 @@ fn left_outside(dir: std::os::fd::OwnedFd, keep: &[RawFd]) -> u64 {
         .fold(0u64, |m, fd| m | 1 << fd)
 }
 
+/// Why `--rootfs DIR` may not be used as asked: with `--rw` the block
+/// writes into DIR itself (a bind, no overlay), so DIR must not be the
+/// host's `/` (also through a symlink), and must be the user's alone —
+/// another user who may rename DIR's entries could swap `dev` for a
+/// symlink while init mounts and creates files in it (a review helper
+/// truncated a root-only file that way). `--export-bundle` copies DIR:
+/// not the whole host.
+fn rootfs_refused(spec: &IsolateSpec) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let dir = spec.rootfs.as_ref()?;
+    let real = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+    let writes = spec.root_mode == spec::RootMode::ReadWrite;
+    if real == std::path::Path::new("/") && (writes || spec.export_bundle.is_some()) {
+        let what = if writes { "--rw would write the host's /" } else { "--export-bundle would copy the whole host" };
+        return Some(format!("--rootfs {}: {what}", dir.display()));
+    }
+    if writes {
+        let meta = std::fs::metadata(&real).ok()?;
+        if meta.uid() != nix::unistd::geteuid().as_raw() || meta.mode() & 0o022 != 0 {
+            return Some(format!(
+                "--rw --rootfs {}: the directory must be yours and writable by you alone (the block writes into it)",
+                dir.display()
+            ));
+        }
+    }
+    None
+}
+
 /// The first of the block's redirections that copies an fd the block may
 /// not have: `N<&M` or `N>&M` where M is neither open in the shell (and
 /// inheritable: isosh's own fds are close-on-exec) nor made by an earlier
@@ -492,6 +520,9 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
             ops,
             &format!("--fd {fd}: fd {fd} is not open in the shell (open it first: `exec {fd}>FILE`)"),
         );
+    }
+    if let Some(why) = rootfs_refused(spec) {
+        return fail(sh, ops, &why);
     }
     if let Some(op) = foreign_dup_source(ops) {
         // As a command's own redirection would fail (dash: status 2), and

@@ -684,7 +684,9 @@ fn root_layer<M: Mounter>(
     match mode {
         RootMode::ReadWrite => {
             m.mount(s, Some(lower), ROOT, None, bind, None)?;
-            m.set_attr(s, ROOT, MOUNT_ATTR_NODEV)
+            // nosuid too: what the body writes into DIR stays in DIR, and a
+            // set-uid file left there must not raise a later user.
+            m.set_attr(s, ROOT, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID)
         }
         // A read-only overlay, not a read-only bind: a bind keeps the host's
         // inodes, and a unix socket is found by its inode — through a bind

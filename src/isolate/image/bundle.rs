@@ -44,11 +44,24 @@ fn opaque(dir: &Path) -> bool {
 /// overlay would show it stacked: a whiteout removes the name, an opaque
 /// directory replaces what was there. Hard links become copies.
 pub fn merge_layer(src: &Path, dst: &Path) -> Result<(), ImageError> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
     let privileged = nix::unistd::geteuid().is_root();
-    let entries = std::fs::read_dir(src).map_err(|e| ImageError::Bundle(format!("{}: {e}", src.display())))?;
+    // The directory is opened once, not followed through a symlink, and its
+    // entries are named through that fd (`/proc/self/fd/N/NAME`): a layer
+    // or --rootfs that someone else may change cannot swap an entry for a
+    // symlink between the look and the copy (a review helper copied a
+    // root-only file into a bundle that way).
+    let pinned = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY | libc::O_NOFOLLOW)
+        .open(src)
+        .map_err(|e| ImageError::Bundle(format!("{}: {e}", src.display())))?;
+    let here = std::path::PathBuf::from(format!("/proc/self/fd/{}", pinned.as_raw_fd()));
+    let entries = std::fs::read_dir(&here).map_err(|e| ImageError::Bundle(format!("{}: {e}", src.display())))?;
     for entry in entries {
         let entry = entry.map_err(err)?;
-        let (from, to) = (entry.path(), dst.join(entry.file_name()));
+        let (from, to) = (here.join(entry.file_name()), dst.join(entry.file_name()));
         let meta =
             std::fs::symlink_metadata(&from).map_err(|e| ImageError::Bundle(format!("{}: {e}", from.display())))?;
         let kind = meta.file_type();
@@ -74,7 +87,7 @@ pub fn merge_layer(src: &Path, dst: &Path) -> Result<(), ImageError> {
                 std::os::unix::fs::symlink(target, &to)
                     .map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
             } else if kind.is_file() {
-                std::fs::copy(&from, &to).map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
+                copy_file(&from, &to, &meta)?;
             } else {
                 // FIFOs and sockets: nothing a root filesystem needs.
                 continue;
@@ -89,6 +102,27 @@ pub fn merge_layer(src: &Path, dst: &Path) -> Result<(), ImageError> {
         }
     }
     Ok(())
+}
+
+/// Copies the regular file `from` (not through a symlink, and only if it is
+/// still the file `meta` describes) to a new file `to`.
+fn copy_file(from: &Path, to: &Path, meta: &std::fs::Metadata) -> Result<(), ImageError> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let fail = |e: std::io::Error| ImageError::Bundle(format!("{}: {e}", from.display()));
+    let mut source = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(from).map_err(fail)?;
+    let now = source.metadata().map_err(fail)?;
+    if !now.file_type().is_file() || (now.dev(), now.ino()) != (meta.dev(), meta.ino()) {
+        return Err(ImageError::Bundle(format!("{}: changed while it was copied", from.display())));
+    }
+    let mut copy = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .mode(0o600)
+        .open(to)
+        .map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
+    std::io::copy(&mut source, &mut copy).map_err(fail)?;
+    copy.set_permissions(std::fs::Permissions::from_mode(meta.mode() & 0o7777)).map_err(fail)
 }
 
 fn mount(dest: &str, typ: &str, source: &str, options: &[&str]) -> Result<Mount, ImageError> {
@@ -204,7 +238,12 @@ pub fn export(spec: &IsolateSpec, body: &List, image: Option<&Image>, dir: &Path
                 merge_layer(layer, &rootfs_dir)?;
             }
         }
-        (None, Some(root)) => merge_layer(root, &rootfs_dir)?,
+        (None, Some(root)) => {
+            // The path as given may be a symlink; below it nothing is followed.
+            let real =
+                std::fs::canonicalize(root).map_err(|e| ImageError::Bundle(format!("{}: {e}", root.display())))?;
+            merge_layer(&real, &rootfs_dir)?
+        }
         (None, None) => {
             return Err(ImageError::Bundle(
                 "--export-bundle needs --image or --rootfs (the host's / is no bundle's root)".into(),
