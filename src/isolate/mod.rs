@@ -923,6 +923,21 @@ fn container_init<H: Host>(
         }
         None => None,
     };
+    // The block's own redirections name host paths: open them before any
+    // mount can cover one (the scratch tmpfs goes over /tmp). Before the
+    // thread exists too: they dup2 onto fixed numbers, and a thread that
+    // opened an fd there meanwhile would later close the block's.
+    if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
+        sh.error(&spawn::describe_failure(op, e));
+        return crate::status::USAGE;
+    }
+    leave_terminal_unless_given_it();
+    if let Some((uid, gid)) = setup.id_maps {
+        or_report(sh, report_fd, namespaces::write_id_maps(uid, gid));
+    }
+    // Host paths again (/sys/fs/cgroup/…): before the root is covered.
+    let procs = or_report(sh, report_fd, open_cgroup_procs(cgroups.join));
+    or_report(sh, report_fd, join_cgroup(procs));
     // The fds the block keeps (the report pipe is added below).
     let mut keep = kept_fds(ops, &setup.fds);
     let kept = &keep;
@@ -947,28 +962,13 @@ fn container_init<H: Host>(
                     StepFailure::new(SetupStep::CgroupFiles, errno, e.to_string())
                 })?;
             }
-            // Init's redirections open only close-on-exec fds besides
-            // those in `kept`, which are not counted.
+            // The fds init opens meanwhile are close-on-exec: not counted.
             Ok(fd_dir.map_or(0, |dir| left_outside(dir, kept)))
         })
     };
     let helping = helping.map_err(|e| StepFailure::new(SetupStep::NetNamespace, namespaces::io_errno(&e), "thread"));
     let helping = or_report(sh, report_fd, helping);
     lanes::send_elsewhere(&helping);
-    // The block's own redirections name host paths: open them before any
-    // mount can cover one (the scratch tmpfs goes over /tmp).
-    if let Err((op, e)) = spawn::apply_all(ops, &NoPipes) {
-        let _ = helping.join();
-        sh.error(&spawn::describe_failure(op, e));
-        return crate::status::USAGE;
-    }
-    leave_terminal_unless_given_it();
-    if let Some((uid, gid)) = setup.id_maps {
-        or_report(sh, report_fd, namespaces::write_id_maps(uid, gid));
-    }
-    // Host paths again (/sys/fs/cgroup/…): before the root is covered.
-    let procs = or_report(sh, report_fd, open_cgroup_procs(cgroups.join));
-    or_report(sh, report_fd, join_cgroup(procs));
     let tree = or_report(sh, report_fd, rootfs::build(&mut rootfs::Kernel, spec, layout, privilege));
     // The thread's network namespace, for /sys and the body. `None`: the
     // kernel could not name it (SIOCGSKNS, Linux 4.9): init makes its own.
