@@ -54,8 +54,6 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::path::PathBuf;
 use steps::{SetupStep, StepFailure};
 
-/// Whether `fd` is one of the shell's open files that commands inherit
-/// (open, not close-on-exec).
 /// The shell's fds 3–63 that the block leaves outside (a bit each): open
 /// and inheritable, and not in `keep`. Listed from `dir`, /proc/self/fd
 /// (probing every number with fcntl cost 60 system calls per block). The
@@ -154,6 +152,8 @@ fn kept_fds(ops: &[FdOp], passed: &[RawFd]) -> Vec<RawFd> {
     open
 }
 
+/// Whether `fd` is one of the shell's open files that commands inherit
+/// (open, not close-on-exec).
 fn inheritable(fd: RawFd) -> bool {
     // SAFETY: F_GETFD only reads the fd's flags.
     let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
@@ -946,7 +946,9 @@ fn container_init<H: Host>(
     let builder = std::thread::Builder::new().stack_size(128 << 10);
     // SAFETY: the thread borrows `keep` from this frame; it is joined
     // below before `keep` changes or goes, and every way out before that
-    // joins it or ends the whole process (`or_report` exits).
+    // ends the whole process (`or_report` exits). Not a scoped thread:
+    // pthread_setaffinity_np needs the pthread_t, which only a
+    // JoinHandle gives (lanes.rs).
     let helping = unsafe {
         builder.spawn_unchecked(move || -> Result<u64, StepFailure> {
             let net = if new_net { namespaces::new_net() } else { Ok(None) };

@@ -155,8 +155,9 @@ pub fn loopback_up() -> Result<Option<OwnedFd>, StepFailure> {
 /// (Linux 4.9; the libc crate does not name it).
 const SIOCGSKNS: libc::c_ulong = 0x894C;
 
-/// A new network namespace for init (and so the body), with `lo` up; see
-/// [`loopback_up`] for what it returns.
+/// A new network namespace for the calling thread (init's helper thread,
+/// which init then joins), with `lo` up; see [`loopback_up`] for what it
+/// returns.
 pub fn new_net() -> Result<Option<OwnedFd>, StepFailure> {
     step(SetupStep::NetNamespace, "unshare(CLONE_NEWNET)", || unshare(CloneFlags::CLONE_NEWNET))?;
     loopback_up()

@@ -62,8 +62,10 @@ pub fn merge_layer(src: &Path, dst: &Path) -> Result<(), ImageError> {
     for entry in entries {
         let entry = entry.map_err(err)?;
         let (from, to) = (here.join(entry.file_name()), dst.join(entry.file_name()));
+        // What messages name: the path, not the fd it is read through.
+        let shown = src.join(entry.file_name());
         let meta =
-            std::fs::symlink_metadata(&from).map_err(|e| ImageError::Bundle(format!("{}: {e}", from.display())))?;
+            std::fs::symlink_metadata(&from).map_err(|e| ImageError::Bundle(format!("{}: {e}", shown.display())))?;
         let kind = meta.file_type();
         let existing = std::fs::symlink_metadata(&to).ok();
         if kind.is_char_device() && meta.rdev() == 0 {
@@ -87,7 +89,7 @@ pub fn merge_layer(src: &Path, dst: &Path) -> Result<(), ImageError> {
                 std::os::unix::fs::symlink(target, &to)
                     .map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
             } else if kind.is_file() {
-                copy_file(&from, &to, &meta)?;
+                copy_file(&from, &shown, &to, &meta)?;
             } else {
                 // FIFOs and sockets: nothing a root filesystem needs.
                 continue;
@@ -105,14 +107,15 @@ pub fn merge_layer(src: &Path, dst: &Path) -> Result<(), ImageError> {
 }
 
 /// Copies the regular file `from` (not through a symlink, and only if it is
-/// still the file `meta` describes) to a new file `to`.
-fn copy_file(from: &Path, to: &Path, meta: &std::fs::Metadata) -> Result<(), ImageError> {
+/// still the file `meta` describes) to a new file `to`; `shown` names
+/// `from` in messages.
+fn copy_file(from: &Path, shown: &Path, to: &Path, meta: &std::fs::Metadata) -> Result<(), ImageError> {
     use std::os::unix::fs::OpenOptionsExt;
-    let fail = |e: std::io::Error| ImageError::Bundle(format!("{}: {e}", from.display()));
+    let fail = |e: std::io::Error| ImageError::Bundle(format!("{}: {e}", shown.display()));
     let mut source = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(from).map_err(fail)?;
     let now = source.metadata().map_err(fail)?;
     if !now.file_type().is_file() || (now.dev(), now.ino()) != (meta.dev(), meta.ino()) {
-        return Err(ImageError::Bundle(format!("{}: changed while it was copied", from.display())));
+        return Err(ImageError::Bundle(format!("{}: changed while it was copied", shown.display())));
     }
     let mut copy = std::fs::OpenOptions::new()
         .write(true)
