@@ -16,7 +16,9 @@ use isosh::toplevel::{self, Origin, Outcome};
 use std::io::IsTerminal;
 
 #[unsafe(no_mangle)]
-extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
+extern "C" fn main(argc: libc::c_int, argv: *const *const libc::c_char) -> libc::c_int {
+    // SAFETY: these are main's own arguments.
+    unsafe { isosh::sys::remember_command_line(argc, argv) };
     open_missing_standard_fds();
     isosh::stack::init_main_thread();
     // A panic unwinds to here (running the cleanup in `Drop`s on its way),

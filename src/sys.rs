@@ -66,3 +66,50 @@ mod mountinfo_tests {
         assert_eq!(super::unescape_mountinfo(br"/x\09"), br"/x\09");
     }
 }
+
+/// Where the kernel keeps this process's command line (`/proc/PID/cmdline`
+/// reads it from our own memory): the argument strings, end to end, as
+/// `main` received them.
+static COMMAND_LINE: (std::sync::atomic::AtomicPtr<u8>, std::sync::atomic::AtomicUsize) =
+    (std::sync::atomic::AtomicPtr::new(std::ptr::null_mut()), std::sync::atomic::AtomicUsize::new(0));
+
+/// Notes where the argument strings lie, for [`overwrite_command_line`].
+///
+/// # Safety
+/// `argv` must be the `argc` argument pointers `main` was called with.
+pub unsafe fn remember_command_line(argc: libc::c_int, argv: *const *const libc::c_char) {
+    if argc < 1 || argv.is_null() {
+        return;
+    }
+    // SAFETY: the caller's argv holds `argc` pointers to C strings, which
+    // the kernel laid out one after another.
+    unsafe {
+        let first = *argv;
+        let last = *argv.add(argc as usize - 1);
+        let end = last.add(libc::strlen(last) + 1);
+        let len = end.offset_from(first);
+        if len > 0 {
+            COMMAND_LINE.0.store(first as *mut u8, std::sync::atomic::Ordering::Relaxed);
+            COMMAND_LINE.1.store(len as usize, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+/// Replaces this process's command line with `title` (cut to fit) and
+/// zeros the rest. An isolate block's init is a copy of the shell, so its
+/// command line was the shell's — the whole `-c` script, secrets and all,
+/// readable by the body in `/proc/1/cmdline`.
+pub fn overwrite_command_line(title: &[u8]) {
+    let start = COMMAND_LINE.0.load(std::sync::atomic::Ordering::Relaxed);
+    let len = COMMAND_LINE.1.load(std::sync::atomic::Ordering::Relaxed);
+    if start.is_null() {
+        return;
+    }
+    // SAFETY: [start, start + len) is the argument strings' area noted by
+    // remember_command_line: memory of ours that nothing else reads once
+    // main has copied the arguments.
+    let area = unsafe { std::slice::from_raw_parts_mut(start, len) };
+    area.fill(0);
+    let n = title.len().min(len - 1);
+    area[..n].copy_from_slice(&title[..n]);
+}

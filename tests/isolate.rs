@@ -499,6 +499,28 @@ fn named_layers_persist_and_can_be_removed() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "kept\nfresh\ndemo\nend\n", "{out:?}");
 }
 
+/// Overlayfs mounts an upper directory another overlay is using with no
+/// more than a warning in the kernel log; two blocks on one named layer
+/// (or a commit of it while another block swaps its files for symlinks to
+/// host paths) are undefined. The second is refused (125), as is
+/// `isolates rm` of a layer in use.
+#[test]
+fn a_named_layer_in_use_is_not_mounted_twice_or_removed() {
+    require_root!();
+    let dir = Scratch::new("iso-named-busy");
+    let data = dir.path().join("data");
+    let script = "isolate --name busy < echo up; sleep 2 > > up.txt & \
+                  while ! grep -q up up.txt 2>/dev/null; do sleep 0.02; done; \
+                  isolate --name busy < echo second >; echo second=$?; isolates rm busy; echo rm=$?; wait; \
+                  isolate --name busy < echo third >; isolates rm busy; echo rm=$?";
+    let out =
+        Command::new(ISOSH).args(["-c", script]).current_dir(dir.path()).env("XDG_DATA_HOME", &data).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "second=125\nrm=1\nthird\nrm=0\n", "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--name busy: the layer is in use by another block"), "{out:?}");
+    assert!(stderr.contains("isolates: busy: the layer is in use by another block"), "{out:?}");
+}
+
 #[test]
 fn a_killed_shells_leftovers_are_swept_by_the_next_shell() {
     require_root!();

@@ -1087,3 +1087,49 @@ fn the_shells_own_fds_do_not_reach_the_block() {
         assert_eq!(r.stdout, "0 1 2 3 \n", "[{:?}] {r:?}", host.mode);
     });
 }
+
+// ---------------------------------------------------------------------------
+// Signals and the shell's own memory
+// ---------------------------------------------------------------------------
+
+/// docker: the container runs in a session of the runtime's shim, so
+/// nothing in it shares a process group with the docker CLI. A pid
+/// namespace hides pids, not process groups: a body left in the group of
+/// the shell that started it could `kill(0, SIGKILL)` that shell, the
+/// script around it and their other children. (Run in a process group of
+/// its own, so a failure kills no more than the test's own processes.)
+#[test]
+fn the_body_cannot_signal_the_shells_process_group() {
+    require_root!();
+    each_mode(&BOTH, "the_body_cannot_signal_the_shells_process_group", |host| {
+        let mut cmd =
+            host.command(&format!("sleep 300 >/dev/null 2>&1 & echo $! > sleeper; {} < kill -KILL 0 >; echo after=$?", host.iso()));
+        cmd.process_group(0);
+        let r = run_cmd(cmd);
+        let sleeper: i32 = std::fs::read_to_string(host.path().join("sleeper")).unwrap().trim().parse().unwrap();
+        let alive = Path::new(&format!("/proc/{sleeper}")).exists()
+            && !std::fs::read_to_string(format!("/proc/{sleeper}/stat")).unwrap_or_default().contains(") Z ");
+        // SAFETY: the sleep this test's shell started.
+        unsafe { libc::kill(sleeper, libc::SIGKILL) };
+        assert!(r.stdout.contains("after=137"), "[{:?}] the shell did not outlive the block: {r:?}", host.mode);
+        assert!(alive, "[{:?}] the block killed a process of the shell's group: {r:?}", host.mode);
+    });
+}
+
+/// Init is a copy of the shell, and `/proc/PID/cmdline` is read from the
+/// process's own memory: unless init overwrites it, the body reads the
+/// shell's whole `-c` script in `/proc/1/cmdline`, unexported variables
+/// and all. (docker's init is the image's own program.)
+#[test]
+fn the_shells_command_line_is_not_readable_in_the_block() {
+    require_root!();
+    each_mode(&BOTH, "the_shells_command_line_is_not_readable_in_the_block", |host| {
+        let r = host.run(&format!(
+            "secret=hunter2-not-exported; {} < tr '\\0' ' ' < /proc/1/cmdline; echo; tr '\\0' ' ' < /proc/self/cmdline; echo >",
+            host.iso()
+        ));
+        assert_eq!(r.status, 0, "[{:?}] {r:?}", host.mode);
+        assert!(r.stdout.contains("isosh: isolate init"), "[{:?}] init's command line: {r:?}", host.mode);
+        assert!(!r.stdout.contains("hunter2"), "[{:?}] the script is readable inside: {r:?}", host.mode);
+    });
+}

@@ -126,6 +126,9 @@ pub struct Resources {
     journal: Option<Journal>,
     /// What [`journal_plan`](Self::journal_plan) wrote into it.
     planned: Vec<PathBuf>,
+    /// The named layer's lock (`super::lock_layer`), held while the block
+    /// runs.
+    pub layer_lock: Option<std::os::fd::OwnedFd>,
 }
 
 impl Resources {

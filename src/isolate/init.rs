@@ -1,6 +1,7 @@
 //! PID 1 of the block's pid namespace. The kernel gives a namespace's init
 //! no default signal actions, so init catches SIGINT, SIGTERM and SIGHUP
-//! and forwards them to the body; it reaps every orphan that is reparented
+//! and forwards them to the body (SIGINT only when it came during set-up:
+//! later the body gets it in the process group it shares with init); it reaps every orphan that is reparented
 //! to it; and it exits with the body's status (its exit kills whatever is
 //! left in the namespace). It never execs the body in its place.
 
@@ -98,6 +99,10 @@ pub fn run(body: Pid) -> i32 {
     let Ok(unblocked) = waited.thread_swap_mask(SigmaskHow::SIG_BLOCK) else {
         return 0;
     };
+    // What came during set-up goes to the body as it starts. Later, SIGINT
+    // reaches the body the way it reached init: sent to the process group
+    // they share (by the terminal, or by the supervisor); forwarding it
+    // too would interrupt the body twice.
     let mut forward = take_pending();
     let status = loop {
         if let Some(sig) = forward.take() {
@@ -105,7 +110,9 @@ pub fn run(body: Pid) -> i32 {
         }
         match reap_until(body) {
             Some(status) => break status,
-            None => forward = waited.wait().ok().filter(|&s| s != Signal::SIGCHLD),
+            None => {
+                forward = waited.wait().ok().filter(|&s| s != Signal::SIGCHLD && s != Signal::SIGINT);
+            }
         }
     };
     let _ = unblocked.thread_set_mask();

@@ -337,6 +337,36 @@ enum PrepareError {
     /// `--name` with no data directory to keep layers in.
     #[error("no data directory for --name layers")]
     NoDataDir,
+    /// Another block (or `isolates rm`) holds the named layer, or it
+    /// could not be locked.
+    #[error("--name {name}: {}", layer_lock_failure(*errno))]
+    LayerInUse { name: String, errno: Errno },
+}
+
+/// Why [`lock_layer`] failed, in words.
+pub(crate) fn layer_lock_failure(errno: Errno) -> String {
+    if errno == Errno::EWOULDBLOCK {
+        "the layer is in use by another block".to_string()
+    } else {
+        format!("cannot lock the layer: {}", errno.desc())
+    }
+}
+
+/// Takes the named layer `dir` for this shell alone (`flock`, released
+/// when the returned fd closes); EWOULDBLOCK when another holds it.
+pub(crate) fn lock_layer(dir: &std::path::Path) -> Result<std::os::fd::OwnedFd, Errno> {
+    use std::os::fd::AsRawFd;
+    let fd = nix::fcntl::open(
+        dir,
+        nix::fcntl::OFlag::O_RDONLY
+            | nix::fcntl::OFlag::O_DIRECTORY
+            | nix::fcntl::OFlag::O_NOFOLLOW
+            | nix::fcntl::OFlag::O_CLOEXEC,
+        nix::sys::stat::Mode::empty(),
+    )?;
+    // SAFETY: flock on an fd we own.
+    Errno::result(unsafe { libc::flock(fd.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) })?;
+    Ok(fd)
 }
 
 /// Creates the host-side resources: the block's cgroups (the setup's plan,
@@ -383,6 +413,13 @@ fn prepare(spec: &IsolateSpec, setup: &Setup) -> Result<(Resources, rootfs::Layo
         let name = spec.name.as_deref().unwrap_or_default();
         let private =
             private_dir(&dir).map_err(|reason| PrepareError::NamedLayer { name: name.to_string(), reason })?;
+        // For the whole block (the shell waits for init when there is a
+        // named layer): overlayfs mounts an upper directory that another
+        // overlay uses with no more than a warning, and two blocks writing
+        // one layer — or one committing it while another swaps its files
+        // for symlinks to host paths — is undefined.
+        let lock = lock_layer(&private).map_err(|e| PrepareError::LayerInUse { name: name.to_string(), errno: e })?;
+        res.layer_lock = Some(lock);
         layout.named_layer = Some(private);
     }
     if spec.name.is_some() && layout.named_layer.is_none() {
@@ -725,8 +762,8 @@ fn supervise<H: Host>(sh: &mut H, spec: &IsolateSpec, body: &crate::syntax::ast:
 
 /// Waits for init's report. SIGTERM or SIGHUP to the shell kill the
 /// container (SIGKILL to init ends everything in its pid namespace), and
-/// the pipe closes. SIGINT from the terminal already reached the body,
-/// which ends on its own.
+/// the pipe closes. SIGINT reaches the body (see [`on_signal`]), which
+/// ends on its own.
 fn await_report(fd: RawFd, child: Pid, got: &mut Option<Signal>) -> Option<Report> {
     loop {
         if let Some(sig) = init::wait_readable(fd) {
@@ -763,8 +800,15 @@ fn wait_supervised(child: Pid, got: &mut Option<Signal>) -> i32 {
     }
 }
 
+/// SIGTERM or SIGHUP to the shell end the block at once. SIGINT goes to
+/// the block's process group: a block without the terminal leads its own
+/// group (see [`own_session_unless_given_terminal`]), which the terminal's
+/// Ctrl-C does not reach; a block in the terminal's group already had it
+/// from the terminal, and has no group of its own to send it to.
 fn on_signal(child: Pid, sig: Signal, got: &mut Option<Signal>) {
-    if sig != Signal::SIGINT {
+    if sig == Signal::SIGINT {
+        let _ = nix::sys::signal::killpg(child, Signal::SIGINT);
+    } else {
         let _ = kill(child, Signal::SIGKILL);
     }
     *got = Some(sig);
@@ -778,23 +822,24 @@ fn reraise(sig: Signal) {
     }
 }
 
-/// A block whose fds 0-2 are none of them a terminal gets no controlling
-/// terminal either (bubblewrap's `--new-session`): otherwise its body could
-/// open `/dev/tty` and read what the user types to the shell around it.
-/// `TIOCNOTTY` from a process that leads no session detaches it alone; the
-/// body, forked later, inherits that. A block given the terminal keeps it
-/// (job control, Ctrl-C, full-screen programs need it).
-fn leave_terminal_unless_given_it() {
-    // SAFETY: isatty, open, ioctl and close on integers and a C string.
+/// A block whose fds 0-2 are none of them a terminal gets a session of its
+/// own (bubblewrap's `--new-session`), so no controlling terminal and no
+/// process group shared with the host: otherwise its body could open
+/// `/dev/tty` and read what the user types to the shell around it, or
+/// `kill(0, …)` the shell and every other process of the group it was
+/// started in (the pid namespace does not hide a process group). The
+/// body, forked later, inherits the session and the group, whose id is
+/// init's pid outside: the supervisor sends SIGINT there. A block given
+/// the terminal stays in the terminal's foreground group (job control,
+/// Ctrl-C, full-screen programs need it).
+fn own_session_unless_given_terminal() {
+    // SAFETY: isatty and setsid on integers.
     unsafe {
         if (0..3).any(|fd| libc::isatty(fd) == 1) {
             return;
         }
-        let tty = libc::open(c"/dev/tty".as_ptr(), libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC);
-        if tty >= 0 {
-            libc::ioctl(tty, libc::TIOCNOTTY);
-            libc::close(tty);
-        }
+        // Init leads no group (its pid is new), so this cannot fail.
+        libc::setsid();
     }
 }
 
@@ -890,6 +935,7 @@ fn container_init<H: Host>(
     filter: Option<seccomp::Filter>,
 ) -> i32 {
     die_with_parent();
+    crate::sys::overwrite_command_line(b"isosh: isolate init");
     // The supervisor's handlers are ours too (see `supervise`): from here on
     // they note what is sent to init, and init forwards it to the body once
     // there is one. What the supervisor noted before the clone is its own.
@@ -931,7 +977,7 @@ fn container_init<H: Host>(
         sh.error(&spawn::describe_failure(op, e));
         return crate::status::USAGE;
     }
-    leave_terminal_unless_given_it();
+    own_session_unless_given_terminal();
     if let Some((uid, gid)) = setup.id_maps {
         or_report(sh, report_fd, namespaces::write_id_maps(uid, gid));
     }

@@ -25,9 +25,17 @@ pub fn isolates(sh: &mut Shell, argv: &[String]) -> Exec {
                 if name.contains('/') || name.starts_with('.') || !layer.is_dir() {
                     sh.error(&format!("isolates: no layer named {name}"));
                     status = 1;
-                } else if let Err(e) = crate::isolate::image::unpack::remove_tree(&layer) {
-                    sh.error(&format!("isolates: {}: {e}", layer.display()));
-                    status = 1;
+                } else {
+                    // Held until the layer is gone: a block must not mount it meanwhile.
+                    let removed = match crate::isolate::lock_layer(&layer) {
+                        Err(e) => Err(crate::isolate::layer_lock_failure(e)),
+                        Ok(_lock) => crate::isolate::image::unpack::remove_tree(&layer)
+                            .map_err(|e| format!("{}: {e}", layer.display())),
+                    };
+                    if let Err(why) = removed {
+                        sh.error(&format!("isolates: {name}: {why}"));
+                        status = 1;
+                    }
                 }
             }
             Ok(status)
