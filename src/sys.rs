@@ -58,15 +58,6 @@ pub fn unescape_mountinfo(field: &[u8]) -> Vec<u8> {
     out
 }
 
-#[cfg(test)]
-mod mountinfo_tests {
-    #[test]
-    fn octal_escapes_become_bytes() {
-        assert_eq!(super::unescape_mountinfo(br"/a\040b\134c\351"), b"/a b\\c\xe9");
-        assert_eq!(super::unescape_mountinfo(br"/x\09"), br"/x\09");
-    }
-}
-
 /// Where the kernel keeps this process's command line (`/proc/PID/cmdline`
 /// reads it from our own memory): the argument strings, end to end, as
 /// `main` received them.
@@ -112,4 +103,13 @@ pub fn overwrite_command_line(title: &[u8]) {
     area.fill(0);
     let n = title.len().min(len - 1);
     area[..n].copy_from_slice(&title[..n]);
+}
+
+#[cfg(test)]
+mod mountinfo_tests {
+    #[test]
+    fn octal_escapes_become_bytes() {
+        assert_eq!(super::unescape_mountinfo(br"/a\040b\134c\351"), b"/a b\\c\xe9");
+        assert_eq!(super::unescape_mountinfo(br"/x\09"), br"/x\09");
+    }
 }

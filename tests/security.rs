@@ -1102,8 +1102,10 @@ fn the_shells_own_fds_do_not_reach_the_block() {
 fn the_body_cannot_signal_the_shells_process_group() {
     require_root!();
     each_mode(&BOTH, "the_body_cannot_signal_the_shells_process_group", |host| {
-        let mut cmd =
-            host.command(&format!("sleep 300 >/dev/null 2>&1 & echo $! > sleeper; {} < kill -KILL 0 >; echo after=$?", host.iso()));
+        let mut cmd = host.command(&format!(
+            "sleep 300 >/dev/null 2>&1 & echo $! > sleeper; {} < kill -KILL 0 >; echo after=$?",
+            host.iso()
+        ));
         cmd.process_group(0);
         let r = run_cmd(cmd);
         let sleeper: i32 = std::fs::read_to_string(host.path().join("sleeper")).unwrap().trim().parse().unwrap();

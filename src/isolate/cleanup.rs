@@ -323,7 +323,7 @@ mod tests {
                 return;
             };
             let path = journal.path.clone();
-            let mut res = Resources { cgroup: None, journal: Some(journal), planned };
+            let mut res = Resources { cgroup: None, journal: Some(journal), planned, layer_lock: None };
             let stuck = res.release();
             assert_eq!(path.exists(), stays, "{stuck:?}");
             let _ = std::fs::remove_file(&path);
