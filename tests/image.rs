@@ -740,3 +740,31 @@ fn a_non_utf8_file_name_survives_a_commit() {
         assert_ok(&r, "same-bytes\n");
     });
 }
+
+/// A blob or `index.json` that is a FIFO (or any file not regular) is
+/// refused at once; the shell used to wait in open() for a writer.
+#[test]
+fn a_blob_that_is_a_fifo_is_refused_without_hanging() {
+    require_root!();
+    each_mode("fifo_blob", |host, _| {
+        let p = host.path();
+        let l = Layout::new(&p.join("fifo"));
+        let (manifest, _) = l.image("v1", &[(base_layer(), Compression::Gzip)], config(), host_arch());
+        let blob = l.blob_path(&manifest);
+        std::fs::remove_file(&blob).unwrap();
+        nix::unistd::mkfifo(&blob, nix::sys::stat::Mode::from_bits_truncate(0o644)).unwrap();
+        let l = Layout::new(&p.join("fifo-index"));
+        l.image("v1", &[(base_layer(), Compression::Gzip)], config(), host_arch());
+        std::fs::remove_file(p.join("fifo-index/index.json")).unwrap();
+        nix::unistd::mkfifo(&p.join("fifo-index/index.json"), nix::sys::stat::Mode::from_bits_truncate(0o644)).unwrap();
+        if let Some((uid, gid)) = host.ids {
+            let _ = Command::new("chown").args(["-R", &format!("{uid}:{gid}")]).arg(p).status();
+        }
+        for reference in ["oci:fifo", "oci:fifo-index"] {
+            let r =
+                host.run(&format!("timeout 20 {} -c 'isolate --image {reference} < echo ran >'", host.isosh.display()));
+            assert_eq!(r.status, 125, "{reference} (124: it hung): {r:?}");
+            assert!(r.stderr.contains("is not a regular file"), "{reference}: {r:?}");
+        }
+    });
+}

@@ -15,9 +15,14 @@ pub mod docker;
 pub mod store;
 pub mod unpack;
 
+use nix::errno::Errno;
+use nix::fcntl::{AT_FDCWD, OFlag};
+use nix::sys::stat::Mode;
 use oci_spec::image::{Descriptor, ImageConfiguration, ImageIndex, ImageManifest, MediaType};
 use sha2::{Digest as _, Sha256};
+use std::fs::File;
 use std::io::Read;
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 
 /// Why an image could not be named, loaded, stored, committed, exported or
@@ -218,14 +223,89 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
+/// Why a file an image names (a blob, `index.json`, the image's
+/// `/etc/passwd`) was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadRefused {
+    /// A FIFO would block the shell, a device might never end.
+    #[error("is not a regular file")]
+    NotRegular,
+    /// Only the image's own files are read, never a link out of them.
+    #[error("is a symlink")]
+    Symlink,
+    /// More than the descriptor (or the reader) allows.
+    #[error("is larger than {0} bytes")]
+    TooLarge(u64),
+    /// Opening or reading it failed.
+    #[error("{0}")]
+    Io(std::io::Error),
+}
+
+impl From<Errno> for ReadRefused {
+    fn from(e: Errno) -> Self {
+        if e == Errno::ELOOP { ReadRefused::Symlink } else { ReadRefused::Io(e.into()) }
+    }
+}
+
+impl From<std::io::Error> for ReadRefused {
+    fn from(e: std::io::Error) -> Self {
+        ReadRefused::Io(e)
+    }
+}
+
+/// Opens `path` (below `dir`) to read it, if it is a regular file: a
+/// symlink at its last component is not followed, and the open does not
+/// block (a FIFO's waits for a writer; a review helper hung `isolate
+/// --image` on a blob that was one).
+pub(crate) fn open_regular(dir: impl AsFd, path: &Path) -> Result<File, ReadRefused> {
+    let flags = OFlag::O_RDONLY | OFlag::O_NONBLOCK | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+    regular(File::from(nix::fcntl::openat(dir, path, flags, Mode::empty())?))
+}
+
+/// `file`, if it is a regular file.
+fn regular(file: File) -> Result<File, ReadRefused> {
+    if !file.metadata()?.is_file() {
+        return Err(ReadRefused::NotRegular);
+    }
+    Ok(file)
+}
+
+/// All of `file`, refused past `cap` bytes (a file may grow after its
+/// size was looked at).
+pub(crate) fn read_capped(file: impl Read, cap: u64) -> Result<Vec<u8>, ReadRefused> {
+    let mut bytes = Vec::new();
+    file.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(ReadRefused::TooLarge(cap));
+    }
+    Ok(bytes)
+}
+
+/// An OCI layout's `index.json` (a regular file, not past 16 MiB).
+fn read_index(dir: impl AsFd, path: &Path) -> Result<ImageIndex, ImageError> {
+    let bytes = open_regular(dir, path)
+        .and_then(|f| read_capped(f, 16 << 20))
+        .map_err(|e| ImageError::Load(format!("{}: {e}", path.display())))?;
+    ImageIndex::from_reader(&bytes[..]).map_err(|e| ImageError::Load(format!("{}: {e}", path.display())))
+}
+
 /// Checks an OCI layout's blob against its descriptor, streaming, and
-/// gives its path.
-fn checked_blob(dir: &Path, desc: &Descriptor) -> Result<PathBuf, ImageError> {
+/// gives it open, from its start.
+fn checked_blob(dir: &Path, desc: &Descriptor) -> Result<File, ImageError> {
+    use std::io::Seek;
     let digest = desc.digest().to_string();
     let path = dir.join("blobs/sha256").join(sha256_hex(&digest)?);
-    let file =
-        std::fs::File::open(&path).map_err(|e| ImageError::Load(format!("blob {digest}: {}: {e}", path.display())))?;
-    let (got, size) = Hashing::new(std::io::BufReader::with_capacity(1 << 16, file))
+    let mut file = open_regular(AT_FDCWD, &path)
+        .map_err(|e| ImageError::Load(format!("blob {digest}: {}: {e}", path.display())))?;
+    let len = file.metadata().map_err(|e| ImageError::Load(format!("blob {digest}: {e}")))?.len();
+    if len != desc.size() {
+        return Err(ImageError::Load(format!(
+            "size mismatch: blob {digest} has {len} bytes, its descriptor says {}",
+            desc.size()
+        )));
+    }
+    // No further than the descriptor says, should the file grow meanwhile.
+    let (got, _) = Hashing::new(std::io::BufReader::with_capacity(1 << 16, (&file).take(desc.size())))
         .finish()
         .map_err(|e| ImageError::Load(format!("blob {digest}: {e}")))?;
     if got != digest {
@@ -234,13 +314,8 @@ fn checked_blob(dir: &Path, desc: &Descriptor) -> Result<PathBuf, ImageError> {
             path.display()
         )));
     }
-    if size != desc.size() {
-        return Err(ImageError::Load(format!(
-            "size mismatch: blob {digest} has {size} bytes, its descriptor says {}",
-            desc.size()
-        )));
-    }
-    Ok(path)
+    file.rewind().map_err(|e| ImageError::Load(format!("blob {digest}: {e}")))?;
+    Ok(file)
 }
 
 /// What identifies a file's content without reading it: device, inode,
@@ -288,22 +363,27 @@ fn small_blob(dir: &Path, desc: &Descriptor) -> Result<std::sync::Arc<Vec<u8>>, 
     }
     let digest = desc.digest().to_string();
     let path = dir.join("blobs/sha256").join(sha256_hex(&digest)?);
-    let id = std::fs::metadata(&path).map(|m| FileId::of(&m)).ok();
-    if let Some(id) = id
-        && let Ok(cache) = SMALL_BLOBS.lock()
+    let refused = |e: ReadRefused| ImageError::Load(format!("blob {digest}: {}: {e}", path.display()));
+    let file = open_regular(AT_FDCWD, &path).map_err(refused)?;
+    let meta = file.metadata().map_err(|e| refused(e.into()))?;
+    let id = FileId::of(&meta);
+    if let Ok(cache) = SMALL_BLOBS.lock()
         && let Some((known, d, bytes)) = cache.as_ref().and_then(|c| c.get(&path))
         && *known == id
         && *d == digest
     {
         return Ok(bytes.clone());
     }
+    if meta.len() != desc.size() {
+        return Err(ImageError::Load(format!(
+            "size mismatch: blob {digest} has {} bytes, its descriptor says {}",
+            meta.len(),
+            desc.size()
+        )));
+    }
     // Read once, then checked from memory (it is small): what is checked
     // is what is parsed.
-    let file =
-        std::fs::File::open(&path).map_err(|e| ImageError::Load(format!("blob {digest}: {}: {e}", path.display())))?;
-    let meta = file.metadata().map_err(|e| ImageError::Load(format!("blob {digest}: {}: {e}", path.display())))?;
-    let mut bytes = Vec::new();
-    file.take((16 << 20) + 1).read_to_end(&mut bytes).map_err(|e| ImageError::Load(format!("blob {digest}: {e}")))?;
+    let bytes = read_capped(file, desc.size()).map_err(refused)?;
     let got = digest_of(&bytes);
     if got != digest {
         return Err(ImageError::Load(format!(
@@ -425,8 +505,7 @@ fn resolve_oci(dir: &Path, tag: Option<&str>) -> Result<Resolved, ImageError> {
     if !dir.join("oci-layout").is_file() {
         return Err(ImageError::Load(format!("{}: not an OCI image layout (no oci-layout file)", dir.display())));
     }
-    let index = ImageIndex::from_file(dir.join("index.json"))
-        .map_err(|e| ImageError::Load(format!("{}/index.json: {e}", dir.display())))?;
+    let index = read_index(AT_FDCWD, &dir.join("index.json"))?;
     let desc = pick_manifest(dir, &index, tag, 0)?;
     let bytes = small_blob(dir, &desc)?;
     let manifest = ImageManifest::from_reader(&bytes[..])
@@ -451,10 +530,8 @@ fn resolve_oci(dir: &Path, tag: Option<&str>) -> Result<Resolved, ImageError> {
         let what = format!("layer {}", layer.digest());
         layers.push(LayerSource {
             open: Box::new(move || {
-                let path = checked_blob(&dir, &layer)?;
-                let file =
-                    std::fs::File::open(&path).map_err(|e| ImageError::Load(format!("{}: {e}", path.display())))?;
-                Ok(Box::new(file) as Box<dyn Read>)
+                let file = checked_blob(&dir, &layer)?;
+                Ok(Box::new(file.take(size)) as Box<dyn Read>)
             }),
             diff_id: diff_id.clone(),
             what,
