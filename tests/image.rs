@@ -768,3 +768,61 @@ fn a_blob_that_is_a_fifo_is_refused_without_hanging() {
         }
     });
 }
+
+/// A file a test plants an attack against: it must keep its content.
+fn victim(dir: &Path, name: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, "ROOT-ONLY SECRET\n").unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+    p
+}
+
+/// `--commit oci:DIR` as root into a layout someone else prepared: the
+/// names planted in it are replaced, never written through, and a DIR
+/// (or `blobs`) another user could change is refused.
+#[test]
+fn a_commit_writes_through_no_planted_symlink_and_wants_a_private_layout() {
+    require_root!();
+    let host = Host::new(Mode::Rootful).unwrap();
+    let p = host.path();
+    standard_image(p);
+    let (v1, v2) = (victim(p, "victim1"), victim(p, "victim2"));
+    // The layout committed into holds links to the victims where isosh
+    // writes `oci-layout` and (formerly) its temporary index.
+    let out = p.join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(&v1, out.join("oci-layout")).unwrap();
+    std::os::unix::fs::symlink(&v2, out.join(".index.json.tmp")).unwrap();
+    let r = host.run("isolate --image oci:img:v1 --commit oci:out:v2 < echo x > /new >");
+    assert_ok(&r, "");
+    for v in [&v1, &v2] {
+        assert_eq!(std::fs::read_to_string(v).unwrap(), "ROOT-ONLY SECRET\n", "{} written through a link", v.display());
+    }
+    assert!(std::fs::symlink_metadata(out.join("oci-layout")).unwrap().is_file());
+    assert_ok(&host.run("isolate --image oci:out:v2 < cat /new >"), "x\n");
+
+    // `blobs` leading elsewhere: refused, nothing written there.
+    let elsewhere = p.join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let out = p.join("out-blobs");
+    std::fs::create_dir(&out).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("blobs")).unwrap();
+    let r = host.run("isolate --image oci:img:v1 --commit oci:out-blobs < true >");
+    assert_eq!(r.status, 125, "{r:?}");
+    assert!(r.stderr.contains("blobs is a symlink"), "{r:?}");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+
+    // A layout another user owns, or may write in: refused.
+    for (name, uid, mode, why) in
+        [("theirs", 4242, 0o755, "belongs to uid 4242"), ("shared", 0, 0o777, "may be written by others")]
+    {
+        let out = p.join(name);
+        std::fs::create_dir(&out).unwrap();
+        std::os::unix::fs::chown(&out, Some(uid), Some(uid)).unwrap();
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(mode)).unwrap();
+        let r = host.run(&format!("isolate --image oci:img:v1 --commit oci:{name} < true >"));
+        assert_eq!(r.status, 125, "{name}: {r:?}");
+        assert!(r.stderr.contains(why), "{name}: {r:?}");
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{name}: written into");
+    }
+}

@@ -8,10 +8,8 @@
 //! manifest, and the index entry tagged TAG (default `latest`).
 
 use super::unpack::remove_tree;
-use super::{ImageError, ImageRef, digest_of, sha256_hex};
-use oci_spec::image::{
-    DescriptorBuilder, HistoryBuilder, ImageIndex, ImageIndexBuilder, ImageManifestBuilder, MediaType,
-};
+use super::{ImageError, ImageRef, OutDir, digest_of, sha256_hex};
+use oci_spec::image::{DescriptorBuilder, HistoryBuilder, ImageIndexBuilder, ImageManifestBuilder, MediaType};
 use sha2::{Digest as _, Sha256};
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -147,23 +145,28 @@ fn append_dir<W: Write>(
     Ok(())
 }
 
-/// Streams `from` into a blob of `dir`, giving its digest and size.
-fn write_blob(dir: &Path, mut from: impl Read) -> Result<(String, u64), ImageError> {
-    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let blobs = dir.join("blobs/sha256");
-    let tmp = blobs.join(format!(".tmp-{}-{n}", std::process::id()));
-    let file = std::fs::File::create(&tmp).map_err(|e| ImageError::Commit(format!("{}: {e}", tmp.display())))?;
+/// Streams `from` into a new blob of `blobs` (`blobs/sha256`), giving
+/// its digest and size.
+fn write_blob(blobs: &OutDir, mut from: impl Read) -> Result<(String, u64), ImageError> {
+    let (tmp, file) = blobs.temp().map_err(|e| ImageError::Commit(format!("{}: {e}", blobs.path.display())))?;
     let mut w = HashWriter::new(std::io::BufWriter::new(file));
     let copied = std::io::copy(&mut from, &mut w).and_then(|_| w.flush());
     if let Err(e) = copied {
-        let _ = std::fs::remove_file(&tmp);
+        blobs.remove(&tmp);
         return Err(ImageError::Commit(format!("writing a blob: {e}")));
     }
     let digest = w.digest();
-    let path = blobs.join(sha256_hex(&digest)?);
-    std::fs::rename(&tmp, &path).map_err(|e| ImageError::Commit(format!("{}: {e}", path.display())))?;
+    put_blob(blobs, &tmp, &digest)?;
     Ok((digest, w.count))
+}
+
+/// Renames the finished temporary blob `tmp` to its digest's name.
+fn put_blob(blobs: &OutDir, tmp: &str, digest: &str) -> Result<(), ImageError> {
+    let hex = sha256_hex(digest)?;
+    blobs.rename(tmp, hex).map_err(|e| {
+        blobs.remove(tmp);
+        ImageError::Commit(format!("{}: {e}", blobs.path.join(hex).display()))
+    })
 }
 
 fn media_of(head: &[u8]) -> MediaType {
@@ -184,15 +187,18 @@ fn err(e: impl std::fmt::Display) -> ImageError {
 pub fn commit(base: &str, upper: &Path, target_ref: &str) -> Result<String, ImageError> {
     let (dir, tag) = target(target_ref)?;
     let resolved = super::resolve(base)?;
-    std::fs::create_dir_all(dir.join("blobs/sha256"))
-        .map_err(|e| ImageError::Commit(format!("{}: {e}", dir.display())))?;
-    std::fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).map_err(err)?;
+    // Written through fds, into a directory only the caller (or root)
+    // controls: see OutDir.
+    let out = OutDir::private(&dir).map_err(err)?;
+    let blobs = out.subdir("blobs").and_then(|b| b.subdir("sha256")).map_err(err)?;
+    let layout = r#"{"imageLayoutVersion":"1.0.0"}"#;
+    out.replace("oci-layout", layout.as_bytes()).map_err(|e| err(format!("{}/oci-layout: {e}", dir.display())))?;
     // The base image's layers, as blobs of the new layout.
     let mut layers = Vec::new();
     for layer in &resolved.layers {
         let mut stream = std::io::BufReader::with_capacity(1 << 16, (layer.open)()?);
         let head = std::io::BufRead::fill_buf(&mut stream).map_err(err)?.to_vec();
-        let (digest, size) = write_blob(&dir, stream)?;
+        let (digest, size) = write_blob(&blobs, stream)?;
         let desc = DescriptorBuilder::default()
             .media_type(media_of(&head))
             .digest(digest.parse::<oci_spec::image::Digest>().map_err(err)?)
@@ -211,9 +217,7 @@ pub fn commit(base: &str, upper: &Path, target_ref: &str) -> Result<String, Imag
             (u as u64, g as u64)
         }
     };
-    let blobs = dir.join("blobs/sha256");
-    let tmp = blobs.join(format!(".tmp-layer-{}", std::process::id()));
-    let file = std::fs::File::create(&tmp).map_err(|e| ImageError::Commit(format!("{}: {e}", tmp.display())))?;
+    let (tmp, file) = blobs.temp().map_err(|e| ImageError::Commit(format!("{}: {e}", blobs.path.display())))?;
     let compressed = HashWriter::new(std::io::BufWriter::new(file));
     let gz = flate2::write::GzEncoder::new(compressed, flate2::Compression::default());
     let mut builder = tar::Builder::new(HashWriter::new(gz));
@@ -221,16 +225,21 @@ pub fn commit(base: &str, upper: &Path, target_ref: &str) -> Result<String, Imag
     let plain = match built {
         Ok(p) => p,
         Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
+            blobs.remove(&tmp);
             return Err(e);
         }
     };
     let diff_id = plain.digest();
-    let mut compressed = plain.inner.finish().map_err(err)?;
-    compressed.flush().map_err(err)?;
+    let finished = plain.inner.finish().and_then(|mut c| c.flush().map(|()| c));
+    let compressed = match finished {
+        Ok(c) => c,
+        Err(e) => {
+            blobs.remove(&tmp);
+            return Err(err(e));
+        }
+    };
     let (blob_digest, blob_size) = (compressed.digest(), compressed.count);
-    let blob_path = blobs.join(sha256_hex(&blob_digest)?);
-    std::fs::rename(&tmp, &blob_path).map_err(|e| ImageError::Commit(format!("{}: {e}", blob_path.display())))?;
+    put_blob(&blobs, &tmp, &blob_digest)?;
     layers.push(
         DescriptorBuilder::default()
             .media_type(MediaType::ImageLayerGzip)
@@ -251,7 +260,7 @@ pub fn commit(base: &str, upper: &Path, target_ref: &str) -> Result<String, Imag
     config.history_mut().get_or_insert_with(Vec::new).push(entry);
     config.set_created(Some(created));
     let config_text = config.to_string().map_err(err)?;
-    let (config_digest, config_size) = write_blob(&dir, config_text.as_bytes())?;
+    let (config_digest, config_size) = write_blob(&blobs, config_text.as_bytes())?;
     let manifest = ImageManifestBuilder::default()
         .schema_version(2u32)
         .media_type(MediaType::ImageManifest)
@@ -267,11 +276,10 @@ pub fn commit(base: &str, upper: &Path, target_ref: &str) -> Result<String, Imag
         .build()
         .map_err(err)?;
     let manifest_text = manifest.to_string().map_err(err)?;
-    let (manifest_digest, manifest_size) = write_blob(&dir, manifest_text.as_bytes())?;
+    let (manifest_digest, manifest_size) = write_blob(&blobs, manifest_text.as_bytes())?;
     debug_assert_eq!(manifest_digest, digest_of(manifest_text.as_bytes()));
     // The index: the entry tagged TAG replaced, the others kept.
-    let index_path = dir.join("index.json");
-    let mut manifests = match ImageIndex::from_file(&index_path) {
+    let mut manifests = match super::read_index(&out, Path::new("index.json")) {
         Ok(index) => index.manifests().clone(),
         Err(_) => Vec::new(),
     };
@@ -297,9 +305,8 @@ pub fn commit(base: &str, upper: &Path, target_ref: &str) -> Result<String, Imag
         .manifests(manifests)
         .build()
         .map_err(err)?;
-    let tmp_index = dir.join(".index.json.tmp");
-    index.to_file(&tmp_index).map_err(err)?;
-    std::fs::rename(&tmp_index, &index_path).map_err(err)?;
+    let index_text = index.to_string().map_err(err)?;
+    out.replace("index.json", index_text.as_bytes()).map_err(|e| err(format!("{}/index.json: {e}", dir.display())))?;
     Ok(manifest_digest)
 }
 

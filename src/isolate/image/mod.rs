@@ -15,14 +15,15 @@ pub mod docker;
 pub mod store;
 pub mod unpack;
 
+use crate::isolate::{PrivateDirError, Unsafe};
 use nix::errno::Errno;
 use nix::fcntl::{AT_FDCWD, OFlag};
-use nix::sys::stat::Mode;
+use nix::sys::stat::{Mode, SFlag};
 use oci_spec::image::{Descriptor, ImageConfiguration, ImageIndex, ImageManifest, MediaType};
 use sha2::{Digest as _, Sha256};
 use std::fs::File;
 use std::io::Read;
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 /// Why an image could not be named, loaded, stored, committed, exported or
@@ -287,6 +288,121 @@ fn read_index(dir: impl AsFd, path: &Path) -> Result<ImageIndex, ImageError> {
         .and_then(|f| read_capped(f, 16 << 20))
         .map_err(|e| ImageError::Load(format!("{}: {e}", path.display())))?;
     ImageIndex::from_reader(&bytes[..]).map_err(|e| ImageError::Load(format!("{}: {e}", path.display())))
+}
+
+/// A directory isosh writes an image or a bundle into (`--commit
+/// oci:DIR`, `--export-bundle DIR`), held by its fd. Only the caller (or
+/// root) may change it, and every name in it is made with
+/// `O_CREAT|O_EXCL|O_NOFOLLOW` (or `mkdirat`) and put in place by
+/// `renameat`: a review helper had root write through symlinks planted
+/// in a layout another user prepared (`oci-layout -> /etc/shadow`, a
+/// dangling `config.json` link, `blobs` leading elsewhere).
+pub(crate) struct OutDir {
+    fd: OwnedFd,
+    /// What messages call it.
+    pub path: PathBuf,
+}
+
+impl OutDir {
+    /// `dir`, made 0700 where missing, if only the caller controls it
+    /// and every directory above it ([`crate::isolate::private_dir`]).
+    pub fn private(dir: &Path) -> Result<OutDir, PrivateDirError> {
+        let io = |error| PrivateDirError::Io { path: dir.to_path_buf(), error };
+        let path = crate::isolate::private_dir(&std::path::absolute(dir).map_err(io)?)?;
+        let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+        let fd = nix::fcntl::open(&path, flags, Mode::empty()).map_err(|e| io(e.into()))?;
+        let out = OutDir { fd, path };
+        out.trusted()?;
+        Ok(out)
+    }
+
+    /// The directory `name` in it, made (0755) where missing; like this
+    /// one, it must be no symlink, the caller's or root's, and writable by
+    /// no one else.
+    pub fn subdir(&self, name: &str) -> Result<OutDir, PrivateDirError> {
+        let path = self.path.join(name);
+        let refuse = |why| PrivateDirError::Refused { dir: self.path.clone(), path: path.clone(), why };
+        match nix::sys::stat::mkdirat(&self.fd, name, Mode::from_bits_truncate(0o755)) {
+            Ok(()) | Err(Errno::EEXIST) => {}
+            Err(e) => return Err(PrivateDirError::Io { path, error: e.into() }),
+        }
+        let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+        let fd = match nix::fcntl::openat(&self.fd, name, flags, Mode::empty()) {
+            Ok(fd) => fd,
+            Err(Errno::ELOOP | Errno::ENOTDIR) => {
+                let st = nix::sys::stat::fstatat(&self.fd, name, nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW);
+                let link = st.is_ok_and(|st| SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT == SFlag::S_IFLNK);
+                return Err(refuse(if link { Unsafe::Symlink } else { Unsafe::NotADirectory }));
+            }
+            Err(e) => return Err(PrivateDirError::Io { path, error: e.into() }),
+        };
+        let sub = OutDir { fd, path };
+        sub.trusted()?;
+        Ok(sub)
+    }
+
+    /// Whether the directory, as opened, is one only the caller (or root)
+    /// may change.
+    fn trusted(&self) -> Result<(), PrivateDirError> {
+        let refuse = |why| PrivateDirError::Refused { dir: self.path.clone(), path: self.path.clone(), why };
+        let st = nix::sys::stat::fstat(&self.fd)
+            .map_err(|e| PrivateDirError::Io { path: self.path.clone(), error: e.into() })?;
+        let me = nix::unistd::geteuid().as_raw();
+        if st.st_uid != me && st.st_uid != 0 {
+            return Err(refuse(Unsafe::OtherOwner(st.st_uid)));
+        }
+        if st.st_mode & 0o022 != 0 {
+            return Err(refuse(Unsafe::WritableByOthers(st.st_mode & 0o7777)));
+        }
+        Ok(())
+    }
+
+    /// A new file `name` to write, with `mode`: never a name that exists,
+    /// never through a link.
+    pub fn create(&self, name: &str, mode: u32) -> std::io::Result<File> {
+        let flags = OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+        Ok(File::from(nix::fcntl::openat(&self.fd, name, flags, Mode::from_bits_truncate(mode))?))
+    }
+
+    /// A new temporary file (`.tmp-<pid>-<n>`, 0644) and its name; a
+    /// leftover of that name (a dead isosh's, or planted) is removed
+    /// first, never written through.
+    pub fn temp(&self) -> std::io::Result<(String, File)> {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!(".tmp-{}-{n}", std::process::id());
+        unpack::remove_at(self.fd.as_fd(), name.as_ref())?;
+        let file = self.create(&name, 0o644)?;
+        Ok((name, file))
+    }
+
+    /// Renames `from` to `to` in it (replacing `to`, even a symlink,
+    /// without following it).
+    pub fn rename(&self, from: &str, to: &str) -> std::io::Result<()> {
+        Ok(nix::fcntl::renameat(&self.fd, from, &self.fd, to)?)
+    }
+
+    /// Removes `name` (and what is below it).
+    pub fn remove(&self, name: &str) {
+        let _ = unpack::remove_at(self.fd.as_fd(), name.as_ref());
+    }
+
+    /// Writes `name` whole: a temporary file renamed over it.
+    pub fn replace(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        use std::io::Write;
+        let (tmp, mut file) = self.temp()?;
+        let written = file.write_all(bytes).and_then(|()| self.rename(&tmp, name));
+        if written.is_err() {
+            self.remove(&tmp);
+        }
+        written
+    }
+}
+
+impl AsFd for OutDir {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
 }
 
 /// Checks an OCI layout's blob against its descriptor, streaming, and

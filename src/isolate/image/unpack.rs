@@ -17,7 +17,7 @@ use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{Mode, SFlag};
 use std::ffi::OsStr;
 use std::io::Read;
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
@@ -45,7 +45,7 @@ pub fn components(raw: &[u8]) -> Result<Vec<&[u8]>, ImageError> {
 }
 
 /// `openat2(root, path, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)`.
-fn open_in_root(root: &OwnedFd, path: &[u8], flags: i32) -> Result<OwnedFd, Errno> {
+pub(super) fn open_in_root(root: &OwnedFd, path: &[u8], flags: i32) -> Result<OwnedFd, Errno> {
     let mut bytes = if path.is_empty() { b".".to_vec() } else { path.to_vec() };
     bytes.push(0);
     // SAFETY: open_how is plain old data.
@@ -154,15 +154,7 @@ impl Unpacker {
             if nix::unistd::unlinkat(parent, name, how).is_err() && is_dir {
                 // A non-empty directory replaced by a file: remove its tree
                 // through the fd (never by a path that could be swapped).
-                if let Ok(fd) = nix::fcntl::openat(
-                    parent,
-                    name,
-                    OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC,
-                    Mode::empty(),
-                ) {
-                    remove_tree_at(fd);
-                    let _ = nix::unistd::unlinkat(parent, name, nix::unistd::UnlinkatFlags::RemoveDir);
-                }
+                let _ = remove_at(parent.as_fd(), name);
             }
         }
     }
@@ -311,26 +303,31 @@ pub fn remove_tree_at(dir: OwnedFd) {
         d.iter().flatten().map(|e| e.file_name().to_bytes().to_vec()).filter(|n| n != b"." && n != b"..").collect();
     let fd = d.as_fd();
     for n in names {
-        let name = OsStr::from_bytes(&n);
-        if nix::unistd::unlinkat(fd, name, nix::unistd::UnlinkatFlags::NoRemoveDir).is_ok() {
-            continue;
-        }
-        // A directory left unreadable (overlay's work/work is 000): make
-        // it ours first, through an O_PATH fd of the directory itself (no
-        // link followed), then open it for reading.
-        let path_flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
-        if let Ok(p) = nix::fcntl::openat(fd, name, path_flags, Mode::empty()) {
-            let _ = std::fs::set_permissions(
-                format!("/proc/self/fd/{}", p.as_raw_fd()),
-                std::os::unix::fs::PermissionsExt::from_mode(0o700),
-            );
-        }
-        let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
-        if let Ok(sub) = nix::fcntl::openat(fd, name, flags, Mode::empty()) {
-            remove_tree_at(sub);
-        }
-        let _ = nix::unistd::unlinkat(fd, name, nix::unistd::UnlinkatFlags::RemoveDir);
+        let _ = remove_at(fd, OsStr::from_bytes(&n));
     }
+}
+
+/// Removes `name` in the directory `dir`, and everything below it,
+/// through the fd: never by a path that could be swapped.
+pub fn remove_at(dir: BorrowedFd, name: &OsStr) -> Result<(), Errno> {
+    let err = match nix::unistd::unlinkat(dir, name, nix::unistd::UnlinkatFlags::NoRemoveDir) {
+        Ok(()) | Err(Errno::ENOENT) => return Ok(()),
+        Err(e) => e,
+    };
+    // A directory left unreadable (overlay's work/work is 000): make
+    // it ours first, through an O_PATH fd of the directory itself (no
+    // link followed), then open it for reading.
+    let path_flags = OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+    let Ok(p) = nix::fcntl::openat(dir, name, path_flags, Mode::empty()) else { return Err(err) };
+    let _ = std::fs::set_permissions(
+        format!("/proc/self/fd/{}", p.as_raw_fd()),
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    );
+    let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+    if let Ok(sub) = nix::fcntl::openat(dir, name, flags, Mode::empty()) {
+        remove_tree_at(sub);
+    }
+    nix::unistd::unlinkat(dir, name, nix::unistd::UnlinkatFlags::RemoveDir)
 }
 
 /// Removes `path` and everything below it, without following links.
