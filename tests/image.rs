@@ -826,3 +826,42 @@ fn a_commit_writes_through_no_planted_symlink_and_wants_a_private_layout() {
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "{name}: written into");
     }
 }
+
+/// `--export-bundle DIR` as root: a dangling `config.json` link is not
+/// written through, a DIR another user owns or may write in is refused,
+/// and a new bundle's DIR is the caller's alone (its set-uid files out of
+/// other users' reach) while `rootfs` stays searchable.
+#[test]
+fn an_export_bundle_wants_a_private_directory_and_writes_no_link() {
+    require_root!();
+    let host = Host::new(Mode::Rootful).unwrap();
+    let p = host.path();
+    standard_image(p);
+    let created = p.join("created-by-root");
+    let dir = p.join("dangling");
+    std::fs::create_dir(&dir).unwrap();
+    std::os::unix::fs::symlink(&created, dir.join("config.json")).unwrap();
+    let r = host.run("isolate --image oci:img --export-bundle dangling < true >");
+    assert_eq!(r.status, 125, "{r:?}");
+    assert!(r.stderr.contains("already holds a bundle"), "{r:?}");
+    assert!(std::fs::symlink_metadata(&created).is_err(), "config.json written through a link");
+
+    for (name, uid, mode, why) in
+        [("theirs", 4242, 0o755, "not to you"), ("shared", 0, 0o777, "may be written by others")]
+    {
+        let dir = p.join(name);
+        std::fs::create_dir(&dir).unwrap();
+        std::os::unix::fs::chown(&dir, Some(uid), Some(uid)).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(mode)).unwrap();
+        let r = host.run(&format!("isolate --image oci:img --export-bundle {name} < true >"));
+        assert_eq!(r.status, 125, "{name}: {r:?}");
+        assert!(r.stderr.contains(why), "{name}: {r:?}");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "{name}: written into");
+    }
+
+    assert_ok(&host.run("isolate --image oci:img --export-bundle fresh < true >"), "");
+    let mode = |path: &Path| std::fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode(&p.join("fresh")), 0o700);
+    assert_eq!(mode(&p.join("fresh/rootfs")), 0o755);
+    assert_eq!(std::fs::read_to_string(p.join("fresh/rootfs/etc/motd")).unwrap(), "top\n");
+}

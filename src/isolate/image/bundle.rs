@@ -9,17 +9,23 @@
 
 use super::super::spec::{IsolateSpec, NetMode, RootMode};
 use super::super::{rootfs, seccomp, security};
-use super::unpack::remove_tree;
-use super::{Image, ImageError};
+use super::unpack::remove_at;
+use super::{Image, ImageError, OutDir};
 use crate::syntax::ast::List;
+use nix::errno::Errno;
+use nix::fcntl::{AtFlags, OFlag};
+use nix::sys::stat::{Mode, SFlag};
+use nix::unistd::{Gid, Uid};
 use oci_spec::runtime::{
     Arch, Capability, LinuxBuilder, LinuxCapabilitiesBuilder, LinuxCpuBuilder, LinuxIdMappingBuilder,
     LinuxMemoryBuilder, LinuxNamespaceBuilder, LinuxNamespaceType, LinuxPidsBuilder, LinuxResourcesBuilder,
     LinuxSeccompAction, LinuxSeccompArgBuilder, LinuxSeccompBuilder, LinuxSeccompOperator, LinuxSyscall,
     LinuxSyscallBuilder, Mount, MountBuilder, ProcessBuilder, RootBuilder, SpecBuilder, UserBuilder,
 };
+use std::io::Write;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::Path;
 
 fn err(e: impl std::fmt::Display) -> ImageError {
@@ -40,11 +46,11 @@ fn opaque(dir: &Path) -> bool {
     })
 }
 
-/// Applies one unpacked layer (overlay whiteouts and all) onto `dst`, as
-/// overlay would show it stacked: a whiteout removes the name, an opaque
+/// Applies one unpacked layer (overlay whiteouts and all) onto the
+/// directory `dst` (an fd; `shown` names it in messages), as overlay
+/// would show it stacked: a whiteout removes the name, an opaque
 /// directory replaces what was there. Hard links become copies.
-pub fn merge_layer(src: &Path, dst: &Path) -> Result<(), ImageError> {
-    use std::os::fd::AsRawFd;
+pub fn merge_layer(src: &Path, dst: BorrowedFd, shown: &Path) -> Result<(), ImageError> {
     use std::os::unix::fs::OpenOptionsExt;
     let privileged = nix::unistd::geteuid().is_root();
     // The directory is opened once, not followed through a symlink, and its
@@ -61,55 +67,77 @@ pub fn merge_layer(src: &Path, dst: &Path) -> Result<(), ImageError> {
     let entries = std::fs::read_dir(&here).map_err(|e| ImageError::Bundle(format!("{}: {e}", src.display())))?;
     for entry in entries {
         let entry = entry.map_err(err)?;
-        let (from, to) = (here.join(entry.file_name()), dst.join(entry.file_name()));
-        // What messages name: the path, not the fd it is read through.
-        let shown = src.join(entry.file_name());
-        let meta =
-            std::fs::symlink_metadata(&from).map_err(|e| ImageError::Bundle(format!("{}: {e}", shown.display())))?;
+        let owned = entry.file_name();
+        let name = owned.as_os_str();
+        let from = here.join(name);
+        // What messages name: the paths, not the fds they are reached through.
+        let (shown_from, to) = (src.join(name), shown.join(name));
+        let failed = |e: Errno| ImageError::Bundle(format!("{}: {e}", to.display()));
+        let meta = std::fs::symlink_metadata(&from)
+            .map_err(|e| ImageError::Bundle(format!("{}: {e}", shown_from.display())))?;
         let kind = meta.file_type();
-        let existing = std::fs::symlink_metadata(&to).ok();
+        // The bundle is written through `dst` as well, name by name
+        // (mkdirat, openat, symlinkat, fchown, fchmod): a user who may
+        // change the bundle's directory swapped `rootfs` for a symlink
+        // while it was written by path, and root wrote into a directory
+        // of their choosing.
+        let existing = nix::sys::stat::fstatat(dst, name, AtFlags::AT_SYMLINK_NOFOLLOW).ok();
+        let (uid, gid) = (Some(Uid::from_raw(meta.uid())), Some(Gid::from_raw(meta.gid())));
+        let mode = Mode::from_bits_truncate(meta.mode() & 0o7777);
         if kind.is_char_device() && meta.rdev() == 0 {
-            remove_tree(&to).map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
+            remove_at(dst, name).map_err(failed)?;
             continue;
         }
         if kind.is_dir() {
-            let keep = existing.as_ref().is_some_and(|m| m.is_dir()) && !opaque(&from);
-            if !keep {
-                remove_tree(&to).map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
-                std::fs::create_dir(&to).map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
+            let was_dir =
+                existing.is_some_and(|st| SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT == SFlag::S_IFDIR);
+            if !was_dir || opaque(&from) {
+                remove_at(dst, name).map_err(failed)?;
+                nix::sys::stat::mkdirat(dst, name, Mode::from_bits_truncate(0o700)).map_err(failed)?;
             }
-            merge_layer(&from, &to)?;
-            std::fs::set_permissions(&to, std::fs::Permissions::from_mode(meta.mode() & 0o7777)).map_err(err)?;
+            let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+            let sub = nix::fcntl::openat(dst, name, flags, Mode::empty()).map_err(failed)?;
+            merge_layer(&from, sub.as_fd(), &to)?;
+            if privileged {
+                let _ = nix::unistd::fchown(&sub, uid, gid);
+            }
+            nix::sys::stat::fchmod(&sub, mode).map_err(failed)?;
         } else {
             if existing.is_some() {
-                remove_tree(&to).map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
+                remove_at(dst, name).map_err(failed)?;
             }
             if kind.is_symlink() {
                 let target = std::fs::read_link(&from).map_err(err)?;
-                std::os::unix::fs::symlink(target, &to)
-                    .map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
+                nix::unistd::symlinkat(&target, dst, name).map_err(failed)?;
+                if privileged {
+                    let _ = nix::unistd::fchownat(dst, name, uid, gid, AtFlags::AT_SYMLINK_NOFOLLOW);
+                }
             } else if kind.is_file() {
-                copy_file(&from, &shown, &to, &meta)?;
-            } else {
-                // FIFOs and sockets: nothing a root filesystem needs.
-                continue;
+                let copy = copy_file(&from, &shown_from, &meta, || {
+                    let flags = OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+                    nix::fcntl::openat(dst, name, flags, Mode::from_bits_truncate(0o600)).map_err(failed)
+                })?;
+                if privileged {
+                    let _ = nix::unistd::fchown(&copy, uid, gid);
+                }
+                // After chown, which clears set-id bits.
+                nix::sys::stat::fchmod(&copy, mode).map_err(failed)?;
             }
-        }
-        if privileged {
-            let _ = std::os::unix::fs::lchown(&to, Some(meta.uid()), Some(meta.gid()));
-            if kind.is_file() {
-                // chown clears set-id bits: put the mode back.
-                let _ = std::fs::set_permissions(&to, std::fs::Permissions::from_mode(meta.mode() & 0o7777));
-            }
+            // FIFOs and sockets: nothing a root filesystem needs.
         }
     }
     Ok(())
 }
 
 /// Copies the regular file `from` (not through a symlink, and only if it is
-/// still the file `meta` describes) to a new file `to`; `shown` names
-/// `from` in messages.
-fn copy_file(from: &Path, shown: &Path, to: &Path, meta: &std::fs::Metadata) -> Result<(), ImageError> {
+/// still the file `meta` describes) into the new file `create` makes;
+/// `shown` names `from` in messages.
+fn copy_file(
+    from: &Path,
+    shown: &Path,
+    meta: &std::fs::Metadata,
+    create: impl FnOnce() -> Result<OwnedFd, ImageError>,
+) -> Result<std::fs::File, ImageError> {
     use std::os::unix::fs::OpenOptionsExt;
     let fail = |e: std::io::Error| ImageError::Bundle(format!("{}: {e}", shown.display()));
     let mut source = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(from).map_err(fail)?;
@@ -117,15 +145,9 @@ fn copy_file(from: &Path, shown: &Path, to: &Path, meta: &std::fs::Metadata) -> 
     if !now.file_type().is_file() || (now.dev(), now.ino()) != (meta.dev(), meta.ino()) {
         return Err(ImageError::Bundle(format!("{}: changed while it was copied", shown.display())));
     }
-    let mut copy = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .mode(0o600)
-        .open(to)
-        .map_err(|e| ImageError::Bundle(format!("{}: {e}", to.display())))?;
+    let mut copy = std::fs::File::from(create()?);
     std::io::copy(&mut source, &mut copy).map_err(fail)?;
-    copy.set_permissions(std::fs::Permissions::from_mode(meta.mode() & 0o7777)).map_err(fail)
+    Ok(copy)
 }
 
 fn mount(dest: &str, typ: &str, source: &str, options: &[&str]) -> Result<Mount, ImageError> {
@@ -229,23 +251,37 @@ pub fn write(spec: &IsolateSpec, body: &List, dir: &Path) -> Result<(), ImageErr
 
 /// Writes the bundle for `spec` and `body` into `dir`.
 pub fn export(spec: &IsolateSpec, body: &List, image: Option<&Image>, dir: &Path) -> Result<(), ImageError> {
-    let rootfs_dir = dir.join("rootfs");
-    if rootfs_dir.exists() || dir.join("config.json").exists() {
-        return Err(ImageError::Bundle(format!("--export-bundle {}: already holds a bundle", dir.display())));
+    // Only the caller may change DIR (made 0700 where missing), and the
+    // bundle is written through its fd: see OutDir, merge_layer.
+    let out = OutDir::private(dir).map_err(err)?;
+    // As umoci does: DIR is the caller's alone, so no other user reaches
+    // the set-uid files of an image through it. `rootfs` itself stays
+    // 0755, the container's `/`, which an image's non-root `User` must be
+    // able to search.
+    nix::sys::stat::fchmod(&out, Mode::from_bits_truncate(0o700)).map_err(err)?;
+    let already = || ImageError::Bundle("already holds a bundle".into());
+    if out.holds("config.json") {
+        return Err(already());
     }
-    std::fs::create_dir_all(&rootfs_dir).map_err(|e| ImageError::Bundle(format!("{}: {e}", rootfs_dir.display())))?;
-    std::fs::set_permissions(&rootfs_dir, std::fs::Permissions::from_mode(0o755)).map_err(err)?;
+    let rootfs_dir = out.path.join("rootfs");
+    match nix::sys::stat::mkdirat(&out, "rootfs", Mode::from_bits_truncate(0o700)) {
+        Err(Errno::EEXIST) => return Err(already()),
+        r => r.map_err(|e| ImageError::Bundle(format!("{}: {e}", rootfs_dir.display())))?,
+    }
+    let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+    let rootfs = nix::fcntl::openat(&out, "rootfs", flags, Mode::empty())
+        .map_err(|e| ImageError::Bundle(format!("{}: {e}", rootfs_dir.display())))?;
     match (image, &spec.rootfs) {
         (Some(image), _) => {
             for layer in &image.layers {
-                merge_layer(layer, &rootfs_dir)?;
+                merge_layer(layer, rootfs.as_fd(), &rootfs_dir)?;
             }
         }
         (None, Some(root)) => {
             // The path as given may be a symlink; below it nothing is followed.
             let real =
                 std::fs::canonicalize(root).map_err(|e| ImageError::Bundle(format!("{}: {e}", root.display())))?;
-            merge_layer(&real, &rootfs_dir)?
+            merge_layer(&real, rootfs.as_fd(), &rootfs_dir)?
         }
         (None, None) => {
             return Err(ImageError::Bundle(
@@ -253,6 +289,7 @@ pub fn export(spec: &IsolateSpec, body: &List, image: Option<&Image>, dir: &Path
             ));
         }
     }
+    nix::sys::stat::fchmod(&rootfs, Mode::from_bits_truncate(0o755)).map_err(err)?;
     let args = if body.items.is_empty() {
         image.map(|i| i.command()).unwrap_or_default()
     } else {
@@ -358,5 +395,8 @@ pub fn export(spec: &IsolateSpec, body: &List, image: Option<&Image>, dir: &Path
         .linux(linux.build().map_err(err)?)
         .build()
         .map_err(err)?;
-    config.save(dir.join("config.json")).map_err(|e| ImageError::Bundle(format!("{}/config.json: {e}", dir.display())))
+    let shown = |e: &dyn std::fmt::Display| ImageError::Bundle(format!("{}/config.json: {e}", dir.display()));
+    let mut file = std::io::BufWriter::new(out.create("config.json", 0o644).map_err(|e| shown(&e))?);
+    serde_json::to_writer(&mut file, &config).map_err(|e| shown(&e))?;
+    file.flush().map_err(|e| shown(&e))
 }

@@ -387,6 +387,11 @@ impl OutDir {
         let _ = unpack::remove_at(self.fd.as_fd(), name.as_ref());
     }
 
+    /// Whether anything (a dangling symlink too) is called `name` in it.
+    pub fn holds(&self, name: &str) -> bool {
+        nix::sys::stat::fstatat(&self.fd, name, nix::fcntl::AtFlags::AT_SYMLINK_NOFOLLOW).is_ok()
+    }
+
     /// Writes `name` whole: a temporary file renamed over it.
     pub fn replace(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
         use std::io::Write;
