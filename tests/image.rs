@@ -865,3 +865,47 @@ fn an_export_bundle_wants_a_private_directory_and_writes_no_link() {
     assert_eq!(mode(&p.join("fresh/rootfs")), 0o755);
     assert_eq!(std::fs::read_to_string(p.join("fresh/rootfs/etc/motd")).unwrap(), "top\n");
 }
+
+/// `--export-bundle` looks the image's `User` up in the image's own
+/// files: an absolute link out of it resolves inside it (a host file's
+/// line is not copied into config.json), and a table that is no regular
+/// file, or past 1 MiB, is refused.
+#[test]
+fn an_export_bundle_reads_the_images_user_only_from_the_image() {
+    require_root!();
+    let host = Host::new(Mode::Rootful).unwrap();
+    let p = host.path();
+    let secret = p.join("host-passwd");
+    std::fs::write(&secret, "app:x:4242:4343::/:/bin/sh\n").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let user = |u: &str| {
+        let mut c = config();
+        c["User"] = serde_json::json!(u);
+        c
+    };
+    let l = Layout::new(&p.join("leak"));
+    let link = tar_of(&[E::Dir("etc"), E::Link("etc/passwd", secret.to_str().unwrap())]);
+    l.image("v1", &[(base_layer(), Compression::Gzip), (link, Compression::Gzip)], user("app"), host_arch());
+    let r = host.run("isolate --image oci:leak --export-bundle leak-bundle < true >");
+    assert_eq!(r.status, 125, "{r:?}");
+    assert!(r.stderr.contains("user \"app\" of the image is not in its /etc/passwd"), "{r:?}");
+    assert!(!p.join("leak-bundle/config.json").exists());
+
+    // A table padded past 1 MiB (the user is at its end).
+    let mut big = vec![b'#'; 1 << 20];
+    big.extend_from_slice(b"\napp:x:1000:1000::/:/bin/sh\n");
+    let l = Layout::new(&p.join("big"));
+    let padded = tar_of(&[E::Dir("etc"), E::File("etc/passwd", &big, 0o644)]);
+    l.image("v1", &[(base_layer(), Compression::Gzip), (padded, Compression::Gzip)], user("app"), host_arch());
+    let r = host.run("isolate --image oci:big --export-bundle big-bundle < true >");
+    assert_eq!(r.status, 125, "{r:?}");
+    assert!(r.stderr.contains("etc/passwd is larger than 1048576 bytes"), "{r:?}");
+
+    // The image's own table still names its user.
+    let l = Layout::new(&p.join("own"));
+    l.image("v1", &[(base_layer(), Compression::Gzip)], user("app"), host_arch());
+    assert_ok(&host.run("isolate --image oci:own --export-bundle own-bundle < true >"), "");
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p.join("own-bundle/config.json")).unwrap()).unwrap();
+    assert_eq!(config["process"]["user"]["uid"], 1000, "{config}");
+}

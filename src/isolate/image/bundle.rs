@@ -308,7 +308,7 @@ pub fn export(spec: &IsolateSpec, body: &List, image: Option<&Image>, dir: &Path
     env.push(("HOSTNAME".into(), hostname.clone()));
     let cwd = spec.workdir.clone().or_else(|| image.and_then(|i| i.workdir())).unwrap_or_else(|| "/".into());
     let (uid, gid) = match image.and_then(|i| i.user()) {
-        Some(u) => super::lookup_user_in(&u, &rootfs_dir)?,
+        Some(u) => super::lookup_user_in(&u, &rootfs)?,
         None => (0, 0),
     };
     let caps: std::collections::HashSet<Capability> = security::DEFAULT_CAPS

@@ -697,23 +697,38 @@ pub fn load(reference: &str) -> Result<Image, ImageError> {
 /// up in the block's own `/etc/passwd` and `/etc/group` (init is in the
 /// new root by now).
 pub fn lookup_user(user: &str) -> Result<(u32, u32), ImageError> {
-    lookup_user_in(user, Path::new("/"))
+    let root = nix::fcntl::open("/", OFlag::O_PATH | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
+        .map_err(|e| ImageError::User(format!("/: {e}")))?;
+    lookup_user_in(user, &root)
 }
 
-/// [`lookup_user`] in the root filesystem at `root`.
-pub fn lookup_user_in(user: &str, root: &Path) -> Result<(u32, u32), ImageError> {
+/// [`lookup_user`] in the root filesystem `root` (a directory fd). Its
+/// tables are resolved inside it (`RESOLVE_IN_ROOT`) and read only when
+/// regular files, up to 1 MiB: `--export-bundle` reads an image's
+/// `etc/passwd` on the host, where a link `etc/passwd -> /root/secret`
+/// leaked a host file into config.json, `-> /dev/zero` ate memory and
+/// `-> /dev/stdin` hung.
+pub fn lookup_user_in(user: &str, root: &OwnedFd) -> Result<(u32, u32), ImageError> {
     let (u, g) = match user.split_once(':') {
         Some((u, g)) => (u, Some(g)),
         None => (user, None),
     };
-    let table = |file: &str| std::fs::read_to_string(root.join(file)).unwrap_or_default();
+    let table = |file: &str| -> Result<String, ImageError> {
+        let bytes = match unpack::open_in_root(root, file.as_bytes(), libc::O_RDONLY | libc::O_NONBLOCK) {
+            Err(Errno::ENOENT) => return Ok(String::new()),
+            Err(e) => Err(ReadRefused::from(e)),
+            Ok(fd) => regular(File::from(fd)).and_then(|f| read_capped(f, 1 << 20)),
+        };
+        let bytes = bytes.map_err(|e| ImageError::User(format!("the image's /{file} {e}")))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    };
     let find = |text: &str, name: &str, field: usize| {
         text.lines().find_map(|l| {
             let f: Vec<&str> = l.split(':').collect();
             (f.first() == Some(&name)).then(|| f.get(field).and_then(|v| v.parse::<u32>().ok())).flatten()
         })
     };
-    let passwd = table("etc/passwd");
+    let passwd = table("etc/passwd")?;
     let uid = match u.parse::<u32>() {
         Ok(n) => n,
         Err(_) => find(&passwd, u, 2)
@@ -722,7 +737,7 @@ pub fn lookup_user_in(user: &str, root: &Path) -> Result<(u32, u32), ImageError>
     let gid = match g {
         Some(g) => match g.parse::<u32>() {
             Ok(n) => n,
-            Err(_) => find(&table("etc/group"), g, 2)
+            Err(_) => find(&table("etc/group")?, g, 2)
                 .ok_or_else(|| ImageError::User(format!("group {g:?} of the image is not in its /etc/group")))?,
         },
         // The user's primary group, else the uid's own number (docker: 0).
