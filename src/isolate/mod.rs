@@ -804,10 +804,14 @@ fn wait_supervised(child: Pid, got: &mut Option<Signal>) -> i32 {
 /// the block's process group: a block without the terminal leads its own
 /// group (see [`own_session_unless_given_terminal`]), which the terminal's
 /// Ctrl-C does not reach; a block in the terminal's group already had it
-/// from the terminal, and has no group of its own to send it to.
+/// from the terminal. With no such group (yet: init makes it early in its
+/// set-up; or never: the block is in the terminal's group), init itself
+/// is told, and passes it to the body as it starts.
 fn on_signal(child: Pid, sig: Signal, got: &mut Option<Signal>) {
     if sig == Signal::SIGINT {
-        let _ = nix::sys::signal::killpg(child, Signal::SIGINT);
+        if nix::sys::signal::killpg(child, Signal::SIGINT) == Err(Errno::ESRCH) {
+            let _ = kill(child, Signal::SIGINT);
+        }
     } else {
         let _ = kill(child, Signal::SIGKILL);
     }
