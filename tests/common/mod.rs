@@ -53,8 +53,10 @@ impl Drop for Scratch {
 pub fn only_stdio(cmd: &mut Command) {
     // SAFETY: close_range is async-signal-safe.
     unsafe {
+        // CLOEXEC, not closed: std reports a failed exec through a pipe of
+        // its own above 2 (closing it turned an exec error into an abort).
         cmd.pre_exec(|| {
-            libc::close_range(3, libc::c_uint::MAX, 0);
+            libc::close_range(3, libc::c_uint::MAX, libc::CLOSE_RANGE_CLOEXEC as libc::c_int);
             Ok(())
         });
     }
@@ -383,7 +385,19 @@ impl Host {
 
 /// Runs `cmd` with stdin from /dev/null; a signal's death is 128+N.
 pub fn run_cmd(mut cmd: Command) -> Run {
-    let out = cmd.stdin(Stdio::null()).output().unwrap_or_else(|e| panic!("cannot run isosh: {e}"));
+    // ETXTBSY: the rootless copy of isosh was just written, and a child
+    // another test thread forked meanwhile may hold the writing fd until
+    // its own exec.
+    let mut tries = 0;
+    let out = loop {
+        match cmd.stdin(Stdio::null()).output() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy && tries < 100 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            r => break r.unwrap_or_else(|e| panic!("cannot run isosh: {e}")),
+        }
+    };
     use std::os::unix::process::ExitStatusExt;
     Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
